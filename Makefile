@@ -1,0 +1,93 @@
+# kfroute — see README.md.
+#
+#   make            build cgi-bin/kfroute.fcgi
+#   make run        private MariaDB + lighttpd on 127.0.0.1:$(PORT), foreground
+#   make start/stop the same stack in the background
+#   make test       C unit tests, then HTTP tests against a throw-away stack
+#   make asan       the same tests with AddressSanitizer + UBSan builds
+#   make bench      wrk: /api/contact against a do-nothing FastCGI responder
+
+PORT     ?= 8080
+BUILD    ?= build/release
+OPT      ?= -O2
+SANITIZE ?=
+
+PKGS     := json-c fcgi
+CFLAGS_DEPS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	       $(shell mariadb_config --cflags 2>/dev/null)
+LIBS_DEPS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+	       $(shell mariadb_config --libs 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(SANITIZE) \
+	    -Icgi-bin/src $(CFLAGS_DEPS)
+LDFLAGS  += $(SANITIZE)
+
+# Library modules shared by every program and the unit tests.
+LIB_SRC  := api apierr arena buf cache cfg form jsonw log notice req resp \
+	    route snap store transport url utf8 util
+LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
+UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
+
+# The release build lands in cgi-bin/; sanitizer builds stay in $(BUILD).
+ifeq ($(BUILD),build/release)
+FCGI     := cgi-bin/kfroute.fcgi
+else
+FCGI     := $(BUILD)/kfroute.fcgi
+endif
+
+.PHONY: all deps run start stop test unit http asan bench clean
+
+all: $(FCGI)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: cgi-bin/src/%.c $(wildcard cgi-bin/src/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/libkf.a: $(LIB_OBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(FCGI): $(BUILD)/obj/kfroute.o $(BUILD)/libkf.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkf.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkf.a \
+	    $(LDFLAGS) $(LIBS_DEPS) -lcmocka
+
+run: deps all
+	PORT=$(PORT) scripts/stack.sh run
+
+start: deps all
+	PORT=$(PORT) scripts/stack.sh start
+
+stop:
+	scripts/stack.sh stop
+
+test: deps
+	$(MAKE) unit http
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+http: $(FCGI)
+	KFROUTE_FCGI_BIN=$(CURDIR)/$(FCGI) scripts/test-http.sh
+
+# Every test again with AddressSanitizer and UBSan, in build/asan.
+asan: deps
+	$(MAKE) BUILD=build/asan OPT=-O1 \
+	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    unit http
+
+bench: all
+	@scripts/deps.sh bench
+	scripts/bench.sh
+
+clean:
+	rm -rf build cgi-bin/*.fcgi

@@ -1,0 +1,39 @@
+#include "apierr.h"
+
+static const struct apierr_info infos[AE__MAX] = {
+	[AE_OK] = { 200, "ok", "成功" },
+	[AE_BAD_JSON] = { 400, "bad_json",
+	    "请求体不是合法的 JSON 对象" },
+	[AE_BAD_TYPE] = { 400, "bad_type", "字段类型错误" },
+	[AE_BAD_ID] = { 400, "bad_id",
+	    "ID 格式无效(只允许 1-64 个字母、数字、_ 或 -)" },
+	[AE_BAD_UTF8] = { 400, "bad_utf8", "请求含有无效的 UTF-8 编码" },
+	[AE_BAD_FORM] = { 400, "bad_form", "表单编码无效" },
+	[AE_MISSING] = { 400, "missing_field", "缺少必填字段" },
+	[AE_DUPLICATE] = { 400, "duplicate_field", "字段重复出现" },
+	[AE_BAD_LENGTH] = { 400, "bad_length", "Content-Length 无效" },
+	[AE_SHORT_BODY] = { 400, "short_body",
+	    "请求体比 Content-Length 声明的短" },
+	[AE_NOT_FOUND] = { 404, "not_found", "接口不存在" },
+	[AE_UNKNOWN_ENTRY] = { 404, "unknown_entry", "客服ID无效" },
+	[AE_NO_WEB_TARGET] = { 404, "no_web_target",
+	    "该入口没有可跳转的网页地址" },
+	[AE_METHOD] = { 405, "method_not_allowed", "不支持该请求方法" },
+	[AE_LENGTH_REQUIRED] = { 411, "length_required",
+	    "请求缺少 Content-Length" },
+	[AE_TOO_LARGE] = { 413, "body_too_large", "请求体过大" },
+	[AE_MEDIA_TYPE] = { 415, "unsupported_media_type",
+	    "只接受 application/json 或 "
+	    "application/x-www-form-urlencoded (UTF-8)" },
+	[AE_INTERNAL] = { 500, "internal", "服务器内部错误" },
+	[AE_UNAVAILABLE] = { 503, "unavailable",
+	    "服务暂时不可用,请稍后再试" },
+};
+
+const struct apierr_info *
+apierr_info(enum apierr e)
+{
+	if ((unsigned)e >= AE__MAX)
+		e = AE_INTERNAL;
+	return &infos[e];
+}

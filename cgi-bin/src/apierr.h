@@ -1,0 +1,41 @@
+/*
+ * The API's client-facing errors, declared once: HTTP status, stable
+ * machine code, human message (Chinese, the users' language). Parsing and
+ * handler code return an enum apierr; only the response writer turns it
+ * into a status line and a JSON body.
+ */
+#ifndef KF_APIERR_H
+#define KF_APIERR_H
+
+enum apierr {
+	AE_OK = 0,
+	AE_BAD_JSON,
+	AE_BAD_TYPE,
+	AE_BAD_ID,
+	AE_BAD_UTF8,
+	AE_BAD_FORM,
+	AE_MISSING,
+	AE_DUPLICATE,
+	AE_BAD_LENGTH,
+	AE_SHORT_BODY,
+	AE_NOT_FOUND,
+	AE_UNKNOWN_ENTRY,
+	AE_NO_WEB_TARGET,
+	AE_METHOD,
+	AE_LENGTH_REQUIRED,
+	AE_TOO_LARGE,
+	AE_MEDIA_TYPE,
+	AE_INTERNAL,
+	AE_UNAVAILABLE,
+	AE__MAX
+};
+
+struct apierr_info {
+	int		 status;
+	const char	*code;
+	const char	*message;
+};
+
+const struct apierr_info *apierr_info(enum apierr);
+
+#endif

@@ -1,0 +1,103 @@
+#include <stddef.h>
+
+#include "cache.h"
+#include "log.h"
+#include "snap.h"
+#include "store.h"
+
+void
+cache_init(struct cache *c, struct store *store, enum cache_mode mode,
+    int staleness_ms)
+{
+	c->store = store;
+	c->mode = mode;
+	c->staleness_ms = staleness_ms;
+	c->snap = NULL;
+	c->request_snap = NULL;
+	c->checked_ms = -1;
+	c->fresh_ms = -1;
+	c->db_up = 0;
+}
+
+void
+cache_free(struct cache *c)
+{
+	snap_free(c->snap);
+	snap_free(c->request_snap);
+	c->snap = c->request_snap = NULL;
+}
+
+/*
+ * Bring the whole snapshot up to date if the bound has passed. A failing
+ * database leaves the old snapshot in place (stale answers beat none) and
+ * is asked again only after another bound, so an outage costs one failed
+ * attempt per bound, not one per request.
+ */
+static void
+refresh(struct cache *c, int64_t now)
+{
+	long long	 version;
+	struct snap	*next;
+
+	if (c->checked_ms >= 0 && now - c->checked_ms < c->staleness_ms)
+		return;
+	c->checked_ms = now;
+	if (store_version(c->store, &version) != STORE_OK) {
+		c->db_up = 0;
+		return;
+	}
+	c->db_up = 1;
+	if (c->snap != NULL && c->snap->version == version) {
+		c->fresh_ms = now;
+		return;
+	}
+	next = snap_new();
+	if (store_load_all(c->store, next) != STORE_OK) {
+		snap_free(next);
+		c->db_up = 0;
+		return;
+	}
+	log_debug("snapshot version %lld loaded", next->version);
+	snap_free(c->snap);
+	c->snap = next;
+	c->fresh_ms = now;
+}
+
+const struct snap *
+cache_get(struct cache *c, int64_t now, enum cache_want want, const char *id)
+{
+	enum store_rc	 rc;
+
+	if (c->mode == CACHE_SNAPSHOT) {
+		refresh(c, now);
+		return c->snap;
+	}
+	snap_free(c->request_snap);
+	c->request_snap = snap_new();
+	rc = want == CACHE_WANT_ENTRY ?
+	    store_load_entry(c->store, id, c->request_snap) :
+	    store_load_enabled_entries(c->store, c->request_snap);
+	c->db_up = rc == STORE_OK;
+	if (rc != STORE_OK) {
+		snap_free(c->request_snap);
+		c->request_snap = NULL;
+		return NULL;
+	}
+	c->fresh_ms = now;
+	return c->request_snap;
+}
+
+void
+cache_release(struct cache *c)
+{
+	snap_free(c->request_snap);
+	c->request_snap = NULL;
+}
+
+int64_t
+cache_age_ms(const struct cache *c, int64_t now)
+{
+	if (c->mode != CACHE_SNAPSHOT || c->snap == NULL)
+		return -1;
+	return now - c->fresh_ms;
+}

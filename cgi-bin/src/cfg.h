@@ -1,0 +1,51 @@
+/*
+ * Configuration: an INI-style file named by KFROUTE_CONF, then environment
+ * variables KFROUTE_<SECTION>_<KEY>, which win over the file. Every key is
+ * declared once in the table in cfg.c with its type, bounds and default.
+ *
+ * The struct owns all of its strings; cfg_free() releases them.
+ */
+#ifndef KF_CFG_H
+#define KF_CFG_H
+
+#include <stddef.h>
+
+#include "log.h"
+
+#define CFG_MAX_HOSTS	32
+
+struct cfg {
+	struct {
+		char	*socket;	/* unix socket; wins over host */
+		char	*host;
+		int	 port;
+		char	*name;
+		char	*user;
+		char	*password;	/* from password or password_file */
+		char	*password_file;
+		int	 connect_timeout;	/* seconds */
+		int	 rw_timeout;		/* seconds */
+	} db;
+	int		 staleness_ms;	/* snapshot may lag the database this long */
+	enum log_level	 log_level;
+	size_t		 max_body;	/* request body cap, bytes */
+	char		*redirect_hosts[CFG_MAX_HOSTS];	/* NULL-terminated */
+	struct {
+		char	*connected;	/* {agent} */
+		char	*agent_busy;	/* {agent} */
+		char	*agent_away;	/* {agent} */
+		char	*no_agent;
+	} notice;
+};
+
+/*
+ * Fill *cfg from defaults, then the file at path (NULL: no file), then
+ * the environment. On error returns -1 with "file:line: reason" (or
+ * "environment NAME: reason") in err; *cfg is then freed.
+ */
+int	 cfg_load(struct cfg *, const char *path, char *err, size_t errlen);
+void	 cfg_free(struct cfg *);
+/* 1 when host (exact, case-insensitive) is on the redirect allow-list. */
+int	 cfg_redirect_allowed(const struct cfg *, const char *host, size_t len);
+
+#endif

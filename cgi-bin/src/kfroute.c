@@ -1,0 +1,87 @@
+/*
+ * kfroute.fcgi: the public API a WeChat mini-program talks to. Runs as a
+ * FastCGI worker or, unchanged, as a plain CGI program.
+ *
+ * Process-lifetime objects (config, database connection, cache) live
+ * here around the transport's request loop.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <mysql.h>
+
+#include "api.h"
+#include "cache.h"
+#include "cfg.h"
+#include "log.h"
+#include "req.h"
+#include "resp.h"
+#include "store.h"
+#include "transport.h"
+
+struct app {
+	struct api	 api;
+	struct cache	 cache;
+};
+
+static void
+handle(void *ctx, struct req *req, struct resp *resp)
+{
+	struct app	*app = ctx;
+
+	api_handle(&app->api, req, resp);
+	cache_release(&app->cache);
+}
+
+/*
+ * A config error under plain CGI would otherwise be a bare 500 from the
+ * web server; answer it in the API's own JSON shape, then fail.
+ */
+static void
+cgi_config_error(void)
+{
+	printf("Status: 500 Internal Server Error\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n\r\n"
+	    "{\"success\":false,\"code\":\"internal\","
+	    "\"message\":\"服务器配置错误\"}");
+}
+
+int
+main(void)
+{
+	struct cfg	 cfg;
+	struct store	*store;
+	struct app	 app;
+	const char	*path = getenv("KFROUTE_CONF");
+	char		 err[512];
+	int		 cgi, rc;
+
+	if (cfg_load(&cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "kfroute: config: %s\n", err);
+		if (transport_is_cgi())
+			cgi_config_error();
+		return 1;
+	}
+	log_init("kfroute", cfg.log_level);
+	if (path == NULL)
+		log_info("KFROUTE_CONF not set: defaults and environment only");
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_error("mysql_library_init failed");
+		cfg_free(&cfg);
+		return 1;
+	}
+	cgi = transport_is_cgi();
+	store = store_new(&cfg);
+	cache_init(&app.cache, store, cgi ? CACHE_POINT : CACHE_SNAPSHOT,
+	    cfg.staleness_ms);
+	app.api.cfg = &cfg;
+	app.api.cache = &app.cache;
+
+	rc = transport_serve(handle, NULL, &app);
+
+	cache_free(&app.cache);
+	store_free(store);
+	mysql_library_end();
+	cfg_free(&cfg);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,341 @@
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "req.h"
+#include "utf8.h"
+#include "util.h"
+
+/* Nesting deeper than this is no request of ours. */
+#define REQ_JSON_DEPTH	16
+
+static const char *const method_names[REQ__MAX] = {
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "",
+};
+
+static const char *
+param(const struct req *r, const char *name)
+{
+	return r->src->param(r->src->ctx, name);
+}
+
+int
+req_valid_id(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > 64)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t	 n = strlen(suffix);
+
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+const char *
+req_route_path(struct arena *a, const char *uri, const char *script,
+    const char *path_info)
+{
+	const char	*p;
+	size_t		 len, slen;
+	char		*joined;
+
+	if (uri == NULL || *uri == '\0') {
+		if (script == NULL)
+			script = "";
+		if (path_info == NULL)
+			path_info = "";
+		joined = arena_alloc(a, strlen(script) + strlen(path_info) + 1);
+		strcpy(joined, script);
+		strcat(joined, path_info);
+		uri = joined;
+	}
+	len = strcspn(uri, "?#");
+	p = uri;
+	if (script != NULL && (slen = strlen(script)) > 0 && slen <= len &&
+	    (has_suffix(script, slen, ".fcgi") ||
+	    has_suffix(script, slen, ".cgi")) &&
+	    memcmp(uri, script, slen) == 0 &&
+	    (slen == len || uri[slen] == '/')) {
+		p += slen;
+		len -= slen;
+	}
+	if (len == 0)
+		return "/";
+	return form_pct_decode(a, p, len);
+}
+
+enum req_ctype
+req_parse_ctype(const char *ct)
+{
+	static const struct { const char *name; enum req_ctype type; } types[] = {
+		{ "application/json", REQ_CT_JSON },
+		{ "application/x-www-form-urlencoded", REQ_CT_FORM },
+	};
+	const char	*p, *v;
+	size_t		 i, n, vlen;
+	enum req_ctype	 t = REQ_CT_OTHER;
+
+	if (ct == NULL || *ct == '\0')
+		return REQ_CT_NONE;
+	n = strcspn(ct, "; \t");
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strlen(types[i].name) == n &&
+		    strncasecmp(ct, types[i].name, n) == 0)
+			t = types[i].type;
+	if (t == REQ_CT_OTHER)
+		return t;
+	/* Parameters: only a UTF-8 charset (or none) is acceptable. */
+	for (p = ct + n; *p != '\0'; p += strcspn(p, ";")) {
+		p += strspn(p, "; \t");
+		if (strncasecmp(p, "charset=", 8) != 0)
+			continue;
+		v = p + 8;
+		vlen = strcspn(v, "; \t");
+		if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+			v++;
+			vlen -= 2;
+		}
+		if (!((vlen == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+		    (vlen == 4 && strncasecmp(v, "utf8", 4) == 0)))
+			return REQ_CT_OTHER;
+	}
+	return t;
+}
+
+void
+req_init(struct req *r, struct arena *a, const struct req_source *src)
+{
+	const char	*m, *q;
+	int		 i;
+
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->src = src;
+	r->method = REQ_OTHER;
+	if ((m = param(r, "REQUEST_METHOD")) != NULL)
+		for (i = 0; i < REQ_OTHER; i++)
+			if (strcmp(m, method_names[i]) == 0)
+				r->method = (enum req_method)i;
+	r->path = req_route_path(a, param(r, "REQUEST_URI"),
+	    param(r, "SCRIPT_NAME"), param(r, "PATH_INFO"));
+	if (r->path == NULL)
+		r->path = "";	/* matches no route: a 404 */
+	q = param(r, "QUERY_STRING");
+	r->query = q != NULL ? arena_strdup(a, q) : "";
+	r->ctype = req_parse_ctype(param(r, "CONTENT_TYPE"));
+}
+
+enum apierr
+req_read_body(struct req *r, size_t max)
+{
+	const char	*cl = param(r, "CONTENT_LENGTH");
+	long long	 len;
+	size_t		 got = 0;
+	long		 n;
+	char		*body;
+
+	if (cl == NULL || *cl == '\0')
+		return AE_LENGTH_REQUIRED;
+	if (util_parse_llong(cl, 0, 0x7fffffffffffffffLL, &len) == -1)
+		return AE_BAD_LENGTH;
+	if ((unsigned long long)len > max)
+		return AE_TOO_LARGE;
+	body = arena_alloc(r->arena, (size_t)len + 1);
+	while (got < (size_t)len) {
+		n = r->src->read(r->src->ctx, body + got, (size_t)len - got);
+		if (n <= 0)
+			return AE_SHORT_BODY;
+		got += (size_t)n;
+	}
+	body[got] = '\0';
+	r->body = body;
+	r->body_len = got;
+	return AE_OK;
+}
+
+/*
+ * json-c's strict mode still takes NaN and Infinity, which are not JSON:
+ * 1 when every number in the document is finite. Depth is bounded by the
+ * tokener's limit.
+ */
+static int
+json_all_finite(struct json_object *o)
+{
+	size_t	 i, n;
+
+	switch (json_object_get_type(o)) {
+	case json_type_double:
+		return isfinite(json_object_get_double(o));
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			if (!json_all_finite(json_object_array_get_idx(o, i)))
+				return 0;
+		return 1;
+	case json_type_object: {
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			if (!json_all_finite(val))
+				return 0;
+		}
+		return 1;
+	}
+	default:
+		return 1;
+	}
+}
+
+static enum apierr
+parse_json(struct req *r)
+{
+	struct json_tokener	*tok;
+	enum json_tokener_error	 jerr;
+	size_t			 end;
+
+	/* Checked here rather than left to json-c: bytes outside strings too. */
+	if (!utf8_valid(r->body, r->body_len))
+		return AE_BAD_UTF8;
+	if ((tok = json_tokener_new_ex(REQ_JSON_DEPTH)) == NULL)
+		return AE_INTERNAL;
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	r->json = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (r->json == NULL || jerr != json_tokener_success ||
+	    !json_object_is_type(r->json, json_type_object))
+		return AE_BAD_JSON;
+	if (strspn(r->body + end, " \t\r\n") != r->body_len - end)
+		return AE_BAD_JSON;	/* trailing junk after the object */
+	if (!json_all_finite(r->json))
+		return AE_BAD_JSON;
+	return AE_OK;
+}
+
+/* Parse the query string and the body once, on first use. */
+static enum apierr
+parse_inputs(struct req *r)
+{
+	enum apierr	 rc;
+
+	if (!r->query_parsed) {
+		rc = form_parse(r->arena, r->query, strlen(r->query),
+		    &r->query_form);
+		if (rc != AE_OK)
+			return rc;
+		r->query_parsed = 1;
+	}
+	if (r->body_parsed || r->body == NULL || r->body_len == 0)
+		return AE_OK;
+	switch (r->ctype) {
+	case REQ_CT_JSON:
+		rc = parse_json(r);
+		break;
+	case REQ_CT_FORM:
+		rc = form_parse(r->arena, r->body, r->body_len, &r->body_form);
+		break;
+	default:
+		rc = AE_MEDIA_TYPE;
+		break;
+	}
+	if (rc == AE_OK)
+		r->body_parsed = 1;
+	return rc;
+}
+
+/* Find name in a form; AE_DUPLICATE when it occurs more than once. */
+static enum apierr
+form_lookup(const struct form *f, const char *name, const char **val,
+    size_t *len)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->pairs[i].key, name) != 0)
+			continue;
+		if (*val != NULL)
+			return AE_DUPLICATE;
+		*val = f->pairs[i].val;
+		*len = f->pairs[i].vlen;
+	}
+	return AE_OK;
+}
+
+static enum apierr
+json_lookup(struct req *r, const char *name, const char **val, size_t *len)
+{
+	struct json_object	*o;
+
+	if (r->json == NULL || !json_object_object_get_ex(r->json, name, &o))
+		return AE_OK;
+	if (*val != NULL)
+		return AE_DUPLICATE;	/* also given in the query string */
+	if (!json_object_is_type(o, json_type_string))
+		return AE_BAD_TYPE;
+	*len = (size_t)json_object_get_string_len(o);
+	/* Copy: the string dies with the document at req_cleanup(). */
+	*val = arena_strndup(r->arena, json_object_get_string(o), *len);
+	return AE_OK;
+}
+
+static enum apierr
+validate(enum req_field_type type, const char *val, size_t len)
+{
+	switch (type) {
+	case REQ_FIELD_ID:
+		return req_valid_id(val, len) ? AE_OK : AE_BAD_ID;
+	}
+	return AE_INTERNAL;
+}
+
+enum apierr
+req_fields(struct req *r, const struct req_field *fields, size_t n,
+    const char **values, const char **bad)
+{
+	enum apierr	 rc;
+	size_t		 i, len = 0;
+	const char	*v;
+
+	*bad = NULL;
+	if ((rc = parse_inputs(r)) != AE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		v = NULL;
+		*bad = fields[i].name;
+		if ((rc = form_lookup(&r->query_form, fields[i].name, &v,
+		    &len)) != AE_OK)
+			return rc;
+		rc = r->ctype == REQ_CT_JSON ?
+		    json_lookup(r, fields[i].name, &v, &len) :
+		    form_lookup(&r->body_form, fields[i].name, &v, &len);
+		if (rc != AE_OK)
+			return rc;
+		if (v != NULL && (rc = validate(fields[i].type, v, len)) != AE_OK)
+			return rc;
+		values[i] = v;
+	}
+	*bad = NULL;
+	return AE_OK;
+}
+
+void
+req_cleanup(struct req *r)
+{
+	json_object_put(r->json);	/* NULL is fine */
+	r->json = NULL;
+}

@@ -1,0 +1,103 @@
+/*
+ * One HTTP request as the handlers see it, built from CGI/FastCGI
+ * variables and the body, independent of the transport (so it can be unit
+ * tested and fuzzed with plain strings). Everything the request owns lives
+ * in its arena, except the parsed JSON document, which req_cleanup() drops.
+ */
+#ifndef KF_REQ_H
+#define KF_REQ_H
+
+#include <stddef.h>
+
+#include "apierr.h"
+#include "form.h"
+
+struct arena;
+struct json_object;
+
+enum req_method {
+	REQ_GET,
+	REQ_HEAD,
+	REQ_POST,
+	REQ_PUT,
+	REQ_PATCH,
+	REQ_DELETE,
+	REQ_OPTIONS,
+	REQ_OTHER,
+	REQ__MAX
+};
+
+#define REQ_M(m)	(1u << (m))
+
+enum req_ctype {
+	REQ_CT_NONE,	/* no Content-Type header */
+	REQ_CT_JSON,	/* application/json, UTF-8 */
+	REQ_CT_FORM,	/* application/x-www-form-urlencoded, UTF-8 */
+	REQ_CT_OTHER,
+};
+
+/* Where a request comes from: the transport fills this in. */
+struct req_source {
+	/* A CGI variable (REQUEST_METHOD, CONTENT_LENGTH, ...) or NULL. */
+	const char	*(*param)(void *ctx, const char *name);
+	/* Up to n body bytes: the count, 0 at end of input, -1 on error. */
+	long		 (*read)(void *ctx, char *buf, size_t n);
+	void		*ctx;
+};
+
+struct req {
+	struct arena		*arena;
+	const struct req_source	*src;
+	enum req_method		 method;
+	const char		*path;	/* decoded route path, never NULL */
+	const char		*query;	/* raw query string, never NULL */
+	enum req_ctype		 ctype;
+	const char		*body;	/* NULL until req_read_body() */
+	size_t			 body_len;
+	/* Parsed on first use by req_fields(). */
+	int			 query_parsed, body_parsed;
+	struct form		 query_form, body_form;
+	struct json_object	*json;	/* owned; put by req_cleanup() */
+};
+
+enum req_field_type {
+	REQ_FIELD_ID,	/* [A-Za-z0-9_-]{1,64} */
+};
+
+struct req_field {
+	const char		*name;
+	enum req_field_type	 type;
+};
+
+/* Fill method, path, query and content type. Never fails. */
+void		 req_init(struct req *, struct arena *,
+		    const struct req_source *);
+/*
+ * Read exactly CONTENT_LENGTH bytes (at most max). AE_LENGTH_REQUIRED when
+ * absent, AE_BAD_LENGTH when not a plain decimal, AE_TOO_LARGE over max,
+ * AE_SHORT_BODY when the input ends early.
+ */
+enum apierr	 req_read_body(struct req *, size_t max);
+/*
+ * Look up each declared field in the query string and (once read) the
+ * body, and validate it: values[i] is the value or NULL when absent. On
+ * error *bad names the offending field (or NULL for the whole body).
+ */
+enum apierr	 req_fields(struct req *, const struct req_field *, size_t n,
+		    const char **values, const char **bad);
+void		 req_cleanup(struct req *);
+
+/*
+ * The path the router sees: REQUEST_URI without its query, minus the
+ * program's own SCRIPT_NAME when that names a .fcgi/.cgi file (plain CGI
+ * on shared hosting: /cgi-bin/kfroute.fcgi/api/contact), percent-decoded.
+ * Falls back to SCRIPT_NAME + PATH_INFO when REQUEST_URI is absent.
+ * Returns NULL for an undecodable path.
+ */
+const char	*req_route_path(struct arena *, const char *request_uri,
+		    const char *script_name, const char *path_info);
+enum req_ctype	 req_parse_ctype(const char *);
+/* 1 when s is a valid id: [A-Za-z0-9_-]{1,64}. */
+int		 req_valid_id(const char *s, size_t len);
+
+#endif

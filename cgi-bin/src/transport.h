@@ -1,0 +1,26 @@
+/*
+ * The transport: FastCGI (spawned by lighttpd's mod_fastcgi, Apache's
+ * mod_fcgid or behind mod_proxy_fcgi) or, when stdin is not a FastCGI
+ * socket, plain CGI with one request per process. It owns the per-request
+ * arena, request and response and frees them after each response.
+ */
+#ifndef KF_TRANSPORT_H
+#define KF_TRANSPORT_H
+
+struct req;
+struct resp;
+
+typedef void	(*transport_handler)(void *ctx, struct req *, struct resp *);
+/* Runs after the response has been sent (slow follow-up work). */
+typedef void	(*transport_after)(void *ctx);
+
+/* 1 when this process serves plain CGI (one request), 0 for FastCGI. */
+int	 transport_is_cgi(void);
+/*
+ * Serve requests until the web server asks the worker to stop (FastCGI)
+ * or the one request is done (CGI). after may be NULL. Returns 0, or -1
+ * when FastCGI could not be set up.
+ */
+int	 transport_serve(transport_handler, transport_after, void *ctx);
+
+#endif

@@ -1,0 +1,84 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static void
+oom(size_t n)
+{
+	/* Nothing sensible can continue without memory; die loudly. */
+	fprintf(stderr, "kfroute: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p;
+
+	if ((p = calloc(n ? n : 1, sz ? sz : 1)) == NULL)
+		oom(n * sz);
+	return p;
+}
+
+void *
+xrealloc(void *old, size_t n)
+{
+	void	*p;
+
+	if ((p = realloc(old, n ? n : 1)) == NULL)
+		oom(n);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+int64_t
+util_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+util_parse_llong(const char *s, long long min, long long max, long long *out)
+{
+	long long	 v = 0;
+	int		 digit;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		digit = *s - '0';
+		if (v > (max - digit) / 10)
+			return -1;
+		v = v * 10 + digit;
+	}
+	if (v < min)
+		return -1;
+	*out = v;
+	return 0;
+}

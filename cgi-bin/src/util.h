@@ -1,0 +1,27 @@
+/*
+ * Process-wide helpers: allocation that aborts on exhaustion, monotonic
+ * time, string bits. Out-of-memory is handled in exactly one place (here),
+ * as lighttpd's ck_malloc does, instead of half-handled at every call site.
+ */
+#ifndef KF_UTIL_H
+#define KF_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+
+/* Milliseconds on CLOCK_MONOTONIC: for ages and staleness, never for dates. */
+int64_t	 util_now_ms(void);
+
+/*
+ * Parse a whole decimal string into *out within [min, max]. No sign, no
+ * blanks, no trailing junk. Returns 0 on success, -1 otherwise.
+ */
+int	 util_parse_llong(const char *s, long long min, long long max,
+	    long long *out);
+
+#endif

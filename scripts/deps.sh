@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install the Debian packages kfroute needs to build, run and test, and nothing
+# else. Idempotent: when every package is present it only asks dpkg and exits.
+#
+#   scripts/deps.sh          build + run + test dependencies
+#   scripts/deps.sh bench    also wrk, for `make bench`
+#
+# Runs apt-get as root, or through sudo when started by another user.
+set -eu
+
+# package            job
+PKGS="
+build-essential      compiler and make
+pkg-config           build flags for the libraries below
+libfcgi-dev          FastCGI transport (libfcgi)
+libjson-c-dev        JSON parsing (json-c)
+libmariadb-dev       MySQL Connector/C API (mariadb_config)
+libcurl4-openssl-dev HTTPS client for the WeCom helper
+mariadb-server       the private database of make run / make test
+mariadb-client       migrations and test fixtures (mariadb CLI)
+lighttpd             the web server in front of the FastCGI programs
+libcmocka-dev        C unit tests
+"
+[ "${1:-}" = bench ] && PKGS="$PKGS
+wrk                  HTTP load generator for make bench
+"
+
+missing=""
+for p in $(printf '%s\n' "$PKGS" | awk 'NF { print $1 }'); do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+# Node.js runs the HTTP and browser tests; any node >= 18 on PATH will do
+# (it may come from elsewhere than Debian), otherwise Debian's nodejs.
+if ! command -v node >/dev/null 2>&1 ||
+   [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 18 ]; then
+	missing="$missing nodejs"
+fi
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+echo "deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+$SUDO apt-get install -y -q --no-install-recommends $missing

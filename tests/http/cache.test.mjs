@@ -1,0 +1,62 @@
+// The FastCGI workers answer from an in-memory snapshot: a database change
+// shows within the staleness bound, and steady traffic runs no query per
+// request.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { STALENESS_MS, getJson, sleep, sql } from './lib.mjs';
+
+const WORKERS = 2; // max-procs in conf/lighttpd.conf.in for the stacks
+
+test('a label change is served by every worker once the bound has passed', async () => {
+  const original = sql("SELECT label FROM kf_entry WHERE id = 'cs1'");
+  try {
+    // Warm every worker so each holds a snapshot from before the change.
+    for (let i = 0; i < 20; i++) assert.equal((await getJson('/api/contact?entry=cs1')).status, 200);
+    sql("UPDATE kf_entry SET label = '售前(已改)' WHERE id = 'cs1'");
+    await sleep(STALENESS_MS + 250);
+    // Past the bound, no worker may answer from the old snapshot. Many
+    // requests so both workers are asked.
+    for (let i = 0; i < 40; i++) {
+      const r = await getJson('/api/contact?entry=cs1');
+      assert.equal(r.body.entry.label, '售前(已改)', `request ${i} answered stale`);
+    }
+  } finally {
+    sql(`UPDATE kf_entry SET label = '${original}' WHERE id = 'cs1'`);
+  }
+});
+
+test('a new entry becomes reachable and listed within the bound', async () => {
+  try {
+    assert.equal((await getJson('/api/contact?entry=fresh')).status, 404);
+    sql("INSERT INTO kf_entry (id, label, scene, target) VALUES ('fresh', '新按钮', 'home', '/pages/new')");
+    await sleep(STALENESS_MS + 250);
+    for (let i = 0; i < 10; i++) {
+      const r = await getJson('/api/contact?entry=fresh');
+      assert.equal(r.status, 200);
+      assert.equal(r.body.target.url, '/pages/new');
+    }
+    const list = await getJson('/api/entries?scene=home');
+    assert.ok(list.body.entries.some((e) => e.id === 'fresh'));
+  } finally {
+    sql("DELETE FROM kf_entry WHERE id = 'fresh'");
+  }
+});
+
+test('steady traffic runs no query per request', async () => {
+  const executed = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").split('\t')[1]);
+  await getJson('/api/contact?entry=cs1');
+  const before = executed();
+  const started = Date.now();
+  const N = 300;
+  for (let i = 0; i < N; i++) {
+    const r = await getJson(`/api/contact?entry=cs${1 + (i % 3)}`);
+    assert.equal(r.status, 200);
+  }
+  const elapsed = Date.now() - started;
+  const ran = executed() - before;
+  // Each worker may check the version once per bound (plus one reload of
+  // five statements if something moved): that, not N, bounds the count.
+  const allowed = WORKERS * (Math.ceil(elapsed / STALENESS_MS) + 1) * 6;
+  assert.ok(ran <= allowed, `${ran} statements for ${N} requests in ${elapsed} ms (allowed ${allowed})`);
+  assert.ok(ran < N, `${ran} statements for ${N} requests`);
+});

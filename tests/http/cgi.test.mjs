@@ -1,0 +1,89 @@
+// The same program as plain CGI, one request per process, as on shared
+// hosting: point queries instead of a snapshot, same answers and errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { STALENESS_MS, getJson, runCgi, sleep } from './lib.mjs';
+
+test('CGI: seed contract via /cgi-bin/kfroute.fcgi/api/... paths', async () => {
+  const r = await runCgi({ method: 'POST', uri: '/cgi-bin/kfroute.fcgi/api/getCustomerServiceUrl',
+    contentType: 'application/json', body: '{"customerId":"cs1"}' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.status, 200);
+  assert.match(r.head, /Content-Type: application\/json; charset=utf-8/);
+  assert.deepEqual(r.body, { success: true, url: '/pages/service1' });
+});
+
+test('CGI: rewritten /api/contact paths answer exactly as FastCGI does', async () => {
+  await sleep(STALENESS_MS + 250); // FastCGI may lag earlier suites' writes this long
+  const cgi = await runCgi({ uri: '/api/contact?entry=cs2' });
+  const fcgi = await getJson('/api/contact?entry=cs2');
+  assert.equal(cgi.status, 200);
+  assert.deepEqual(cgi.body, fcgi.body);
+  const list = await runCgi({ uri: '/api/entries?scene=home' });
+  assert.deepEqual(list.body, (await getJson('/api/entries?scene=home')).body);
+});
+
+test('CGI: healthz says cgi mode with no cache', async () => {
+  const r = await runCgi({ uri: '/healthz' });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { ok: true, database: 'up', mode: 'cgi', cache_age_ms: null, config_version: null });
+});
+
+test('CGI: a body shorter than CONTENT_LENGTH is a 400, not a hang', async () => {
+  const r = await runCgi({ method: 'POST', uri: '/api/contact', contentType: 'application/json',
+    body: '{"entry":', contentLength: '100' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.code, 'short_body');
+});
+
+test('CGI: missing and malformed CONTENT_LENGTH are 411 and 400', async () => {
+  let r = await runCgi({ method: 'POST', uri: '/api/contact?entry=cs1', contentType: 'application/json' });
+  assert.equal(r.status, 411);
+  assert.equal(r.body.code, 'length_required');
+  for (const cl of ['-1', '1e3', ' 5', '5x', '99999999999999999999999']) {
+    r = await runCgi({ method: 'POST', uri: '/api/contact', contentType: 'application/json',
+      body: '{}', contentLength: cl });
+    assert.equal(r.status, 400, cl);
+    assert.equal(r.body.code, 'bad_length', cl);
+  }
+  r = await runCgi({ method: 'POST', uri: '/api/contact', contentType: 'application/json',
+    body: '{}', contentLength: '16385' });
+  assert.equal(r.status, 413);
+});
+
+test('CGI: raw broken escapes in the query are a 400 bad_form', async () => {
+  const r = await runCgi({ uri: '/api/contact?entry=cs1%' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.code, 'bad_form');
+});
+
+test('CGI: a bad config stops the program with file, line and reason', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/kfconf-`);
+  const cases = [
+    ['[database]\nport = 70000\n', /bad\.conf:2: not a whole number in range/],
+    ['[cache]\nstaleness = 5\n', /bad\.conf:2: unknown key 'staleness' in \[cache\]/],
+    ['# ok\n[nosuch]\n', /bad\.conf:2: unknown section/],
+    ['[log]\nlevel = loud\n', /bad\.conf:2: log level must be/],
+    ['port = 1\n', /bad\.conf:1: key outside of a \[section\]/],
+  ];
+  for (const [text, want] of cases) {
+    writeFileSync(`${dir}/bad.conf`, text);
+    const r = await runCgi({ uri: '/healthz', env: { KFROUTE_CONF: `${dir}/bad.conf` } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, want);
+    assert.equal(r.status, 500);
+    assert.equal(r.body.success, false);
+  }
+  const env = await runCgi({ uri: '/healthz', env: { KFROUTE_CACHE_STALENESS_MS: 'soon' } });
+  assert.equal(env.code, 1);
+  assert.match(env.stderr, /environment KFROUTE_CACHE_STALENESS_MS: not a whole number/);
+});
+
+test('CGI: environment settings win over the file', async () => {
+  // A wrong database name from the environment must be the one used.
+  const r = await runCgi({ uri: '/api/contact?entry=cs1', env: { KFROUTE_DATABASE_NAME: 'nosuchdb' } });
+  assert.equal(r.status, 503);
+  assert.equal(r.body.code, 'unavailable');
+});

@@ -1,0 +1,124 @@
+// Shared helpers for the HTTP suites: the stack under test, raw requests
+// that fetch() cannot make, database access through the mariadb client,
+// and plain-CGI runs of the real program.
+import { execFileSync, spawn } from 'node:child_process';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+
+export const BASE = process.env.KF_BASE_URL;
+export const VAR = process.env.KF_VAR;
+export const ROOT = process.env.KF_ROOT;
+export const FCGI_BIN = process.env.KF_FCGI_BIN;
+if (!BASE || !VAR) throw new Error('run through scripts/test-http.sh (make test)');
+const url = new URL(BASE);
+export const PORT = Number(url.port);
+export const SOCK = `${VAR}/run/mysqld.sock`;
+export const STALENESS_MS = 1000; // the stack's default bound
+
+// SQL as the stack's administrator (unix_socket auth, no password).
+export function sql(query) {
+  return execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4', `--socket=${SOCK}`,
+    '-N', '-B', 'kfroute', '-e', query], { encoding: 'utf8' }).trim();
+}
+
+// Fingerprint of every routing table: proves a bad request changed nothing.
+export function dbChecksum() {
+  return sql('CHECKSUM TABLE kf_entry, kf_agent, kf_entry_agent, kf_group, ' +
+    'kf_group_member, kf_meta');
+}
+
+export async function getJson(path, init) {
+  const res = await fetch(BASE + path, { redirect: 'manual', ...init });
+  const text = await res.text();
+  let body;
+  try { body = JSON.parse(text); } catch {
+    assert.fail(`${path}: not JSON (${res.status}): ${text.slice(0, 200)}`);
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+export function postJson(path, obj) {
+  return getJson(path, { method: 'POST', body: JSON.stringify(obj),
+    headers: { 'Content-Type': 'application/json' } });
+}
+
+export function postRaw(path, body, contentType) {
+  const headers = {};
+  if (contentType) headers['Content-Type'] = contentType;
+  return getJson(path, { method: 'POST', body, headers });
+}
+
+// An error answer in the API's shape, with the expected status and code.
+export function assertError(r, status, code) {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.equal(r.body.success, false);
+  assert.equal(r.body.code, code);
+  assert.equal(typeof r.body.message, 'string');
+  assert.ok(r.body.message.length > 0);
+}
+
+// Send bytes as they are and read until the server closes. halfClose ends
+// our side after sending, as a client that gives up would.
+export function rawHttp(bytes, { halfClose = true, timeoutMs = 20000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(PORT, '127.0.0.1');
+    const chunks = [];
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error('raw request timed out')); }, timeoutMs);
+    sock.on('connect', () => {
+      sock.write(bytes);
+      if (halfClose) sock.end();
+    });
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('error', reject);
+    sock.on('close', () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const status = head ? Number(head.split(' ')[1]) : 0;
+      resolve({ status, head: head || '', body: rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+// Run the real program once as plain CGI, as shared hosting would.
+export function runCgi({ method = 'GET', uri, body = null, contentType,
+  contentLength, env = {} }) {
+  return new Promise((resolve, reject) => {
+    const [path, query = ''] = uri.split('?');
+    const cgiEnv = {
+      PATH: process.env.PATH,
+      KFROUTE_CONF: `${VAR}/kfroute.conf`,
+      GATEWAY_INTERFACE: 'CGI/1.1',
+      REQUEST_METHOD: method,
+      REQUEST_URI: uri,
+      SCRIPT_NAME: '/cgi-bin/kfroute.fcgi',
+      PATH_INFO: path,
+      QUERY_STRING: query,
+      ...env,
+    };
+    if (contentType) cgiEnv.CONTENT_TYPE = contentType;
+    const len = contentLength ?? (body != null ? String(Buffer.byteLength(body)) : undefined);
+    if (len !== undefined) cgiEnv.CONTENT_LENGTH = len;
+    // stdin is a pipe, not a socket: libfcgi then runs as plain CGI.
+    const child = spawn(FCGI_BIN, [], { env: cgiEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [], err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const text = Buffer.concat(out).toString('utf8');
+      const sep = text.indexOf('\r\n\r\n');
+      const head = sep >= 0 ? text.slice(0, sep) : text;
+      const bodyText = sep >= 0 ? text.slice(sep + 4) : '';
+      const m = /^Status: (\d+)/m.exec(head);
+      let json = null;
+      try { json = JSON.parse(bodyText); } catch { /* asserted by callers */ }
+      resolve({ code, status: m ? Number(m[1]) : 0, head, body: json,
+        raw: bodyText, stderr: Buffer.concat(err).toString('utf8') });
+    });
+    if (body != null) child.stdin.write(body);
+    child.stdin.end();
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
