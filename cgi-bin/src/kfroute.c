@@ -77,7 +77,12 @@ main(void)
 	app.api.cfg = &cfg;
 	app.api.cache = &app.cache;
 
+	if (!cgi)
+		log_info("FastCGI worker started (snapshot, staleness %d ms)",
+		    cfg.staleness_ms);
 	rc = transport_serve(handle, NULL, &app);
+	if (!cgi)
+		log_info("FastCGI worker stopping");
 
 	cache_free(&app.cache);
 	store_free(store);

@@ -1,9 +1,9 @@
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 static const char *const level_names[LOG_LVL__MAX] = {
 	"error", "warn", "info", "debug",
@@ -28,14 +28,12 @@ log_set_level(enum log_level lvl)
 int
 log_level_parse(const char *name, enum log_level *out)
 {
-	int	 i;
+	int	 i = util_name_index(level_names, LOG_LVL__MAX, name);
 
-	for (i = 0; i < LOG_LVL__MAX; i++)
-		if (strcmp(name, level_names[i]) == 0) {
-			*out = (enum log_level)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum log_level)i;
+	return 0;
 }
 
 void

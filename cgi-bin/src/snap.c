@@ -115,6 +115,14 @@ snap_add_member(struct snap *s, const char *group_id, const char *agent_id,
 	m->position = position;
 }
 
+/* qsort() must not see a NULL base, even for zero elements. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int
 cmp_agent(const void *a, const void *b)
 {
@@ -164,7 +172,7 @@ resolve_members(struct snap *s)
 	const struct snap_agent		*a;
 	size_t				 i;
 
-	qsort(s->pending, s->npending, sizeof(*s->pending), cmp_member);
+	sort(s->pending, s->npending, sizeof(*s->pending), cmp_member);
 	for (i = 0; i < s->npending; i++) {
 		/* snap_group() returns const; the groups are ours to fill. */
 		g = (struct snap_group *)snap_group(s, s->pending[i].group_id);
@@ -184,9 +192,9 @@ snap_finish(struct snap *s)
 {
 	size_t	 i;
 
-	qsort(s->agents, s->nagents, sizeof(*s->agents), cmp_agent);
-	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_group);
-	qsort(s->entries, s->nentries, sizeof(*s->entries), cmp_entry_display);
+	sort(s->agents, s->nagents, sizeof(*s->agents), cmp_agent);
+	sort(s->groups, s->ngroups, sizeof(*s->groups), cmp_group);
+	sort(s->entries, s->nentries, sizeof(*s->entries), cmp_entry_display);
 	s->entries_by_id = xrealloc(s->entries_by_id,
 	    (s->nentries ? s->nentries : 1) * sizeof(*s->entries_by_id));
 	for (i = 0; i < s->nentries; i++) {
@@ -194,7 +202,7 @@ snap_finish(struct snap *s)
 		s->entries[i].agent = s->entries[i].agent_id != NULL ?
 		    snap_agent(s, s->entries[i].agent_id) : NULL;
 	}
-	qsort(s->entries_by_id, s->nentries, sizeof(*s->entries_by_id),
+	sort(s->entries_by_id, s->nentries, sizeof(*s->entries_by_id),
 	    cmp_entry_ptr_id);
 	resolve_members(s);
 }
@@ -242,14 +250,12 @@ snap_status_name(enum agent_status st)
 int
 snap_status_parse(const char *name, enum agent_status *out)
 {
-	int	 i;
+	int	 i = util_name_index(status_names, AGENT__MAX, name);
 
-	for (i = 0; i < AGENT__MAX; i++)
-		if (strcmp(name, status_names[i]) == 0) {
-			*out = (enum agent_status)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum agent_status)i;
+	return 0;
 }
 
 const char *
@@ -261,12 +267,10 @@ snap_target_name(enum target_type t)
 int
 snap_target_parse(const char *name, enum target_type *out)
 {
-	int	 i;
+	int	 i = util_name_index(target_names, TARGET__MAX, name);
 
-	for (i = 0; i < TARGET__MAX; i++)
-		if (strcmp(name, target_names[i]) == 0) {
-			*out = (enum target_type)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum target_type)i;
+	return 0;
 }

@@ -82,3 +82,14 @@ util_parse_llong(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return 0;
 }
+
+int
+util_name_index(const char *const *names, int n, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}

@@ -24,4 +24,7 @@ int64_t	 util_now_ms(void);
 int	 util_parse_llong(const char *s, long long min, long long max,
 	    long long *out);
 
+/* Index of name in names[0..n), or -1: for enum <-> text tables. */
+int	 util_name_index(const char *const *names, int n, const char *name);
+
 #endif

@@ -106,6 +106,12 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      // Under `make asan` the program is instrumented: any report fails.
+      if (/Sanitizer|runtime error:/.test(stderr)) {
+        reject(new Error(`sanitizer report from CGI run:\n${stderr}`));
+        return;
+      }
       const text = Buffer.concat(out).toString('utf8');
       const sep = text.indexOf('\r\n\r\n');
       const head = sep >= 0 ? text.slice(0, sep) : text;
@@ -114,7 +120,7 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
       let json = null;
       try { json = JSON.parse(bodyText); } catch { /* asserted by callers */ }
       resolve({ code, status: m ? Number(m[1]) : 0, head, body: json,
-        raw: bodyText, stderr: Buffer.concat(err).toString('utf8') });
+        raw: bodyText, stderr });
     });
     if (body != null) child.stdin.write(body);
     child.stdin.end();

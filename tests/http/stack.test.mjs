@@ -1,0 +1,97 @@
+// The `make run` stack itself (scripts/stack.sh run), on its own port and
+// data directory: it prints where to go, passes KFROUTE_* settings to the
+// FastCGI workers, stops everything it started on SIGTERM, and a second
+// run keeps the data of the first.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, existsSync } from 'node:fs';
+import net from 'node:net';
+import { ROOT } from './lib.mjs';
+
+const VAR = `${ROOT}/var/test-run`;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Start `stack.sh run`; resolve once it printed its URLs.
+function startRun(port, env = {}) {
+  const child = spawn(`${ROOT}/scripts/stack.sh`, ['run'], {
+    env: { ...process.env, KFROUTE_VAR: VAR, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const ready = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Press Ctrl-C to stop.')) resolve(out);
+    });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => reject(new Error(`stack.sh run exited ${code}: ${out}`)));
+  });
+  return { child, ready };
+}
+
+function pidAlive(pid) {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+function sqlRun(query) {
+  return execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4',
+    `--socket=${VAR}/run/mysqld.sock`, '-N', '-B', 'kfroute', '-e', query],
+  { encoding: 'utf8' }).trim();
+}
+
+async function stopRun(child) {
+  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+after(() => {
+  try { execFileSync(`${ROOT}/scripts/stack.sh`, ['stop'], { env: { ...process.env, KFROUTE_VAR: VAR } }); } catch { /* already down */ }
+  rmSync(VAR, { recursive: true, force: true });
+});
+
+test('run: URLs printed, settings reach workers, SIGTERM stops all, data kept', async () => {
+  rmSync(VAR, { recursive: true, force: true });
+  const port = await freePort();
+  const first = startRun(port, { KFROUTE_NOTICE_CONNECTED: '您好,{agent}为您服务' });
+  const printed = await first.ready;
+  assert.match(printed, new RegExp(`http://127\\.0\\.0\\.1:${port}/api/getCustomerServiceUrl`));
+
+  const base = `http://127.0.0.1:${port}`;
+  let r = await (await fetch(`${base}/api/contact?entry=cs1`)).json();
+  assert.equal(r.notice, '您好,小王为您服务', 'environment setting reached the FastCGI workers');
+
+  // Data written during the first run must survive into the second.
+  sqlRun("INSERT INTO kf_entry (id, label, target) VALUES ('kept', '保留', '/pages/kept')");
+  sqlRun("DELETE FROM kf_entry WHERE id = 'cs2'");
+  const dbPid = Number(readFileSync(`${VAR}/run/mysqld.pid`, 'utf8'));
+  const webPid = Number(readFileSync(`${VAR}/run/lighttpd.pid`, 'utf8'));
+  const workers = execFileSync('pgrep', ['-P', String(webPid)], { encoding: 'utf8' })
+    .split('\n').filter(Boolean).map(Number);
+  assert.ok(workers.length > 0, 'lighttpd spawned FastCGI workers');
+
+  const { code } = await stopRun(first.child);
+  assert.equal(code, 0);
+  for (const pid of [dbPid, webPid, ...workers]) assert.ok(!pidAlive(pid), `pid ${pid} still running`);
+  assert.ok(!existsSync(`${VAR}/run/lighttpd.pid`));
+
+  const second = startRun(port);
+  await second.ready;
+  r = await (await fetch(`${base}/api/contact?entry=kept`)).json();
+  assert.equal(r.entry.label, '保留', 'data of the first run is still there');
+  const gone = await fetch(`${base}/api/contact?entry=cs2`);
+  assert.equal(gone.status, 404, 'demo data was not loaded again over the first run\'s data');
+  r = await (await fetch(`${base}/api/contact?entry=cs1`)).json();
+  assert.equal(r.notice, '已为您接入小王', 'without the variable the default template is back');
+  const stopped = await stopRun(second.child);
+  assert.equal(stopped.code, 0);
+});

@@ -1,0 +1,208 @@
+/*
+ * The cache's staleness logic against a fake store (these definitions
+ * take the place of store.o at link time) and a clock the test controls.
+ */
+#include "unit.h"
+
+#include "cache.h"
+#include "snap.h"
+#include "store.h"
+
+static struct {
+	int		 up;
+	long long	 version;
+	int		 version_calls, load_calls, point_calls;
+	int		 fail_load;
+} db;
+
+enum store_rc
+store_version(struct store *s, long long *v)
+{
+	(void)s;
+	db.version_calls++;
+	*v = db.version;
+	return db.up ? STORE_OK : STORE_ERR;
+}
+
+static void
+add_entry(struct snap *snap, const char *id)
+{
+	struct snap_entry	 e = { .id = id, .label = "x", .enabled = 1 };
+
+	snap_add_entry(snap, &e);
+}
+
+enum store_rc
+store_load_all(struct store *s, struct snap *snap)
+{
+	(void)s;
+	db.load_calls++;
+	if (!db.up || db.fail_load)
+		return STORE_ERR;
+	snap->version = db.version;
+	add_entry(snap, "all");
+	snap_finish(snap);
+	return STORE_OK;
+}
+
+enum store_rc
+store_load_entry(struct store *s, const char *id, struct snap *snap)
+{
+	(void)s;
+	db.point_calls++;
+	if (!db.up)
+		return STORE_ERR;
+	add_entry(snap, id);
+	snap_finish(snap);
+	return STORE_OK;
+}
+
+enum store_rc
+store_load_enabled_entries(struct store *s, struct snap *snap)
+{
+	return store_load_entry(s, "listed", snap);
+}
+
+static int
+reset(void **state)
+{
+	(void)state;
+	memset(&db, 0, sizeof(db));
+	db.up = 1;
+	db.version = 7;
+	return 0;
+}
+
+static void
+test_loads_once_then_checks_per_bound(void **state)
+{
+	struct cache		 c;
+	const struct snap	*s;
+
+	(void)state;
+	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
+	assert_int_equal(cache_age_ms(&c, 0), -1);
+	assert_non_null(s = cache_get(&c, 10000, CACHE_WANT_ENTRY, "cs1"));
+	assert_int_equal(s->version, 7);
+	assert_non_null(snap_entry(s, "all"));
+	assert_int_equal(db.load_calls, 1);
+	/* Within the bound: no database call at all. */
+	for (int t = 10001; t < 11000; t += 7)
+		assert_ptr_equal(cache_get(&c, t, CACHE_WANT_ENTRY, "x"), s);
+	assert_int_equal(db.version_calls, 1);
+	assert_int_equal(cache_age_ms(&c, 10999), 999);
+	/* Bound passed, version unchanged: one cheap check, no reload. */
+	assert_ptr_equal(cache_get(&c, 11000, CACHE_WANT_ENTRY, "x"), s);
+	assert_int_equal(db.version_calls, 2);
+	assert_int_equal(db.load_calls, 1);
+	assert_int_equal(cache_age_ms(&c, 11000), 0);
+	/* Version moved: reload. */
+	db.version = 8;
+	s = cache_get(&c, 12000, CACHE_WANT_ENTRY, "x");
+	assert_int_equal(s->version, 8);
+	assert_int_equal(db.load_calls, 2);
+	cache_release(&c);	/* no-op for snapshots */
+	assert_non_null(c.snap);
+	cache_free(&c);
+}
+
+static void
+test_database_down_keeps_stale_snapshot(void **state)
+{
+	struct cache		 c;
+	const struct snap	*s;
+
+	(void)state;
+	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
+	s = cache_get(&c, 0, CACHE_WANT_ENTRY, "x");
+	db.up = 0;
+	/* Down: the old snapshot answers, one failed check per bound. */
+	assert_ptr_equal(cache_get(&c, 1000, CACHE_WANT_ENTRY, "x"), s);
+	assert_false(c.db_up);
+	assert_ptr_equal(cache_get(&c, 1500, CACHE_WANT_ENTRY, "x"), s);
+	assert_int_equal(db.version_calls, 2);
+	assert_int_equal(cache_age_ms(&c, 1500), 1500);
+	/* A reload that fails also keeps the old snapshot. */
+	db.up = 1;
+	db.version = 9;
+	db.fail_load = 1;
+	assert_ptr_equal(cache_get(&c, 2000, CACHE_WANT_ENTRY, "x"), s);
+	assert_int_equal(s->version, 7);
+	db.fail_load = 0;
+	s = cache_get(&c, 3000, CACHE_WANT_ENTRY, "x");
+	assert_int_equal(s->version, 9);
+	assert_true(c.db_up);
+	cache_free(&c);
+}
+
+static void
+test_no_snapshot_and_down_is_null_rate_limited(void **state)
+{
+	struct cache	 c;
+
+	(void)state;
+	db.up = 0;
+	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
+	assert_null(cache_get(&c, 0, CACHE_WANT_ENTRY, "x"));
+	assert_null(cache_get(&c, 10, CACHE_WANT_ENTRY, "x"));
+	assert_int_equal(db.version_calls, 1);
+	db.up = 1;
+	assert_null(cache_get(&c, 999, CACHE_WANT_ENTRY, "x"));
+	assert_non_null(cache_get(&c, 1000, CACHE_WANT_ENTRY, "x"));
+	cache_free(&c);
+}
+
+static void
+test_zero_bound_checks_every_time(void **state)
+{
+	struct cache	 c;
+
+	(void)state;
+	cache_init(&c, NULL, CACHE_SNAPSHOT, 0);
+	cache_get(&c, 5, CACHE_WANT_ENTRY, "x");
+	cache_get(&c, 5, CACHE_WANT_ENTRY, "x");
+	assert_int_equal(db.version_calls, 2);
+	cache_free(&c);
+}
+
+static void
+test_point_mode_loads_what_is_asked(void **state)
+{
+	struct cache		 c;
+	const struct snap	*s;
+
+	(void)state;
+	cache_init(&c, NULL, CACHE_POINT, 1000);
+	s = cache_get(&c, 0, CACHE_WANT_ENTRY, "cs9");
+	assert_non_null(snap_entry(s, "cs9"));
+	assert_int_equal(db.point_calls, 1);
+	assert_int_equal(db.load_calls, 0);
+	assert_int_equal(db.version_calls, 0);
+	cache_release(&c);
+	assert_null(c.request_snap);
+	s = cache_get(&c, 0, CACHE_WANT_ENTRIES, NULL);
+	assert_non_null(snap_entry(s, "listed"));
+	assert_int_equal(cache_age_ms(&c, 0), -1);
+	db.up = 0;
+	assert_null(cache_get(&c, 0, CACHE_WANT_ENTRY, "cs9"));
+	assert_false(c.db_up);
+	cache_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_loads_once_then_checks_per_bound,
+		    reset),
+		cmocka_unit_test_setup(test_database_down_keeps_stale_snapshot,
+		    reset),
+		cmocka_unit_test_setup(
+		    test_no_snapshot_and_down_is_null_rate_limited, reset),
+		cmocka_unit_test_setup(test_zero_bound_checks_every_time, reset),
+		cmocka_unit_test_setup(test_point_mode_loads_what_is_asked,
+		    reset),
+	};
+
+	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
+}

@@ -1,0 +1,184 @@
+/* Configuration: defaults, file, environment, errors with file:line. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cfg.h"
+
+static char	 path[64];
+
+static const char *
+write_conf(const char *text)
+{
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/tmp/kfroute-test-%d.conf", (int)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	unsetenv("KFROUTE_DATABASE_PORT");
+	unsetenv("KFROUTE_CACHE_STALENESS_MS");
+	unsetenv("KFROUTE_DATABASE_PASSWORD");
+	return 0;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), 0);
+	assert_null(c.db.socket);
+	assert_string_equal(c.db.host, "localhost");
+	assert_int_equal(c.db.port, 3306);
+	assert_int_equal(c.staleness_ms, 1000);
+	assert_int_equal(c.max_body, 16384);
+	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_null(c.redirect_hosts[0]);
+	assert_string_equal(c.notice.connected, "已为您接入{agent}");
+	cfg_free(&c);
+}
+
+static void
+test_file_and_env(void **state)
+{
+	struct cfg	 c;
+	char		 err[256];
+	FILE		*f;
+	char		 pwpath[80];
+
+	(void)state;
+	snprintf(pwpath, sizeof(pwpath), "%s.pw", write_conf(""));
+	f = fopen(pwpath, "w");
+	fputs("s3cret\n", f);
+	fclose(f);
+	char text[512];
+	snprintf(text, sizeof(text),
+	    "# comment\n; another\n\n[database]\n  socket = /run/x.sock  \n"
+	    "port=3307\npassword_file = %s\n[cache]\nstaleness_ms = 250\n"
+	    "[http]\nredirect_hosts = a.example.com, B.example.com:443\n"
+	    "[notice]\nconnected = 您好,{agent}为您服务\n", pwpath);
+	write_conf(text);
+	setenv("KFROUTE_DATABASE_PORT", "3310", 1);
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.db.socket, "/run/x.sock");
+	assert_int_equal(c.db.port, 3310);	/* environment wins */
+	assert_int_equal(c.staleness_ms, 250);
+	assert_string_equal(c.db.password, "s3cret");
+	assert_string_equal(c.notice.connected, "您好,{agent}为您服务");
+	assert_true(cfg_redirect_allowed(&c, "A.EXAMPLE.COM", 13));
+	assert_true(cfg_redirect_allowed(&c, "b.example.com:443", 17));
+	assert_false(cfg_redirect_allowed(&c, "a.example.co", 12));
+	assert_false(cfg_redirect_allowed(&c, "evil.example.com", 16));
+	cfg_free(&c);
+	/* A password given directly wins over the file. */
+	setenv("KFROUTE_DATABASE_PASSWORD", "direct", 1);
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.db.password, "direct");
+	cfg_free(&c);
+	unlink(pwpath);
+}
+
+static void
+expect_error(const char *text, const char *want)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	write_conf(text);
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+	if (strstr(err, want) == NULL)
+		fail_msg("error '%s' lacks '%s'", err, want);
+	assert_memory_equal(err, path, strlen(path));
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect_error("[database]\nport = 0\n", ":2: not a whole number in range");
+	expect_error("[database]\nport = 33o6\n", ":2: not a whole number");
+	expect_error("[database]\nprot = 1\n", ":2: unknown key 'prot' in [database]");
+	expect_error("\n\n[databse]\n", ":3: unknown section");
+	expect_error("[database\n", ":1: malformed section header");
+	expect_error("[log]\nlevel = verbose\n", ":2: log level must be");
+	expect_error("[log]\nlevel\n", ":2: expected key = value");
+	expect_error("level = info\n", ":1: key outside of a [section]");
+	expect_error("[http]\nredirect_hosts = a.com/x\n", ":2: host names");
+}
+
+static void
+test_password_file_error_names_that_file(void **state)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	(void)state;
+	write_conf("[database]\npassword_file = /nonexistent/pw\n");
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/pw: cannot open password "
+	    "file: No such file or directory");
+}
+
+static void
+test_env_error_and_missing_file(void **state)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	(void)state;
+	setenv("KFROUTE_CACHE_STALENESS_MS", "-1", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
+	assert_string_equal(err, "environment KFROUTE_CACHE_STALENESS_MS: "
+	    "not a whole number in range");
+	unsetenv("KFROUTE_CACHE_STALENESS_MS");
+	assert_int_equal(cfg_load(&c, "/nonexistent/kfroute.conf", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/kfroute.conf: cannot open"));
+}
+
+/* The documented example must stay loadable by the real parser. */
+static void
+test_example_config_parses(void **state)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	(void)state;
+	setenv("KFROUTE_DATABASE_PASSWORD", "x", 1);	/* file not read */
+	if (cfg_load(&c, "conf/kfroute.conf.example", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.db.socket, "/run/mysqld/mysqld.sock");
+	assert_string_equal(c.db.user, "kfroute_public");
+	cfg_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_defaults, teardown),
+		cmocka_unit_test_teardown(test_example_config_parses, teardown),
+		cmocka_unit_test_teardown(test_file_and_env, teardown),
+		cmocka_unit_test_teardown(test_errors, teardown),
+		cmocka_unit_test_teardown(
+		    test_password_file_error_names_that_file, teardown),
+		cmocka_unit_test_teardown(test_env_error_and_missing_file,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests_name("cfg", tests, NULL, NULL);
+}

@@ -1,0 +1,129 @@
+/* Snapshot building and lookup. */
+#include "unit.h"
+
+#include <stdio.h>
+
+#include "snap.h"
+
+static struct snap *
+demo(void)
+{
+	struct snap		*s = snap_new();
+	struct snap_agent	 a = { .status = AGENT_ONLINE, .capacity = 5,
+	    .enabled = 1 };
+	struct snap_entry	 e = { .enabled = 1, .ttype = TARGET_PAGE };
+	char			 id[16], name[16];
+
+	a.id = "wang"; a.name = "小王";
+	snap_add_agent(s, &a);
+	a.id = "li"; a.name = "小李"; a.status = AGENT_BUSY;
+	snap_add_agent(s, &a);
+	/* Transient buffers: the snapshot must copy what it keeps. */
+	for (int i = 9; i >= 0; i--) {
+		snprintf(id, sizeof(id), "e%d", i);
+		snprintf(name, sizeof(name), "n%d", i);
+		e.id = id; e.label = name; e.target = "/p";
+		e.sort = i % 3; e.agent_id = i % 2 ? "li" : "wang";
+		snap_add_entry(s, &e);
+	}
+	e.id = "orphan"; e.agent_id = "ghost"; e.sort = 100;
+	snap_add_entry(s, &e);
+	snap_add_group(s, "g2", "二组");
+	snap_add_group(s, "g1", "一组");
+	snap_add_member(s, "g1", "li", 2);
+	snap_add_member(s, "g1", "wang", 1);
+	snap_add_member(s, "g1", "ghost", 0);
+	snap_add_member(s, "nogroup", "wang", 0);
+	snap_finish(s);
+	return s;
+}
+
+static void
+test_lookup(void **state)
+{
+	struct snap		*s = demo();
+	const struct snap_entry	*e;
+
+	(void)state;
+	assert_int_equal(s->nentries, 11);
+	assert_non_null(e = snap_entry(s, "e7"));
+	assert_string_equal(e->label, "n7");
+	assert_non_null(e->agent);
+	assert_string_equal(e->agent->name, "小李");
+	assert_int_equal(e->agent->status, AGENT_BUSY);
+	assert_null(snap_entry(s, "e10"));
+	assert_null(snap_entry(s, ""));
+	/* A reference to a missing agent resolves to NULL, not garbage. */
+	assert_non_null(e = snap_entry(s, "orphan"));
+	assert_null(e->agent);
+	assert_null(snap_agent(s, "ghost"));
+	snap_free(s);
+}
+
+static void
+test_display_order(void **state)
+{
+	struct snap	*s = demo();
+	const char	*want[] = { "e0", "e3", "e6", "e9", "e1", "e4", "e7",
+	    "e2", "e5", "e8", "orphan" };
+
+	(void)state;
+	for (size_t i = 0; i < s->nentries; i++)
+		assert_string_equal(s->entries[i].id, want[i]);
+	snap_free(s);
+}
+
+static void
+test_groups(void **state)
+{
+	struct snap		*s = demo();
+	const struct snap_group	*g;
+
+	(void)state;
+	assert_non_null(g = snap_group(s, "g1"));
+	assert_string_equal(g->name, "一组");
+	assert_int_equal(g->nmembers, 2);	/* ghost skipped */
+	assert_string_equal(g->members[0]->id, "wang");	/* position 1 */
+	assert_string_equal(g->members[1]->id, "li");	/* position 2 */
+	assert_non_null(g = snap_group(s, "g2"));
+	assert_int_equal(g->nmembers, 0);
+	assert_null(snap_group(s, "nogroup"));
+	snap_free(s);
+}
+
+static void
+test_empty_and_names(void **state)
+{
+	struct snap		*s = snap_new();
+	enum agent_status	 st;
+	enum target_type	 t;
+
+	(void)state;
+	snap_finish(s);
+	assert_null(snap_entry(s, "x"));
+	assert_null(snap_agent(s, "x"));
+	assert_null(snap_group(s, "x"));
+	snap_free(s);
+	snap_free(NULL);
+	assert_int_equal(snap_status_parse("busy", &st), 0);
+	assert_int_equal(st, AGENT_BUSY);
+	assert_int_equal(snap_status_parse("away", &st), -1);
+	assert_string_equal(snap_status_name(AGENT_ONLINE), "online");
+	assert_int_equal(snap_target_parse("wecom_kf", &t), 0);
+	assert_int_equal(t, TARGET_WECOM_KF);
+	assert_int_equal(snap_target_parse("ftp", &t), -1);
+	assert_string_equal(snap_target_name(TARGET_URL), "url");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_display_order),
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_empty_and_names),
+	};
+
+	return cmocka_run_group_tests_name("snap", tests, NULL, NULL);
+}
