@@ -121,17 +121,20 @@ CONF
 	fi
 }
 
+# Returns non-zero (not exit) so start() can clean up after it.
 web_start() {
 	pid_alive "$VAR/run/lighttpd.pid" && return 0
-	[ -x "$FCGI_BIN" ] || { echo "stack: $FCGI_BIN not built" >&2; exit 1; }
-	lighttpd -tt -f "$VAR/lighttpd.conf" >&2
+	[ -x "$FCGI_BIN" ] || { echo "stack: $FCGI_BIN not built" >&2; return 1; }
+	lighttpd -tt -f "$VAR/lighttpd.conf" >&2 || return 1
 	# lighttpd daemonizes itself once the port is bound.
-	lighttpd -f "$VAR/lighttpd.conf"
+	lighttpd -f "$VAR/lighttpd.conf" || return 1
 	i=0
 	until pid_alive "$VAR/run/lighttpd.pid"; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && { echo "stack: lighttpd did not start" >&2;
-			tail -20 "$VAR/log/lighttpd-error.log" >&2; exit 1; }
+		if [ $i -gt 100 ]; then
+			tail -20 "$VAR/log/lighttpd-error.log" >&2
+			return 1
+		fi
 		sleep 0.1
 	done
 }
@@ -142,7 +145,12 @@ start() {
 	db_start
 	db_setup
 	write_config
-	web_start
+	if ! web_start; then
+		echo "stack: lighttpd did not start on 127.0.0.1:$PORT" \
+		    "(port in use? try PORT=...); stopping" >&2
+		stop
+		exit 1
+	fi
 	echo "stack: up on http://127.0.0.1:$PORT/ (data in $VAR)" >&2
 }
 

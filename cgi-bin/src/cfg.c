@@ -89,9 +89,9 @@ hosts_parse(char **hosts, const char *val)
 		len = (size_t)(end - p);
 		for (i = 0; i < len; i++)
 			if (!isalnum((unsigned char)p[i]) && p[i] != '-' &&
-			    p[i] != '.' && p[i] != ':')
-				return "host names may hold only letters, "
-				    "digits, '-', '.' and ':'";
+			    p[i] != '.')
+				return "host names (no scheme, port or path) "
+				    "may hold only letters, digits, '-' and '.'";
 		if (n == CFG_MAX_HOSTS - 1)
 			return "too many hosts";
 		h = xmalloc(len + 1);

@@ -45,7 +45,10 @@ struct cfg {
  */
 int	 cfg_load(struct cfg *, const char *path, char *err, size_t errlen);
 void	 cfg_free(struct cfg *);
-/* 1 when host (exact, case-insensitive) is on the redirect allow-list. */
+/*
+ * 1 when host (a name without port, compared exactly and case-insensitively)
+ * is on the redirect allow-list.
+ */
 int	 cfg_redirect_allowed(const struct cfg *, const char *host, size_t len);
 
 #endif

@@ -19,10 +19,11 @@ sep(struct jsonw *w)
 		w->after_key = 0;
 		return;
 	}
-	if (w->depth > 0 && w->nonempty[w->depth - 1])
+	if (w->depth <= 0 || w->depth > JSONW_MAXDEPTH)
+		return;		/* top level, or nesting nobody here uses */
+	if (w->nonempty[w->depth - 1])
 		buf_putc(w->b, ',');
-	if (w->depth > 0)
-		w->nonempty[w->depth - 1] = 1;
+	w->nonempty[w->depth - 1] = 1;
 }
 
 static void

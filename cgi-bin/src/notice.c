@@ -1,34 +1,64 @@
 #include <string.h>
 
 #include "arena.h"
-#include "buf.h"
 #include "notice.h"
+
+/* The value for the placeholder name[0..n), or NULL when unknown. */
+static const char *
+lookup(const struct notice_var *vars, unsigned nvars, const char *name,
+    size_t n)
+{
+	unsigned	 i;
+
+	for (i = 0; i < nvars; i++)
+		if (strlen(vars[i].name) == n &&
+		    memcmp(vars[i].name, name, n) == 0)
+			return vars[i].value;
+	return NULL;
+}
+
+/*
+ * Expand into out (NULL: only measure). Two passes, so the result goes
+ * straight into the request arena with no temporary buffer.
+ */
+static size_t
+expand(char *out, const char *tmpl, const struct notice_var *vars,
+    unsigned nvars)
+{
+	const char	*p = tmpl, *open, *close, *val;
+	size_t		 len = 0, n;
+
+	while ((open = strchr(p, '{')) != NULL &&
+	    (close = strchr(open, '}')) != NULL) {
+		n = (size_t)(open - p);
+		if (out != NULL)
+			memcpy(out + len, p, n);
+		len += n;
+		val = lookup(vars, nvars, open + 1, (size_t)(close - open - 1));
+		if (val == NULL) {	/* unknown: keep "{name}" as written */
+			val = open;
+			n = (size_t)(close - open + 1);
+		} else
+			n = strlen(val);
+		if (out != NULL)
+			memcpy(out + len, val, n);
+		len += n;
+		p = close + 1;
+	}
+	n = strlen(p);
+	if (out != NULL) {
+		memcpy(out + len, p, n);
+		out[len + n] = '\0';
+	}
+	return len + n;
+}
 
 const char *
 notice_render(struct arena *a, const char *tmpl, const struct notice_var *vars,
     unsigned nvars)
 {
-	struct buf	 b = { NULL, 0, 0 };
-	const char	*p = tmpl, *open, *close, *out;
-	unsigned	 i;
-	size_t		 n;
+	char	*out = arena_alloc(a, expand(NULL, tmpl, vars, nvars) + 1);
 
-	while ((open = strchr(p, '{')) != NULL &&
-	    (close = strchr(open, '}')) != NULL) {
-		buf_append(&b, p, (size_t)(open - p));
-		n = (size_t)(close - open - 1);
-		for (i = 0; i < nvars; i++)
-			if (strlen(vars[i].name) == n &&
-			    memcmp(vars[i].name, open + 1, n) == 0)
-				break;
-		if (i < nvars)
-			buf_puts(&b, vars[i].value);
-		else
-			buf_append(&b, open, n + 2);
-		p = close + 1;
-	}
-	buf_puts(&b, p);
-	out = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
+	expand(out, tmpl, vars, nvars);
 	return out;
 }

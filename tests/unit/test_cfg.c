@@ -69,7 +69,7 @@ test_file_and_env(void **state)
 	snprintf(text, sizeof(text),
 	    "# comment\n; another\n\n[database]\n  socket = /run/x.sock  \n"
 	    "port=3307\npassword_file = %s\n[cache]\nstaleness_ms = 250\n"
-	    "[http]\nredirect_hosts = a.example.com, B.example.com:443\n"
+	    "[http]\nredirect_hosts = a.example.com, B.example.com\n"
 	    "[notice]\nconnected = 您好,{agent}为您服务\n", pwpath);
 	write_conf(text);
 	setenv("KFROUTE_DATABASE_PORT", "3310", 1);
@@ -80,7 +80,7 @@ test_file_and_env(void **state)
 	assert_string_equal(c.db.password, "s3cret");
 	assert_string_equal(c.notice.connected, "您好,{agent}为您服务");
 	assert_true(cfg_redirect_allowed(&c, "A.EXAMPLE.COM", 13));
-	assert_true(cfg_redirect_allowed(&c, "b.example.com:443", 17));
+	assert_true(cfg_redirect_allowed(&c, "b.example.com", 13));
 	assert_false(cfg_redirect_allowed(&c, "a.example.co", 12));
 	assert_false(cfg_redirect_allowed(&c, "evil.example.com", 16));
 	cfg_free(&c);
@@ -118,6 +118,7 @@ test_errors(void **state)
 	expect_error("[log]\nlevel\n", ":2: expected key = value");
 	expect_error("level = info\n", ":1: key outside of a [section]");
 	expect_error("[http]\nredirect_hosts = a.com/x\n", ":2: host names");
+	expect_error("[http]\nredirect_hosts = a.com:443\n", ":2: host names");
 }
 
 static void
