@@ -20,6 +20,8 @@ mariadb-server       the private database of make run / make test
 mariadb-client       migrations and test fixtures (mariadb CLI)
 lighttpd             the web server in front of the FastCGI programs
 libcmocka-dev        C unit tests
+tzdata               time zones for business hours (Asia/Shanghai...)
+libssl-dev           HMAC-SHA256 for customer tokens (libcrypto)
 "
 [ "${1:-}" = bench ] && PKGS="$PKGS
 wrk                  HTTP load generator for make bench

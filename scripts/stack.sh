@@ -76,23 +76,39 @@ db_start() {
 	done
 }
 
+# A random secret in a file of its own (mode 600), made once.
+secret_file() {
+	if [ ! -s "$VAR/secrets/$1" ]; then
+		(umask 077; mkdir -p "$VAR/secrets"
+		 od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$VAR/secrets/$1")
+	fi
+	cat "$VAR/secrets/$1"
+}
+
 # Database, users with least privilege, migrations, demo data (once).
 db_setup() {
-	pw_file=$VAR/secrets/public.pass
-	if [ ! -s "$pw_file" ]; then
-		(umask 077; mkdir -p "$VAR/secrets"
-		 od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$pw_file")
-	fi
-	pw=$(cat "$pw_file")
+	pub=$(secret_file public.pass)
+	adm=$(secret_file admin.pass)
+	secret_file customer.secret >/dev/null
 	sql_admin <<SQL
 CREATE DATABASE IF NOT EXISTS $DBNAME
   CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER IF NOT EXISTS 'kfroute_public'@'localhost' IDENTIFIED BY '$pw';
-ALTER USER 'kfroute_public'@'localhost' IDENTIFIED BY '$pw';
+CREATE USER IF NOT EXISTS 'kfroute_admin'@'localhost' IDENTIFIED BY '$adm';
+ALTER USER 'kfroute_admin'@'localhost' IDENTIFIED BY '$adm';
+GRANT SELECT, INSERT, UPDATE, DELETE ON $DBNAME.* TO 'kfroute_admin'@'localhost';
+CREATE USER IF NOT EXISTS 'kfroute_public'@'localhost' IDENTIFIED BY '$pub';
+ALTER USER 'kfroute_public'@'localhost' IDENTIFIED BY '$pub';
 GRANT SELECT ON $DBNAME.* TO 'kfroute_public'@'localhost';
 SQL
 	MYSQL="mariadb --no-defaults --default-character-set=utf8mb4 --socket=$SOCK -u $ME" \
 		"$ROOT/scripts/migrate.sh" "$DBNAME"
+	# The public program writes counters, sticky and activity, nothing else
+	# (granted after the migrations have created those tables).
+	sql_admin <<SQL
+GRANT INSERT, UPDATE ON $DBNAME.kf_stat_minute TO 'kfroute_public'@'localhost';
+GRANT INSERT, UPDATE ON $DBNAME.kf_last_agent TO 'kfroute_public'@'localhost';
+GRANT INSERT, UPDATE ON $DBNAME.kf_agent_activity TO 'kfroute_public'@'localhost';
+SQL
 	if [ ! -f "$VAR/db/.kfroute-demo-loaded" ]; then
 		echo "stack: loading demo data" >&2
 		sql_admin "$DBNAME" <"$ROOT/sql/demo.sql"
@@ -109,6 +125,11 @@ socket = $SOCK
 name = $DBNAME
 user = kfroute_public
 password_file = $VAR/secrets/public.pass
+admin_user = kfroute_admin
+admin_password_file = $VAR/secrets/admin.pass
+
+[customer]
+secret = $(cat "$VAR/secrets/customer.secret")
 
 [http]
 redirect_hosts = help.example.com
@@ -171,6 +192,8 @@ kfroute is running (data in $VAR).
   curl -si http://127.0.0.1:$PORT/go/help
   curl -s http://127.0.0.1:$PORT/healthz
 
+  Presence:  KFROUTE_CONF=$VAR/kfroute.conf bin/kfctl agent status a1 offline
+  Decision:  KFROUTE_CONF=$VAR/kfroute.conf bin/kfctl route cs1
   Database shell: mariadb --no-defaults --socket=$SOCK $DBNAME
 
 Press Ctrl-C to stop.

@@ -1,26 +1,46 @@
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "cache.h"
 #include "cfg.h"
+#include "decide.h"
 #include "log.h"
 #include "notice.h"
 #include "req.h"
 #include "resp.h"
 #include "route.h"
+#include "sched.h"
 #include "snap.h"
+#include "stats.h"
+#include "store.h"
+#include "token.h"
+#include "tz.h"
 #include "url.h"
 #include "util.h"
 
-/* Look up an enabled entry; sets the error response when there is none. */
+static const struct cache_want	 list_want = { CACHE_WANT_ENTRIES, NULL, NULL,
+    NULL };
+
+/*
+ * Look up an enabled entry (and, under plain CGI, what its decision can
+ * touch); sets the error response when there is none.
+ */
 static const struct snap_entry *
-entry_or_error(struct api *api, const char *id, struct resp *resp)
+entry_or_error(struct api *api, const char *id,
+    const struct decide_customer *cust, struct snap **snapp, struct resp *resp)
 {
-	const struct snap	*snap;
+	const struct cache_want	 want = { CACHE_WANT_ENTRY, id,
+	    api->cfg->routing.fallback_group, cust };
+	struct snap		*snap;
 	const struct snap_entry	*e;
 
-	snap = cache_get(api->cache, util_now_ms(), CACHE_WANT_ENTRY, id);
+	snap = cache_get(api->cache, util_now_ms(), &want);
+	if (snapp != NULL)
+		*snapp = snap;
 	if (snap == NULL) {
 		resp_error(resp, AE_UNAVAILABLE, NULL);
 		return NULL;
@@ -63,44 +83,107 @@ write_target(struct jsonw *w, const struct snap_entry *e)
 	jsonw_obj_close(w);
 }
 
-/*
- * The notice for the entry's bound agent. The routing issue replaces this
- * with the engine's decision and per-entry templates.
- */
-static const char *
-contact_notice(struct api *api, struct req *req, const struct snap_agent *a)
+static uint32_t
+next_random(struct api *api)
 {
-	const char		*tmpl = api->cfg->notice.no_agent;
-	struct notice_var	 var = { "agent", a != NULL ? a->name : "" };
+	uint32_t	 x = api->rng;
 
-	if (a != NULL)
-		switch (a->status) {
-		case AGENT_ONLINE:
-			tmpl = api->cfg->notice.connected;
-			break;
-		case AGENT_BUSY:
-			tmpl = api->cfg->notice.agent_busy;
-			break;
-		default:
-			tmpl = api->cfg->notice.agent_away;
-			break;
-		}
-	return notice_render(req->arena, tmpl, &var, 1);
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return api->rng = x;
+}
+
+/*
+ * Who is tapping: a verified customer from a valid token, else NULL
+ * (anonymous). Only a malformed token is the client's error. An order
+ * counts only when it belongs to that customer.
+ */
+static enum apierr
+customer_of(struct api *api, struct req *req, const char *token,
+    const char *order, time_t now, struct decide_customer *c, int *verified)
+{
+	char		 key[TOKEN_KEY_MAX + 1];
+	enum token_rc	 rc;
+
+	*verified = 0;
+	if (token == NULL)
+		return AE_OK;
+	rc = token_verify(api->cfg->customer_secret, token, now, key);
+	if (rc == TOKEN_MALFORMED)
+		return AE_BAD_TOKEN;
+	if (rc != TOKEN_OK) {
+		log_debug("customer token not accepted (%d): anonymous",
+		    (int)rc);
+		return AE_OK;
+	}
+	/* A database failure here costs personalisation, not the answer. */
+	if (store_load_customer(api->store, req->arena, key,
+	    api->cfg->routing.sticky_days, c) == STORE_ERR)
+		return AE_OK;
+	if (api->cfg->routing.sticky_days == 0)
+		c->sticky_id = NULL;
+	if (order != NULL &&
+	    store_order_agent(api->store, req->arena, order, key,
+	    &c->order_agent_id) != STORE_OK)
+		c->order_agent_id = NULL;
+	*verified = 1;
+	return AE_OK;
+}
+
+/* Local time of t in the entry's zone: ISO 8601 and "11月24日 09:00". */
+static void
+format_open(const struct api *api, const struct snap_entry *e, time_t t,
+    char *iso, size_t isolen, char *text, size_t textlen)
+{
+	struct tm	 tm;
+	int		 off;
+	const char	*zone = e->schedule != NULL ? e->schedule->tz :
+	    api->cfg->routing.timezone;
+
+	if (tz_local(zone, t, &tm) == -1) {
+		snprintf(iso, isolen, "?");
+		snprintf(text, textlen, "?");
+		return;
+	}
+	off = (int)(tm.tm_gmtoff / 60);	/* zone offsets are within a day */
+	snprintf(iso, isolen, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', abs(off) / 60 % 24,
+	    abs(off) % 60);
+	snprintf(text, textlen, "%d月%d日 %02d:%02d", tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+static const char *
+render_notice(struct api *api, struct req *req, const struct snap_entry *e,
+    const struct decide_result *d, const char *next_open)
+{
+	const char		*tmpl = e->notices[d->notice] != NULL ?
+	    e->notices[d->notice] : api->cfg->notice[d->notice];
+	struct notice_var	 vars[4] = {
+		{ "agent", d->agent != NULL ? d->agent->name : "" },
+		{ "designated", d->designated != NULL ?
+		    d->designated->name : "" },
+		{ "hours", "" },
+		{ "next_open", next_open },
+	};
+
+	if (d->notice == NOTICE_CLOSED)
+		vars[2].value = sched_describe(req->arena, e->schedule);
+	return notice_render(req->arena, tmpl, vars, 4);
 }
 
 static void
-page_contact(struct api *api, struct req *req, struct resp *resp)
+write_decision(struct api *api, struct req *req, const struct snap_entry *e,
+    const struct decide_result *d, const char *reason, struct resp *resp)
 {
-	const struct snap_entry	*e;
-	const struct snap_agent	*a;
-	const char		*id;
-	struct jsonw		*w;
+	struct jsonw	*w = resp_json_ok(resp);
+	char		 iso[64] = "", text[64] = "";
 
-	if ((id = required_id(req, "entry", resp)) == NULL ||
-	    (e = entry_or_error(api, id, resp)) == NULL)
-		return;
-	a = e->agent != NULL && e->agent->enabled ? e->agent : NULL;
-	w = resp_json_ok(resp);
+	if (d->next_open >= 0)
+		format_open(api, e, d->next_open, iso, sizeof(iso), text,
+		    sizeof(text));
 	jsonw_key(w, "entry");
 	jsonw_obj_open(w);
 	jsonw_key(w, "id");
@@ -110,21 +193,87 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	jsonw_obj_close(w);
 	write_target(w, e);
 	jsonw_key(w, "agent");
-	if (a == NULL)
+	if (d->agent == NULL)
 		jsonw_null(w);
 	else {
 		jsonw_obj_open(w);
 		jsonw_key(w, "id");
-		jsonw_str(w, a->id);
+		jsonw_str(w, d->agent->id);
 		jsonw_key(w, "name");
-		jsonw_str(w, a->name);
+		jsonw_str(w, d->agent->name);
 		jsonw_key(w, "status");
-		jsonw_str(w, snap_status_name(a->status));
+		jsonw_str(w, snap_status_name(d->agent->status));
 		jsonw_obj_close(w);
 	}
+	jsonw_key(w, "reason");
+	jsonw_str(w, reason);
+	jsonw_key(w, "fallback");
+	jsonw_bool(w, d->fallback);
 	jsonw_key(w, "notice");
-	jsonw_str(w, contact_notice(api, req, a));
+	jsonw_str(w, render_notice(api, req, e, d, text));
+	jsonw_key(w, "next_open");
+	jsonw_str(w, d->next_open >= 0 ? iso : NULL);
 	jsonw_obj_close(w);
+}
+
+static void
+page_contact(struct api *api, struct req *req, struct resp *resp)
+{
+	static const struct req_field	 fields[] = {
+		{ "entry", REQ_FIELD_ID },
+		{ "customer", REQ_FIELD_TOKEN },
+		{ "order", REQ_FIELD_ID },
+	};
+	const char		*v[3], *bad;
+	struct decide_customer	 cust;
+	struct decide_input	 in;
+	struct decide_result	 d;
+	struct snap		*snap;
+	const struct snap_entry	*e;
+	char			 reason[160];
+	time_t			 now = time(NULL);
+	enum apierr		 rc;
+	int			 verified;
+
+	if ((rc = req_fields(req, fields, 3, v, &bad)) != AE_OK) {
+		resp_error(resp, rc, bad);
+		return;
+	}
+	if (v[0] == NULL) {
+		resp_error(resp, AE_MISSING, "entry");
+		return;
+	}
+	if ((rc = customer_of(api, req, v[1], v[2], now, &cust, &verified)) !=
+	    AE_OK) {
+		resp_error(resp, rc, "customer");
+		return;
+	}
+	if ((e = entry_or_error(api, v[0], verified ? &cust : NULL, &snap,
+	    resp)) == NULL)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.snap = snap;
+	in.entry = e;
+	in.customer = verified ? &cust : NULL;
+	in.global_group = api->cfg->routing.fallback_group != NULL ?
+	    snap_group(snap, api->cfg->routing.fallback_group) : NULL;
+	in.global_strategy = api->cfg->routing.fallback_strategy;
+	in.default_tz = api->cfg->routing.timezone;
+	in.now = now;
+	in.random = next_random(api);
+	in.localtime = tz_local;
+	decide(&in, &d);
+	decide_commit(snap, &d, now);
+	decide_reason_text(&d, reason, sizeof(reason));
+	stats_count(api->stats, now, e->id, d.agent ? d.agent->id : NULL,
+	    reason);
+	if (d.agent != NULL) {
+		stats_activity(api->stats, d.agent->id, now);
+		if (verified)
+			stats_sticky(api->stats, cust.key, d.agent->id, e->id,
+			    now);
+	}
+	write_decision(api, req, e, &d, reason, resp);
 }
 
 /* The seed's contract: {"customerId":"cs1"} -> {"success":true,"url":...} */
@@ -136,7 +285,7 @@ page_cs_url(struct api *api, struct req *req, struct resp *resp)
 	struct jsonw		*w;
 
 	if ((id = required_id(req, "customerId", resp)) == NULL ||
-	    (e = entry_or_error(api, id, resp)) == NULL)
+	    (e = entry_or_error(api, id, NULL, NULL, resp)) == NULL)
 		return;
 	w = resp_json_ok(resp);
 	jsonw_key(w, "url");
@@ -159,7 +308,7 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		resp_error(resp, rc, bad);
 		return;
 	}
-	snap = cache_get(api->cache, util_now_ms(), CACHE_WANT_ENTRIES, NULL);
+	snap = cache_get(api->cache, util_now_ms(), &list_want);
 	if (snap == NULL) {
 		resp_error(resp, AE_UNAVAILABLE, NULL);
 		return;
@@ -201,7 +350,7 @@ page_go(struct api *api, const char *id, struct resp *resp)
 		resp_error(resp, AE_BAD_ID, "entry");
 		return;
 	}
-	if ((e = entry_or_error(api, id, resp)) == NULL)
+	if ((e = entry_or_error(api, id, NULL, NULL, resp)) == NULL)
 		return;
 	if (e->ttype != TARGET_URL ||
 	    url_http_host(e->target, &host, &hostlen) == -1 ||
@@ -228,7 +377,7 @@ page_healthz(struct api *api, struct resp *resp)
 	struct jsonw		*w;
 	int			 ok;
 
-	snap = cache_get(api->cache, now, CACHE_WANT_ENTRIES, NULL);
+	snap = cache_get(api->cache, now, &list_want);
 	age = cache_age_ms(api->cache, now);
 	ok = snap != NULL;
 	if (!ok)
@@ -296,4 +445,13 @@ api_handle(struct api *api, struct req *req, struct resp *resp)
 	case PAGE__MAX:
 		break;
 	}
+}
+
+void
+api_after(struct api *api)
+{
+	int64_t	 now = util_now_ms();
+
+	if (stats_due(api->stats, now, api->cfg->routing.stats_flush_ms))
+		stats_flush(api->stats, api->store, now);
 }

@@ -1,21 +1,30 @@
 /*
  * The public API's handlers: route a parsed request to its page, read
- * and validate its fields, answer from the cache. The only layer that
- * turns errors into HTTP statuses.
+ * and validate its fields, ask the routing engine, answer. The only layer
+ * that turns errors into HTTP statuses.
  */
 #ifndef KF_API_H
 #define KF_API_H
+
+#include <stdint.h>
 
 struct cache;
 struct cfg;
 struct req;
 struct resp;
+struct stats;
+struct store;
 
 struct api {
-	const struct cfg	*cfg;	/* not owned */
-	struct cache		*cache;	/* not owned */
+	const struct cfg	*cfg;	/* not owned; nor are the others */
+	struct cache		*cache;
+	struct store		*store;	/* customer and order lookups */
+	struct stats		*stats;	/* decision counts, sticky */
+	uint32_t		 rng;	/* xorshift state, for STRAT_RANDOM */
 };
 
 void	 api_handle(struct api *, struct req *, struct resp *);
+/* After the response is out: write counts when due. */
+void	 api_after(struct api *);
 
 #endif

@@ -58,13 +58,14 @@ refresh(struct cache *c, int64_t now)
 		return;
 	}
 	log_debug("snapshot version %lld loaded", next->version);
+	snap_carry_runtime(next, c->snap);
 	snap_free(c->snap);
 	c->snap = next;
 	c->fresh_ms = now;
 }
 
-const struct snap *
-cache_get(struct cache *c, int64_t now, enum cache_want want, const char *id)
+struct snap *
+cache_get(struct cache *c, int64_t now, const struct cache_want *want)
 {
 	enum store_rc	 rc;
 
@@ -74,8 +75,9 @@ cache_get(struct cache *c, int64_t now, enum cache_want want, const char *id)
 	}
 	snap_free(c->request_snap);
 	c->request_snap = snap_new();
-	rc = want == CACHE_WANT_ENTRY ?
-	    store_load_entry(c->store, id, c->request_snap) :
+	rc = want->kind == CACHE_WANT_ENTRY ?
+	    store_load_entry(c->store, want->entry, want->global_group,
+	    want->customer, c->request_snap) :
 	    store_load_enabled_entries(c->store, c->request_snap);
 	c->db_up = rc == STORE_OK;
 	if (rc != STORE_OK) {

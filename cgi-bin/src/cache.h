@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+struct decide_customer;
 struct snap;
 struct store;
 
@@ -21,9 +22,17 @@ enum cache_mode {
 	CACHE_POINT,
 };
 
-enum cache_want {
-	CACHE_WANT_ENTRY,	/* one entry by id, with its agent */
+enum cache_want_kind {
+	CACHE_WANT_ENTRY,	/* one entry and what its decision can touch */
 	CACHE_WANT_ENTRIES,	/* the enabled entries */
+};
+
+/* What a request needs; POINT mode loads only that. */
+struct cache_want {
+	enum cache_want_kind		 kind;
+	const char			*entry;		/* WANT_ENTRY */
+	const char			*global_group;	/* may be NULL */
+	const struct decide_customer	*customer;	/* may be NULL */
 };
 
 struct cache {
@@ -42,10 +51,11 @@ void		 cache_init(struct cache *, struct store *, enum cache_mode,
 void		 cache_free(struct cache *);
 /*
  * The snapshot to answer from, or NULL when neither the cache nor the
- * database can answer. In POINT mode id names the entry (WANT_ENTRY).
+ * database can answer. It is the cache's own: the engine's runtime fields
+ * (round robin, last assignment) may be updated through decide_commit().
  */
-const struct snap *cache_get(struct cache *, int64_t now_ms,
-		    enum cache_want, const char *id);
+struct snap	*cache_get(struct cache *, int64_t now_ms,
+		    const struct cache_want *);
 void		 cache_release(struct cache *);
 /* Milliseconds since the snapshot was last known current, -1 if none. */
 int64_t		 cache_age_ms(const struct cache *, int64_t now_ms);

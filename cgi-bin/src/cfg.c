@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "cfg.h"
+#include "snap.h"
+#include "tz.h"
 #include "util.h"
 
 enum cfg_type {
@@ -15,6 +17,8 @@ enum cfg_type {
 	CFG_SIZE,	/* size_t, within [min, max] */
 	CFG_LOGLEVEL,	/* enum log_level */
 	CFG_HOSTS,	/* comma-separated host names into a char *[] */
+	CFG_STRATEGY,	/* a group strategy name into an int */
+	CFG_ZONE,	/* an installed IANA time zone, char * */
 };
 
 struct cfg_key {
@@ -46,14 +50,42 @@ static const struct cfg_key keys[] = {
 	{ "log", "level", CFG_LOGLEVEL, OFF(log_level), "info", 0, 0 },
 	{ "http", "max_body", CFG_SIZE, OFF(max_body), "16384", 64, 1048576 },
 	{ "http", "redirect_hosts", CFG_HOSTS, OFF(redirect_hosts), "", 0, 0 },
-	{ "notice", "connected", CFG_STR, OFF(notice.connected),
+	{ "database", "admin_user", CFG_STR, OFF(db.admin_user), NULL, 0, 0 },
+	{ "database", "admin_password", CFG_STR, OFF(db.admin_password),
+	    NULL, 0, 0 },
+	{ "database", "admin_password_file", CFG_STR,
+	    OFF(db.admin_password_file), NULL, 0, 0 },
+	{ "routing", "fallback_group", CFG_STR, OFF(routing.fallback_group),
+	    NULL, 0, 0 },
+	{ "routing", "fallback_strategy", CFG_STRATEGY,
+	    OFF(routing.fallback_strategy), "least_busy", 0, 0 },
+	{ "routing", "sticky_days", CFG_INT, OFF(routing.sticky_days), "30",
+	    0, 3650 },
+	{ "routing", "timezone", CFG_ZONE, OFF(routing.timezone),
+	    TZ_DEFAULT, 0, 0 },
+	{ "routing", "stats_flush_ms", CFG_INT, OFF(routing.stats_flush_ms),
+	    "5000", 100, 600000 },
+	{ "customer", "secret", CFG_STR, OFF(customer_secret), NULL, 0, 0 },
+	{ "notice", "connected", CFG_STR, OFF(notice[NOTICE_CONNECTED]),
 	    "已为您接入{agent}", 0, 0 },
-	{ "notice", "agent_busy", CFG_STR, OFF(notice.agent_busy),
-	    "客服{agent}正在忙,请稍候", 0, 0 },
-	{ "notice", "agent_away", CFG_STR, OFF(notice.agent_away),
-	    "客服{agent}暂时不在线,请稍后再试或先留言", 0, 0 },
-	{ "notice", "no_agent", CFG_STR, OFF(notice.no_agent),
-	    "当前暂无客服在线,请稍后再试或先留言", 0, 0 },
+	{ "notice", "fallback", CFG_STR, OFF(notice[NOTICE_FALLBACK]),
+	    "您指定的客服{designated}暂时不在线,已为您转接{agent}", 0, 0 },
+	{ "notice", "fallback_busy", CFG_STR,
+	    OFF(notice[NOTICE_FALLBACK_BUSY]),
+	    "您指定的客服{designated}正忙,已为您转接{agent}", 0, 0 },
+	{ "notice", "strict_offline", CFG_STR,
+	    OFF(notice[NOTICE_STRICT_OFFLINE]),
+	    "客服{designated}暂时不在线,您可以先留言,上线后会尽快回复您",
+	    0, 0 },
+	{ "notice", "strict_busy", CFG_STR, OFF(notice[NOTICE_STRICT_BUSY]),
+	    "客服{designated}正在忙,请稍候…", 0, 0 },
+	{ "notice", "busy", CFG_STR, OFF(notice[NOTICE_BUSY]),
+	    "当前客服繁忙,请稍候…", 0, 0 },
+	{ "notice", "offline", CFG_STR, OFF(notice[NOTICE_OFFLINE]),
+	    "当前暂无客服在线,您可以先留言,我们会尽快回复", 0, 0 },
+	{ "notice", "closed", CFG_STR, OFF(notice[NOTICE_CLOSED]),
+	    "现在是非工作时间(工作时间 {hours}),您可以先留言,"
+	    "我们将于{next_open}开始回复", 0, 0 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -130,6 +162,17 @@ set_value(struct cfg *cfg, const struct cfg_key *k, const char *val)
 		return NULL;
 	case CFG_HOSTS:
 		return hosts_parse((char **)field, val);
+	case CFG_STRATEGY:
+		if (snap_strategy_parse(val, (enum strategy *)field) == -1)
+			return "strategy must be ordered, round_robin, "
+			    "least_busy, longest_idle or random";
+		return NULL;
+	case CFG_ZONE:
+		if (!tz_known(val))
+			return "not an installed time zone (e.g. Asia/Shanghai)";
+		free(*(char **)field);
+		*(char **)field = xstrdup(val);
+		return NULL;
 	}
 	return "unknown type";
 }
@@ -266,19 +309,23 @@ load_env(struct cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* The password file holds the password alone; one trailing newline is ok. */
+/*
+ * A password file holds the password alone; one trailing newline is fine.
+ * A password given directly (file or environment) wins over the file.
+ */
 static int
-load_password_file(struct cfg *cfg, char *err, size_t errlen)
+load_password_file(const char *path, char **password, char *err,
+    size_t errlen)
 {
 	FILE	*f;
 	char	 pw[512];
 	size_t	 n;
 
-	if (cfg->db.password_file == NULL || cfg->db.password != NULL)
+	if (path == NULL || *password != NULL)
 		return 0;
-	if ((f = fopen(cfg->db.password_file, "r")) == NULL) {
+	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: cannot open password file: %s",
-		    cfg->db.password_file, strerror(errno));
+		    path, strerror(errno));
 		return -1;
 	}
 	n = fread(pw, 1, sizeof(pw) - 1, f);
@@ -288,7 +335,7 @@ load_password_file(struct cfg *cfg, char *err, size_t errlen)
 		pw[--n] = '\0';
 	if (n > 0 && pw[n - 1] == '\r')
 		pw[--n] = '\0';
-	cfg->db.password = xstrdup(pw);
+	*password = xstrdup(pw);
 	return 0;
 }
 
@@ -304,7 +351,10 @@ cfg_load(struct cfg *cfg, const char *path, char *err, size_t errlen)
 			abort();	/* a bad default is a programming error */
 	if ((path != NULL && load_file(cfg, path, err, errlen) == -1) ||
 	    load_env(cfg, err, errlen) == -1 ||
-	    load_password_file(cfg, err, errlen) == -1) {
+	    load_password_file(cfg->db.password_file, &cfg->db.password, err,
+	    errlen) == -1 ||
+	    load_password_file(cfg->db.admin_password_file,
+	    &cfg->db.admin_password, err, errlen) == -1) {
 		cfg_free(cfg);
 		return -1;
 	}
@@ -319,7 +369,7 @@ cfg_free(struct cfg *cfg)
 
 	for (i = 0; i < NKEYS; i++) {
 		field = (char *)cfg + keys[i].off;
-		if (keys[i].type == CFG_STR) {
+		if (keys[i].type == CFG_STR || keys[i].type == CFG_ZONE) {
 			free(*(char **)field);
 			*(char **)field = NULL;
 		} else if (keys[i].type == CFG_HOSTS)

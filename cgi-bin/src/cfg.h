@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "log.h"
+#include "snap.h"
 
 #define CFG_MAX_HOSTS	32
 
@@ -23,6 +24,9 @@ struct cfg {
 		char	*user;
 		char	*password;	/* from password or password_file */
 		char	*password_file;
+		char	*admin_user;	/* kfctl and the admin program */
+		char	*admin_password;
+		char	*admin_password_file;
 		int	 connect_timeout;	/* seconds */
 		int	 rw_timeout;		/* seconds */
 	} db;
@@ -31,11 +35,14 @@ struct cfg {
 	size_t		 max_body;	/* request body cap, bytes */
 	char		*redirect_hosts[CFG_MAX_HOSTS];	/* NULL-terminated */
 	struct {
-		char	*connected;	/* {agent} */
-		char	*agent_busy;	/* {agent} */
-		char	*agent_away;	/* {agent} */
-		char	*no_agent;
-	} notice;
+		char	*fallback_group;	/* global fallback, or NULL */
+		enum strategy fallback_strategy;
+		int	 sticky_days;		/* 0: no sticky routing */
+		char	*timezone;		/* for rules without hours */
+		int	 stats_flush_ms;	/* how often counts are written */
+	} routing;
+	char		*customer_secret;	/* HMAC key for customer tokens */
+	char		*notice[NOTICE__MAX];	/* templates by kind */
 };
 
 /*

@@ -5,8 +5,11 @@
  * Process-lifetime objects (config, database connection, cache) live
  * here around the transport's request loop.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 
@@ -16,8 +19,10 @@
 #include "log.h"
 #include "req.h"
 #include "resp.h"
+#include "stats.h"
 #include "store.h"
 #include "transport.h"
+#include "util.h"
 
 struct app {
 	struct api	 api;
@@ -31,6 +36,15 @@ handle(void *ctx, struct req *req, struct resp *resp)
 
 	api_handle(&app->api, req, resp);
 	cache_release(&app->cache);
+}
+
+/* Runs once the response is out: the client never waits for it. */
+static void
+after(void *ctx)
+{
+	struct app	*app = ctx;
+
+	api_after(&app->api);
 }
 
 /*
@@ -71,18 +85,24 @@ main(void)
 		return 1;
 	}
 	cgi = transport_is_cgi();
-	store = store_new(&cfg);
+	store = store_new(&cfg, STORE_PUBLIC);
 	cache_init(&app.cache, store, cgi ? CACHE_POINT : CACHE_SNAPSHOT,
 	    cfg.staleness_ms);
 	app.api.cfg = &cfg;
 	app.api.cache = &app.cache;
+	app.api.store = store;
+	app.api.stats = stats_new();
+	app.api.rng = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 1u;
 
 	if (!cgi)
 		log_info("FastCGI worker started (snapshot, staleness %d ms)",
 		    cfg.staleness_ms);
-	rc = transport_serve(handle, NULL, &app);
+	rc = transport_serve(handle, after, &app);
 	if (!cgi)
 		log_info("FastCGI worker stopping");
+	/* What the interval has not written yet goes now. */
+	stats_flush(app.api.stats, store, util_now_ms());
+	stats_free(app.api.stats);
 
 	cache_free(&app.cache);
 	store_free(store);

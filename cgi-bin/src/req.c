@@ -299,6 +299,13 @@ validate(enum req_field_type type, const char *val, size_t len)
 	switch (type) {
 	case REQ_FIELD_ID:
 		return req_valid_id(val, len) ? AE_OK : AE_BAD_ID;
+	case REQ_FIELD_TOKEN:
+		if (len == 0 || len > 256)
+			return AE_BAD_TOKEN;
+		for (size_t i = 0; i < len; i++)
+			if (!req_valid_id(val + i, 1) && val[i] != '.')
+				return AE_BAD_TOKEN;
+		return AE_OK;
 	}
 	return AE_INTERNAL;
 }

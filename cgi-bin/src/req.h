@@ -62,6 +62,7 @@ struct req {
 
 enum req_field_type {
 	REQ_FIELD_ID,	/* [A-Za-z0-9_-]{1,64} */
+	REQ_FIELD_TOKEN,	/* [A-Za-z0-9_.-]{1,256}, see token.h */
 };
 
 struct req_field {

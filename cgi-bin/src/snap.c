@@ -5,19 +5,186 @@
 #include "snap.h"
 #include "util.h"
 
-struct snap_member {
-	const char	*group_id;
-	const char	*agent_id;
-	int		 position;
-};
+/* ---- names ---------------------------------------------------------- */
 
 static const char *const status_names[AGENT__MAX] = {
 	"offline", "online", "busy",
 };
-
 static const char *const target_names[TARGET__MAX] = {
 	"page", "url", "wecom_kf",
 };
+static const char *const strategy_names[STRAT__MAX] = {
+	"ordered", "round_robin", "least_busy", "longest_idle", "random",
+};
+static const char *const policy_names[POLICY__MAX] = {
+	"overflow", "strict",
+};
+static const char *const rule_kind_names[RULE__MAX] = {
+	"level_at_least", "has_tag", "order_agent", "account_manager",
+	"time_window",
+};
+static const char *const rule_target_names[RTARGET__MAX] = {
+	"agent", "group", "implicit",
+};
+static const char *const notice_names[NOTICE__MAX] = {
+	"connected", "fallback", "fallback_busy", "strict_offline",
+	"strict_busy", "busy", "offline", "closed",
+};
+static const char *const step_names[STEP__MAX] = {
+	"rules", "designated", "account_manager", "sticky", "group", "global",
+};
+
+#define NAME_PARSE(fn, type, names, max)				\
+int									\
+fn(const char *name, type *out)						\
+{									\
+	int	 i = util_name_index(names, max, name);			\
+									\
+	if (i < 0)							\
+		return -1;						\
+	*out = (type)i;							\
+	return 0;							\
+}
+
+NAME_PARSE(snap_status_parse, enum agent_status, status_names, AGENT__MAX)
+NAME_PARSE(snap_target_parse, enum target_type, target_names, TARGET__MAX)
+NAME_PARSE(snap_strategy_parse, enum strategy, strategy_names, STRAT__MAX)
+NAME_PARSE(snap_policy_parse, enum policy, policy_names, POLICY__MAX)
+NAME_PARSE(snap_rule_kind_parse, enum rule_kind, rule_kind_names, RULE__MAX)
+NAME_PARSE(snap_rule_target_parse, enum rule_target, rule_target_names,
+    RTARGET__MAX)
+NAME_PARSE(snap_notice_parse, enum notice_kind, notice_names, NOTICE__MAX)
+
+const char *
+snap_status_name(enum agent_status v)
+{
+	return (unsigned)v < AGENT__MAX ? status_names[v] : "offline";
+}
+
+const char *
+snap_target_name(enum target_type v)
+{
+	return (unsigned)v < TARGET__MAX ? target_names[v] : "page";
+}
+
+const char *
+snap_strategy_name(enum strategy v)
+{
+	return (unsigned)v < STRAT__MAX ? strategy_names[v] : "ordered";
+}
+
+const char *
+snap_rule_kind_name(enum rule_kind v)
+{
+	return (unsigned)v < RULE__MAX ? rule_kind_names[v] : "?";
+}
+
+const char *
+snap_notice_name(enum notice_kind v)
+{
+	return (unsigned)v < NOTICE__MAX ? notice_names[v] : "?";
+}
+
+const char *
+snap_step_name(enum step v)
+{
+	return (unsigned)v < STEP__MAX ? step_names[v] : "?";
+}
+
+int
+snap_parse_order(const char *s, enum step *out, size_t *n)
+{
+	char		 name[32];
+	const char	*p = s;
+	size_t		 len, k = 0, j;
+	int		 i;
+
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof(name) || k == STEP__MAX)
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((i = util_name_index(step_names, STEP__MAX, name)) < 0)
+			return -1;
+		for (j = 0; j < k; j++)
+			if (out[j] == (enum step)i)
+				return -1;	/* a step twice */
+		out[k++] = (enum step)i;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (k == 0)
+		return -1;
+	*n = k;
+	return 0;
+}
+
+/* ---- building ------------------------------------------------------- */
+
+struct link {
+	const char	*owner, *ref;
+	int		 position;
+};
+
+struct pend_rule {
+	const char	*entry;
+	struct snap_rule rule;
+};
+
+struct pend_notice {
+	const char		*entry;
+	enum notice_kind	 kind;
+	const char		*tmpl;
+};
+
+struct pend_slot {
+	const char		*schedule;
+	struct snap_slot	 slot;
+};
+
+struct pend_closure {
+	const char	*schedule;
+	int		 date;
+};
+
+/* Rows that refer to others, kept until snap_finish resolves them. */
+struct snap_pending {
+	struct link		*members, *designated;
+	size_t			 nmembers, ndesignated;
+	struct pend_rule	*rules;
+	size_t			 nrules;
+	struct pend_notice	*notices;
+	size_t			 nnotices;
+	struct pend_slot	*slots;
+	size_t			 nslots;
+	struct pend_closure	*closures;
+	size_t			 nclosures;
+};
+
+/* Append room for one element: arrays double at powers of two. */
+static void *
+grow(void *arr, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		arr = xrealloc(arr, (n ? n * 2 : 4) * size);
+	return arr;
+}
+
+static void
+pending_free(struct snap_pending *p)
+{
+	if (p == NULL)
+		return;
+	free(p->members);
+	free(p->designated);
+	free(p->rules);
+	free(p->notices);
+	free(p->slots);
+	free(p->closures);
+	free(p);
+}
 
 struct snap *
 snap_new(void)
@@ -25,6 +192,7 @@ snap_new(void)
 	struct snap	*s = xcalloc(1, sizeof(*s));
 
 	s->arena = arena_new(4096);
+	s->pending = xcalloc(1, sizeof(*s->pending));
 	return s;
 }
 
@@ -37,11 +205,20 @@ snap_free(struct snap *s)
 		return;
 	for (i = 0; i < s->ngroups; i++)
 		free(s->groups[i].members);
+	for (i = 0; i < s->nentries; i++) {
+		free(s->entries[i].designated);
+		free(s->entries[i].rules);
+	}
+	for (i = 0; i < s->nschedules; i++) {
+		free(s->schedules[i].slots);
+		free(s->schedules[i].closures);
+	}
+	free(s->schedules);
 	free(s->groups);
 	free(s->agents);
 	free(s->entries);
 	free(s->entries_by_id);
-	free(s->pending);
+	pending_free(s->pending);
 	arena_free(s->arena);
 	free(s);
 }
@@ -52,29 +229,40 @@ dup_or_null(struct snap *s, const char *str)
 	return str != NULL ? arena_strdup(s->arena, str) : NULL;
 }
 
-/* Arrays grow by doubling; n is a power-of-two boundary check. */
-static void *
-grow(void *arr, size_t n, size_t size)
+static const char *
+dup_or_empty(struct snap *s, const char *str)
 {
-	if (n == 0 || (n & (n - 1)) == 0)
-		arr = xrealloc(arr, (n ? n * 2 : 8) * size);
-	return arr;
+	return arena_strdup(s->arena, str != NULL ? str : "");
 }
 
 void
 snap_add_entry(struct snap *s, const struct snap_entry *in)
 {
+	static const enum step	 dflt[STEP__MAX] = { STEP_RULES,
+	    STEP_DESIGNATED, STEP_ACCOUNT_MANAGER, STEP_STICKY, STEP_GROUP,
+	    STEP_GLOBAL };
 	struct snap_entry	*e;
 
 	s->entries = grow(s->entries, s->nentries, sizeof(*s->entries));
 	e = &s->entries[s->nentries++];
 	*e = *in;
 	e->id = arena_strdup(s->arena, in->id);
-	e->label = arena_strdup(s->arena, in->label ? in->label : "");
-	e->scene = arena_strdup(s->arena, in->scene ? in->scene : "");
-	e->target = arena_strdup(s->arena, in->target ? in->target : "");
-	e->agent_id = dup_or_null(s, in->agent_id);
-	e->agent = NULL;
+	e->label = dup_or_empty(s, in->label);
+	e->scene = dup_or_empty(s, in->scene);
+	e->target = dup_or_empty(s, in->target);
+	e->group_id = dup_or_null(s, in->group_id);
+	e->schedule_id = dup_or_null(s, in->schedule_id);
+	if (e->norder == 0) {
+		memcpy(e->order, dflt, sizeof(dflt));
+		e->norder = STEP__MAX;
+	}
+	e->group = NULL;
+	e->schedule = NULL;
+	e->designated = NULL;
+	e->ndesignated = 0;
+	e->rules = NULL;
+	e->nrules = 0;
+	memset(e->notices, 0, sizeof(e->notices));
 }
 
 void
@@ -86,8 +274,10 @@ snap_add_agent(struct snap *s, const struct snap_agent *in)
 	a = &s->agents[s->nagents++];
 	*a = *in;
 	a->id = arena_strdup(s->arena, in->id);
-	a->name = arena_strdup(s->arena, in->name ? in->name : "");
+	a->name = dup_or_empty(s, in->name);
 	a->wecom_userid = dup_or_null(s, in->wecom_userid);
+	a->schedule_id = dup_or_null(s, in->schedule_id);
+	a->schedule = NULL;
 }
 
 void
@@ -99,21 +289,105 @@ snap_add_group(struct snap *s, const char *id, const char *name)
 	g = &s->groups[s->ngroups++];
 	memset(g, 0, sizeof(*g));
 	g->id = arena_strdup(s->arena, id);
-	g->name = arena_strdup(s->arena, name ? name : "");
+	g->name = dup_or_empty(s, name);
+}
+
+void
+snap_add_schedule(struct snap *s, const char *id, const char *name,
+    const char *tz)
+{
+	struct snap_schedule	*sc;
+
+	s->schedules = grow(s->schedules, s->nschedules,
+	    sizeof(*s->schedules));
+	sc = &s->schedules[s->nschedules++];
+	memset(sc, 0, sizeof(*sc));
+	sc->id = arena_strdup(s->arena, id);
+	sc->name = dup_or_empty(s, name);
+	sc->tz = arena_strdup(s->arena, tz != NULL ? tz : "Asia/Shanghai");
+}
+
+static void
+add_link(struct snap *s, struct link **arr, size_t *n, const char *owner,
+    const char *ref, int position)
+{
+	*arr = grow(*arr, *n, sizeof(**arr));
+	(*arr)[*n].owner = arena_strdup(s->arena, owner);
+	(*arr)[*n].ref = arena_strdup(s->arena, ref);
+	(*arr)[*n].position = position;
+	(*n)++;
 }
 
 void
 snap_add_member(struct snap *s, const char *group_id, const char *agent_id,
     int position)
 {
-	struct snap_member	*m;
-
-	s->pending = grow(s->pending, s->npending, sizeof(*s->pending));
-	m = &s->pending[s->npending++];
-	m->group_id = arena_strdup(s->arena, group_id);
-	m->agent_id = arena_strdup(s->arena, agent_id);
-	m->position = position;
+	add_link(s, &s->pending->members, &s->pending->nmembers, group_id,
+	    agent_id, position);
 }
+
+void
+snap_add_designated(struct snap *s, const char *entry_id,
+    const char *agent_id, int position)
+{
+	add_link(s, &s->pending->designated, &s->pending->ndesignated,
+	    entry_id, agent_id, position);
+}
+
+void
+snap_add_rule(struct snap *s, const char *entry_id, const struct snap_rule *r)
+{
+	struct snap_pending	*p = s->pending;
+	struct pend_rule	*pr;
+
+	p->rules = grow(p->rules, p->nrules, sizeof(*p->rules));
+	pr = &p->rules[p->nrules++];
+	pr->entry = arena_strdup(s->arena, entry_id);
+	pr->rule = *r;
+	pr->rule.tag = dup_or_null(s, r->tag);
+	pr->rule.target_id = dup_or_null(s, r->target_id);
+	pr->rule.agent = NULL;
+	pr->rule.group = NULL;
+}
+
+void
+snap_add_notice(struct snap *s, const char *entry_id, enum notice_kind kind,
+    const char *tmpl)
+{
+	struct snap_pending	*p = s->pending;
+
+	p->notices = grow(p->notices, p->nnotices, sizeof(*p->notices));
+	p->notices[p->nnotices].entry = arena_strdup(s->arena, entry_id);
+	p->notices[p->nnotices].kind = kind;
+	p->notices[p->nnotices].tmpl = arena_strdup(s->arena, tmpl);
+	p->nnotices++;
+}
+
+void
+snap_add_slot(struct snap *s, const char *schedule_id,
+    const struct snap_slot *slot)
+{
+	struct snap_pending	*p = s->pending;
+
+	p->slots = grow(p->slots, p->nslots, sizeof(*p->slots));
+	p->slots[p->nslots].schedule = arena_strdup(s->arena, schedule_id);
+	p->slots[p->nslots].slot = *slot;
+	p->nslots++;
+}
+
+void
+snap_add_closure(struct snap *s, const char *schedule_id, int yyyymmdd)
+{
+	struct snap_pending	*p = s->pending;
+
+	p->closures = grow(p->closures, p->nclosures, sizeof(*p->closures));
+	p->closures[p->nclosures].schedule = arena_strdup(s->arena,
+	    schedule_id);
+	p->closures[p->nclosures].date = yyyymmdd;
+	p->nclosures++;
+}
+
+/* ---- finishing ------------------------------------------------------ */
 
 /* qsort() must not see a NULL base, even for zero elements. */
 static void
@@ -138,6 +412,13 @@ cmp_group(const void *a, const void *b)
 }
 
 static int
+cmp_schedule(const void *a, const void *b)
+{
+	return strcmp(((const struct snap_schedule *)a)->id,
+	    ((const struct snap_schedule *)b)->id);
+}
+
+static int
 cmp_entry_display(const void *a, const void *b)
 {
 	const struct snap_entry	*x = a, *y = b;
@@ -155,36 +436,129 @@ cmp_entry_ptr_id(const void *a, const void *b)
 }
 
 static int
-cmp_member(const void *a, const void *b)
+cmp_int(const void *a, const void *b)
 {
-	const struct snap_member	*x = a, *y = b;
-	int				 c = strcmp(x->group_id, y->group_id);
+	int	 x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_link(const void *a, const void *b)
+{
+	const struct link	*x = a, *y = b;
+	int			 c = strcmp(x->owner, y->owner);
 
 	if (c != 0)
 		return c;
 	return (x->position > y->position) - (x->position < y->position);
 }
 
-static void
-resolve_members(struct snap *s)
+static int
+cmp_rule(const void *a, const void *b)
 {
-	struct snap_group		*g;
-	const struct snap_agent		*a;
-	size_t				 i;
+	const struct pend_rule	*x = a, *y = b;
+	int			 c = strcmp(x->entry, y->entry);
 
-	sort(s->pending, s->npending, sizeof(*s->pending), cmp_member);
-	for (i = 0; i < s->npending; i++) {
-		/* snap_group() returns const; the groups are ours to fill. */
-		g = (struct snap_group *)snap_group(s, s->pending[i].group_id);
-		a = snap_agent(s, s->pending[i].agent_id);
+	if (c != 0)
+		return c;
+	if (x->rule.priority != y->rule.priority)
+		return x->rule.priority < y->rule.priority ? -1 : 1;
+	return (x->rule.id > y->rule.id) - (x->rule.id < y->rule.id);
+}
+
+/* The snapshot's own, mutable view of a lookup result. */
+static struct snap_entry *
+entry_mut(struct snap *s, const char *id)
+{
+	return (struct snap_entry *)snap_entry(s, id);
+}
+
+static void
+resolve_links(struct snap *s)
+{
+	struct snap_pending	*p = s->pending;
+	struct snap_group	*g;
+	struct snap_entry	*e;
+	const struct snap_agent	*a;
+	size_t			 i;
+
+	sort(p->members, p->nmembers, sizeof(*p->members), cmp_link);
+	for (i = 0; i < p->nmembers; i++) {
+		g = (struct snap_group *)snap_group(s, p->members[i].owner);
+		a = snap_agent(s, p->members[i].ref);
 		if (g == NULL || a == NULL)
 			continue;
 		g->members = grow(g->members, g->nmembers, sizeof(*g->members));
 		g->members[g->nmembers++] = a;
 	}
-	free(s->pending);
-	s->pending = NULL;
-	s->npending = 0;
+	sort(p->designated, p->ndesignated, sizeof(*p->designated), cmp_link);
+	for (i = 0; i < p->ndesignated; i++) {
+		e = entry_mut(s, p->designated[i].owner);
+		a = snap_agent(s, p->designated[i].ref);
+		if (e == NULL || a == NULL)
+			continue;
+		e->designated = grow(e->designated, e->ndesignated,
+		    sizeof(*e->designated));
+		e->designated[e->ndesignated++] = a;
+	}
+}
+
+static void
+resolve_rules_and_notices(struct snap *s)
+{
+	struct snap_pending	*p = s->pending;
+	struct snap_entry	*e;
+	struct snap_rule	*r;
+	size_t			 i;
+
+	sort(p->rules, p->nrules, sizeof(*p->rules), cmp_rule);
+	for (i = 0; i < p->nrules; i++) {
+		if ((e = entry_mut(s, p->rules[i].entry)) == NULL)
+			continue;
+		e->rules = grow(e->rules, e->nrules, sizeof(*e->rules));
+		r = &e->rules[e->nrules++];
+		*r = p->rules[i].rule;
+		if (r->target_id == NULL)
+			continue;
+		if (r->target == RTARGET_AGENT)
+			r->agent = snap_agent(s, r->target_id);
+		else if (r->target == RTARGET_GROUP)
+			r->group = snap_group(s, r->target_id);
+	}
+	for (i = 0; i < p->nnotices; i++)
+		if ((e = entry_mut(s, p->notices[i].entry)) != NULL &&
+		    (unsigned)p->notices[i].kind < NOTICE__MAX)
+			e->notices[p->notices[i].kind] = p->notices[i].tmpl;
+}
+
+static void
+resolve_schedules(struct snap *s)
+{
+	struct snap_pending	*p = s->pending;
+	struct snap_schedule	*sc;
+	size_t			 i;
+
+	for (i = 0; i < p->nslots; i++) {
+		sc = (struct snap_schedule *)snap_schedule(s,
+		    p->slots[i].schedule);
+		if (sc == NULL)
+			continue;
+		sc->slots = grow(sc->slots, sc->nslots, sizeof(*sc->slots));
+		sc->slots[sc->nslots++] = p->slots[i].slot;
+	}
+	for (i = 0; i < p->nclosures; i++) {
+		sc = (struct snap_schedule *)snap_schedule(s,
+		    p->closures[i].schedule);
+		if (sc == NULL)
+			continue;
+		sc->closures = grow(sc->closures, sc->nclosures,
+		    sizeof(*sc->closures));
+		sc->closures[sc->nclosures++] = p->closures[i].date;
+	}
+	for (i = 0; i < s->nschedules; i++)
+		sort(s->schedules[i].closures, s->schedules[i].nclosures,
+		    sizeof(int), cmp_int);
 }
 
 void
@@ -194,25 +568,65 @@ snap_finish(struct snap *s)
 
 	sort(s->agents, s->nagents, sizeof(*s->agents), cmp_agent);
 	sort(s->groups, s->ngroups, sizeof(*s->groups), cmp_group);
+	sort(s->schedules, s->nschedules, sizeof(*s->schedules), cmp_schedule);
 	sort(s->entries, s->nentries, sizeof(*s->entries), cmp_entry_display);
 	s->entries_by_id = xrealloc(s->entries_by_id,
 	    (s->nentries ? s->nentries : 1) * sizeof(*s->entries_by_id));
-	for (i = 0; i < s->nentries; i++) {
+	for (i = 0; i < s->nentries; i++)
 		s->entries_by_id[i] = &s->entries[i];
-		s->entries[i].agent = s->entries[i].agent_id != NULL ?
-		    snap_agent(s, s->entries[i].agent_id) : NULL;
-	}
 	sort(s->entries_by_id, s->nentries, sizeof(*s->entries_by_id),
 	    cmp_entry_ptr_id);
-	resolve_members(s);
+	resolve_schedules(s);
+	for (i = 0; i < s->nagents; i++)
+		if (s->agents[i].schedule_id != NULL)
+			s->agents[i].schedule = snap_schedule(s,
+			    s->agents[i].schedule_id);
+	for (i = 0; i < s->nentries; i++) {
+		struct snap_entry *e = &s->entries[i];
+
+		if (e->group_id != NULL)
+			e->group = snap_group(s, e->group_id);
+		if (e->schedule_id != NULL)
+			e->schedule = snap_schedule(s, e->schedule_id);
+	}
+	resolve_links(s);
+	resolve_rules_and_notices(s);
+	pending_free(s->pending);
+	s->pending = NULL;
 }
+
+void
+snap_carry_runtime(struct snap *to, const struct snap *from)
+{
+	struct snap_agent	*a;
+	struct snap_group	*g;
+	const struct snap_agent	*old_a;
+	const struct snap_group	*old_g;
+	size_t			 i;
+
+	if (from == NULL)
+		return;
+	for (i = 0; i < to->nagents; i++) {
+		a = &to->agents[i];
+		if ((old_a = snap_agent(from, a->id)) != NULL &&
+		    old_a->last_assigned > a->last_assigned)
+			a->last_assigned = old_a->last_assigned;
+	}
+	for (i = 0; i < to->ngroups; i++) {
+		g = &to->groups[i];
+		if ((old_g = snap_group(from, g->id)) != NULL)
+			g->rr_next = old_g->rr_next;
+	}
+}
+
+/* ---- lookups -------------------------------------------------------- */
 
 const struct snap_entry *
 snap_entry(const struct snap *s, const char *id)
 {
 	struct snap_entry	 key = { .id = id }, *kp = &key, **hit;
 
-	if (s->nentries == 0)
+	if (s->nentries == 0 || s->entries_by_id == NULL)
 		return NULL;
 	hit = bsearch(&kp, s->entries_by_id, s->nentries,
 	    sizeof(*s->entries_by_id), cmp_entry_ptr_id);
@@ -241,36 +655,13 @@ snap_group(const struct snap *s, const char *id)
 	    cmp_group);
 }
 
-const char *
-snap_status_name(enum agent_status st)
+const struct snap_schedule *
+snap_schedule(const struct snap *s, const char *id)
 {
-	return (unsigned)st < AGENT__MAX ? status_names[st] : "offline";
-}
+	struct snap_schedule	 key = { .id = id };
 
-int
-snap_status_parse(const char *name, enum agent_status *out)
-{
-	int	 i = util_name_index(status_names, AGENT__MAX, name);
-
-	if (i < 0)
-		return -1;
-	*out = (enum agent_status)i;
-	return 0;
-}
-
-const char *
-snap_target_name(enum target_type t)
-{
-	return (unsigned)t < TARGET__MAX ? target_names[t] : "page";
-}
-
-int
-snap_target_parse(const char *name, enum target_type *out)
-{
-	int	 i = util_name_index(target_names, TARGET__MAX, name);
-
-	if (i < 0)
-		return -1;
-	*out = (enum target_type)i;
-	return 0;
+	if (s->nschedules == 0)
+		return NULL;
+	return bsearch(&key, s->schedules, s->nschedules,
+	    sizeof(*s->schedules), cmp_schedule);
 }

@@ -1,17 +1,21 @@
 /*
  * A read-only picture of the routing configuration: entries (the
- * buttons), agents and groups. FastCGI workers keep one whole snapshot
- * and swap it when the database's config version moves; plain CGI builds a
- * partial one per request holding only the rows that request needs.
+ * buttons) with their designated agents, rules, policy, fallback group,
+ * business hours and notice templates; agents; groups; schedules.
+ * FastCGI workers keep one whole snapshot and swap it when the database's
+ * config version moves; plain CGI builds a partial one per request holding
+ * only the rows that request needs.
  *
  * A snapshot owns everything it points to (strings in its arena, arrays on
  * the heap); snap_free() releases it all. Build with snap_add_*(), then
- * call snap_finish() once before any lookup.
+ * call snap_finish() once before any lookup. Only the two runtime fields
+ * marked below change after that (round-robin cursor, last assignment).
  */
 #ifndef KF_SNAP_H
 #define KF_SNAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum agent_status {
 	AGENT_OFFLINE,
@@ -27,6 +31,77 @@ enum target_type {
 	TARGET__MAX
 };
 
+enum strategy {
+	STRAT_ORDERED,
+	STRAT_ROUND_ROBIN,
+	STRAT_LEAST_BUSY,
+	STRAT_LONGEST_IDLE,
+	STRAT_RANDOM,
+	STRAT__MAX
+};
+
+enum policy {
+	POLICY_OVERFLOW,	/* designated away: on down the chain */
+	POLICY_STRICT,		/* designated away: wait for that person */
+	POLICY__MAX
+};
+
+enum rule_kind {
+	RULE_LEVEL_AT_LEAST,
+	RULE_HAS_TAG,
+	RULE_ORDER_AGENT,
+	RULE_ACCOUNT_MANAGER,
+	RULE_TIME_WINDOW,
+	RULE__MAX
+};
+
+enum rule_target {
+	RTARGET_AGENT,
+	RTARGET_GROUP,
+	RTARGET_IMPLICIT,	/* the order's agent, the account manager */
+	RTARGET__MAX
+};
+
+/* Steps of the decision, in the default order. */
+enum step {
+	STEP_RULES,
+	STEP_DESIGNATED,
+	STEP_ACCOUNT_MANAGER,
+	STEP_STICKY,
+	STEP_GROUP,
+	STEP_GLOBAL,
+	STEP__MAX
+};
+
+/* Notice templates an entry may override (defaults in the config). */
+enum notice_kind {
+	NOTICE_CONNECTED,	/* {agent} */
+	NOTICE_FALLBACK,	/* {designated} offline -> {agent} */
+	NOTICE_FALLBACK_BUSY,	/* {designated} full -> {agent} */
+	NOTICE_STRICT_OFFLINE,	/* strict, {designated} offline */
+	NOTICE_STRICT_BUSY,	/* strict, {designated} full */
+	NOTICE_BUSY,		/* nobody free */
+	NOTICE_OFFLINE,		/* nobody online */
+	NOTICE_CLOSED,		/* outside {hours}; opens {next_open} */
+	NOTICE__MAX
+};
+
+struct snap_slot {
+	int		 wday;	/* 0 = Sunday */
+	int		 start;	/* minutes after local midnight */
+	int		 end;	/* <= start: ends the next day */
+};
+
+struct snap_schedule {
+	const char	*id;
+	const char	*name;
+	const char	*tz;		/* IANA zone, e.g. Asia/Shanghai */
+	struct snap_slot *slots;
+	size_t		 nslots;
+	int		*closures;	/* local dates as yyyymmdd, sorted */
+	size_t		 nclosures;
+};
+
 struct snap_agent {
 	const char		*id;
 	const char		*name;
@@ -35,6 +110,34 @@ struct snap_agent {
 	int			 capacity;
 	int			 active;	/* current sessions */
 	int			 enabled;
+	const char		*schedule_id;	/* own shift, or NULL */
+	const struct snap_schedule *schedule;	/* resolved */
+	/* Runtime: unix time of the last assignment, 0 for never. */
+	int64_t			 last_assigned;
+};
+
+struct snap_group {
+	const char		 *id;
+	const char		 *name;
+	const struct snap_agent	**members;	/* in position order */
+	size_t			  nmembers;
+	/* Runtime: where this process's round robin goes on. */
+	size_t			  rr_next;
+};
+
+struct snap_rule {
+	long			 id;
+	int			 priority;
+	enum rule_kind		 kind;
+	int			 level;		/* RULE_LEVEL_AT_LEAST */
+	const char		*tag;		/* RULE_HAS_TAG */
+	int			 win_start;	/* RULE_TIME_WINDOW, minutes */
+	int			 win_end;
+	enum rule_target	 target;
+	const char		*target_id;
+	enum strategy		 strategy;	/* for group targets */
+	const struct snap_agent	*agent;		/* resolved target */
+	const struct snap_group	*group;
 };
 
 struct snap_entry {
@@ -45,18 +148,24 @@ struct snap_entry {
 	const char		*target;
 	int			 sort;
 	int			 enabled;
-	const char		*agent_id;	/* first designated, or NULL */
-	const struct snap_agent	*agent;		/* resolved by snap_finish */
+	enum policy		 policy;
+	const char		*group_id;	/* fallback group, or NULL */
+	const struct snap_group	*group;
+	enum strategy		 strategy;
+	const char		*schedule_id;	/* business hours, or NULL */
+	const struct snap_schedule *schedule;
+	int			 over_capacity;	/* designated may exceed */
+	enum step		 order[STEP__MAX];
+	size_t			 norder;
+	/* Designated agents in order, resolved (unknown ids dropped). */
+	const struct snap_agent	**designated;
+	size_t			 ndesignated;
+	struct snap_rule	*rules;		/* by priority, then id */
+	size_t			 nrules;
+	const char		*notices[NOTICE__MAX];	/* NULL: default */
 };
 
-struct snap_group {
-	const char		 *id;
-	const char		 *name;
-	const struct snap_agent	**members;	/* in position order */
-	size_t			  nmembers;
-};
-
-struct snap_member;	/* build-time only */
+struct snap_pending;	/* build-time only */
 
 struct snap {
 	struct arena		*arena;
@@ -68,8 +177,9 @@ struct snap {
 	size_t			 nagents;
 	struct snap_group	*groups;	/* sorted by id */
 	size_t			 ngroups;
-	struct snap_member	*pending;	/* members until snap_finish */
-	size_t			 npending;
+	struct snap_schedule	*schedules;	/* sorted by id */
+	size_t			 nschedules;
+	struct snap_pending	*pending;	/* until snap_finish */
 };
 
 struct snap	*snap_new(void);
@@ -81,17 +191,42 @@ void	 snap_add_agent(struct snap *, const struct snap_agent *);
 void	 snap_add_group(struct snap *, const char *id, const char *name);
 void	 snap_add_member(struct snap *, const char *group_id,
 	    const char *agent_id, int position);
+void	 snap_add_designated(struct snap *, const char *entry_id,
+	    const char *agent_id, int position);
+void	 snap_add_rule(struct snap *, const char *entry_id,
+	    const struct snap_rule *);
+void	 snap_add_notice(struct snap *, const char *entry_id,
+	    enum notice_kind, const char *tmpl);
+void	 snap_add_schedule(struct snap *, const char *id, const char *name,
+	    const char *tz);
+void	 snap_add_slot(struct snap *, const char *schedule_id,
+	    const struct snap_slot *);
+void	 snap_add_closure(struct snap *, const char *schedule_id, int yyyymmdd);
+/* Parse "rules,designated,..." into the entry's order; -1 when invalid. */
+int	 snap_parse_order(const char *, enum step *out, size_t *n);
 /* Sort, index and resolve references (unknown ids resolve to NULL). */
 void	 snap_finish(struct snap *);
+/* Carry runtime fields (cursors, last assignments) over from an older one. */
+void	 snap_carry_runtime(struct snap *to, const struct snap *from);
 
 const struct snap_entry	*snap_entry(const struct snap *, const char *id);
 const struct snap_agent	*snap_agent(const struct snap *, const char *id);
 const struct snap_group	*snap_group(const struct snap *, const char *id);
+const struct snap_schedule *snap_schedule(const struct snap *, const char *id);
 
 /* Names as stored in the database; parse returns -1 when unknown. */
 const char	*snap_status_name(enum agent_status);
 int		 snap_status_parse(const char *, enum agent_status *);
 const char	*snap_target_name(enum target_type);
 int		 snap_target_parse(const char *, enum target_type *);
+const char	*snap_strategy_name(enum strategy);
+int		 snap_strategy_parse(const char *, enum strategy *);
+int		 snap_policy_parse(const char *, enum policy *);
+int		 snap_rule_kind_parse(const char *, enum rule_kind *);
+const char	*snap_rule_kind_name(enum rule_kind);
+int		 snap_rule_target_parse(const char *, enum rule_target *);
+const char	*snap_notice_name(enum notice_kind);
+int		 snap_notice_parse(const char *, enum notice_kind *);
+const char	*snap_step_name(enum step);
 
 #endif

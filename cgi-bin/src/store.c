@@ -1,10 +1,13 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <errmsg.h>
 #include <mysql.h>
 
+#include "arena.h"
 #include "cfg.h"
+#include "decide.h"
 #include "log.h"
 #include "snap.h"
 #include "store.h"
@@ -16,22 +19,52 @@ enum stmt {
 	STMT_ENTRIES_ALL,
 	STMT_GROUPS_ALL,
 	STMT_MEMBERS_ALL,
+	STMT_DESIGNATED_ALL,
+	STMT_RULES_ALL,
+	STMT_NOTICES_ALL,
+	STMT_SCHEDULES_ALL,
+	STMT_SLOTS_ALL,
+	STMT_CLOSURES_ALL,
 	STMT_ENTRY_ONE,
-	STMT_AGENT_OF_ENTRY,
 	STMT_ENTRIES_ENABLED,
+	STMT_DESIGNATED_ONE,
+	STMT_RULES_ONE,
+	STMT_NOTICES_ONE,
+	STMT_AGENTS_FOR_ENTRY,
+	STMT_GROUPS_FOR_ENTRY,
+	STMT_MEMBERS_FOR_ENTRY,
+	STMT_CUSTOMER,
+	STMT_ORDER_AGENT,
+	STMT_STAT_ADD,
+	STMT_STICKY_SET,
+	STMT_ACTIVITY_SET,
+	STMT_AGENT_STATUS_SET,
 	STMT__MAX
 };
 
 /* Column lists shared by statements that feed the same row reader. */
 #define AGENT_COLS \
 	"a.id, a.display_name, a.wecom_userid, a.status, a.capacity, " \
-	"a.active_sessions, a.enabled"
+	"a.active_sessions, a.enabled, a.schedule_id, " \
+	"(SELECT last_assigned_at FROM kf_agent_activity t " \
+	"WHERE t.agent_id = a.id)"
 #define ENTRY_COLS \
 	"e.id, e.label, e.scene, e.sort_order, e.enabled, e.target_type, " \
-	"e.target, (SELECT ea.agent_id FROM kf_entry_agent ea " \
-	"WHERE ea.entry_id = e.id ORDER BY ea.position LIMIT 1)"
+	"e.target, e.policy, e.fallback_group_id, e.fallback_strategy, " \
+	"e.schedule_id, e.designated_over_capacity, e.decision_order"
+#define RULE_COLS \
+	"entry_id, id, priority, kind, level, tag, window_start, window_end, " \
+	"target_type, target_id, strategy"
+/* Groups an entry's decision can reach: its fallback, its rules' targets. */
+#define ENTRY_GROUPS(col) \
+	col " IN (SELECT fallback_group_id FROM kf_entry WHERE id = ?) OR " \
+	col " IN (SELECT target_id FROM kf_rule WHERE entry_id = ? " \
+	"AND target_type = 'group') OR " col " = ?"
 
-/* The public program's SQL, all of it. Read-only, so safe to retry. */
+/*
+ * All of kfroute's SQL. Reads are safe to retry after a lost connection;
+ * the stat upsert adds counts and is not (see `once` below).
+ */
 static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_VERSION] = "SELECT config_version FROM kf_meta WHERE id = 1",
 	[STMT_AGENTS_ALL] = "SELECT " AGENT_COLS " FROM kf_agent a",
@@ -39,31 +72,90 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_GROUPS_ALL] = "SELECT id, name FROM kf_group",
 	[STMT_MEMBERS_ALL] =
 	    "SELECT group_id, agent_id, position FROM kf_group_member",
+	[STMT_DESIGNATED_ALL] =
+	    "SELECT entry_id, agent_id, position FROM kf_entry_agent",
+	[STMT_RULES_ALL] = "SELECT " RULE_COLS " FROM kf_rule "
+	    "WHERE enabled = 1",
+	[STMT_NOTICES_ALL] =
+	    "SELECT entry_id, kind, template FROM kf_entry_notice",
+	[STMT_SCHEDULES_ALL] = "SELECT id, name, tz FROM kf_schedule",
+	[STMT_SLOTS_ALL] = "SELECT schedule_id, weekday, start_min, end_min "
+	    "FROM kf_schedule_slot",
+	[STMT_CLOSURES_ALL] = "SELECT schedule_id, "
+	    "DATE_FORMAT(day, '%Y%m%d') FROM kf_schedule_closure",
 	[STMT_ENTRY_ONE] = "SELECT " ENTRY_COLS " FROM kf_entry e "
 	    "WHERE e.id = ?",
-	[STMT_AGENT_OF_ENTRY] = "SELECT " AGENT_COLS " FROM kf_agent a "
-	    "JOIN kf_entry_agent ea ON ea.agent_id = a.id "
-	    "WHERE ea.entry_id = ? ORDER BY ea.position LIMIT 1",
 	[STMT_ENTRIES_ENABLED] = "SELECT " ENTRY_COLS " FROM kf_entry e "
 	    "WHERE e.enabled = 1",
+	[STMT_DESIGNATED_ONE] = "SELECT entry_id, agent_id, position "
+	    "FROM kf_entry_agent WHERE entry_id = ?",
+	[STMT_RULES_ONE] = "SELECT " RULE_COLS " FROM kf_rule "
+	    "WHERE enabled = 1 AND entry_id = ?",
+	[STMT_NOTICES_ONE] = "SELECT entry_id, kind, template "
+	    "FROM kf_entry_notice WHERE entry_id = ?",
+	[STMT_AGENTS_FOR_ENTRY] = "SELECT " AGENT_COLS " FROM kf_agent a "
+	    "WHERE a.id IN (SELECT agent_id FROM kf_entry_agent "
+	    "WHERE entry_id = ?) OR a.id IN (SELECT target_id FROM kf_rule "
+	    "WHERE entry_id = ? AND target_type = 'agent') "
+	    "OR a.id IN (SELECT agent_id FROM kf_group_member m WHERE "
+	    ENTRY_GROUPS("m.group_id") ") OR a.id IN (?, ?, ?)",
+	[STMT_GROUPS_FOR_ENTRY] = "SELECT id, name FROM kf_group WHERE "
+	    ENTRY_GROUPS("id"),
+	[STMT_MEMBERS_FOR_ENTRY] = "SELECT group_id, agent_id, position "
+	    "FROM kf_group_member WHERE " ENTRY_GROUPS("group_id"),
+	[STMT_CUSTOMER] = "SELECT c.level, c.tags, c.account_manager_id, "
+	    "l.agent_id FROM (SELECT ? AS k) x "
+	    "LEFT JOIN kf_customer c ON c.customer_key = x.k "
+	    "LEFT JOIN kf_last_agent l ON l.customer_key = x.k "
+	    "AND l.served_at >= UTC_TIMESTAMP() - INTERVAL ? DAY",
+	[STMT_ORDER_AGENT] = "SELECT agent_id FROM kf_order "
+	    "WHERE order_id = ? AND customer_key = ?",
+	[STMT_STAT_ADD] = "INSERT INTO kf_stat_minute "
+	    "(minute, entry_id, agent_id, reason, count) "
+	    "VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE count = count + VALUES(count)",
+	[STMT_STICKY_SET] = "INSERT INTO kf_last_agent "
+	    "(customer_key, agent_id, entry_id, served_at) "
+	    "VALUES (?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE "
+	    "agent_id = VALUES(agent_id), entry_id = VALUES(entry_id), "
+	    "served_at = VALUES(served_at)",
+	[STMT_ACTIVITY_SET] = "INSERT INTO kf_agent_activity "
+	    "(agent_id, last_assigned_at) VALUES (?, ?) "
+	    "ON DUPLICATE KEY UPDATE last_assigned_at = "
+	    "GREATEST(last_assigned_at, VALUES(last_assigned_at))",
+	[STMT_AGENT_STATUS_SET] = "UPDATE kf_agent SET status = ?, "
+	    "status_source = 'manual', status_at = CURRENT_TIMESTAMP "
+	    "WHERE id = ?",
 };
+
+/* Statements that must not run twice (a retry could double a count). */
+static int
+once(enum stmt id)
+{
+	return id == STMT_STAT_ADD;
+}
 
 struct store {
 	const struct cfg	*cfg;
+	enum store_role		 role;
 	MYSQL			*db;	/* NULL while disconnected */
 	MYSQL_STMT		*stmts[STMT__MAX];	/* prepared lazily */
 	unsigned		 reconnects;	/* lost connections seen */
+	unsigned long long	 affected;	/* rows the last write touched */
 };
 
 /* A row as text columns; NULL for SQL NULL. Return -1 to stop. */
 typedef int	(*row_fn)(void *arg, char **col, unsigned ncol);
 
+#define MAX_PARAMS	8
+
 struct store *
-store_new(const struct cfg *cfg)
+store_new(const struct cfg *cfg, enum store_role role)
 {
 	struct store	*s = xcalloc(1, sizeof(*s));
 
 	s->cfg = cfg;
+	s->role = role;
 	return s;
 }
 
@@ -98,9 +190,16 @@ connect_db(struct store *s)
 	const struct cfg	*c = s->cfg;
 	unsigned		 cto = (unsigned)c->db.connect_timeout;
 	unsigned		 rwto = (unsigned)c->db.rw_timeout;
+	const char		*user = c->db.user, *pw = c->db.password;
+	/* Timestamps are written and compared in UTC, whatever the server. */
+	static const char	 utc[] = "SET time_zone = '+00:00'";
 
 	if (s->db != NULL)
 		return 0;
+	if (s->role == STORE_ADMIN && c->db.admin_user != NULL) {
+		user = c->db.admin_user;
+		pw = c->db.admin_password;
+	}
 	if ((s->db = mysql_init(NULL)) == NULL)
 		return -1;
 	/* utf8mb4 before connecting; timeouts, since defaults wait forever. */
@@ -109,8 +208,9 @@ connect_db(struct store *s)
 	mysql_options(s->db, MYSQL_OPT_READ_TIMEOUT, &rwto);
 	mysql_options(s->db, MYSQL_OPT_WRITE_TIMEOUT, &rwto);
 	if (mysql_real_connect(s->db, c->db.socket ? "localhost" : c->db.host,
-	    c->db.user, c->db.password, c->db.name,
-	    (unsigned)c->db.port, c->db.socket, 0) == NULL) {
+	    user, pw, c->db.name, (unsigned)c->db.port, c->db.socket,
+	    CLIENT_FOUND_ROWS) ==
+	    NULL || mysql_real_query(s->db, utc, sizeof(utc) - 1) != 0) {
 		log_warn("database connect failed: %s", mysql_error(s->db));
 		mysql_close(s->db);
 		s->db = NULL;
@@ -155,7 +255,8 @@ conn_lost(unsigned err)
 
 /*
  * Fetch every row of an executed statement as text: 0 on success, -1 on
- * failure after rows were delivered, FETCH_NOROWS before.
+ * failure after rows were delivered, FETCH_NOROWS before. A statement
+ * without a result set (a write) succeeds with no rows.
  */
 static int
 fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
@@ -170,10 +271,10 @@ fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
 	size_t		 size;
 	int		 rc = -1, frc;
 
-	if (mysql_stmt_store_result(st) != 0)
-		return FETCH_NOROWS;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		mysql_stmt_free_result(st);
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+		return mysql_stmt_errno(st) == 0 ? 0 : FETCH_NOROWS;
+	if (mysql_stmt_store_result(st) != 0) {
+		mysql_free_result(meta);
 		return FETCH_NOROWS;
 	}
 	n = mysql_num_fields(meta);
@@ -202,7 +303,7 @@ fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
 			    bind[i].buffer_length - 1] = '\0';
 			out[i] = isnull[i] ? NULL : col[i];
 		}
-		if (fn(arg, out, n) == -1)
+		if (fn != NULL && fn(arg, out, n) == -1)
 			goto done;
 	}
 	if (frc == MYSQL_DATA_TRUNCATED) {
@@ -211,12 +312,10 @@ fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
 	}
 	rc = frc == MYSQL_NO_DATA ? 0 : -1;
 done:
-	if (meta != NULL)
-		mysql_free_result(meta);
+	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
-	if (col != NULL)
-		for (i = 0; i < n; i++)
-			free(col[i]);
+	for (i = 0; col != NULL && i < n; i++)
+		free(col[i]);
 	free(col);
 	free(out);
 	free(bind);
@@ -226,20 +325,23 @@ done:
 }
 
 /*
- * Run statement id with text parameters and feed each row to fn. One
- * retry after a lost connection, and only before any row was delivered:
- * every statement here is a read, so the retry is safe.
+ * Run statement id with text parameters (NULL binds SQL NULL) and feed
+ * each row to fn (NULL for writes). One retry after a lost connection,
+ * only before any row was delivered and never for `once` statements.
  */
 static enum store_rc
 run(struct store *s, enum stmt id, const char *const *params,
     unsigned nparams, row_fn fn, void *arg)
 {
-	MYSQL_BIND	 pb[4];
-	unsigned long	 plen[4];
+	MYSQL_BIND	 pb[MAX_PARAMS];
+	unsigned long	 plen[MAX_PARAMS];
+	my_bool		 pnull[MAX_PARAMS];
 	MYSQL_STMT	*st;
 	unsigned	 i;
 	int		 attempt, frc;
 
+	if (nparams > MAX_PARAMS)
+		return STORE_ERR;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (connect_db(s) == -1)
 			return STORE_ERR;
@@ -250,20 +352,25 @@ run(struct store *s, enum stmt id, const char *const *params,
 			continue;
 		}
 		memset(pb, 0, sizeof(pb));
-		for (i = 0; i < nparams && i < 4; i++) {
-			plen[i] = strlen(params[i]);
+		for (i = 0; i < nparams; i++) {
+			pnull[i] = params[i] == NULL;
+			plen[i] = pnull[i] ? 0 : strlen(params[i]);
 			pb[i].buffer_type = MYSQL_TYPE_STRING;
 			pb[i].buffer = (void *)(uintptr_t)params[i];
 			pb[i].buffer_length = plen[i];
 			pb[i].length = &plen[i];
+			pb[i].is_null = &pnull[i];
 		}
 		frc = FETCH_NOROWS;
 		if ((nparams == 0 || mysql_stmt_bind_param(st, pb) == 0) &&
 		    mysql_stmt_execute(st) == 0 &&
-		    (frc = fetch_rows(st, fn, arg)) == 0)
+		    (frc = fetch_rows(st, fn, arg)) == 0) {
+			s->affected = mysql_stmt_affected_rows(st);
 			return STORE_OK;
+		}
 		log_warn("statement %d: %s", (int)id, mysql_stmt_error(st));
-		if (frc != FETCH_NOROWS || !conn_lost(mysql_stmt_errno(st)))
+		if (frc != FETCH_NOROWS || once(id) ||
+		    !conn_lost(mysql_stmt_errno(st)))
 			return STORE_ERR;
 		disconnect(s);
 		s->reconnects++;
@@ -271,7 +378,7 @@ run(struct store *s, enum stmt id, const char *const *params,
 	return STORE_ERR;
 }
 
-/* Whole-snapshot loads run in one consistent read view. */
+/* Transaction control: fixed statements without parameters. */
 static int
 txn(struct store *s, const char *sql)
 {
@@ -314,8 +421,9 @@ static int
 row_agent(void *arg, char **col, unsigned n)
 {
 	struct snap_agent	 a;
+	long long		 last = 0;
 
-	if (n < 7 || col[0] == NULL)
+	if (n < 9 || col[0] == NULL)
 		return -1;
 	memset(&a, 0, sizeof(a));
 	a.id = col[0];
@@ -326,6 +434,10 @@ row_agent(void *arg, char **col, unsigned n)
 	a.capacity = atoi_or(col[4], 0);
 	a.active = atoi_or(col[5], 0);
 	a.enabled = atoi_or(col[6], 0) != 0;
+	a.schedule_id = col[7];
+	if (col[8] != NULL)
+		util_parse_llong(col[8], 0, 0x7fffffffffffffffLL, &last);
+	a.last_assigned = last;
 	snap_add_agent(arg, &a);
 	return 0;
 }
@@ -335,7 +447,7 @@ row_entry(void *arg, char **col, unsigned n)
 {
 	struct snap_entry	 e;
 
-	if (n < 8 || col[0] == NULL)
+	if (n < 13 || col[0] == NULL)
 		return -1;
 	memset(&e, 0, sizeof(e));
 	e.id = col[0];
@@ -346,7 +458,19 @@ row_entry(void *arg, char **col, unsigned n)
 	if (col[5] == NULL || snap_target_parse(col[5], &e.ttype) == -1)
 		e.ttype = TARGET_PAGE;
 	e.target = col[6];
-	e.agent_id = col[7];
+	if (col[7] == NULL || snap_policy_parse(col[7], &e.policy) == -1)
+		e.policy = POLICY_OVERFLOW;
+	e.group_id = col[8];
+	if (col[9] == NULL || snap_strategy_parse(col[9], &e.strategy) == -1)
+		e.strategy = STRAT_LEAST_BUSY;
+	e.schedule_id = col[10];
+	e.over_capacity = atoi_or(col[11], 0) != 0;
+	if (col[12] != NULL && *col[12] != '\0' &&
+	    snap_parse_order(col[12], e.order, &e.norder) == -1) {
+		log_warn("entry %s: bad decision_order '%s', using the default",
+		    e.id, col[12]);
+		e.norder = 0;
+	}
 	snap_add_entry(arg, &e);
 	return 0;
 }
@@ -369,6 +493,128 @@ row_member(void *arg, char **col, unsigned n)
 	return 0;
 }
 
+static int
+row_designated(void *arg, char **col, unsigned n)
+{
+	if (n < 3 || col[0] == NULL || col[1] == NULL)
+		return -1;
+	snap_add_designated(arg, col[0], col[1], atoi_or(col[2], 0));
+	return 0;
+}
+
+static int
+row_rule(void *arg, char **col, unsigned n)
+{
+	struct snap_rule	 r;
+
+	if (n < 11 || col[0] == NULL || col[1] == NULL)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.id = atoi_or(col[1], 0);
+	r.priority = atoi_or(col[2], 0);
+	if (col[3] == NULL || snap_rule_kind_parse(col[3], &r.kind) == -1 ||
+	    col[8] == NULL || snap_rule_target_parse(col[8], &r.target) == -1)
+		return 0;	/* unknown to this version: skip the rule */
+	r.level = atoi_or(col[4], 0);
+	r.tag = col[5];
+	r.win_start = atoi_or(col[6], 0);
+	r.win_end = atoi_or(col[7], 0);
+	r.target_id = col[9];
+	if (col[10] == NULL || snap_strategy_parse(col[10], &r.strategy) == -1)
+		r.strategy = STRAT_ORDERED;
+	snap_add_rule(arg, col[0], &r);
+	return 0;
+}
+
+static int
+row_notice(void *arg, char **col, unsigned n)
+{
+	enum notice_kind	 k;
+
+	if (n < 3 || col[0] == NULL || col[1] == NULL || col[2] == NULL)
+		return -1;
+	if (snap_notice_parse(col[1], &k) == 0)
+		snap_add_notice(arg, col[0], k, col[2]);
+	return 0;
+}
+
+static int
+row_schedule(void *arg, char **col, unsigned n)
+{
+	if (n < 3 || col[0] == NULL)
+		return -1;
+	snap_add_schedule(arg, col[0], col[1], col[2]);
+	return 0;
+}
+
+static int
+row_slot(void *arg, char **col, unsigned n)
+{
+	struct snap_slot	 sl;
+
+	if (n < 4 || col[0] == NULL)
+		return -1;
+	sl.wday = atoi_or(col[1], 0);
+	sl.start = atoi_or(col[2], 0);
+	sl.end = atoi_or(col[3], 0);
+	snap_add_slot(arg, col[0], &sl);
+	return 0;
+}
+
+static int
+row_closure(void *arg, char **col, unsigned n)
+{
+	if (n < 2 || col[0] == NULL)
+		return -1;
+	snap_add_closure(arg, col[0], atoi_or(col[1], 0));
+	return 0;
+}
+
+struct customer_row {
+	struct arena		*arena;
+	struct decide_customer	*c;
+	int			 found;
+};
+
+static const char *
+arena_copy(struct arena *a, const char *s)
+{
+	return s != NULL ? arena_strdup(a, s) : NULL;
+}
+
+static int
+row_customer(void *arg, char **col, unsigned n)
+{
+	struct customer_row	*cr = arg;
+
+	if (n < 4)
+		return -1;
+	cr->c->level = atoi_or(col[0], 0);
+	cr->c->tags = arena_copy(cr->arena, col[1]);
+	cr->c->manager_id = arena_copy(cr->arena, col[2]);
+	cr->c->sticky_id = arena_copy(cr->arena, col[3]);
+	cr->found = 1;
+	return 0;
+}
+
+struct text_row {
+	struct arena	*arena;
+	const char	*value;
+	int		 found;
+};
+
+static int
+row_text(void *arg, char **col, unsigned n)
+{
+	struct text_row	*tr = arg;
+
+	if (n < 1)
+		return -1;
+	tr->value = arena_copy(tr->arena, col[0]);
+	tr->found = 1;
+	return 0;
+}
+
 /* ---- public --------------------------------------------------------- */
 
 enum store_rc
@@ -380,21 +626,47 @@ store_version(struct store *s, long long *version)
 	return *version >= 0 ? STORE_OK : STORE_ERR;
 }
 
+/* The schedules are few; CGI loads them whole too. */
+static enum store_rc
+load_schedules(struct store *s, struct snap *snap)
+{
+	if (run(s, STMT_SCHEDULES_ALL, NULL, 0, row_schedule, snap) !=
+	    STORE_OK ||
+	    run(s, STMT_SLOTS_ALL, NULL, 0, row_slot, snap) != STORE_OK ||
+	    run(s, STMT_CLOSURES_ALL, NULL, 0, row_closure, snap) != STORE_OK)
+		return STORE_ERR;
+	return STORE_OK;
+}
+
 enum store_rc
 store_load_all(struct store *s, struct snap *snap)
 {
+	static const struct { enum stmt id; row_fn fn; } loads[] = {
+		{ STMT_AGENTS_ALL, row_agent },
+		{ STMT_ENTRIES_ALL, row_entry },
+		{ STMT_GROUPS_ALL, row_group },
+		{ STMT_MEMBERS_ALL, row_member },
+		{ STMT_DESIGNATED_ALL, row_designated },
+		{ STMT_RULES_ALL, row_rule },
+		{ STMT_NOTICES_ALL, row_notice },
+	};
 	enum store_rc	 rc = STORE_ERR;
 	unsigned	 reconnects = s->reconnects;
+	size_t		 i;
 
 	if (txn(s, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
 	    == -1)
 		return STORE_ERR;
 	if (store_version(s, &snap->version) == STORE_OK &&
-	    run(s, STMT_AGENTS_ALL, NULL, 0, row_agent, snap) == STORE_OK &&
-	    run(s, STMT_ENTRIES_ALL, NULL, 0, row_entry, snap) == STORE_OK &&
-	    run(s, STMT_GROUPS_ALL, NULL, 0, row_group, snap) == STORE_OK &&
-	    run(s, STMT_MEMBERS_ALL, NULL, 0, row_member, snap) == STORE_OK)
+	    load_schedules(s, snap) == STORE_OK) {
 		rc = STORE_OK;
+		for (i = 0; i < sizeof(loads) / sizeof(loads[0]); i++)
+			if (run(s, loads[i].id, NULL, 0, loads[i].fn, snap) !=
+			    STORE_OK) {
+				rc = STORE_ERR;
+				break;
+			}
+	}
 	/*
 	 * A reconnect inside run() left the read view: the rows may not
 	 * match the version, so this load does not count.
@@ -409,13 +681,27 @@ store_load_all(struct store *s, struct snap *snap)
 }
 
 enum store_rc
-store_load_entry(struct store *s, const char *id, struct snap *snap)
+store_load_entry(struct store *s, const char *id, const char *global_group,
+    const struct decide_customer *c, struct snap *snap)
 {
-	const char	*params[1] = { id };
+	const char	*one[1] = { id };
+	const char	*groups[3] = { id, id, global_group };
+	const char	*agents[8] = { id, id, id, id, global_group,
+	    c ? c->manager_id : NULL, c ? c->sticky_id : NULL,
+	    c ? c->order_agent_id : NULL };
 
-	if (run(s, STMT_ENTRY_ONE, params, 1, row_entry, snap) != STORE_OK ||
-	    run(s, STMT_AGENT_OF_ENTRY, params, 1, row_agent, snap) !=
-	    STORE_OK)
+	if (run(s, STMT_ENTRY_ONE, one, 1, row_entry, snap) != STORE_OK ||
+	    run(s, STMT_DESIGNATED_ONE, one, 1, row_designated, snap) !=
+	    STORE_OK ||
+	    run(s, STMT_RULES_ONE, one, 1, row_rule, snap) != STORE_OK ||
+	    run(s, STMT_NOTICES_ONE, one, 1, row_notice, snap) != STORE_OK ||
+	    run(s, STMT_AGENTS_FOR_ENTRY, agents, 8, row_agent, snap) !=
+	    STORE_OK ||
+	    run(s, STMT_GROUPS_FOR_ENTRY, groups, 3, row_group, snap) !=
+	    STORE_OK ||
+	    run(s, STMT_MEMBERS_FOR_ENTRY, groups, 3, row_member, snap) !=
+	    STORE_OK ||
+	    load_schedules(s, snap) != STORE_OK)
 		return STORE_ERR;
 	snap_finish(snap);
 	return STORE_OK;
@@ -428,4 +714,91 @@ store_load_enabled_entries(struct store *s, struct snap *snap)
 		return STORE_ERR;
 	snap_finish(snap);
 	return STORE_OK;
+}
+
+enum store_rc
+store_load_customer(struct store *s, struct arena *a, const char *key,
+    int sticky_days, struct decide_customer *c)
+{
+	char			 days[16];
+	const char		*params[2] = { key, days };
+	struct customer_row	 cr = { a, c, 0 };
+
+	snprintf(days, sizeof(days), "%d", sticky_days);
+	memset(c, 0, sizeof(*c));
+	c->key = arena_strdup(a, key);
+	if (run(s, STMT_CUSTOMER, params, 2, row_customer, &cr) != STORE_OK)
+		return STORE_ERR;
+	return cr.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_order_agent(struct store *s, struct arena *a, const char *order,
+    const char *customer, const char **agent_id)
+{
+	const char	*params[2] = { order, customer };
+	struct text_row	 tr = { a, NULL, 0 };
+
+	*agent_id = NULL;
+	if (run(s, STMT_ORDER_AGENT, params, 2, row_text, &tr) != STORE_OK)
+		return STORE_ERR;
+	*agent_id = tr.value;
+	return tr.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_begin(struct store *s)
+{
+	return txn(s, "START TRANSACTION") == 0 ? STORE_OK : STORE_ERR;
+}
+
+enum store_rc
+store_commit(struct store *s)
+{
+	return txn(s, "COMMIT") == 0 ? STORE_OK : STORE_ERR;
+}
+
+enum store_rc
+store_add_stat(struct store *s, time_t minute, const char *entry,
+    const char *agent, const char *reason, unsigned count)
+{
+	char		 t[24], n[16];
+	const char	*params[5] = { t, entry, agent, reason, n };
+
+	snprintf(t, sizeof(t), "%lld", (long long)minute);
+	snprintf(n, sizeof(n), "%u", count);
+	return run(s, STMT_STAT_ADD, params, 5, NULL, NULL);
+}
+
+enum store_rc
+store_record_sticky(struct store *s, const char *customer, const char *agent,
+    const char *entry, time_t at)
+{
+	char		 t[24];
+	const char	*params[4] = { customer, agent, entry, t };
+
+	snprintf(t, sizeof(t), "%lld", (long long)at);
+	return run(s, STMT_STICKY_SET, params, 4, NULL, NULL);
+}
+
+enum store_rc
+store_record_activity(struct store *s, const char *agent, time_t at)
+{
+	char		 t[24];
+	const char	*params[2] = { agent, t };
+
+	snprintf(t, sizeof(t), "%lld", (long long)at);
+	return run(s, STMT_ACTIVITY_SET, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_set_agent_status(struct store *s, const char *agent,
+    enum agent_status st)
+{
+	const char	*params[2] = { snap_status_name(st), agent };
+
+	if (run(s, STMT_AGENT_STATUS_SET, params, 2, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	/* CLIENT_FOUND_ROWS: matched rows, so an unchanged status is found. */
+	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
 }

@@ -1,31 +1,75 @@
 /*
- * The database: every SQL statement kfroute's public program runs lives in
- * store.c, prepared, in one indexed table. A store is one connection owned
- * by one process (FastCGI worker or CGI run); it connects lazily and, when
+ * The database: every SQL statement kfroute runs lives in store.c,
+ * prepared, in one indexed table. A store is one connection owned by one
+ * process (FastCGI worker, CGI run or kfctl); it connects lazily and, when
  * the server goes away, reconnects on the next call and prepares again.
  */
 #ifndef KF_STORE_H
 #define KF_STORE_H
 
+#include <time.h>
+
+#include "snap.h"
+
+struct arena;
 struct cfg;
-struct snap;
+struct decide_customer;
 
 enum store_rc {
 	STORE_OK,
+	STORE_NOTFOUND,	/* a write or point lookup matched no row */
 	STORE_ERR,	/* database unreachable or failing; logged */
 };
 
-struct store	*store_new(const struct cfg *);	/* does not connect */
+/* Which credentials: the public program's, or kfctl's/admin's. */
+enum store_role {
+	STORE_PUBLIC,
+	STORE_ADMIN,
+};
+
+struct store	*store_new(const struct cfg *, enum store_role);
 void		 store_free(struct store *);	/* NULL is a no-op */
 
 /* The config version, bumped by triggers on every routing-table write. */
 enum store_rc	 store_version(struct store *, long long *);
-/* Every entry, agent, group and membership, consistent with its version. */
+/* Everything routing needs, consistent with its version. */
 enum store_rc	 store_load_all(struct store *, struct snap *);
-/* One entry (if it exists) and its designated agent: for plain CGI. */
+/*
+ * For plain CGI: one entry (if it exists) and only the rows its decision
+ * can touch: its designated agents, rules, notices, fallback group, the
+ * global group (may be NULL) and the customer's agents (may be NULL).
+ */
 enum store_rc	 store_load_entry(struct store *, const char *id,
-		    struct snap *);
+		    const char *global_group,
+		    const struct decide_customer *, struct snap *);
 /* The enabled entries, for listing buttons under plain CGI. */
 enum store_rc	 store_load_enabled_entries(struct store *, struct snap *);
+
+/*
+ * What the business knows of a verified customer, and the agent who
+ * served them within sticky_days; strings go into the arena. A customer
+ * the business never registered is found with level 0 and no manager.
+ */
+enum store_rc	 store_load_customer(struct store *, struct arena *,
+		    const char *key, int sticky_days, struct decide_customer *);
+/* The order's agent when the order belongs to customer; NOTFOUND if not. */
+enum store_rc	 store_order_agent(struct store *, struct arena *,
+		    const char *order, const char *customer,
+		    const char **agent_id);
+
+/* Batched writes (see stats.c); bracket them with begin/commit. */
+enum store_rc	 store_begin(struct store *);
+enum store_rc	 store_commit(struct store *);
+enum store_rc	 store_add_stat(struct store *, time_t minute,
+		    const char *entry, const char *agent, const char *reason,
+		    unsigned count);
+enum store_rc	 store_record_sticky(struct store *, const char *customer,
+		    const char *agent, const char *entry, time_t at);
+enum store_rc	 store_record_activity(struct store *, const char *agent,
+		    time_t at);
+
+/* kfctl: manual presence. NOTFOUND for an unknown agent. */
+enum store_rc	 store_set_agent_status(struct store *, const char *agent,
+		    enum agent_status);
 
 #endif

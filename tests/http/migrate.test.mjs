@@ -31,8 +31,8 @@ test('each migration file applied again by hand keeps data and triggers', () => 
   assert.equal(sql("SELECT COUNT(*) FROM kf_entry"), before);
   // Triggers still bump the version on a write.
   const v1 = Number(sql('SELECT config_version FROM kf_meta'));
-  sql("UPDATE kf_agent SET capacity = capacity WHERE id = 'wang'");
-  sql("UPDATE kf_agent SET capacity = capacity + 1 WHERE id = 'wang'");
-  sql("UPDATE kf_agent SET capacity = capacity - 1 WHERE id = 'wang'");
+  sql("UPDATE kf_agent SET capacity = capacity WHERE id = 'a1'");
+  sql("UPDATE kf_agent SET capacity = capacity + 1 WHERE id = 'a1'");
+  sql("UPDATE kf_agent SET capacity = capacity - 1 WHERE id = 'a1'");
   assert.ok(Number(sql('SELECT config_version FROM kf_meta')) >= v1 + 2);
 });

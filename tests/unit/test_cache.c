@@ -46,9 +46,12 @@ store_load_all(struct store *s, struct snap *snap)
 }
 
 enum store_rc
-store_load_entry(struct store *s, const char *id, struct snap *snap)
+store_load_entry(struct store *s, const char *id, const char *global,
+    const struct decide_customer *c, struct snap *snap)
 {
 	(void)s;
+	(void)global;
+	(void)c;
 	db.point_calls++;
 	if (!db.up)
 		return STORE_ERR;
@@ -60,7 +63,23 @@ store_load_entry(struct store *s, const char *id, struct snap *snap)
 enum store_rc
 store_load_enabled_entries(struct store *s, struct snap *snap)
 {
-	return store_load_entry(s, "listed", snap);
+	return store_load_entry(s, "listed", NULL, NULL, snap);
+}
+
+static struct snap *
+get_entry(struct cache *c, int64_t now, const char *id)
+{
+	const struct cache_want	 w = { CACHE_WANT_ENTRY, id, NULL, NULL };
+
+	return cache_get(c, now, &w);
+}
+
+static struct snap *
+get_list(struct cache *c, int64_t now)
+{
+	const struct cache_want	 w = { CACHE_WANT_ENTRIES, NULL, NULL, NULL };
+
+	return cache_get(c, now, &w);
 }
 
 static int
@@ -77,28 +96,28 @@ static void
 test_loads_once_then_checks_per_bound(void **state)
 {
 	struct cache		 c;
-	const struct snap	*s;
+	struct snap		*s;
 
 	(void)state;
 	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
 	assert_int_equal(cache_age_ms(&c, 0), -1);
-	assert_non_null(s = cache_get(&c, 10000, CACHE_WANT_ENTRY, "cs1"));
+	assert_non_null(s = get_entry(&c, 10000, "cs1"));
 	assert_int_equal(s->version, 7);
 	assert_non_null(snap_entry(s, "all"));
 	assert_int_equal(db.load_calls, 1);
 	/* Within the bound: no database call at all. */
 	for (int t = 10001; t < 11000; t += 7)
-		assert_ptr_equal(cache_get(&c, t, CACHE_WANT_ENTRY, "x"), s);
+		assert_ptr_equal(get_entry(&c, t, "x"), s);
 	assert_int_equal(db.version_calls, 1);
 	assert_int_equal(cache_age_ms(&c, 10999), 999);
 	/* Bound passed, version unchanged: one cheap check, no reload. */
-	assert_ptr_equal(cache_get(&c, 11000, CACHE_WANT_ENTRY, "x"), s);
+	assert_ptr_equal(get_entry(&c, 11000, "x"), s);
 	assert_int_equal(db.version_calls, 2);
 	assert_int_equal(db.load_calls, 1);
 	assert_int_equal(cache_age_ms(&c, 11000), 0);
 	/* Version moved: reload. */
 	db.version = 8;
-	s = cache_get(&c, 12000, CACHE_WANT_ENTRY, "x");
+	s = get_entry(&c, 12000, "x");
 	assert_int_equal(s->version, 8);
 	assert_int_equal(db.load_calls, 2);
 	cache_release(&c);	/* no-op for snapshots */
@@ -110,26 +129,26 @@ static void
 test_database_down_keeps_stale_snapshot(void **state)
 {
 	struct cache		 c;
-	const struct snap	*s;
+	struct snap		*s;
 
 	(void)state;
 	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
-	s = cache_get(&c, 0, CACHE_WANT_ENTRY, "x");
+	s = get_entry(&c, 0, "x");
 	db.up = 0;
 	/* Down: the old snapshot answers, one failed check per bound. */
-	assert_ptr_equal(cache_get(&c, 1000, CACHE_WANT_ENTRY, "x"), s);
+	assert_ptr_equal(get_entry(&c, 1000, "x"), s);
 	assert_false(c.db_up);
-	assert_ptr_equal(cache_get(&c, 1500, CACHE_WANT_ENTRY, "x"), s);
+	assert_ptr_equal(get_entry(&c, 1500, "x"), s);
 	assert_int_equal(db.version_calls, 2);
 	assert_int_equal(cache_age_ms(&c, 1500), 1500);
 	/* A reload that fails also keeps the old snapshot. */
 	db.up = 1;
 	db.version = 9;
 	db.fail_load = 1;
-	assert_ptr_equal(cache_get(&c, 2000, CACHE_WANT_ENTRY, "x"), s);
+	assert_ptr_equal(get_entry(&c, 2000, "x"), s);
 	assert_int_equal(s->version, 7);
 	db.fail_load = 0;
-	s = cache_get(&c, 3000, CACHE_WANT_ENTRY, "x");
+	s = get_entry(&c, 3000, "x");
 	assert_int_equal(s->version, 9);
 	assert_true(c.db_up);
 	cache_free(&c);
@@ -143,12 +162,12 @@ test_no_snapshot_and_down_is_null_rate_limited(void **state)
 	(void)state;
 	db.up = 0;
 	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
-	assert_null(cache_get(&c, 0, CACHE_WANT_ENTRY, "x"));
-	assert_null(cache_get(&c, 10, CACHE_WANT_ENTRY, "x"));
+	assert_null(get_entry(&c, 0, "x"));
+	assert_null(get_entry(&c, 10, "x"));
 	assert_int_equal(db.version_calls, 1);
 	db.up = 1;
-	assert_null(cache_get(&c, 999, CACHE_WANT_ENTRY, "x"));
-	assert_non_null(cache_get(&c, 1000, CACHE_WANT_ENTRY, "x"));
+	assert_null(get_entry(&c, 999, "x"));
+	assert_non_null(get_entry(&c, 1000, "x"));
 	cache_free(&c);
 }
 
@@ -159,8 +178,8 @@ test_zero_bound_checks_every_time(void **state)
 
 	(void)state;
 	cache_init(&c, NULL, CACHE_SNAPSHOT, 0);
-	cache_get(&c, 5, CACHE_WANT_ENTRY, "x");
-	cache_get(&c, 5, CACHE_WANT_ENTRY, "x");
+	get_entry(&c, 5, "x");
+	get_entry(&c, 5, "x");
 	assert_int_equal(db.version_calls, 2);
 	cache_free(&c);
 }
@@ -169,22 +188,22 @@ static void
 test_point_mode_loads_what_is_asked(void **state)
 {
 	struct cache		 c;
-	const struct snap	*s;
+	struct snap		*s;
 
 	(void)state;
 	cache_init(&c, NULL, CACHE_POINT, 1000);
-	s = cache_get(&c, 0, CACHE_WANT_ENTRY, "cs9");
+	s = get_entry(&c, 0, "cs9");
 	assert_non_null(snap_entry(s, "cs9"));
 	assert_int_equal(db.point_calls, 1);
 	assert_int_equal(db.load_calls, 0);
 	assert_int_equal(db.version_calls, 0);
 	cache_release(&c);
 	assert_null(c.request_snap);
-	s = cache_get(&c, 0, CACHE_WANT_ENTRIES, NULL);
+	s = get_list(&c, 0);
 	assert_non_null(snap_entry(s, "listed"));
 	assert_int_equal(cache_age_ms(&c, 0), -1);
 	db.up = 0;
-	assert_null(cache_get(&c, 0, CACHE_WANT_ENTRY, "cs9"));
+	assert_null(get_entry(&c, 0, "cs9"));
 	assert_false(c.db_up);
 	cache_free(&c);
 }

@@ -48,7 +48,7 @@ test_defaults(void **state)
 	assert_int_equal(c.max_body, 16384);
 	assert_int_equal(c.log_level, LOG_LVL_INFO);
 	assert_null(c.redirect_hosts[0]);
-	assert_string_equal(c.notice.connected, "已为您接入{agent}");
+	assert_string_equal(c.notice[NOTICE_CONNECTED], "已为您接入{agent}");
 	cfg_free(&c);
 }
 
@@ -78,7 +78,7 @@ test_file_and_env(void **state)
 	assert_int_equal(c.db.port, 3310);	/* environment wins */
 	assert_int_equal(c.staleness_ms, 250);
 	assert_string_equal(c.db.password, "s3cret");
-	assert_string_equal(c.notice.connected, "您好,{agent}为您服务");
+	assert_string_equal(c.notice[NOTICE_CONNECTED], "您好,{agent}为您服务");
 	assert_true(cfg_redirect_allowed(&c, "A.EXAMPLE.COM", 13));
 	assert_true(cfg_redirect_allowed(&c, "b.example.com", 13));
 	assert_false(cfg_redirect_allowed(&c, "a.example.co", 12));

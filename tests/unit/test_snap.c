@@ -23,11 +23,14 @@ demo(void)
 		snprintf(id, sizeof(id), "e%d", i);
 		snprintf(name, sizeof(name), "n%d", i);
 		e.id = id; e.label = name; e.target = "/p";
-		e.sort = i % 3; e.agent_id = i % 2 ? "li" : "wang";
+		e.sort = i % 3;
 		snap_add_entry(s, &e);
+		snap_add_designated(s, id, i % 2 ? "li" : "wang", 0);
 	}
-	e.id = "orphan"; e.agent_id = "ghost"; e.sort = 100;
+	e.id = "orphan"; e.sort = 100;
 	snap_add_entry(s, &e);
+	snap_add_designated(s, "orphan", "ghost", 0);
+	snap_add_designated(s, "e1", "wang", 5);	/* second, after li */
 	snap_add_group(s, "g2", "二组");
 	snap_add_group(s, "g1", "一组");
 	snap_add_member(s, "g1", "li", 2);
@@ -48,14 +51,22 @@ test_lookup(void **state)
 	assert_int_equal(s->nentries, 11);
 	assert_non_null(e = snap_entry(s, "e7"));
 	assert_string_equal(e->label, "n7");
-	assert_non_null(e->agent);
-	assert_string_equal(e->agent->name, "小李");
-	assert_int_equal(e->agent->status, AGENT_BUSY);
+	assert_int_equal(e->ndesignated, 1);
+	assert_string_equal(e->designated[0]->name, "小李");
+	assert_int_equal(e->designated[0]->status, AGENT_BUSY);
+	/* Designated agents keep their position order. */
+	assert_non_null(e = snap_entry(s, "e1"));
+	assert_int_equal(e->ndesignated, 2);
+	assert_string_equal(e->designated[0]->id, "li");
+	assert_string_equal(e->designated[1]->id, "wang");
+	/* Entries get the default decision order. */
+	assert_int_equal(e->norder, STEP__MAX);
+	assert_int_equal(e->order[0], STEP_RULES);
 	assert_null(snap_entry(s, "e10"));
 	assert_null(snap_entry(s, ""));
-	/* A reference to a missing agent resolves to NULL, not garbage. */
+	/* A reference to a missing agent is dropped, not left dangling. */
 	assert_non_null(e = snap_entry(s, "orphan"));
-	assert_null(e->agent);
+	assert_int_equal(e->ndesignated, 0);
 	assert_null(snap_agent(s, "ghost"));
 	snap_free(s);
 }
@@ -92,6 +103,35 @@ test_groups(void **state)
 }
 
 static void
+test_order_and_runtime(void **state)
+{
+	enum step	 order[STEP__MAX];
+	size_t		 n;
+	struct snap	*old = demo(), *fresh = demo();
+
+	(void)state;
+	assert_int_equal(snap_parse_order("sticky,designated,group", order,
+	    &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(order[0], STEP_STICKY);
+	assert_int_equal(order[2], STEP_GROUP);
+	assert_int_equal(snap_parse_order("sticky,nope", order, &n), -1);
+	assert_int_equal(snap_parse_order("sticky,sticky", order, &n), -1);
+	assert_int_equal(snap_parse_order("", order, &n), -1);
+	assert_int_equal(snap_parse_order("rules,", order, &n), 0);
+	/* Runtime state survives a reload. */
+	((struct snap_agent *)snap_agent(old, "li"))->last_assigned = 99;
+	((struct snap_group *)snap_group(old, "g1"))->rr_next = 7;
+	snap_carry_runtime(fresh, old);
+	assert_int_equal(snap_agent(fresh, "li")->last_assigned, 99);
+	assert_int_equal(snap_group(fresh, "g1")->rr_next, 7);
+	assert_int_equal(snap_agent(fresh, "wang")->last_assigned, 0);
+	snap_carry_runtime(fresh, NULL);
+	snap_free(old);
+	snap_free(fresh);
+}
+
+static void
 test_empty_and_names(void **state)
 {
 	struct snap		*s = snap_new();
@@ -122,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_display_order),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_order_and_runtime),
 		cmocka_unit_test(test_empty_and_names),
 	};
 

@@ -1,0 +1,30 @@
+/*
+ * Customer tokens: proof, signed by the business's own server, of who is
+ * tapping. A client cannot be trusted to say it is a VIP.
+ *
+ *   <customer key>.<unix expiry>.<hex HMAC-SHA256(secret, "key.expiry")>
+ */
+#ifndef KF_TOKEN_H
+#define KF_TOKEN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define TOKEN_KEY_MAX	64
+
+enum token_rc {
+	TOKEN_OK,
+	TOKEN_MALFORMED,	/* not of the form above: a client bug */
+	TOKEN_EXPIRED,
+	TOKEN_BAD_SIGNATURE,
+	TOKEN_NO_SECRET,	/* no secret configured: nobody verifies */
+};
+
+/* Check a token; on TOKEN_OK key holds the customer key (NUL-ended). */
+enum token_rc	 token_verify(const char *secret, const char *token,
+		    time_t now, char key[TOKEN_KEY_MAX + 1]);
+/* Mint a token into out; -1 for a bad key or a short buffer. */
+int		 token_mint(const char *secret, const char *key, time_t expiry,
+		    char *out, size_t len);
+
+#endif
