@@ -61,7 +61,7 @@ base(void)
 	snap_add_group(s, "empty", "空组");
 	snap_add_group(s, "global", "兜底");
 	for (int i = 0; i < 5; i++) {
-		char id[4];
+		char id[16];
 		snprintf(id, sizeof(id), "a%d", i + 1);
 		snap_add_member(s, "g", id, i);
 	}
@@ -333,7 +333,7 @@ test_longest_idle(void **state)
 	entry(s, "li", POLICY_OVERFLOW, "g", STRAT_LONGEST_IDLE);
 	snap_finish(s);
 	for (int i = 1; i <= 5; i++) {
-		char id[4];
+		char id[16];
 		snprintf(id, sizeof(id), "a%d", i);
 		agent(s, id)->last_assigned = 1000 - i;	/* a5 idlest */
 	}
@@ -563,11 +563,11 @@ test_never_picks_unavailable(void **state)
 	static const enum strategy st[] = { STRAT_ORDERED, STRAT_ROUND_ROBIN,
 	    STRAT_LEAST_BUSY, STRAT_LONGEST_IDLE, STRAT_RANDOM };
 	uint32_t		 x = 12345;
-	char			 id[4];
+	char			 id[16];
 
 	(void)state;
 	for (int k = 0; k < 5; k++) {
-		char eid[8];
+		char eid[16];
 		snprintf(eid, sizeof(eid), "e%d", k);
 		entry(s, eid, k == 4 ? POLICY_STRICT : POLICY_OVERFLOW, "g",
 		    st[k]);
@@ -592,7 +592,7 @@ test_never_picks_unavailable(void **state)
 			a->last_assigned = (x >> 12) % 50;
 		}
 		for (int k = 0; k < 5; k++) {
-			char eid[8];
+			char eid[16];
 			snprintf(eid, sizeof(eid), "e%d", k);
 			d = run(s, eid, round % 2 ? &c : NULL, x, NULL);
 			if (d.agent == NULL) {
