@@ -1,6 +1,6 @@
 # kfroute — see README.md.
 #
-#   make            build cgi-bin/kfroute.fcgi
+#   make            build cgi-bin/kfroute.fcgi and bin/kfctl
 #   make run        private MariaDB + lighttpd on 127.0.0.1:$(PORT), foreground
 #   make start/stop the same stack in the background
 #   make test       C unit tests, then HTTP tests against a throw-away stack
@@ -34,13 +34,15 @@ UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
 # The release build lands in cgi-bin/; sanitizer builds stay in $(BUILD).
 ifeq ($(BUILD),build/release)
 FCGI     := cgi-bin/kfroute.fcgi
+KFCTL    := bin/kfctl
 else
 FCGI     := $(BUILD)/kfroute.fcgi
+KFCTL    := $(BUILD)/kfctl
 endif
 
 .PHONY: all deps run start stop test unit http asan bench clean
 
-all: $(FCGI)
+all: $(FCGI) $(KFCTL)
 
 deps:
 	@scripts/deps.sh
@@ -55,6 +57,9 @@ $(BUILD)/libkf.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
 $(FCGI): $(BUILD)/obj/kfroute.o $(BUILD)/libkf.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+
+$(KFCTL): $(BUILD)/obj/kfctl.o $(BUILD)/libkf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkf.a | $(BUILD)/tests
@@ -76,8 +81,9 @@ test: deps
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-http: $(FCGI)
-	KFROUTE_FCGI_BIN=$(CURDIR)/$(FCGI) scripts/test-http.sh
+http: $(FCGI) $(KFCTL)
+	KFROUTE_FCGI_BIN=$(CURDIR)/$(FCGI) KFROUTE_KFCTL=$(CURDIR)/$(KFCTL) \
+	    scripts/test-http.sh
 
 # Every test again with AddressSanitizer and UBSan, in build/asan.
 asan: deps
@@ -90,4 +96,4 @@ bench: all
 	scripts/bench.sh
 
 clean:
-	rm -rf build cgi-bin/*.fcgi
+	rm -rf build cgi-bin/*.fcgi bin/kfctl

@@ -6,6 +6,9 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export KFROUTE_VAR="$ROOT/var/test-stack"
 export KFROUTE_FCGI_BIN="${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}"
+KFROUTE_KFCTL="${KFROUTE_KFCTL:-$ROOT/bin/kfctl}"
+# Decision counts and sticky assignments written soon, so tests see them.
+export KFROUTE_ROUTING_STATS_FLUSH_MS=200
 # A free port, so a running `make run` (or anything else) is no obstacle.
 PORT=$(node -e 'const s=require("net").createServer();
 	s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
@@ -17,6 +20,7 @@ trap '"$ROOT/scripts/stack.sh" stop' EXIT INT TERM
 "$ROOT/scripts/stack.sh" start
 
 export KF_ROOT="$ROOT" KF_VAR="$KFROUTE_VAR" KF_FCGI_BIN="$KFROUTE_FCGI_BIN"
+export KF_KFCTL="$KFROUTE_KFCTL"
 export KF_BASE_URL="http://127.0.0.1:$PORT"
 # Files run one after another: some change shared data or stop the database.
 status=0

@@ -131,49 +131,6 @@ customer_of(struct api *api, struct req *req, const char *token,
 	return AE_OK;
 }
 
-/* Local time of t in the entry's zone: ISO 8601 and "11月24日 09:00". */
-static void
-format_open(const struct api *api, const struct snap_entry *e, time_t t,
-    char *iso, size_t isolen, char *text, size_t textlen)
-{
-	struct tm	 tm;
-	int		 off;
-	const char	*zone = e->schedule != NULL ? e->schedule->tz :
-	    api->cfg->routing.timezone;
-
-	if (tz_local(zone, t, &tm) == -1) {
-		snprintf(iso, isolen, "?");
-		snprintf(text, textlen, "?");
-		return;
-	}
-	off = (int)(tm.tm_gmtoff / 60);	/* zone offsets are within a day */
-	snprintf(iso, isolen, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', abs(off) / 60 % 24,
-	    abs(off) % 60);
-	snprintf(text, textlen, "%d月%d日 %02d:%02d", tm.tm_mon + 1,
-	    tm.tm_mday, tm.tm_hour, tm.tm_min);
-}
-
-static const char *
-render_notice(struct api *api, struct req *req, const struct snap_entry *e,
-    const struct decide_result *d, const char *next_open)
-{
-	const char		*tmpl = e->notices[d->notice] != NULL ?
-	    e->notices[d->notice] : api->cfg->notice[d->notice];
-	struct notice_var	 vars[4] = {
-		{ "agent", d->agent != NULL ? d->agent->name : "" },
-		{ "designated", d->designated != NULL ?
-		    d->designated->name : "" },
-		{ "hours", "" },
-		{ "next_open", next_open },
-	};
-
-	if (d->notice == NOTICE_CLOSED)
-		vars[2].value = sched_describe(req->arena, e->schedule);
-	return notice_render(req->arena, tmpl, vars, 4);
-}
-
 static void
 write_decision(struct api *api, struct req *req, const struct snap_entry *e,
     const struct decide_result *d, const char *reason, struct resp *resp)
@@ -182,8 +139,9 @@ write_decision(struct api *api, struct req *req, const struct snap_entry *e,
 	char		 iso[64] = "", text[64] = "";
 
 	if (d->next_open >= 0)
-		format_open(api, e, d->next_open, iso, sizeof(iso), text,
-		    sizeof(text));
+		tz_format(e->schedule != NULL ? e->schedule->tz :
+		    api->cfg->routing.timezone, d->next_open, iso, sizeof(iso),
+		    text, sizeof(text));
 	jsonw_key(w, "entry");
 	jsonw_obj_open(w);
 	jsonw_key(w, "id");
@@ -210,7 +168,7 @@ write_decision(struct api *api, struct req *req, const struct snap_entry *e,
 	jsonw_key(w, "fallback");
 	jsonw_bool(w, d->fallback);
 	jsonw_key(w, "notice");
-	jsonw_str(w, render_notice(api, req, e, d, text));
+	jsonw_str(w, notice_decision(req->arena, api->cfg, e, d, text));
 	jsonw_key(w, "next_open");
 	jsonw_str(w, d->next_open >= 0 ? iso : NULL);
 	jsonw_obj_close(w);

@@ -1,7 +1,10 @@
 #include <string.h>
 
 #include "arena.h"
+#include "cfg.h"
+#include "decide.h"
 #include "notice.h"
+#include "sched.h"
 
 /* The value for the placeholder name[0..n), or NULL when unknown. */
 static const char *
@@ -61,4 +64,25 @@ notice_render(struct arena *a, const char *tmpl, const struct notice_var *vars,
 
 	expand(out, tmpl, vars, nvars);
 	return out;
+}
+
+const char *
+notice_decision(struct arena *a, const struct cfg *cfg,
+    const struct snap_entry *e, const struct decide_result *d,
+    const char *next_open)
+{
+	const char		*tmpl = e->notices[d->notice] != NULL ?
+	    e->notices[d->notice] : cfg->notice[d->notice];
+	struct notice_var	 vars[4] = {
+		{ "agent", d->agent != NULL ? d->agent->name : "" },
+		{ "designated", d->designated != NULL ?
+		    d->designated->name : "" },
+		{ "hours", "" },
+		{ "next_open", next_open },
+	};
+
+	/* Describing the hours costs a little: only when they are shown. */
+	if (d->notice == NOTICE_CLOSED)
+		vars[2].value = sched_describe(a, e->schedule);
+	return notice_render(a, tmpl, vars, 4);
 }

@@ -43,3 +43,36 @@ tz_local(const char *zone, time_t t, struct tm *out)
 	}
 	return localtime_r(&t, out) != NULL ? 0 : -1;
 }
+
+void
+tz_format(const char *zone, time_t t, char *iso, size_t isolen, char *text,
+    size_t textlen)
+{
+	struct tm	 tm;
+	int		 off;
+
+	if (tz_local(zone, t, &tm) == -1) {
+		snprintf(iso, isolen, "?");
+		snprintf(text, textlen, "?");
+		return;
+	}
+	off = (int)(tm.tm_gmtoff / 60);	/* zone offsets are within a day */
+	snprintf(iso, isolen, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', abs(off) / 60 % 24,
+	    abs(off) % 60);
+	snprintf(text, textlen, "%d月%d日 %02d:%02d", tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+time_t
+tz_mktime(const char *zone, struct tm *local)
+{
+	struct tm	 probe;
+
+	/* Switch the process zone through tz_local, then let mktime work. */
+	if (tz_local(zone, 0, &probe) == -1)
+		return -1;
+	local->tm_isdst = -1;
+	return mktime(local);
+}

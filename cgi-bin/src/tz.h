@@ -16,4 +16,13 @@ int	 tz_local(const char *zone, time_t t, struct tm *out);
 /* 1 when zone names an installed zone. */
 int	 tz_known(const char *zone);
 
+/*
+ * t in zone as ISO 8601 with offset ("2026-11-24T09:00:00+08:00") and as
+ * short Chinese text ("11月24日 09:00"); "?" for an unknown zone.
+ */
+void	 tz_format(const char *zone, time_t t, char *iso, size_t isolen,
+	    char *text, size_t textlen);
+/* Local wall time in zone to unix time (mktime in that zone); -1 if bad. */
+time_t	 tz_mktime(const char *zone, struct tm *local);
+
 #endif

@@ -1,7 +1,7 @@
 // Shared helpers for the HTTP suites: the stack under test, raw requests
 // that fetch() cannot make, database access through the mariadb client,
 // and plain-CGI runs of the real program.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 
@@ -128,3 +128,14 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Past one staleness bound every FastCGI worker serves the database's state.
+export const settle = () => sleep(STALENESS_MS + 250);
+
+// Run bin/kfctl against the test stack.
+export function kfctl(...args) {
+  const r = spawnSync(process.env.KF_KFCTL, args, {
+    env: { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` }, encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,331 @@
+/*
+ * kfctl: kfroute from the command line. Reads the config named by
+ * KFROUTE_CONF (or var/kfroute.conf of a dev checkout), connects with the
+ * admin credentials when the config has them.
+ *
+ *   kfctl agent status AGENT online|busy|offline
+ *   kfctl agent list
+ *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
+ *   kfctl customer-token KEY [--ttl SECONDS]
+ *
+ * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#include "arena.h"
+#include "cfg.h"
+#include "decide.h"
+#include "log.h"
+#include "notice.h"
+#include "req.h"
+#include "snap.h"
+#include "store.h"
+#include "token.h"
+#include "tz.h"
+#include "util.h"
+
+enum { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_FAIL };
+
+struct ctl {
+	struct cfg	 cfg;
+	struct store	*store;
+	struct arena	*arena;
+};
+
+static int
+usage(void)
+{
+	fputs("usage: kfctl agent status AGENT online|busy|offline\n"
+	    "       kfctl agent list\n"
+	    "       kfctl route ENTRY [--customer KEY] [--order ID] "
+	    "[--at TIME]\n"
+	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
+	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
+	    "[routing] timezone.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int
+valid_id_arg(const char *what, const char *s)
+{
+	if (req_valid_id(s, strlen(s)))
+		return 1;
+	fprintf(stderr, "kfctl: %s '%s' is not a valid id "
+	    "([A-Za-z0-9_-]{1,64})\n", what, s);
+	return 0;
+}
+
+/* Load everything, as a FastCGI worker does. */
+static struct snap *
+load(struct ctl *c)
+{
+	struct snap	*s = snap_new();
+
+	if (store_load_all(c->store, s) != STORE_OK) {
+		fprintf(stderr, "kfctl: cannot read the database "
+		    "(see the messages above)\n");
+		snap_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+cmd_agent_status(struct ctl *c, const char *agent, const char *status)
+{
+	enum agent_status	 st;
+
+	if (!valid_id_arg("agent", agent))
+		return EXIT_USAGE;
+	if (snap_status_parse(status, &st) == -1) {
+		fprintf(stderr, "kfctl: status must be online, busy or "
+		    "offline, not '%s'\n", status);
+		return EXIT_USAGE;
+	}
+	switch (store_set_agent_status(c->store, agent, st)) {
+	case STORE_OK:
+		printf("%s: %s\n", agent, snap_status_name(st));
+		return EXIT_OK;
+	case STORE_NOTFOUND:
+		fprintf(stderr, "kfctl: no agent '%s'\n", agent);
+		return EXIT_UNKNOWN;
+	default:
+		fprintf(stderr, "kfctl: database error\n");
+		return EXIT_FAIL;
+	}
+}
+
+static int
+cmd_agent_list(struct ctl *c)
+{
+	struct snap	*s;
+	size_t		 i;
+
+	if ((s = load(c)) == NULL)
+		return EXIT_FAIL;
+	printf("%-16s %-12s %-8s %9s %-8s %s\n", "AGENT", "NAME", "STATUS",
+	    "LOAD", "ENABLED", "SHIFT");
+	for (i = 0; i < s->nagents; i++) {
+		const struct snap_agent *a = &s->agents[i];
+		char load_s[24];
+
+		snprintf(load_s, sizeof(load_s), "%d/%d", a->active,
+		    a->capacity);
+		printf("%-16s %-12s %-8s %9s %-8s %s\n", a->id, a->name,
+		    snap_status_name(a->status), load_s,
+		    a->enabled ? "yes" : "no",
+		    a->schedule_id != NULL ? a->schedule_id : "-");
+	}
+	snap_free(s);
+	return EXIT_OK;
+}
+
+/* Unix seconds, or a local date and time in the routing time zone. */
+static int
+parse_at(const struct cfg *cfg, const char *s, time_t *out)
+{
+	struct tm	 tm;
+	long long	 v;
+	int		 n = 0;
+
+	if (util_parse_llong(s, 0, 99999999999LL, &v) == 0) {
+		*out = (time_t)v;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &n) != 5)
+		return -1;
+	if (s[n] == ':' && sscanf(s + n, ":%2d%n", &tm.tm_sec, &n) == 1)
+		;
+	else if (s[n] != '\0')
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = tz_mktime(cfg->routing.timezone, &tm);
+	return *out == (time_t)-1 ? -1 : 0;
+}
+
+static void
+print_trace(const struct decide_trace *tr)
+{
+	size_t	 i;
+
+	printf("trace:\n");
+	for (i = 0; i < tr->n; i++) {
+		const struct decide_trace_item *it = &tr->items[i];
+
+		printf("  %-16s %-32s %-10s %s\n", snap_step_name(it->step),
+		    it->what, it->agent_id != NULL ? it->agent_id : "-",
+		    decide_verdict_name(it->verdict));
+	}
+	if (tr->truncated)
+		printf("  (more candidates not shown)\n");
+}
+
+static int
+cmd_route(struct ctl *c, int argc, char **argv)
+{
+	const char		*entry = argv[0], *key = NULL, *order = NULL;
+	struct decide_customer	 cust;
+	struct decide_input	 in;
+	struct decide_result	 d;
+	struct decide_trace	 tr;
+	struct snap		*s;
+	const struct snap_entry	*e;
+	char			 reason[160], iso[64], text[64];
+	time_t			 at = time(NULL);
+	int			 i, have_cust = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (i + 1 == argc)
+			return usage();
+		if (strcmp(argv[i], "--customer") == 0)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--order") == 0)
+			order = argv[++i];
+		else if (strcmp(argv[i], "--at") == 0) {
+			if (parse_at(&c->cfg, argv[++i], &at) == -1) {
+				fprintf(stderr, "kfctl: bad --at '%s'\n",
+				    argv[i]);
+				return EXIT_USAGE;
+			}
+		} else
+			return usage();
+	}
+	if (!valid_id_arg("entry", entry) ||
+	    (key != NULL && !valid_id_arg("customer", key)) ||
+	    (order != NULL && !valid_id_arg("order", order)))
+		return EXIT_USAGE;
+	if (order != NULL && key == NULL) {
+		fprintf(stderr, "kfctl: --order needs --customer\n");
+		return EXIT_USAGE;
+	}
+	if (key != NULL) {
+		if (store_load_customer(c->store, c->arena, key,
+		    c->cfg.routing.sticky_days, &cust) == STORE_ERR)
+			return EXIT_FAIL;
+		if (order != NULL && store_order_agent(c->store, c->arena,
+		    order, key, &cust.order_agent_id) != STORE_OK)
+			printf("order %s does not belong to %s: ignored\n",
+			    order, key);
+		have_cust = 1;
+	}
+	if ((s = load(c)) == NULL)
+		return EXIT_FAIL;
+	if ((e = snap_entry(s, entry)) == NULL) {
+		fprintf(stderr, "kfctl: no entry '%s'\n", entry);
+		snap_free(s);
+		return EXIT_UNKNOWN;
+	}
+	memset(&in, 0, sizeof(in));
+	in.snap = s;
+	in.entry = e;
+	in.customer = have_cust ? &cust : NULL;
+	in.global_group = c->cfg.routing.fallback_group != NULL ?
+	    snap_group(s, c->cfg.routing.fallback_group) : NULL;
+	in.global_strategy = c->cfg.routing.fallback_strategy;
+	in.default_tz = c->cfg.routing.timezone;
+	in.now = at;
+	in.random = (uint32_t)at ^ (uint32_t)getpid();
+	in.localtime = tz_local;
+	in.trace = &tr;
+	decide(&in, &d);
+	decide_reason_text(&d, reason, sizeof(reason));
+	iso[0] = text[0] = '\0';
+	if (d.next_open >= 0)
+		tz_format(e->schedule != NULL ? e->schedule->tz :
+		    c->cfg.routing.timezone, d.next_open, iso, sizeof(iso),
+		    text, sizeof(text));
+	printf("entry:     %s (%s)%s\n", e->id, e->label,
+	    e->enabled ? "" : " [disabled]");
+	printf("customer:  %s\n", have_cust ? key : "anonymous");
+	printf("agent:     %s%s%s\n", d.agent ? d.agent->id : "none",
+	    d.agent ? " " : "", d.agent ? d.agent->name : "");
+	printf("reason:    %s\n", reason);
+	printf("fallback:  %s\n", d.fallback ? "yes" : "no");
+	printf("notice:    %s\n", notice_decision(c->arena, &c->cfg, e, &d,
+	    text));
+	if (d.next_open >= 0)
+		printf("next_open: %s\n", iso);
+	print_trace(&tr);
+	snap_free(s);
+	return EXIT_OK;
+}
+
+static int
+cmd_token(struct ctl *c, int argc, char **argv)
+{
+	char		 tok[256];
+	long long	 ttl = 3600;
+
+	if (argc == 3 && strcmp(argv[1], "--ttl") == 0) {
+		if (util_parse_llong(argv[2], 1, 10LL * 365 * 86400, &ttl)) {
+			fprintf(stderr, "kfctl: --ttl takes seconds\n");
+			return EXIT_USAGE;
+		}
+	} else if (argc != 1)
+		return usage();
+	if (!valid_id_arg("customer", argv[0]))
+		return EXIT_USAGE;
+	if (c->cfg.customer_secret == NULL) {
+		fprintf(stderr, "kfctl: no [customer] secret in the config\n");
+		return EXIT_FAIL;
+	}
+	if (token_mint(c->cfg.customer_secret, argv[0],
+	    time(NULL) + (time_t)ttl, tok, sizeof(tok)) == -1)
+		return EXIT_FAIL;
+	printf("%s\n", tok);
+	return EXIT_OK;
+}
+
+static int
+dispatch(struct ctl *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[0], "agent") == 0) {
+		if (strcmp(argv[1], "status") == 0 && argc == 4)
+			return cmd_agent_status(c, argv[2], argv[3]);
+		if (strcmp(argv[1], "list") == 0 && argc == 2)
+			return cmd_agent_list(c);
+		return usage();
+	}
+	if (argc >= 2 && strcmp(argv[0], "route") == 0)
+		return cmd_route(c, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[0], "customer-token") == 0)
+		return cmd_token(c, argc - 1, argv + 1);
+	return usage();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl	 c;
+	const char	*path = getenv("KFROUTE_CONF");
+	char		 err[512];
+	int		 rc;
+
+	if (argc < 2)
+		return usage();
+	if (path == NULL && access("var/kfroute.conf", R_OK) == 0)
+		path = "var/kfroute.conf";	/* a dev checkout's stack */
+	if (cfg_load(&c.cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "kfctl: config: %s\n", err);
+		return EXIT_FAIL;
+	}
+	log_init("kfctl", LOG_LVL_WARN);
+	mysql_library_init(0, NULL, NULL);
+	c.store = store_new(&c.cfg, STORE_ADMIN);
+	c.arena = arena_new(4096);
+	rc = dispatch(&c, argc - 1, argv + 1);
+	arena_free(c.arena);
+	store_free(c.store);
+	mysql_library_end();
+	cfg_free(&c.cfg);
+	return rc;
+}
