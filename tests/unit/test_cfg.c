@@ -49,6 +49,13 @@ test_defaults(void **state)
 	assert_int_equal(c.log_level, LOG_LVL_INFO);
 	assert_null(c.redirect_hosts[0]);
 	assert_string_equal(c.notice[NOTICE_CONNECTED], "已为您接入{agent}");
+	assert_string_equal(c.routing.timezone, "Asia/Shanghai");
+	assert_int_equal(c.routing.fallback_strategy, STRAT_LEAST_BUSY);
+	assert_int_equal(c.routing.sticky_days, 30);
+	assert_null(c.routing.fallback_group);
+	assert_null(c.customer_secret);
+	for (int k = 0; k < NOTICE__MAX; k++)
+		assert_non_null(c.notice[k]);
 	cfg_free(&c);
 }
 
@@ -119,6 +126,12 @@ test_errors(void **state)
 	expect_error("level = info\n", ":1: key outside of a [section]");
 	expect_error("[http]\nredirect_hosts = a.com/x\n", ":2: host names");
 	expect_error("[http]\nredirect_hosts = a.com:443\n", ":2: host names");
+	expect_error("[routing]\nfallback_strategy = fastest\n",
+	    ":2: strategy must be");
+	expect_error("[routing]\ntimezone = Mars/Olympus\n",
+	    ":2: not an installed time zone");
+	expect_error("[routing]\ntimezone = ../../etc/passwd\n",
+	    ":2: not an installed time zone");
 }
 
 static void
