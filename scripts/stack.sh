@@ -175,8 +175,26 @@ start() {
 	echo "stack: up on http://127.0.0.1:$PORT/ (data in $VAR)" >&2
 }
 
+# Wait (up to 10 s) for processes that were told to stop.
+wait_pids() {
+	for p in "$@"; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+	done
+}
+
 stop() {
+	# lighttpd does not wait for its FastCGI workers, and they write their
+	# last counts on the way out: let them finish before the database goes.
+	workers=""
+	if pid_alive "$VAR/run/lighttpd.pid"; then
+		workers=$(pgrep -P "$(cat "$VAR/run/lighttpd.pid")" || true)
+	fi
 	stop_pid "$VAR/run/lighttpd.pid" lighttpd
+	# shellcheck disable=SC2086 # one pid per word
+	wait_pids $workers
 	stop_pid "$VAR/run/mysqld.pid" MariaDB
 }
 

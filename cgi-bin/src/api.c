@@ -190,6 +190,7 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	const struct snap_entry	*e;
 	char			 reason[160];
 	time_t			 now = time(NULL);
+	int64_t			 wall_ms;
 	enum apierr		 rc;
 	int			 verified;
 
@@ -221,12 +222,13 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	in.random = next_random(api);
 	in.localtime = tz_local;
 	decide(&in, &d);
-	decide_commit(snap, &d, now);
+	wall_ms = util_wall_ms();
+	decide_commit(snap, &d, wall_ms);
 	decide_reason_text(&d, reason, sizeof(reason));
 	stats_count(api->stats, now, e->id, d.agent ? d.agent->id : NULL,
 	    reason);
 	if (d.agent != NULL) {
-		stats_activity(api->stats, d.agent->id, now);
+		stats_activity(api->stats, d.agent->id, wall_ms);
 		if (verified)
 			stats_sticky(api->stats, cust.key, d.agent->id, e->id,
 			    now);

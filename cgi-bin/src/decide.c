@@ -420,7 +420,7 @@ decide_reason_text(const struct decide_result *d, char *buf, size_t len)
 }
 
 void
-decide_commit(struct snap *s, const struct decide_result *d, time_t now)
+decide_commit(struct snap *s, const struct decide_result *d, int64_t now_ms)
 {
 	struct snap_agent	*a;
 	struct snap_group	*g;
@@ -429,7 +429,7 @@ decide_commit(struct snap *s, const struct decide_result *d, time_t now)
 		return;
 	/* The snapshot owns these; the result only borrowed const views. */
 	if ((a = (struct snap_agent *)snap_agent(s, d->agent->id)) != NULL)
-		a->last_assigned = now;
+		a->last_assigned = now_ms;
 	if (d->group != NULL && (g = (struct snap_group *)snap_group(s,
 	    d->group->id)) != NULL)
 		g->rr_next = d->group_index + 1;

@@ -105,8 +105,10 @@ void	 decide_reason_text(const struct decide_result *, char *, size_t);
 const char *decide_verdict_name(enum verdict);
 /*
  * Record the decision in the snapshot's runtime fields: the agent's last
- * assignment and the group's round-robin cursor.
+ * assignment (unix milliseconds: seconds are too coarse to order taps)
+ * and the group's round-robin cursor.
  */
-void	 decide_commit(struct snap *, const struct decide_result *, time_t now);
+void	 decide_commit(struct snap *, const struct decide_result *,
+	    int64_t now_ms);
 
 #endif

@@ -492,6 +492,25 @@ resolve_links(struct snap *s)
 		g->members = grow(g->members, g->nmembers, sizeof(*g->members));
 		g->members[g->nmembers++] = a;
 	}
+	/*
+	 * Round robin goes on after the member assigned most recently, as the
+	 * shared activity table says: so turns rotate across processes and
+	 * hosts too (plain CGI has no other memory). A worker's own cursor
+	 * replaces this on reloads (snap_carry_runtime).
+	 */
+	for (i = 0; i < s->ngroups; i++) {
+		size_t	 k, last = 0;
+		int64_t	 best = 0;
+
+		g = &s->groups[i];
+		for (k = 0; k < g->nmembers; k++)
+			if (g->members[k]->last_assigned > 0 &&
+			    g->members[k]->last_assigned >= best) {
+				best = g->members[k]->last_assigned;
+				last = k;
+			}
+		g->rr_next = best > 0 ? last + 1 : 0;
+	}
 	sort(p->designated, p->ndesignated, sizeof(*p->designated), cmp_link);
 	for (i = 0; i < p->ndesignated; i++) {
 		e = entry_mut(s, p->designated[i].owner);

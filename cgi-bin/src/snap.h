@@ -112,7 +112,7 @@ struct snap_agent {
 	int			 enabled;
 	const char		*schedule_id;	/* own shift, or NULL */
 	const struct snap_schedule *schedule;	/* resolved */
-	/* Runtime: unix time of the last assignment, 0 for never. */
+	/* Runtime: last assignment, unix milliseconds, 0 for never. */
 	int64_t			 last_assigned;
 };
 

@@ -26,7 +26,7 @@ struct sticky_row {
 
 struct activity_row {
 	char		 agent[ID_LEN];
-	time_t		 at;
+	int64_t		 at;	/* unix milliseconds */
 };
 
 struct stats {
@@ -112,7 +112,7 @@ stats_sticky(struct stats *s, const char *customer, const char *agent,
 }
 
 void
-stats_activity(struct stats *s, const char *agent, time_t at)
+stats_activity(struct stats *s, const char *agent, int64_t at)
 {
 	unsigned	 i;
 

@@ -20,7 +20,8 @@ void		 stats_count(struct stats *, time_t now, const char *entry,
 		    const char *agent, const char *reason);
 void		 stats_sticky(struct stats *, const char *customer,
 		    const char *agent, const char *entry, time_t at);
-void		 stats_activity(struct stats *, const char *agent, time_t at);
+/* at_ms: unix milliseconds of the assignment. */
+void		 stats_activity(struct stats *, const char *agent, int64_t at_ms);
 /* 1 when something waits and interval_ms passed, or a table is full. */
 int		 stats_due(const struct stats *, int64_t now_ms,
 		    int interval_ms);

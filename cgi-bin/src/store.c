@@ -782,7 +782,7 @@ store_record_sticky(struct store *s, const char *customer, const char *agent,
 }
 
 enum store_rc
-store_record_activity(struct store *s, const char *agent, time_t at)
+store_record_activity(struct store *s, const char *agent, int64_t at)
 {
 	char		 t[24];
 	const char	*params[2] = { agent, t };

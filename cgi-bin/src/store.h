@@ -66,7 +66,7 @@ enum store_rc	 store_add_stat(struct store *, time_t minute,
 enum store_rc	 store_record_sticky(struct store *, const char *customer,
 		    const char *agent, const char *entry, time_t at);
 enum store_rc	 store_record_activity(struct store *, const char *agent,
-		    time_t at);
+		    int64_t at_ms);
 
 /* kfctl: manual presence. NOTFOUND for an unknown agent. */
 enum store_rc	 store_set_agent_status(struct store *, const char *agent,

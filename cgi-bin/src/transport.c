@@ -87,7 +87,11 @@ transport_serve(transport_handler handler, transport_after after, void *ctx)
 		src = (struct req_source){ cgi_param, cgi_read, NULL };
 		handle_one(&s, &src, handler, ctx);
 		fwrite(s.out.data, 1, s.out.len, stdout);
-		fflush(stdout);
+		/*
+		 * The web server ends a CGI response when stdout closes: close
+		 * it now, so follow-up work (and the exit) is not waited for.
+		 */
+		fclose(stdout);
 		if (after != NULL)
 			after(ctx);
 	} else {

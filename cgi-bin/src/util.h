@@ -16,6 +16,8 @@ char	*xstrdup(const char *);
 
 /* Milliseconds on CLOCK_MONOTONIC: for ages and staleness, never for dates. */
 int64_t	 util_now_ms(void);
+/* Unix time in milliseconds (wall clock): for ordering events. */
+int64_t	 util_wall_ms(void);
 
 /*
  * Parse a whole decimal string into *out within [min, max]. No sign, no

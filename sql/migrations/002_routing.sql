@@ -147,7 +147,7 @@ CREATE TABLE IF NOT EXISTS kf_last_agent (
 
 CREATE TABLE IF NOT EXISTS kf_agent_activity (
   agent_id          VARCHAR(64) CHARACTER SET ascii NOT NULL PRIMARY KEY,
-  last_assigned_at  BIGINT NOT NULL   -- unix seconds
+  last_assigned_at  BIGINT NOT NULL   -- unix milliseconds
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Decisions per minute (UTC) by entry, agent ('' for none) and reason.

@@ -22,6 +22,18 @@ function setStatus(agent, status) {
   assert.equal(r.stdout.trim(), `${agent}: ${status}`);
 }
 
+// Keep tapping another entry (each response lets a worker flush its counts)
+// until cond() holds; bounded.
+async function untilFlushed(cond, deadlineMs = 10000) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (cond()) return;
+    await sleep(100);
+    await contact('entry=help');
+  }
+  assert.fail('records were not written within the deadline');
+}
+
 function allOnline() {
   sql("UPDATE kf_agent SET status = 'online', active_sessions = 0, enabled = 1");
 }
@@ -181,10 +193,7 @@ test('sticky: a customer returns to the agent who served them last', async () =>
   // c200 (unknown to the business, but verified) is served by a5.
   let r = await contact(`entry=cs2&customer=${token('c200')}`);
   assert.equal(r.body.agent.id, 'a5');
-  await sleep(300);
-  await contact('entry=help'); // the next response flushes the records
-  await sleep(300);
-  assert.equal(sql("SELECT agent_id FROM kf_last_agent WHERE customer_key = 'c200'"), 'a5');
+  await untilFlushed(() => sql("SELECT agent_id FROM kf_last_agent WHERE customer_key = 'c200'") === 'a5');
   // With sticky first in the order, c200 returns to a5 though a4 is back.
   setStatus('a4', 'online');
   sql("UPDATE kf_entry SET decision_order = 'sticky,designated,group' WHERE id = 'cs2'");
@@ -246,11 +255,11 @@ test('every decision is counted per minute, entry, agent and reason', async () =
   const count = () => Number(sql("SELECT COALESCE(SUM(count), 0) FROM kf_stat_minute WHERE entry_id = 'cs3' AND agent_id = 'a6' AND reason = 'designated'"));
   const before = count();
   for (let i = 0; i < 7; i++) await contact('entry=cs3');
-  // Written within a flush interval, after a later response.
-  await sleep(300);
-  for (let i = 0; i < 4; i++) await contact('entry=help');
-  await sleep(300);
-  assert.equal(count() - before, 7);
+  // Written after a later response once the flush interval has passed.
+  await untilFlushed(() => count() - before >= 7);
+  await sleep(500);
+  await contact('entry=help');
+  assert.equal(count() - before, 7, 'each decision counted exactly once');
 });
 
 test('plain CGI makes the same decisions from point queries', async () => {
@@ -267,6 +276,25 @@ test('plain CGI makes the same decisions from point queries', async () => {
   const strict = await runCgi({ uri: '/api/contact?entry=cs3' });
   assert.equal(strict.body.agent, null);
   allOnline();
+});
+
+test('plain CGI rotates round robin across processes through the shared activity', async () => {
+  allOnline();
+  setStatus('a4', 'offline');
+  sql("INSERT INTO kf_group_member (group_id, agent_id, position) VALUES ('aftersale', 'a6', 2)");
+  try {
+    const seen = [];
+    for (let i = 0; i < 4; i++) {
+      // Each run is a new process; it flushes its activity when it exits.
+      const r = await runCgi({ uri: '/api/contact?entry=cs2' });
+      assert.equal(r.body.reason, 'group:aftersale:round_robin');
+      seen.push(r.body.agent.id);
+    }
+    for (let i = 1; i < seen.length; i++) assert.notEqual(seen[i], seen[i - 1], seen.join(','));
+  } finally {
+    sql("DELETE FROM kf_group_member WHERE group_id = 'aftersale' AND agent_id = 'a6'");
+    allOnline();
+  }
 });
 
 test('kfctl: clear errors and exit codes', () => {

@@ -278,7 +278,7 @@ test_ordered_and_round_robin(void **state)
 		d = run(s, "rr", NULL, 0, NULL);
 		CHOSEN(d, want[i]);
 		assert_string_equal(reason(&d), "group:g:round_robin");
-		decide_commit(s, &d, MON_10);
+		decide_commit(s, &d, MON_10 * 1000LL);
 	}
 	/* Ordered does not move with commits. */
 	d = run(s, "o", NULL, 0, NULL);
@@ -339,8 +339,8 @@ test_longest_idle(void **state)
 	}
 	d = run(s, "li", NULL, 0, NULL);
 	CHOSEN(d, "a5");
-	decide_commit(s, &d, MON_10);
-	assert_int_equal(agent(s, "a5")->last_assigned, MON_10);
+	decide_commit(s, &d, MON_10 * 1000LL);
+	assert_int_equal(agent(s, "a5")->last_assigned, MON_10 * 1000LL);
 	d = run(s, "li", NULL, 0, NULL);
 	CHOSEN(d, "a4");
 	agent(s, "a2")->last_assigned = 0;		/* never assigned */
@@ -604,7 +604,7 @@ test_never_picks_unavailable(void **state)
 			assert_true(d.agent->active < d.agent->capacity);
 			if (k == 4)
 				assert_string_equal(d.agent->id, "a1");
-			decide_commit(s, &d, MON_10 + round);
+			decide_commit(s, &d, MON_10 * 1000LL + round);
 		}
 	}
 	snap_free(s);

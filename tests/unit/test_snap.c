@@ -119,6 +119,29 @@ test_order_and_runtime(void **state)
 	assert_int_equal(snap_parse_order("sticky,sticky", order, &n), -1);
 	assert_int_equal(snap_parse_order("", order, &n), -1);
 	assert_int_equal(snap_parse_order("rules,", order, &n), 0);
+	/* Round robin starts after the member assigned most recently. */
+	assert_int_equal(snap_group(old, "g1")->rr_next, 0);	/* none yet */
+	{
+		struct snap	*seeded = snap_new();
+		struct snap_agent a = { .enabled = 1 };
+
+		a.id = "x"; a.last_assigned = 50;
+		snap_add_agent(seeded, &a);
+		a.id = "y"; a.last_assigned = 90;
+		snap_add_agent(seeded, &a);
+		a.id = "z"; a.last_assigned = 90;	/* tie: the later one */
+		snap_add_agent(seeded, &a);
+		a.id = "w"; a.last_assigned = 0;
+		snap_add_agent(seeded, &a);
+		snap_add_group(seeded, "g", "");
+		snap_add_member(seeded, "g", "x", 0);
+		snap_add_member(seeded, "g", "y", 1);
+		snap_add_member(seeded, "g", "z", 2);
+		snap_add_member(seeded, "g", "w", 3);
+		snap_finish(seeded);
+		assert_int_equal(snap_group(seeded, "g")->rr_next, 3);
+		snap_free(seeded);
+	}
 	/* Runtime state survives a reload. */
 	((struct snap_agent *)snap_agent(old, "li"))->last_assigned = 99;
 	((struct snap_group *)snap_group(old, "g1"))->rr_next = 7;
