@@ -26,7 +26,8 @@ LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
 LIB_SRC  := api apierr arena buf cache cfg decide form jsonw log notice req \
-	    resp route sched snap stats store token transport tz url utf8 util
+	    resp route sched snap stats store token transport tz url utf8 util \
+	    wxcrypt
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
@@ -40,7 +41,7 @@ FCGI     := $(BUILD)/kfroute.fcgi
 KFCTL    := $(BUILD)/kfctl
 endif
 
-.PHONY: all deps run start stop test unit http asan bench clean
+.PHONY: all deps run start stop test unit http asan bench vectors clean
 
 all: $(FCGI) $(KFCTL)
 
@@ -62,7 +63,7 @@ $(FCGI): $(BUILD)/obj/kfroute.o $(BUILD)/libkf.a
 $(KFCTL): $(BUILD)/obj/kfctl.o $(BUILD)/libkf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkf.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libkf.a | $(BUILD)/tests
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkf.a \
 	    $(LDFLAGS) $(LIBS_DEPS) -lcmocka
 
@@ -94,6 +95,11 @@ asan: deps
 bench: all
 	@scripts/deps.sh bench
 	scripts/bench.sh
+
+# Regenerate the independent WeCom crypto vectors (needs Debian's
+# python3-cryptography; the output is committed).
+vectors:
+	/usr/bin/python3 tests/vectors/gen_wxcrypt.py tests/unit/wxcrypt_vectors.h
 
 clean:
 	rm -rf build cgi-bin/*.fcgi bin/kfctl
