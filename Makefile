@@ -12,7 +12,7 @@ BUILD    ?= build/release
 OPT      ?= -O2
 SANITIZE ?=
 
-PKGS     := json-c fcgi libcrypto
+PKGS     := json-c fcgi libcrypto libcurl
 CFLAGS_DEPS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	       $(shell mariadb_config --cflags 2>/dev/null)
 LIBS_DEPS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
@@ -25,9 +25,9 @@ CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(SANITIZE) \
 LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
-LIB_SRC  := api apierr arena buf cache cfg decide form jsonw log notice req \
-	    resp route sched snap stats store token transport tz url utf8 util \
-	    wxcrypt
+LIB_SRC  := api apierr arena buf cache cfg decide form https jsonin jsonw log \
+	    notice req resp route sched snap stats store token transport tz url \
+	    utf8 util wecom wxcrypt
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)

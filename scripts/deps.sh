@@ -22,6 +22,7 @@ lighttpd             the web server in front of the FastCGI programs
 libcmocka-dev        C unit tests
 tzdata               time zones for business hours (Asia/Shanghai...)
 libssl-dev           HMAC-SHA256 for customer tokens (libcrypto)
+openssl              test CA and certificates for the fake WeCom server
 "
 [ "${1:-}" = bench ] && PKGS="$PKGS
 wrk                  HTTP load generator for make bench

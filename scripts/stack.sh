@@ -102,12 +102,14 @@ GRANT SELECT ON $DBNAME.* TO 'kfroute_public'@'localhost';
 SQL
 	MYSQL="mariadb --no-defaults --default-character-set=utf8mb4 --socket=$SOCK -u $ME" \
 		"$ROOT/scripts/migrate.sh" "$DBNAME"
-	# The public program writes counters, sticky and activity, nothing else
+	# The public program writes counters, sticky, activity and the shared
+	# WeCom token, nothing else
 	# (granted after the migrations have created those tables).
 	sql_admin <<SQL
 GRANT INSERT, UPDATE ON $DBNAME.kf_stat_minute TO 'kfroute_public'@'localhost';
 GRANT INSERT, UPDATE ON $DBNAME.kf_last_agent TO 'kfroute_public'@'localhost';
 GRANT INSERT, UPDATE ON $DBNAME.kf_agent_activity TO 'kfroute_public'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON $DBNAME.kf_wecom_token TO 'kfroute_public'@'localhost';
 SQL
 	if [ ! -f "$VAR/db/.kfroute-demo-loaded" ]; then
 		echo "stack: loading demo data" >&2

@@ -42,6 +42,22 @@ struct cfg {
 		int	 stats_flush_ms;	/* how often counts are written */
 	} routing;
 	char		*customer_secret;	/* HMAC key for customer tokens */
+	struct {
+		char	*corp_id;
+		char	*secret;		/* the self-built app's secret */
+		char	*token;			/* callback signature token */
+		char	*encoding_aes_key;	/* callback AES key, 43 chars */
+		char	*api_base;		/* https://qyapi.weixin.qq.com */
+		char	*ca_file;		/* extra CA bundle (tests) */
+		int	 callback_max_skew;	/* seconds, 0: no check */
+		int	 connect_timeout_ms;
+		int	 timeout_ms;
+	} wecom;
+	struct {
+		char	*app_id;
+		char	*app_secret;
+		char	*api_base;		/* https://api.weixin.qq.com */
+	} miniprogram;
 	char		*notice[NOTICE__MAX];	/* templates by kind */
 };
 

@@ -7,6 +7,7 @@
  *   kfctl agent list
  *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
  *   kfctl customer-token KEY [--ttl SECONDS]
+ *   kfctl wecom token | accounts
  *
  * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
  */
@@ -16,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <json-c/json.h>
 #include <mysql.h>
 
 #include "arena.h"
@@ -29,6 +32,7 @@
 #include "token.h"
 #include "tz.h"
 #include "util.h"
+#include "wecom.h"
 
 enum { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_FAIL };
 
@@ -46,6 +50,7 @@ usage(void)
 	    "       kfctl route ENTRY [--customer KEY] [--order ID] "
 	    "[--at TIME]\n"
 	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
+	    "       kfctl wecom token | accounts\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
 	    "[routing] timezone.\n", stderr);
 	return EXIT_USAGE;
@@ -285,6 +290,46 @@ cmd_token(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The access token's state; the token itself is a secret: never shown. */
+static int
+cmd_wecom(struct ctl *c, const char *what)
+{
+	struct wecom		*w = wecom_new(&c->cfg, c->store);
+	struct json_object	*o, *list, *a, *id, *name;
+	const char		*token;
+	time_t			 expires;
+	enum wecom_err		 rc;
+	size_t			 i, n;
+
+	if (strcmp(what, "token") == 0) {
+		if ((rc = wecom_token(w, &token, &expires)) == WECOM_OK)
+			printf("access token ok, expires in %lld s\n",
+			    (long long)(expires - time(NULL)));
+	} else if ((rc = wecom_call(w, "kf/account/list",
+	    "{\"offset\":0,\"limit\":100}", &o)) == WECOM_OK) {
+		if (json_object_object_get_ex(o, "account_list", &list) &&
+		    json_object_is_type(list, json_type_array)) {
+			n = json_object_array_length(list);
+			for (i = 0; i < n; i++) {
+				a = json_object_array_get_idx(list, i);
+				if (json_object_object_get_ex(a, "open_kfid",
+				    &id) && json_object_object_get_ex(a,
+				    "name", &name))
+					printf("%s\t%s\n",
+					    json_object_get_string(id),
+					    json_object_get_string(name));
+			}
+		} else
+			rc = WECOM_BAD_ANSWER;
+		json_object_put(o);
+	}
+	if (rc != WECOM_OK)
+		fprintf(stderr, "kfctl: wecom: %s (errcode %d)\n",
+		    wecom_strerror(rc), wecom_errcode(w));
+	wecom_free(w);
+	return rc == WECOM_OK ? EXIT_OK : EXIT_FAIL;
+}
+
 static int
 dispatch(struct ctl *c, int argc, char **argv)
 {
@@ -299,6 +344,9 @@ dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_route(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[0], "customer-token") == 0)
 		return cmd_token(c, argc - 1, argv + 1);
+	if (argc == 2 && strcmp(argv[0], "wecom") == 0 &&
+	    (strcmp(argv[1], "token") == 0 || strcmp(argv[1], "accounts") == 0))
+		return cmd_wecom(c, argv[1]);
 	return usage();
 }
 
@@ -320,11 +368,13 @@ main(int argc, char **argv)
 	}
 	log_init("kfctl", LOG_LVL_WARN);
 	mysql_library_init(0, NULL, NULL);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c.store = store_new(&c.cfg, STORE_ADMIN);
 	c.arena = arena_new(4096);
 	rc = dispatch(&c, argc - 1, argv + 1);
 	arena_free(c.arena);
 	store_free(c.store);
+	curl_global_cleanup();
 	mysql_library_end();
 	cfg_free(&c.cfg);
 	return rc;

@@ -1,10 +1,10 @@
-#include <math.h>
 #include <string.h>
 #include <strings.h>
 
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "jsonin.h"
 #include "req.h"
 #include "utf8.h"
 #include "util.h"
@@ -167,64 +167,19 @@ req_read_body(struct req *r, size_t max)
 	return AE_OK;
 }
 
-/*
- * json-c's strict mode still takes NaN and Infinity, which are not JSON:
- * 1 when every number in the document is finite. Depth is bounded by the
- * tokener's limit.
- */
-static int
-json_all_finite(struct json_object *o)
-{
-	size_t	 i, n;
-
-	switch (json_object_get_type(o)) {
-	case json_type_double:
-		return isfinite(json_object_get_double(o));
-	case json_type_array:
-		n = json_object_array_length(o);
-		for (i = 0; i < n; i++)
-			if (!json_all_finite(json_object_array_get_idx(o, i)))
-				return 0;
-		return 1;
-	case json_type_object: {
-		json_object_object_foreach(o, key, val) {
-			(void)key;
-			if (!json_all_finite(val))
-				return 0;
-		}
-		return 1;
-	}
-	default:
-		return 1;
-	}
-}
-
 static enum apierr
 parse_json(struct req *r)
 {
-	struct json_tokener	*tok;
-	enum json_tokener_error	 jerr;
-	size_t			 end;
-
-	/* Checked here rather than left to json-c: bytes outside strings too. */
-	if (!utf8_valid(r->body, r->body_len))
+	switch (jsonin_object(r->body, r->body_len, REQ_JSON_DEPTH, &r->json)) {
+	case JSONIN_OK:
+		return AE_OK;
+	case JSONIN_BAD_UTF8:
 		return AE_BAD_UTF8;
-	if ((tok = json_tokener_new_ex(REQ_JSON_DEPTH)) == NULL)
+	case JSONIN_NOMEM:
 		return AE_INTERNAL;
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	r->json = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (r->json == NULL || jerr != json_tokener_success ||
-	    !json_object_is_type(r->json, json_type_object))
+	default:
 		return AE_BAD_JSON;
-	if (strspn(r->body + end, " \t\r\n") != r->body_len - end)
-		return AE_BAD_JSON;	/* trailing junk after the object */
-	if (!json_all_finite(r->json))
-		return AE_BAD_JSON;
-	return AE_OK;
+	}
 }
 
 /* Parse the query string and the body once, on first use. */

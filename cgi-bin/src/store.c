@@ -39,6 +39,11 @@ enum stmt {
 	STMT_STICKY_SET,
 	STMT_ACTIVITY_SET,
 	STMT_AGENT_STATUS_SET,
+	STMT_WECOM_TOKEN_GET,
+	STMT_WECOM_TOKEN_PUT,
+	STMT_WECOM_TOKEN_DROP,
+	STMT_LOCK,
+	STMT_UNLOCK,
 	STMT__MAX
 };
 
@@ -126,13 +131,27 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_AGENT_STATUS_SET] = "UPDATE kf_agent SET status = ?, "
 	    "status_source = 'manual', status_at = CURRENT_TIMESTAMP "
 	    "WHERE id = ?",
+	[STMT_WECOM_TOKEN_GET] = "SELECT access_token, expires_at "
+	    "FROM kf_wecom_token WHERE token_key = ?",
+	[STMT_WECOM_TOKEN_PUT] = "INSERT INTO kf_wecom_token "
+	    "(token_key, corp_id, access_token, expires_at) VALUES (?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE access_token = VALUES(access_token), "
+	    "expires_at = VALUES(expires_at)",
+	/* Only the token found bad: another process may have stored a new one. */
+	[STMT_WECOM_TOKEN_DROP] = "DELETE FROM kf_wecom_token "
+	    "WHERE token_key = ? AND access_token = ?",
+	[STMT_LOCK] = "SELECT GET_LOCK(?, ?)",
+	[STMT_UNLOCK] = "SELECT RELEASE_LOCK(?)",
 };
 
-/* Statements that must not run twice (a retry could double a count). */
+/*
+ * Statements that must not run twice: a retry could double a count, and
+ * a lock taken on a lost connection is gone with it.
+ */
 static int
 once(enum stmt id)
 {
-	return id == STMT_STAT_ADD;
+	return id == STMT_STAT_ADD || id == STMT_LOCK || id == STMT_UNLOCK;
 }
 
 struct store {
@@ -801,4 +820,87 @@ store_set_agent_status(struct store *s, const char *agent,
 		return STORE_ERR;
 	/* CLIENT_FOUND_ROWS: matched rows, so an unchanged status is found. */
 	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+struct token_row {
+	char		*token;
+	size_t		 len;
+	long long	 expires;
+	int		 found;
+};
+
+static int
+row_token(void *arg, char **col, unsigned n)
+{
+	struct token_row	*tr = arg;
+
+	if (n < 2 || col[0] == NULL || col[1] == NULL)
+		return -1;
+	snprintf(tr->token, tr->len, "%s", col[0]);
+	if (util_parse_llong(col[1], 0, 0x7fffffffffffffffLL, &tr->expires))
+		return -1;
+	tr->found = 1;
+	return 0;
+}
+
+enum store_rc
+store_wecom_token_get(struct store *s, const char *key, char *token,
+    size_t len, time_t *expires)
+{
+	const char		*params[1] = { key };
+	struct token_row	 tr = { token, len, 0, 0 };
+
+	token[0] = '\0';
+	if (run(s, STMT_WECOM_TOKEN_GET, params, 1, row_token, &tr) != STORE_OK)
+		return STORE_ERR;
+	*expires = (time_t)tr.expires;
+	return tr.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_wecom_token_put(struct store *s, const char *key, const char *corp_id,
+    const char *token, time_t expires)
+{
+	char		 t[24];
+	const char	*params[4] = { key, corp_id, token, t };
+
+	snprintf(t, sizeof(t), "%lld", (long long)expires);
+	return run(s, STMT_WECOM_TOKEN_PUT, params, 4, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_token_drop(struct store *s, const char *key, const char *token)
+{
+	const char	*params[2] = { key, token };
+
+	return run(s, STMT_WECOM_TOKEN_DROP, params, 2, NULL, NULL);
+}
+
+static int
+row_flag(void *arg, char **col, unsigned n)
+{
+	*(int *)arg = n >= 1 && col[0] != NULL && strcmp(col[0], "1") == 0;
+	return 0;
+}
+
+enum store_rc
+store_lock(struct store *s, const char *name, int timeout_s)
+{
+	char		 t[16];
+	const char	*params[2] = { name, t };
+	int		 got = 0;
+
+	snprintf(t, sizeof(t), "%d", timeout_s);
+	if (run(s, STMT_LOCK, params, 2, row_flag, &got) != STORE_OK)
+		return STORE_ERR;
+	return got ? STORE_OK : STORE_NOTFOUND;
+}
+
+void
+store_unlock(struct store *s, const char *name)
+{
+	const char	*params[1] = { name };
+	int		 released = 0;
+
+	run(s, STMT_UNLOCK, params, 1, row_flag, &released);
 }

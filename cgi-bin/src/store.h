@@ -72,4 +72,19 @@ enum store_rc	 store_record_activity(struct store *, const char *agent,
 enum store_rc	 store_set_agent_status(struct store *, const char *agent,
 		    enum agent_status);
 
+/* The shared WeCom access token (see wecom.c); key: sha256(corp, secret). */
+enum store_rc	 store_wecom_token_get(struct store *, const char *key,
+		    char *token, size_t len, time_t *expires);
+enum store_rc	 store_wecom_token_put(struct store *, const char *key,
+		    const char *corp_id, const char *token, time_t expires);
+enum store_rc	 store_wecom_token_drop(struct store *, const char *key,
+		    const char *token);
+/*
+ * A named database lock held by this connection (GET_LOCK): NOTFOUND when
+ * another holder kept it past timeout_s. Released by store_unlock, or
+ * when the connection ends.
+ */
+enum store_rc	 store_lock(struct store *, const char *name, int timeout_s);
+void		 store_unlock(struct store *, const char *name);
+
 #endif
