@@ -90,6 +90,7 @@ db_setup() {
 	pub=$(secret_file public.pass)
 	adm=$(secret_file admin.pass)
 	secret_file customer.secret >/dev/null
+	secret_file ticket.secret >/dev/null
 	sql_admin <<SQL
 CREATE DATABASE IF NOT EXISTS $DBNAME
   CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
@@ -132,6 +133,9 @@ admin_password_file = $VAR/secrets/admin.pass
 
 [customer]
 secret = $(cat "$VAR/secrets/customer.secret")
+
+[wecom]
+ticket_secret = $(cat "$VAR/secrets/ticket.secret")
 
 [http]
 redirect_hosts = help.example.com

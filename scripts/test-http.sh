@@ -9,6 +9,8 @@ export KFROUTE_FCGI_BIN="${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}"
 KFROUTE_KFCTL="${KFROUTE_KFCTL:-$ROOT/bin/kfctl}"
 # Decision counts and sticky assignments written soon, so tests see them.
 export KFROUTE_ROUTING_STATS_FLUSH_MS=200
+# The corp id the WeCom tests use (their fake server knows it).
+export KFROUTE_WECOM_CORP_ID=ww0123456789abcdef
 # A free port, so a running `make run` (or anything else) is no obstacle.
 PORT=$(node -e 'const s=require("net").createServer();
 	s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

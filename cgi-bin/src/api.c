@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
+#include "arena.h"
 #include "cache.h"
 #include "cfg.h"
 #include "decide.h"
@@ -17,6 +19,7 @@
 #include "snap.h"
 #include "stats.h"
 #include "store.h"
+#include "ticket.h"
 #include "token.h"
 #include "tz.h"
 #include "url.h"
@@ -71,15 +74,51 @@ required_id(struct req *req, const char *name, struct resp *resp)
 	return val;
 }
 
+/*
+ * The link a wecom_kf entry opens: its stored contact link plus a signed
+ * ticket naming the decision as scene_param (see ticket.h). Without a
+ * ticket key the bare link still opens the right account and scene.
+ * NULL until `kfctl wecom sync-accounts` has created the link.
+ */
+static const char *
+wecom_url(struct api *api, struct req *req, const struct snap_entry *e,
+    const char *agent_id)
+{
+	char	 ticket[TICKET_MAX + 1], *url;
+	size_t	 n;
+
+	if (e->wecom_link == NULL)
+		return NULL;
+	if (ticket_make(api->cfg->wecom.ticket_secret, e->id, agent_id,
+	    time(NULL), ticket) == -1)
+		return e->wecom_link;
+	n = strlen(e->wecom_link) + strlen(ticket) + 16;
+	url = arena_alloc(req->arena, n);
+	/* Ticket characters are all URL-safe: no escaping needed. */
+	snprintf(url, n, "%s&scene_param=%s", e->wecom_link, ticket);
+	return url;
+}
+
+/* The entry's target; for wecom_kf with the link this decision opens. */
 static void
-write_target(struct jsonw *w, const struct snap_entry *e)
+write_target(struct api *api, struct req *req, struct jsonw *w,
+    const struct snap_entry *e, const char *agent_id, int with_ticket)
 {
 	jsonw_key(w, "target");
 	jsonw_obj_open(w);
 	jsonw_key(w, "type");
 	jsonw_str(w, snap_target_name(e->ttype));
 	jsonw_key(w, "url");
-	jsonw_str(w, e->target);
+	if (e->ttype != TARGET_WECOM_KF)
+		jsonw_str(w, e->target);
+	else {
+		jsonw_str(w, with_ticket ? wecom_url(api, req, e, agent_id) :
+		    e->wecom_link);
+		jsonw_key(w, "corp_id");
+		jsonw_str(w, api->cfg->wecom.corp_id);
+		jsonw_key(w, "open_kfid");
+		jsonw_str(w, e->target);
+	}
 	jsonw_obj_close(w);
 }
 
@@ -149,7 +188,7 @@ write_decision(struct api *api, struct req *req, const struct snap_entry *e,
 	jsonw_key(w, "label");
 	jsonw_str(w, e->label);
 	jsonw_obj_close(w);
-	write_target(w, e);
+	write_target(api, req, w, e, d->agent != NULL ? d->agent->id : NULL, 1);
 	jsonw_key(w, "agent");
 	if (d->agent == NULL)
 		jsonw_null(w);
@@ -249,7 +288,8 @@ page_cs_url(struct api *api, struct req *req, struct resp *resp)
 		return;
 	w = resp_json_ok(resp);
 	jsonw_key(w, "url");
-	jsonw_str(w, e->target);
+	jsonw_str(w, e->ttype == TARGET_WECOM_KF ?
+	    wecom_url(api, req, e, NULL) : e->target);
 	jsonw_obj_close(w);
 }
 
@@ -287,23 +327,40 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		jsonw_str(w, e->label);
 		jsonw_key(w, "scene");
 		jsonw_str(w, e->scene);
-		write_target(w, e);
+		write_target(api, req, w, e, NULL, 0);
 		jsonw_obj_close(w);
 	}
 	jsonw_arr_close(w);
 	jsonw_obj_close(w);
 }
 
+/* Where /go/ may send a browser: an allow-listed host, or WeCom's own
+ * contact links over HTTPS. */
+static int
+go_allowed(const struct cfg *cfg, const char *url)
+{
+	static const char	 wecom[] = "work.weixin.qq.com";
+	const char		*host;
+	size_t			 len;
+
+	if (url_http_host(url, &host, &len) == -1)
+		return 0;
+	if (cfg_redirect_allowed(cfg, host, len))
+		return 1;
+	return strncasecmp(url, "https://", 8) == 0 &&
+	    len == sizeof(wecom) - 1 && strncasecmp(host, wecom, len) == 0;
+}
+
 /*
- * /go/<entry>: redirect to the entry's stored web page, and only when its
- * host is on the allow-list. Nothing from the request reaches Location.
+ * /go/<entry>: redirect to the entry's stored web page or WeCom contact
+ * link, and only to an allowed host. Nothing from the request reaches
+ * Location.
  */
 static void
-page_go(struct api *api, const char *id, struct resp *resp)
+page_go(struct api *api, struct req *req, const char *id, struct resp *resp)
 {
 	const struct snap_entry	*e;
-	const char		*host;
-	size_t			 hostlen;
+	const char		*url = NULL;
 	struct jsonw		*w;
 
 	if (!req_valid_id(id, strlen(id))) {
@@ -312,20 +369,22 @@ page_go(struct api *api, const char *id, struct resp *resp)
 	}
 	if ((e = entry_or_error(api, id, NULL, NULL, resp)) == NULL)
 		return;
-	if (e->ttype != TARGET_URL ||
-	    url_http_host(e->target, &host, &hostlen) == -1 ||
-	    !cfg_redirect_allowed(api->cfg, host, hostlen)) {
-		if (e->ttype == TARGET_URL)
-			log_warn("entry %s: target host not on "
-			    "http.redirect_hosts, not redirecting", e->id);
+	if (e->ttype == TARGET_URL)
+		url = e->target;
+	else if (e->ttype == TARGET_WECOM_KF)
+		url = wecom_url(api, req, e, NULL);
+	if (url == NULL || !go_allowed(api->cfg, url)) {
+		if (url != NULL)
+			log_warn("entry %s: target host not allowed "
+			    "(http.redirect_hosts), not redirecting", e->id);
 		resp_error(resp, AE_NO_WEB_TARGET, NULL);
 		return;
 	}
 	resp->status = 302;
-	resp_header(resp, "Location", e->target);
+	resp_header(resp, "Location", url);
 	w = resp_json_ok(resp);
 	jsonw_key(w, "url");
-	jsonw_str(w, e->target);
+	jsonw_str(w, url);
 	jsonw_obj_close(w);
 }
 
@@ -397,7 +456,7 @@ api_handle(struct api *api, struct req *req, struct resp *resp)
 		page_entries(api, req, resp);
 		break;
 	case PAGE_GO:
-		page_go(api, arg, resp);
+		page_go(api, req, arg, resp);
 		break;
 	case PAGE_HEALTHZ:
 		page_healthz(api, resp);

@@ -49,6 +49,8 @@ struct cfg {
 		char	*encoding_aes_key;	/* callback AES key, 43 chars */
 		char	*api_base;		/* https://qyapi.weixin.qq.com */
 		char	*ca_file;		/* extra CA bundle (tests) */
+		char	*ticket_secret;		/* signs scene_param tickets */
+		int	 ticket_max_age;	/* seconds a ticket stays good */
 		int	 callback_max_skew;	/* seconds, 0: no check */
 		int	 connect_timeout_ms;
 		int	 timeout_ms;

@@ -7,7 +7,7 @@
  *   kfctl agent list
  *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
  *   kfctl customer-token KEY [--ttl SECONDS]
- *   kfctl wecom token | accounts
+ *   kfctl wecom token | accounts | sync-accounts
  *
  * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
  */
@@ -50,7 +50,7 @@ usage(void)
 	    "       kfctl route ENTRY [--customer KEY] [--order ID] "
 	    "[--at TIME]\n"
 	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
-	    "       kfctl wecom token | accounts\n"
+	    "       kfctl wecom token | accounts | sync-accounts\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
 	    "[routing] timezone.\n", stderr);
 	return EXIT_USAGE;
@@ -330,6 +330,146 @@ cmd_wecom(struct ctl *c, const char *what)
 	return rc == WECOM_OK ? EXIT_OK : EXIT_FAIL;
 }
 
+/* ---- wecom sync-accounts ------------------------------------------ */
+
+#define SYNC_MAX	512
+
+struct sync_entry {
+	char	 id[65], kfid[65], scene[33];
+	int	 has_scene, has_link, known;
+};
+
+struct sync_list {
+	struct sync_entry	 e[SYNC_MAX];
+	size_t			 n;
+};
+
+static void
+collect_entry(void *arg, const char *entry, const char *kfid,
+    const char *scene, const char *link, int known)
+{
+	struct sync_list	*l = arg;
+	struct sync_entry	*e;
+
+	if (l->n == SYNC_MAX)
+		return;
+	e = &l->e[l->n++];
+	snprintf(e->id, sizeof(e->id), "%s", entry);
+	snprintf(e->kfid, sizeof(e->kfid), "%s", kfid ? kfid : "");
+	e->has_scene = scene != NULL;
+	snprintf(e->scene, sizeof(e->scene), "%s", scene ? scene : "");
+	e->has_link = link != NULL;
+	e->known = known;
+}
+
+/* Store every kf account of the app; returns how many, or -1. */
+static int
+sync_accounts(struct ctl *c, struct wecom *w)
+{
+	struct json_object	*o, *list, *a, *id, *name;
+	char			 body[64];
+	size_t			 i, n;
+	int			 total = 0, offset = 0;
+
+	for (;;) {
+		snprintf(body, sizeof(body), "{\"offset\":%d,\"limit\":100}",
+		    offset);
+		if (wecom_call(w, "kf/account/list", body, &o) != WECOM_OK)
+			return -1;
+		if (!json_object_object_get_ex(o, "account_list", &list) ||
+		    !json_object_is_type(list, json_type_array)) {
+			json_object_put(o);
+			return -1;
+		}
+		n = json_object_array_length(list);
+		for (i = 0; i < n; i++) {
+			a = json_object_array_get_idx(list, i);
+			if (!json_object_object_get_ex(a, "open_kfid", &id) ||
+			    !json_object_is_type(id, json_type_string))
+				continue;
+			if (!json_object_object_get_ex(a, "name", &name))
+				name = NULL;
+			if (store_wecom_account_put(c->store,
+			    json_object_get_string(id), name != NULL ?
+			    json_object_get_string(name) : "") != STORE_OK) {
+				json_object_put(o);
+				return -1;
+			}
+			total++;
+		}
+		json_object_put(o);
+		if (n < 100)
+			return total;
+		offset += 100;
+	}
+}
+
+/* kf/add_contact_way for one entry; the link is stored once. */
+static int
+create_link(struct ctl *c, struct wecom *w, const struct sync_entry *e)
+{
+	struct json_object	*req = json_object_new_object(), *o, *url;
+	int			 rc = -1;
+
+	json_object_object_add(req, "open_kfid",
+	    json_object_new_string(e->kfid));
+	json_object_object_add(req, "scene", json_object_new_string(e->scene));
+	if (wecom_call(w, "kf/add_contact_way",
+	    json_object_to_json_string(req), &o) == WECOM_OK) {
+		if (json_object_object_get_ex(o, "url", &url) &&
+		    json_object_is_type(url, json_type_string) &&
+		    store_wecom_link_put(c->store, e->kfid, e->scene,
+		    json_object_get_string(url)) == STORE_OK)
+			rc = 0;
+		json_object_put(o);
+	}
+	json_object_put(req);
+	return rc;
+}
+
+static int
+cmd_sync(struct ctl *c, struct wecom *w)
+{
+	static struct sync_list	 l;
+	int			 accounts, problems = 0, created = 0;
+	size_t			 i;
+
+	if ((accounts = sync_accounts(c, w)) < 0) {
+		fprintf(stderr, "kfctl: wecom: cannot list kf accounts: %s "
+		    "(errcode %d)\n", wecom_strerror(WECOM_TRANSPORT),
+		    wecom_errcode(w));
+		return EXIT_FAIL;
+	}
+	l.n = 0;
+	if (store_wecom_entries(c->store, collect_entry, &l) != STORE_OK)
+		return EXIT_FAIL;
+	printf("%d kf accounts stored\n", accounts);
+	for (i = 0; i < l.n; i++) {
+		const struct sync_entry *e = &l.e[i];
+
+		if (!e->has_scene) {
+			fprintf(stderr, "entry %s: id longer than 32 "
+			    "characters; set kf_entry.wecom_scene\n", e->id);
+			problems++;
+		} else if (!e->known) {
+			fprintf(stderr, "entry %s: kf account %s is not one "
+			    "of this app's accounts\n", e->id, e->kfid);
+			problems++;
+		} else if (e->has_link)
+			printf("entry %s: link ok\n", e->id);
+		else if (create_link(c, w, e) == 0) {
+			printf("entry %s: link created\n", e->id);
+			created++;
+		} else {
+			fprintf(stderr, "entry %s: cannot create the link "
+			    "(errcode %d)\n", e->id, wecom_errcode(w));
+			problems++;
+		}
+	}
+	printf("%d links created, %d problems\n", created, problems);
+	return problems > 0 ? EXIT_UNKNOWN : EXIT_OK;
+}
+
 static int
 dispatch(struct ctl *c, int argc, char **argv)
 {
@@ -344,6 +484,14 @@ dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_route(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[0], "customer-token") == 0)
 		return cmd_token(c, argc - 1, argv + 1);
+	if (argc == 2 && strcmp(argv[0], "wecom") == 0 &&
+	    strcmp(argv[1], "sync-accounts") == 0) {
+		struct wecom	*w = wecom_new(&c->cfg, c->store);
+		int		 rc = cmd_sync(c, w);
+
+		wecom_free(w);
+		return rc;
+	}
 	if (argc == 2 && strcmp(argv[0], "wecom") == 0 &&
 	    (strcmp(argv[1], "token") == 0 || strcmp(argv[1], "accounts") == 0))
 		return cmd_wecom(c, argv[1]);

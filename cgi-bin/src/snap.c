@@ -252,6 +252,8 @@ snap_add_entry(struct snap *s, const struct snap_entry *in)
 	e->target = dup_or_empty(s, in->target);
 	e->group_id = dup_or_null(s, in->group_id);
 	e->schedule_id = dup_or_null(s, in->schedule_id);
+	e->wecom_scene = dup_or_null(s, in->wecom_scene);
+	e->wecom_link = dup_or_null(s, in->wecom_link);
 	if (e->norder == 0) {
 		memcpy(e->order, dflt, sizeof(dflt));
 		e->norder = STEP__MAX;

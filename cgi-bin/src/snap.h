@@ -163,6 +163,9 @@ struct snap_entry {
 	struct snap_rule	*rules;		/* by priority, then id */
 	size_t			 nrules;
 	const char		*notices[NOTICE__MAX];	/* NULL: default */
+	/* TARGET_WECOM_KF: target is the open_kfid; its stored link. */
+	const char		*wecom_scene;	/* NULL: none usable */
+	const char		*wecom_link;	/* NULL: not created yet */
 };
 
 struct snap_pending;	/* build-time only */

@@ -44,6 +44,9 @@ enum stmt {
 	STMT_WECOM_TOKEN_DROP,
 	STMT_LOCK,
 	STMT_UNLOCK,
+	STMT_WECOM_ACCOUNT_PUT,
+	STMT_WECOM_LINK_PUT,
+	STMT_WECOM_ENTRIES,
 	STMT__MAX
 };
 
@@ -56,7 +59,10 @@ enum stmt {
 #define ENTRY_COLS \
 	"e.id, e.label, e.scene, e.sort_order, e.enabled, e.target_type, " \
 	"e.target, e.policy, e.fallback_group_id, e.fallback_strategy, " \
-	"e.schedule_id, e.designated_over_capacity, e.decision_order"
+	"e.schedule_id, e.designated_over_capacity, e.decision_order, " \
+	"COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), " \
+	"(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target " \
+	"AND l.scene = COALESCE(e.wecom_scene, e.id))"
 #define RULE_COLS \
 	"entry_id, id, priority, kind, level, tag, window_start, window_end, " \
 	"target_type, target_id, strategy"
@@ -142,6 +148,19 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "WHERE token_key = ? AND access_token = ?",
 	[STMT_LOCK] = "SELECT GET_LOCK(?, ?)",
 	[STMT_UNLOCK] = "SELECT RELEASE_LOCK(?)",
+	[STMT_WECOM_ACCOUNT_PUT] = "INSERT INTO kf_wecom_account "
+	    "(open_kfid, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+	    "name = VALUES(name), synced_at = CURRENT_TIMESTAMP",
+	[STMT_WECOM_LINK_PUT] = "INSERT IGNORE INTO kf_wecom_link "
+	    "(open_kfid, scene, url) VALUES (?, ?, ?)",
+	/* wecom_kf entries: id, open_kfid, usable scene, stored link, known. */
+	[STMT_WECOM_ENTRIES] = "SELECT e.id, e.target, "
+	    "COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), "
+	    "(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "AND l.scene = COALESCE(e.wecom_scene, e.id)), "
+	    "(SELECT COUNT(*) FROM kf_wecom_account w "
+	    "WHERE w.open_kfid = e.target) FROM kf_entry e "
+	    "WHERE e.target_type = 'wecom_kf' ORDER BY e.id",
 };
 
 /*
@@ -466,7 +485,7 @@ row_entry(void *arg, char **col, unsigned n)
 {
 	struct snap_entry	 e;
 
-	if (n < 13 || col[0] == NULL)
+	if (n < 15 || col[0] == NULL)
 		return -1;
 	memset(&e, 0, sizeof(e));
 	e.id = col[0];
@@ -489,6 +508,10 @@ row_entry(void *arg, char **col, unsigned n)
 		log_warn("entry %s: bad decision_order '%s', using the default",
 		    e.id, col[12]);
 		e.norder = 0;
+	}
+	if (e.ttype == TARGET_WECOM_KF) {
+		e.wecom_scene = col[13];
+		e.wecom_link = col[14];
 	}
 	snap_add_entry(arg, &e);
 	return 0;
@@ -903,4 +926,47 @@ store_unlock(struct store *s, const char *name)
 	int		 released = 0;
 
 	run(s, STMT_UNLOCK, params, 1, row_flag, &released);
+}
+
+enum store_rc
+store_wecom_account_put(struct store *s, const char *open_kfid,
+    const char *name)
+{
+	const char	*params[2] = { open_kfid, name };
+
+	return run(s, STMT_WECOM_ACCOUNT_PUT, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_link_put(struct store *s, const char *open_kfid,
+    const char *scene, const char *url)
+{
+	const char	*params[3] = { open_kfid, scene, url };
+
+	return run(s, STMT_WECOM_LINK_PUT, params, 3, NULL, NULL);
+}
+
+struct wecom_entries {
+	store_wecom_entry_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_wecom_entry(void *arg, char **col, unsigned n)
+{
+	struct wecom_entries	*we = arg;
+
+	if (n < 5 || col[0] == NULL)
+		return -1;
+	we->fn(we->arg, col[0], col[1], col[2], col[3],
+	    col[4] != NULL && strcmp(col[4], "0") != 0);
+	return 0;
+}
+
+enum store_rc
+store_wecom_entries(struct store *s, store_wecom_entry_fn fn, void *arg)
+{
+	struct wecom_entries	 we = { fn, arg };
+
+	return run(s, STMT_WECOM_ENTRIES, NULL, 0, row_wecom_entry, &we);
 }

@@ -87,4 +87,18 @@ enum store_rc	 store_wecom_token_drop(struct store *, const char *key,
 enum store_rc	 store_lock(struct store *, const char *name, int timeout_s);
 void		 store_unlock(struct store *, const char *name);
 
+/* kf accounts and contact links (kfctl wecom sync-accounts). */
+enum store_rc	 store_wecom_account_put(struct store *, const char *open_kfid,
+		    const char *name);
+/* Stores a link once; an existing (account, scene) keeps its link. */
+enum store_rc	 store_wecom_link_put(struct store *, const char *open_kfid,
+		    const char *scene, const char *url);
+/* Each wecom_kf entry: scene NULL when none is usable, link NULL if none
+ * stored yet, known when its account is among the synced ones. */
+typedef void	(*store_wecom_entry_fn)(void *arg, const char *entry,
+		    const char *open_kfid, const char *scene, const char *link,
+		    int known);
+enum store_rc	 store_wecom_entries(struct store *, store_wecom_entry_fn,
+		    void *);
+
 #endif

@@ -83,6 +83,15 @@ export async function startFakeWecom({ key, cert, corpId, secret }) {
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(res, 40058, 'invalid limit');
       return reply(res, { errcode: 0, errmsg: 'ok', account_list: state.accounts.slice(json.offset || 0, (json.offset || 0) + limit) });
     }
+    if (path === 'kf/add_contact_way') {
+      if (req.method !== 'POST') return error(res, 43002, 'require POST method');
+      if (!state.accounts.some((a) => a.open_kfid === json.open_kfid)) return error(res, 95000, 'invalid open_kfid');
+      if (json.scene !== undefined && !/^[0-9A-Za-z_-]{1,32}$/.test(json.scene)) return error(res, 40097, 'invalid scene');
+      // Stable per (account, scene), like WeCom's links.
+      const enc = Buffer.from(String(json.scene ?? '')).toString('base64url');
+      return reply(res, { errcode: 0, errmsg: 'ok',
+        url: `https://work.weixin.qq.com/kf/kfc${Buffer.from(json.open_kfid).toString('hex').slice(0, 16)}?enc_scene=${enc}` });
+    }
     return error(res, 40078, 'unknown api ' + path);
   }
 

@@ -6,7 +6,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { VAR, sql } from './lib.mjs';
+import { BASE, VAR, getJson, settle, sql } from './lib.mjs';
 import { makeCerts, startFakeWecom } from '../fake-wecom/fake.mjs';
 
 const CORP = 'ww0123456789abcdef';
@@ -132,3 +132,64 @@ test('WeCom not configured is a clear error', async () => {
   assert.equal(r.code, 3);
   assert.match(r.stderr, /not configured/);
 });
+
+test('sync-accounts stores the accounts and creates each link once', async () => {
+  sql("DELETE FROM kf_wecom_link");
+  sql("INSERT INTO kf_entry (id, label, target_type, target) VALUES ('kf1', '微信客服售后', 'wecom_kf', 'wkAfterSale01')");
+  sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('kf1', 'a4', 0)");
+  sql("INSERT INTO kf_entry (id, label, target_type, target) VALUES ('kfx', '未知账号', 'wecom_kf', 'wkNoSuchAccount')");
+  try {
+    let r = await kfctl(['wecom', 'sync-accounts']);
+    assert.equal(r.code, 1, r.stderr); // kfx is a problem to report
+    assert.match(r.stdout, /^2 kf accounts stored$/m);
+    assert.match(r.stdout, /^entry kf1: link created$/m);
+    assert.match(r.stderr, /entry kfx: kf account wkNoSuchAccount is not one of this app's accounts/);
+    assert.equal(fake.state.calls['kf/add_contact_way'], 1);
+    assert.equal(sql("SELECT name FROM kf_wecom_account WHERE open_kfid = 'wkAfterSale01'"), '售后客服');
+    const link = sql("SELECT url FROM kf_wecom_link WHERE open_kfid = 'wkAfterSale01' AND scene = 'kf1'");
+    assert.match(link, /^https:\/\/work\.weixin\.qq\.com\/kf\/kfc[0-9a-f]+\?enc_scene=/);
+    // Again: nothing new is created.
+    r = await kfctl(['wecom', 'sync-accounts']);
+    assert.match(r.stdout, /^entry kf1: link ok$/m);
+    assert.equal(fake.state.calls['kf/add_contact_way'], 1);
+
+    // The contact answer opens that link with this decision as scene_param.
+    await settle();
+    let c = await getJson('/api/contact?entry=kf1');
+    assert.equal(c.status, 200);
+    assert.equal(c.body.target.type, 'wecom_kf');
+    assert.equal(c.body.target.corp_id, CORP);
+    assert.equal(c.body.target.open_kfid, 'wkAfterSale01');
+    assert.equal(c.body.agent.id, 'a4');
+    assert.ok(c.body.target.url.startsWith(link + '&scene_param=1.kf1.a4.'), c.body.target.url);
+    const ticket = c.body.target.url.split('&scene_param=')[1];
+    assert.match(ticket, /^1\.kf1\.a4\.[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+    assert.ok(ticket.length <= 128);
+    // Another decision, another ticket.
+    sql("UPDATE kf_agent SET status = 'offline' WHERE id = 'a4'");
+    sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('kf1', 'a5', 1)");
+    await settle();
+    c = await getJson('/api/contact?entry=kf1');
+    assert.equal(c.body.agent.id, 'a5');
+    assert.match(c.body.target.url, /&scene_param=1\.kf1\.a5\./);
+    // /go/ redirects to WeCom's link (its host is WeCom's own).
+    const go = await fetch(`${BASE}/go/kf1`, { redirect: 'manual' });
+    assert.equal(go.status, 302);
+    assert.ok(go.headers.get('location').startsWith(link + '&scene_param=1.kf1.-.'));
+    // The button list shows the bare link.
+    const list = await getJson('/api/entries');
+    assert.equal(list.body.entries.find((e) => e.id === 'kf1').target.url, link);
+    // No link yet: no URL rather than a broken one.
+    c = await getJson('/api/contact?entry=kfx');
+    assert.equal(c.body.target.url, null);
+    assertNoGo(await getJson('/go/kfx'));
+  } finally {
+    sql("UPDATE kf_agent SET status = 'online' WHERE id = 'a4'");
+    sql("DELETE FROM kf_entry WHERE id IN ('kf1', 'kfx')");
+  }
+});
+
+function assertNoGo(r) {
+  assert.equal(r.status, 404);
+  assert.equal(r.body.code, 'no_web_target');
+}
