@@ -1,6 +1,6 @@
 # kfroute — see README.md.
 #
-#   make            build cgi-bin/kfroute.fcgi and bin/kfctl
+#   make            build cgi-bin/kfroute.fcgi, cgi-bin/kfwecom.fcgi, bin/kfctl
 #   make run        private MariaDB + lighttpd on 127.0.0.1:$(PORT), foreground
 #   make start/stop the same stack in the background
 #   make test       C unit tests, then HTTP tests against a throw-away stack
@@ -25,9 +25,9 @@ CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(SANITIZE) \
 LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
-LIB_SRC  := api apierr arena buf cache cfg decide form https jsonin jsonw log \
-	    notice req resp route sched snap stats store ticket token transport \
-	    tz url utf8 util wecom wxcrypt
+LIB_SRC  := api apierr arena buf cache callback cfg decide form https jsonin \
+	    jsonw log notice req resp route sched snap stats store ticket token \
+	    transport tz url utf8 util wecom wxcrypt
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
@@ -35,15 +35,17 @@ UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
 # The release build lands in cgi-bin/; sanitizer builds stay in $(BUILD).
 ifeq ($(BUILD),build/release)
 FCGI     := cgi-bin/kfroute.fcgi
+WECOM    := cgi-bin/kfwecom.fcgi
 KFCTL    := bin/kfctl
 else
 FCGI     := $(BUILD)/kfroute.fcgi
+WECOM    := $(BUILD)/kfwecom.fcgi
 KFCTL    := $(BUILD)/kfctl
 endif
 
 .PHONY: all deps run start stop test unit http asan bench vectors clean
 
-all: $(FCGI) $(KFCTL)
+all: $(FCGI) $(WECOM) $(KFCTL)
 
 deps:
 	@scripts/deps.sh
@@ -58,6 +60,9 @@ $(BUILD)/libkf.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
 $(FCGI): $(BUILD)/obj/kfroute.o $(BUILD)/libkf.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+
+$(WECOM): $(BUILD)/obj/kfwecom.o $(BUILD)/libkf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
 
 $(KFCTL): $(BUILD)/obj/kfctl.o $(BUILD)/libkf.a
@@ -82,9 +87,9 @@ test: deps
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-http: $(FCGI) $(KFCTL)
-	KFROUTE_FCGI_BIN=$(CURDIR)/$(FCGI) KFROUTE_KFCTL=$(CURDIR)/$(KFCTL) \
-	    scripts/test-http.sh
+http: $(FCGI) $(WECOM) $(KFCTL)
+	KFROUTE_FCGI_BIN=$(CURDIR)/$(FCGI) KFROUTE_WECOM_BIN=$(CURDIR)/$(WECOM) \
+	    KFROUTE_KFCTL=$(CURDIR)/$(KFCTL) scripts/test-http.sh
 
 # Every test again with AddressSanitizer and UBSan, in build/asan.
 asan: deps

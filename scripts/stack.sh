@@ -9,7 +9,8 @@
 #   scripts/stack.sh status   exit 0 when both servers run
 #
 # Environment: PORT (8080), KFROUTE_VAR (var/), KFROUTE_FCGI_BIN
-# (cgi-bin/kfroute.fcgi), and any KFROUTE_<SECTION>_<KEY> setting, which
+# (cgi-bin/kfroute.fcgi), KFROUTE_WECOM_BIN (cgi-bin/kfwecom.fcgi), and any
+# KFROUTE_<SECTION>_<KEY> setting, which
 # reaches the FastCGI workers through lighttpd's environment.
 set -eu
 
@@ -19,6 +20,7 @@ mkdir -p "$VAR"
 VAR=$(cd "$VAR" && pwd)
 PORT=${PORT:-8080}
 FCGI_BIN=${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}
+WECOM_BIN=${KFROUTE_WECOM_BIN:-$ROOT/cgi-bin/kfwecom.fcgi}
 DBNAME=kfroute
 ME=$(id -un)
 SOCK=$VAR/run/mysqld.sock
@@ -103,14 +105,12 @@ GRANT SELECT ON $DBNAME.* TO 'kfroute_public'@'localhost';
 SQL
 	MYSQL="mariadb --no-defaults --default-character-set=utf8mb4 --socket=$SOCK -u $ME" \
 		"$ROOT/scripts/migrate.sh" "$DBNAME"
-	# The public program writes counters, sticky, activity and the shared
-	# WeCom token, nothing else
+	# The public program writes counters, sticky and activity, nothing else
 	# (granted after the migrations have created those tables).
 	sql_admin <<SQL
 GRANT INSERT, UPDATE ON $DBNAME.kf_stat_minute TO 'kfroute_public'@'localhost';
 GRANT INSERT, UPDATE ON $DBNAME.kf_last_agent TO 'kfroute_public'@'localhost';
 GRANT INSERT, UPDATE ON $DBNAME.kf_agent_activity TO 'kfroute_public'@'localhost';
-GRANT INSERT, UPDATE, DELETE ON $DBNAME.kf_wecom_token TO 'kfroute_public'@'localhost';
 SQL
 	if [ ! -f "$VAR/db/.kfroute-demo-loaded" ]; then
 		echo "stack: loading demo data" >&2
@@ -141,7 +141,8 @@ ticket_secret = $(cat "$VAR/secrets/ticket.secret")
 redirect_hosts = help.example.com
 CONF
 	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$PORT|g" \
-	    -e "s|@FCGI_BIN@|$FCGI_BIN|g" -e "s|@PROCS@|${KFROUTE_PROCS:-2}|g" \
+	    -e "s|@FCGI_BIN@|$FCGI_BIN|g" -e "s|@WECOM_BIN@|$WECOM_BIN|g" \
+	    -e "s|@PROCS@|${KFROUTE_PROCS:-2}|g" \
 	    "$ROOT/conf/lighttpd.conf.in" >"$VAR/lighttpd.conf"
 	if [ -n "${KFROUTE_LIGHTTPD_EXTRA:-}" ]; then
 		cat "$KFROUTE_LIGHTTPD_EXTRA" >>"$VAR/lighttpd.conf"
@@ -151,7 +152,9 @@ CONF
 # Returns non-zero (not exit) so start() can clean up after it.
 web_start() {
 	pid_alive "$VAR/run/lighttpd.pid" && return 0
-	[ -x "$FCGI_BIN" ] || { echo "stack: $FCGI_BIN not built" >&2; return 1; }
+	for b in "$FCGI_BIN" "$WECOM_BIN"; do
+		[ -x "$b" ] || { echo "stack: $b not built" >&2; return 1; }
+	done
 	lighttpd -tt -f "$VAR/lighttpd.conf" >&2 || return 1
 	# lighttpd daemonizes itself once the port is bound.
 	lighttpd -f "$VAR/lighttpd.conf" || return 1

@@ -6,6 +6,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export KFROUTE_VAR="$ROOT/var/test-stack"
 export KFROUTE_FCGI_BIN="${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}"
+export KFROUTE_WECOM_BIN="${KFROUTE_WECOM_BIN:-$ROOT/cgi-bin/kfwecom.fcgi}"
 KFROUTE_KFCTL="${KFROUTE_KFCTL:-$ROOT/bin/kfctl}"
 # Decision counts and sticky assignments written soon, so tests see them.
 export KFROUTE_ROUTING_STATS_FLUSH_MS=200
@@ -18,6 +19,35 @@ export PORT
 
 "$ROOT/scripts/stack.sh" stop 2>/dev/null || true
 rm -rf "$KFROUTE_VAR"
+
+# The fake WeCom (tests/fake-wecom) serves real TLS with a throw-away CA;
+# the programs must know its address and CA before they start.
+TLS=$KFROUTE_VAR/tls
+mkdir -p "$TLS"
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+(
+	cd "$TLS"
+	# shellcheck disable=SC2086 # $ec is several words
+	openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 \
+	    -subj "/CN=kfroute test CA"
+	# shellcheck disable=SC2086
+	openssl req $ec -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+	printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext
+	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -out server.pem -days 2 -extfile ext
+	# An unrelated CA: trusting only it, a client must refuse the fake.
+	# shellcheck disable=SC2086
+	openssl req -x509 $ec -keyout other.key -out other.pem -days 2 \
+	    -subj "/CN=other CA"
+) >/dev/null 2>&1
+FAKE_PORT=$(node -e 'const s=require("net").createServer();
+	s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+export KF_TLS_DIR="$TLS" KF_FAKE_PORT="$FAKE_PORT"
+export KFROUTE_WECOM_API_BASE="https://127.0.0.1:$FAKE_PORT"
+export KFROUTE_WECOM_CA_FILE="$TLS/ca.pem"
+export KFROUTE_WECOM_SECRET=S3cret-of-the-selfbuilt-app-0123456789
+export KFROUTE_WECOM_TOKEN=kfrouteTok3n
+export KFROUTE_WECOM_ENCODING_AES_KEY=BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY
 trap '"$ROOT/scripts/stack.sh" stop' EXIT INT TERM
 "$ROOT/scripts/stack.sh" start
 

@@ -254,6 +254,13 @@ validate(enum req_field_type type, const char *val, size_t len)
 	switch (type) {
 	case REQ_FIELD_ID:
 		return req_valid_id(val, len) ? AE_OK : AE_BAD_ID;
+	case REQ_FIELD_TEXT:
+		if (len == 0 || len > 1024)
+			return AE_BAD_TYPE;
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f)
+				return AE_BAD_TYPE;
+		return AE_OK;
 	case REQ_FIELD_TOKEN:
 		if (len == 0 || len > 256)
 			return AE_BAD_TOKEN;

@@ -47,6 +47,9 @@ enum stmt {
 	STMT_WECOM_ACCOUNT_PUT,
 	STMT_WECOM_LINK_PUT,
 	STMT_WECOM_ENTRIES,
+	STMT_WECOM_CURSOR_GET,
+	STMT_WECOM_CURSOR_PUT,
+	STMT_WECOM_MSG_CLAIM,
 	STMT__MAX
 };
 
@@ -161,6 +164,15 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "(SELECT COUNT(*) FROM kf_wecom_account w "
 	    "WHERE w.open_kfid = e.target) FROM kf_entry e "
 	    "WHERE e.target_type = 'wecom_kf' ORDER BY e.id",
+	[STMT_WECOM_CURSOR_GET] = "SELECT next_cursor FROM kf_wecom_cursor "
+	    "WHERE open_kfid = ?",
+	[STMT_WECOM_CURSOR_PUT] = "INSERT INTO kf_wecom_cursor "
+	    "(open_kfid, next_cursor) VALUES (?, ?) "
+	    "ON DUPLICATE KEY UPDATE next_cursor = VALUES(next_cursor)",
+	/* One row per message: who inserts it, processes it. */
+	[STMT_WECOM_MSG_CLAIM] = "INSERT IGNORE INTO kf_wecom_msg "
+	    "(msgid, open_kfid, msgtype, event_type, external_userid) "
+	    "VALUES (?, ?, ?, ?, ?)",
 };
 
 /*
@@ -170,7 +182,8 @@ static const char *const stmt_sql[STMT__MAX] = {
 static int
 once(enum stmt id)
 {
-	return id == STMT_STAT_ADD || id == STMT_LOCK || id == STMT_UNLOCK;
+	return id == STMT_STAT_ADD || id == STMT_LOCK || id == STMT_UNLOCK ||
+	    id == STMT_WECOM_MSG_CLAIM;
 }
 
 struct store {
@@ -969,4 +982,47 @@ store_wecom_entries(struct store *s, store_wecom_entry_fn fn, void *arg)
 	struct wecom_entries	 we = { fn, arg };
 
 	return run(s, STMT_WECOM_ENTRIES, NULL, 0, row_wecom_entry, &we);
+}
+
+enum store_rc
+store_wecom_cursor_get(struct store *s, const char *open_kfid, char *cursor,
+    size_t len)
+{
+	const char	*params[1] = { open_kfid };
+	struct text_row	 tr = { NULL, NULL, 0 };
+	struct arena	*a = arena_new(256);
+	enum store_rc	 rc = STORE_ERR;
+
+	tr.arena = a;
+	cursor[0] = '\0';
+	if (run(s, STMT_WECOM_CURSOR_GET, params, 1, row_text, &tr) ==
+	    STORE_OK) {
+		rc = tr.found ? STORE_OK : STORE_NOTFOUND;
+		if (tr.value != NULL)
+			snprintf(cursor, len, "%s", tr.value);
+	}
+	arena_free(a);
+	return rc;
+}
+
+enum store_rc
+store_wecom_cursor_put(struct store *s, const char *open_kfid,
+    const char *cursor)
+{
+	const char	*params[2] = { open_kfid, cursor };
+
+	return run(s, STMT_WECOM_CURSOR_PUT, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_msg_claim(struct store *s, const char *msgid,
+    const char *open_kfid, const char *msgtype, const char *event_type,
+    const char *external_userid)
+{
+	const char	*params[5] = { msgid, open_kfid, msgtype, event_type,
+	    external_userid };
+
+	if (run(s, STMT_WECOM_MSG_CLAIM, params, 5, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
 }

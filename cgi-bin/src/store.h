@@ -101,4 +101,18 @@ typedef void	(*store_wecom_entry_fn)(void *arg, const char *entry,
 enum store_rc	 store_wecom_entries(struct store *, store_wecom_entry_fn,
 		    void *);
 
+/* sync_msg: the stored cursor per kf account ("" when none yet). */
+enum store_rc	 store_wecom_cursor_get(struct store *, const char *open_kfid,
+		    char *cursor, size_t len);
+enum store_rc	 store_wecom_cursor_put(struct store *, const char *open_kfid,
+		    const char *cursor);
+/*
+ * Claim a message for processing: STORE_OK for the first caller anywhere,
+ * STORE_NOTFOUND when it was seen before. event_type and external_userid
+ * may be NULL.
+ */
+enum store_rc	 store_wecom_msg_claim(struct store *, const char *msgid,
+		    const char *open_kfid, const char *msgtype,
+		    const char *event_type, const char *external_userid);
+
 #endif

@@ -5,29 +5,40 @@
 // the test rather than passing by accident. Fault switches let tests make
 // it misbehave the ways WeCom does. See shared/reference/wecom-kf.md.
 import https from 'node:https';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
-// A CA and a server certificate for 127.0.0.1, made with the openssl CLI.
-export function makeCerts() {
-  const dir = mkdtempSync(`${tmpdir()}/kf-tls-`);
-  const ssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=kfroute test CA');
-  ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(`${dir}/ext`, 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', 'server.pem', '-days', '2', '-extfile', 'ext');
-  // An unrelated CA: a client trusting only it must refuse the server.
-  ssl('req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=other CA');
+// The CA and server certificate scripts/test-http.sh made (openssl CLI).
+export function loadCerts(dir = process.env.KF_TLS_DIR) {
   return { dir, ca: `${dir}/ca.pem`, otherCa: `${dir}/other.pem`,
     key: readFileSync(`${dir}/server.key`), cert: readFileSync(`${dir}/server.pem`) };
 }
 
-export async function startFakeWecom({ key, cert, corpId, secret }) {
+// WXBizMsgCrypt, written here from the protocol description with Node's
+// crypto: an implementation independent of cgi-bin/src/wxcrypt.c.
+export function wxEncrypt(aesKey, receiveId, plaintext) {
+  const key = Buffer.from(aesKey + '=', 'base64');
+  const msg = Buffer.from(plaintext);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(msg.length);
+  const body = Buffer.concat([randomBytes(16), len, msg, Buffer.from(receiveId)]);
+  const pad = 32 - (body.length % 32);
+  const c = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(Buffer.concat([body, Buffer.alloc(pad, pad)])), c.final()]).toString('base64');
+}
+
+export function wxSign(token, timestamp, nonce, data) {
+  return createHash('sha1').update([token, timestamp, nonce, data].sort().join('')).digest('hex');
+}
+
+export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
+  token: cbToken, aesKey }) {
   const state = {
+    queues: {},                // open_kfid -> messages, in order
+    syncTokens: new Map(),     // callback token -> expiry (ms)
+    seq: 0,
     calls: {},                 // path -> count
     tokens: new Map(),         // access token -> expiry (ms)
     accounts: [{ open_kfid: 'wkAfterSale01', name: '售后客服' }, { open_kfid: 'wkPreSale01', name: '售前客服' }],
@@ -92,19 +103,81 @@ export async function startFakeWecom({ key, cert, corpId, secret }) {
       return reply(res, { errcode: 0, errmsg: 'ok',
         url: `https://work.weixin.qq.com/kf/kfc${Buffer.from(json.open_kfid).toString('hex').slice(0, 16)}?enc_scene=${enc}` });
     }
+    if (path === 'kf/sync_msg') {
+      if (req.method !== 'POST') return error(res, 43002, 'require POST method');
+      if (!state.accounts.some((a) => a.open_kfid === json.open_kfid)) return error(res, 95000, 'invalid open_kfid');
+      // The callback's token, valid 10 minutes (rate limits apply without).
+      if (!state.syncTokens.has(json.token) || state.syncTokens.get(json.token) <= Date.now()) {
+        return error(res, 95007, 'invalid msg token');
+      }
+      const limit = json.limit ?? 1000;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return error(res, 40058, 'invalid limit');
+      let start = 0;
+      if (json.cursor !== undefined) {
+        if (!/^c\d+$/.test(json.cursor)) return error(res, 95006, 'invalid cursor');
+        start = Number(json.cursor.slice(1));
+      }
+      const q = state.queues[json.open_kfid] || [];
+      const page = q.slice(start, start + limit);
+      const next = start + page.length;
+      return reply(res, { errcode: 0, errmsg: 'ok', next_cursor: `c${next}`,
+        has_more: next < q.length ? 1 : 0, msg_list: page });
+    }
     return error(res, 40078, 'unknown api ' + path);
   }
 
   const server = https.createServer({ key, cert }, (req, res) => {
     handle(req, res).catch((e) => { res.destroy(e); });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
   return {
     state,
     apiBase: `https://127.0.0.1:${server.address().port}`,
+    // Customer messages and events waiting to be pulled with sync_msg.
+    addText(openKfid, user, content) {
+      const m = { msgid: `msg${++state.seq}`, open_kfid: openKfid, external_userid: user,
+        send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content } };
+      (state.queues[openKfid] ||= []).push(m);
+      return m;
+    },
+    addEvent(openKfid, event) {
+      const m = { msgid: `msg${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
+        msgtype: 'event', event: { open_kfid: openKfid, ...event } };
+      (state.queues[openKfid] ||= []).push(m);
+      return m;
+    },
+    // POST an encrypted, signed kf_msg_or_event callback, as WeCom does.
+    callback(url, openKfid, { tamper = false, timestamp } = {}) {
+      const syncToken = 'ENC' + randomBytes(24).toString('hex');
+      state.syncTokens.set(syncToken, Date.now() + 600e3);
+      const ts = String(timestamp ?? Math.floor(Date.now() / 1000));
+      const inner = `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><CreateTime>${ts}</CreateTime>` +
+        `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event>` +
+        `<Token><![CDATA[${syncToken}]]></Token><OpenKfId><![CDATA[${openKfid}]]></OpenKfId></xml>`;
+      const enc = wxEncrypt(aesKey, corpId, inner);
+      const nonce = randomBytes(6).toString('hex');
+      let sig = wxSign(cbToken, ts, nonce, enc);
+      if (tamper) sig = sig.replace(/^./, sig[0] === '0' ? '1' : '0');
+      const body = `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt>` +
+        '<AgentID><![CDATA[]]></AgentID></xml>';
+      const target = new URL(url);
+      target.search = new URLSearchParams({ msg_signature: sig, timestamp: ts, nonce }).toString();
+      const started = Date.now();
+      return new Promise((resolve, reject) => {
+        const r = http.request(target, { method: 'POST', headers: { 'Content-Type': 'text/xml' } }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(),
+            ms: Date.now() - started }));
+        });
+        r.on('error', reject);
+        r.end(body);
+      });
+    },
     // Make every token issued so far expired, as WeCom does after 2 hours.
     expireTokens() { for (const t of state.tokens.keys()) state.tokens.set(t, 0); },
     reset() { state.calls = {}; state.faults = {}; },
+    callbackSettings: { corpId, token: cbToken, aesKey },
     stop: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };
 }

@@ -5,12 +5,14 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { BASE, VAR, getJson, settle, sql } from './lib.mjs';
-import { makeCerts, startFakeWecom } from '../fake-wecom/fake.mjs';
+import { loadCerts, startFakeWecom, wxEncrypt, wxSign } from '../fake-wecom/fake.mjs';
 
-const CORP = 'ww0123456789abcdef';
-const SECRET = 'S3cret-of-the-selfbuilt-app-0123456789';
+// The stack's programs got these from scripts/test-http.sh.
+const CORP = process.env.KFROUTE_WECOM_CORP_ID;
+const SECRET = process.env.KFROUTE_WECOM_SECRET;
+const CB_TOKEN = process.env.KFROUTE_WECOM_TOKEN;
+const AES_KEY = process.env.KFROUTE_WECOM_ENCODING_AES_KEY;
 let certs, fake;
 
 // kfctl with the WeCom settings in its environment; resolves when it exits.
@@ -29,8 +31,9 @@ function kfctl(args, env = {}) {
 }
 
 before(async () => {
-  certs = makeCerts();
-  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: CORP, secret: SECRET });
+  certs = loadCerts();
+  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: CORP, secret: SECRET,
+    port: Number(process.env.KF_FAKE_PORT), token: CB_TOKEN, aesKey: AES_KEY });
 });
 after(() => fake.stop());
 beforeEach(() => {
@@ -193,3 +196,107 @@ function assertNoGo(r) {
   assert.equal(r.status, 404);
   assert.equal(r.body.code, 'no_web_target');
 }
+
+// ---- the callback endpoint (kfwecom.fcgi) ------------------------------
+
+const CALLBACK = `${BASE}/wecom/callback`;
+const KFID = 'wkAfterSale01';
+const msgRows = () => Number(sql(`SELECT COUNT(*) FROM kf_wecom_msg WHERE open_kfid = '${KFID}'`));
+
+async function until(cond, deadlineMs = 10000) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail('condition not met within the deadline');
+}
+
+test('callback URL check: the decrypted echostr, only with a good signature', async () => {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const echostr = wxEncrypt(AES_KEY, CORP, '1616140317555161061');
+  const sig = wxSign(CB_TOKEN, ts, '263014780', echostr);
+  const q = (s, t = ts) => `?msg_signature=${s}&timestamp=${t}&nonce=263014780&echostr=${encodeURIComponent(echostr)}`;
+  let res = await fetch(CALLBACK + q(sig));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), '1616140317555161061');
+  res = await fetch(CALLBACK + q(sig.replace(/^./, sig[0] === 'a' ? 'b' : 'a')));
+  assert.equal(res.status, 403);
+  assert.equal((await res.json()).code, 'bad_signature');
+  // Stale: outside callback_max_skew (300 s), even when signed.
+  const old = String(Number(ts) - 1000);
+  res = await fetch(CALLBACK + q(wxSign(CB_TOKEN, old, '263014780', echostr), old));
+  assert.equal(res.status, 403);
+  res = await fetch(`${CALLBACK}?timestamp=${ts}`);
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).code, 'missing_field');
+  res = await fetch(`${BASE}/wecom/other`);
+  assert.equal(res.status, 404);
+});
+
+test('callback: empty 200 at once, then every message pulled and taken once', async () => {
+  sql('DELETE FROM kf_wecom_msg');
+  sql('DELETE FROM kf_wecom_cursor');
+  fake.addText(KFID, 'wmCustomer01', '你好');
+  fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmCustomer01',
+    scene: 'kf1', scene_param: 'x', welcome_code: 'WELCOME1' });
+  fake.addText(KFID, 'wmCustomer01', '我的订单');
+  const r = await fake.callback(CALLBACK, KFID);
+  assert.equal(r.status, 200);
+  assert.equal(r.body, '');
+  await until(() => msgRows() === 3);
+  assert.equal(sql(`SELECT next_cursor FROM kf_wecom_cursor WHERE open_kfid = '${KFID}'`), 'c3');
+  assert.equal(sql("SELECT CONCAT(msgtype, '/', COALESCE(event_type, ''), '/', external_userid) FROM kf_wecom_msg WHERE event_type IS NOT NULL"),
+    'event/enter_session/wmCustomer01');
+  // The same callback again: the cursor moves nothing, nothing is taken twice.
+  const calls = fake.state.calls['kf/sync_msg'];
+  assert.equal((await fake.callback(CALLBACK, KFID)).status, 200);
+  await until(() => fake.state.calls['kf/sync_msg'] > calls);
+  assert.equal(msgRows(), 3);
+});
+
+test('callback: two at once process each message once; pages follow has_more', async () => {
+  sql('DELETE FROM kf_wecom_msg');
+  sql('DELETE FROM kf_wecom_cursor');
+  fake.state.queues[KFID] = [];
+  for (let i = 0; i < 1500; i++) fake.addText(KFID, `wmC${i % 7}`, `消息${i}`);
+  const [a, b] = await Promise.all([fake.callback(CALLBACK, KFID), fake.callback(CALLBACK, KFID)]);
+  assert.equal(a.status, 200);
+  assert.equal(b.status, 200);
+  await until(() => msgRows() === 1500, 20000);
+  assert.equal(sql(`SELECT next_cursor FROM kf_wecom_cursor WHERE open_kfid = '${KFID}'`), 'c1500');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(msgRows(), 1500);
+});
+
+test('callback: the answer goes out before the slow pull', async () => {
+  sql('DELETE FROM kf_wecom_msg');
+  sql('DELETE FROM kf_wecom_cursor');
+  fake.state.queues[KFID] = [];
+  fake.addText(KFID, 'wmCustomer02', '在吗');
+  assert.equal((await kfctl(['wecom', 'token'])).code, 0); // token ready
+  fake.state.faults.slowMs = 2000; // every WeCom answer now takes 2 s
+  const r = await fake.callback(CALLBACK, KFID);
+  assert.equal(r.status, 200);
+  assert.equal(msgRows(), 0, 'answered before the pull finished');
+  await until(() => msgRows() === 1);
+  fake.state.faults.slowMs = 0;
+});
+
+test('callback: forged, undecryptable or stale posts are refused and pull nothing', async () => {
+  const calls = fake.state.calls['kf/sync_msg'] || 0;
+  let r = await fake.callback(CALLBACK, KFID, { tamper: true });
+  assert.equal(r.status, 403);
+  r = await fake.callback(CALLBACK, KFID, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+  assert.equal(r.status, 403);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const bad = await fetch(`${CALLBACK}?msg_signature=${wxSign(CB_TOKEN, ts, 'n', 'AAAA')}&timestamp=${ts}&nonce=n`, {
+    method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: '<xml><Encrypt>AAAA</Encrypt></xml>' });
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).code, 'bad_callback');
+  const noxml = await fetch(`${CALLBACK}?msg_signature=x&timestamp=${ts}&nonce=n`, {
+    method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: 'not xml' });
+  assert.equal(noxml.status, 400);
+  await new Promise((r2) => setTimeout(r2, 300));
+  assert.equal(fake.state.calls['kf/sync_msg'] || 0, calls);
+});

@@ -1,6 +1,7 @@
 /* The WeCom client's pure parts: which URLs may be called, errcodes. */
 #include "unit.h"
 
+#include "callback.h"
 #include "https.h"
 #include "wecom.h"
 
@@ -46,12 +47,39 @@ test_errcodes(void **state)
 	assert_string_equal(https_strerror(HTTPS_TLS), "TLS failure");
 }
 
+static void
+test_xml_field(void **state)
+{
+	char	 out[64];
+
+	(void)state;
+	assert_int_equal(callback_xml_field("<xml><Encrypt><![CDATA[abc+/=]]>"
+	    "</Encrypt></xml>", "Encrypt", out, sizeof(out)), 0);
+	assert_string_equal(out, "abc+/=");
+	assert_int_equal(callback_xml_field("<a><Event>kf_msg_or_event</Event>"
+	    "</a>", "Event", out, sizeof(out)), 0);
+	assert_string_equal(out, "kf_msg_or_event");
+	assert_int_equal(callback_xml_field("<Token></Token>", "Token", out,
+	    sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* Absent, unclosed, broken CDATA, too long. */
+	assert_int_equal(callback_xml_field("<xml/>", "Token", out,
+	    sizeof(out)), -1);
+	assert_int_equal(callback_xml_field("<Token>abc", "Token", out,
+	    sizeof(out)), -1);
+	assert_int_equal(callback_xml_field("<Token><![CDATA[x</Token>",
+	    "Token", out, sizeof(out)), -1);
+	assert_int_equal(callback_xml_field("<T>0123456789</T>", "T", out, 5),
+	    -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_policy),
 		cmocka_unit_test(test_errcodes),
+		cmocka_unit_test(test_xml_field),
 	};
 
 	return cmocka_run_group_tests_name("wecom", tests, NULL, NULL);

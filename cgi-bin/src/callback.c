@@ -1,0 +1,288 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "callback.h"
+#include "cfg.h"
+#include "log.h"
+#include "req.h"
+#include "resp.h"
+#include "store.h"
+#include "util.h"
+#include "wecom.h"
+
+#define SYNC_PAGES_MAX	100	/* at most 100,000 messages per callback */
+#define SYNC_LOCK_WAIT	10
+
+void
+callback_init(struct callback *cb, const struct cfg *cfg, struct store *store,
+    struct wecom *wecom)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->cfg = cfg;
+	cb->store = store;
+	cb->wecom = wecom;
+	cb->configured = cfg->wecom.token != NULL &&
+	    cfg->wecom.encoding_aes_key != NULL && cfg->wecom.corp_id != NULL &&
+	    wxc_init(&cb->crypt, cfg->wecom.token, cfg->wecom.encoding_aes_key,
+	    cfg->wecom.corp_id) == WXC_OK;
+	if (!cb->configured)
+		log_warn("wecom callback: token, encoding_aes_key or corp_id "
+		    "missing or invalid; callbacks are refused");
+}
+
+int
+callback_xml_field(const char *xml, const char *name, char *out, size_t len)
+{
+	char		 open[64], close[64];
+	const char	*p, *end;
+	size_t		 n;
+
+	snprintf(open, sizeof(open), "<%s>", name);
+	snprintf(close, sizeof(close), "</%s>", name);
+	if ((p = strstr(xml, open)) == NULL)
+		return -1;
+	p += strlen(open);
+	if ((end = strstr(p, close)) == NULL)
+		return -1;
+	if (strncmp(p, "<![CDATA[", 9) == 0) {
+		p += 9;
+		if (end - p < 3 || strncmp(end - 3, "]]>", 3) != 0)
+			return -1;
+		end -= 3;
+	}
+	n = (size_t)(end - p);
+	if (n >= len)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Signature parameters from the query, and the timestamp window. */
+static enum apierr
+check_query(struct callback *cb, struct req *req, const char **v, size_t n)
+{
+	static const struct req_field	 fields[] = {
+		{ "msg_signature", REQ_FIELD_TEXT },
+		{ "timestamp", REQ_FIELD_TEXT },
+		{ "nonce", REQ_FIELD_TEXT },
+		{ "echostr", REQ_FIELD_TEXT },
+	};
+	const char			*bad;
+	long long			 ts;
+	enum apierr			 rc;
+	size_t				 i;
+	int				 skew = cb->cfg->wecom.callback_max_skew;
+
+	if ((rc = req_fields(req, fields, n, v, &bad)) != AE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (v[i] == NULL)
+			return AE_MISSING;
+	if (util_parse_llong(v[1], 0, 99999999999LL, &ts) == -1)
+		return AE_BAD_SIGNATURE;
+	if (skew > 0 && llabs((long long)time(NULL) - ts) > skew)
+		return AE_BAD_SIGNATURE;	/* stale or from the future */
+	return AE_OK;
+}
+
+/* GET: WeCom checks the URL; answer the decrypted echostr, nothing else. */
+static void
+url_check(struct callback *cb, struct req *req, struct resp *resp)
+{
+	const char	*v[4];
+	char		*plain;
+	size_t		 len;
+	enum apierr	 rc;
+
+	if ((rc = check_query(cb, req, v, 4)) != AE_OK) {
+		resp_error(resp, rc, NULL);
+		return;
+	}
+	if (wxc_verify(&cb->crypt, v[0], v[1], v[2], v[3]) != WXC_OK) {
+		resp_error(resp, AE_BAD_SIGNATURE, NULL);
+		return;
+	}
+	if (wxc_decrypt(&cb->crypt, v[3], &plain, &len) != WXC_OK) {
+		resp_error(resp, AE_BAD_CALLBACK, NULL);
+		return;
+	}
+	resp->ctype = "text/plain; charset=utf-8";
+	buf_clear(&resp->body);
+	buf_append(&resp->body, plain, len);
+	free(plain);
+}
+
+/* POST: check, decrypt, note the pull for later, answer empty at once. */
+static void
+event(struct callback *cb, struct req *req, struct resp *resp)
+{
+	const char	*v[3];
+	char		 enc[16384], ev[64], *plain = NULL;
+	size_t		 len;
+	enum apierr	 rc;
+
+	if ((rc = check_query(cb, req, v, 3)) != AE_OK ||
+	    (rc = req_read_body(req, cb->cfg->max_body)) != AE_OK) {
+		resp_error(resp, rc, NULL);
+		return;
+	}
+	if (callback_xml_field(req->body, "Encrypt", enc, sizeof(enc)) == -1) {
+		resp_error(resp, AE_BAD_CALLBACK, NULL);
+		return;
+	}
+	if (wxc_verify(&cb->crypt, v[0], v[1], v[2], enc) != WXC_OK) {
+		resp_error(resp, AE_BAD_SIGNATURE, NULL);
+		return;
+	}
+	if (wxc_decrypt(&cb->crypt, enc, &plain, &len) != WXC_OK ||
+	    callback_xml_field(plain, "Event", ev, sizeof(ev)) == -1) {
+		free(plain);
+		resp_error(resp, AE_BAD_CALLBACK, NULL);
+		return;
+	}
+	if (strcmp(ev, "kf_msg_or_event") == 0 &&
+	    callback_xml_field(plain, "OpenKfId", cb->open_kfid,
+	    sizeof(cb->open_kfid)) == 0 &&
+	    req_valid_id(cb->open_kfid, strlen(cb->open_kfid)) &&
+	    callback_xml_field(plain, "Token", cb->token,
+	    sizeof(cb->token)) == 0)
+		cb->pending = 1;
+	else
+		log_info("wecom callback: event '%s' ignored", ev);
+	free(plain);
+	/* WeCom retries unless it gets this quickly: empty 200. */
+	resp->ctype = "text/plain; charset=utf-8";
+	buf_clear(&resp->body);
+}
+
+void
+callback_handle(struct callback *cb, struct req *req, struct resp *resp)
+{
+	if (strcmp(req->path, "/wecom/callback") != 0) {
+		resp_error(resp, AE_NOT_FOUND, NULL);
+		return;
+	}
+	if (req->method != REQ_GET && req->method != REQ_POST) {
+		resp_error(resp, AE_METHOD, NULL);
+		resp_header(resp, "Allow", "GET, POST");
+		return;
+	}
+	if (!cb->configured) {
+		resp_error(resp, AE_UNAVAILABLE, NULL);
+		return;
+	}
+	if (req->method == REQ_GET)
+		url_check(cb, req, resp);
+	else
+		event(cb, req, resp);
+}
+
+static const char *
+str_field(struct json_object *o, const char *name)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Record one pulled message; processing the events comes next. */
+static void
+take_message(struct callback *cb, struct json_object *m)
+{
+	const char		*msgid = str_field(m, "msgid");
+	const char		*type = str_field(m, "msgtype");
+	const char		*user = str_field(m, "external_userid");
+	const char		*etype = NULL;
+	struct json_object	*ev = NULL;
+
+	if (msgid == NULL || type == NULL || strlen(msgid) > 64) {
+		log_warn("wecom sync: message without msgid or msgtype");
+		return;
+	}
+	/* For events the customer sits inside the event object. */
+	if (strcmp(type, "event") == 0 &&
+	    json_object_object_get_ex(m, "event", &ev)) {
+		etype = str_field(ev, "event_type");
+		user = str_field(ev, "external_userid");
+	}
+	if (store_wecom_msg_claim(cb->store, msgid, cb->open_kfid, type, etype,
+	    user) == STORE_OK)
+		log_debug("wecom sync: message %s (%s%s%s) taken", msgid, type,
+		    etype ? "/" : "", etype ? etype : "");
+}
+
+/* One sync_msg page; returns 1 when more follow, 0 when done, -1. */
+static int
+sync_page(struct callback *cb, char *cursor, size_t cursor_len)
+{
+	struct json_object	*req = json_object_new_object(), *o, *list;
+	struct json_object	*more;
+	const char		*next;
+	size_t			 i, n;
+	int			 rc = -1;
+
+	if (cursor[0] != '\0')
+		json_object_object_add(req, "cursor",
+		    json_object_new_string(cursor));
+	json_object_object_add(req, "token", json_object_new_string(cb->token));
+	json_object_object_add(req, "limit", json_object_new_int(1000));
+	json_object_object_add(req, "open_kfid",
+	    json_object_new_string(cb->open_kfid));
+	if (wecom_call(cb->wecom, "kf/sync_msg", json_object_to_json_string(req),
+	    &o) != WECOM_OK) {
+		json_object_put(req);
+		return -1;
+	}
+	json_object_put(req);
+	if (json_object_object_get_ex(o, "msg_list", &list) &&
+	    json_object_is_type(list, json_type_array)) {
+		n = json_object_array_length(list);
+		for (i = 0; i < n; i++)
+			take_message(cb, json_object_array_get_idx(list, i));
+		/* Persist after every page: a crash resumes from here. */
+		if ((next = str_field(o, "next_cursor")) != NULL &&
+		    strlen(next) < cursor_len) {
+			snprintf(cursor, cursor_len, "%s", next);
+			store_wecom_cursor_put(cb->store, cb->open_kfid,
+			    cursor);
+		}
+		rc = json_object_object_get_ex(o, "has_more", &more) &&
+		    json_object_get_int(more) == 1;
+	}
+	json_object_put(o);
+	return rc;
+}
+
+void
+callback_after(struct callback *cb)
+{
+	char	 lock[96], cursor[65];
+	int	 page, rc;
+
+	if (!cb->pending)
+		return;
+	cb->pending = 0;
+	/* One puller per account at a time; msgid claims guard the rest. */
+	snprintf(lock, sizeof(lock), "kfroute.sync.%.48s", cb->open_kfid);
+	if (store_lock(cb->store, lock, SYNC_LOCK_WAIT) != STORE_OK) {
+		log_warn("wecom sync: lock for %s not had", cb->open_kfid);
+		return;
+	}
+	if (store_wecom_cursor_get(cb->store, cb->open_kfid, cursor,
+	    sizeof(cursor)) == STORE_ERR)
+		goto done;
+	for (page = 0; page < SYNC_PAGES_MAX; page++)
+		if ((rc = sync_page(cb, cursor, sizeof(cursor))) != 1)
+			break;
+done:
+	store_unlock(cb->store, lock);
+	explicit_bzero(cb->token, sizeof(cb->token));
+}

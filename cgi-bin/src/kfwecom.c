@@ -1,0 +1,73 @@
+/*
+ * kfwecom.fcgi: WeCom's callback endpoint (/wecom/callback). A program of
+ * its own, so the public API keeps its small privileges and the slow work
+ * after each callback (pulling messages) never holds a public worker.
+ * Runs as FastCGI or plain CGI, like kfroute.fcgi.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <curl/curl.h>
+#include <mysql.h>
+
+#include "callback.h"
+#include "cfg.h"
+#include "log.h"
+#include "req.h"
+#include "resp.h"
+#include "store.h"
+#include "transport.h"
+#include "wecom.h"
+
+static void
+handle(void *ctx, struct req *req, struct resp *resp)
+{
+	callback_handle(ctx, req, resp);
+}
+
+static void
+after(void *ctx)
+{
+	callback_after(ctx);
+}
+
+int
+main(void)
+{
+	struct cfg	 cfg;
+	struct store	*store;
+	struct wecom	*wecom;
+	struct callback	 cb;
+	const char	*path = getenv("KFROUTE_CONF");
+	char		 err[512];
+	int		 rc;
+
+	if (cfg_load(&cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "kfwecom: config: %s\n", err);
+		return 1;
+	}
+	log_init("kfwecom", cfg.log_level);
+	if (mysql_library_init(0, NULL, NULL) != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		log_error("library initialisation failed");
+		cfg_free(&cfg);
+		return 1;
+	}
+	/*
+	 * The callback records messages and (from the event handling on)
+	 * presence and sessions: it connects with the admin credentials,
+	 * never with the public program's read-mostly user.
+	 */
+	store = store_new(&cfg, STORE_ADMIN);
+	wecom = wecom_new(&cfg, store);
+	callback_init(&cb, &cfg, store, wecom);
+
+	rc = transport_serve(handle, after, &cb);
+
+	wecom_free(wecom);
+	store_free(store);
+	curl_global_cleanup();
+	mysql_library_end();
+	cfg_free(&cfg);
+	return rc == 0 ? 0 : 1;
+}
