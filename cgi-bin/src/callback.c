@@ -193,7 +193,81 @@ str_field(struct json_object *o, const char *name)
 	return json_object_get_string(v);
 }
 
-/* Record one pulled message; processing the events comes next. */
+static int
+int_field(struct json_object *o, const char *name, int dflt)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return dflt;
+	return json_object_get_int(v);
+}
+
+/*
+ * servicer_status_change: presence at once. Mind the numbering: in this
+ * event 1 is receiving and 2 stopped (servicer/list counts 0 and 1).
+ */
+static void
+servicer_status(struct callback *cb, struct json_object *ev)
+{
+	const char	*userid = str_field(ev, "servicer_userid");
+	int		 status = int_field(ev, "status", 0);
+
+	if (userid == NULL || (status != 1 && status != 2)) {
+		log_warn("wecom: servicer_status_change without a usable "
+		    "servicer_userid or status");
+		return;
+	}
+	if (store_wecom_presence(cb->store, userid, status == 1 ?
+	    AGENT_ONLINE : AGENT_OFFLINE) == STORE_NOTFOUND)
+		log_info("wecom: servicer %s is no kfroute agent", userid);
+}
+
+/*
+ * session_status_change: keep active-session counts (capacity) right.
+ * 1 taken from the pool, 2 transferred, 3 ended, 4 reopened.
+ */
+static void
+session_status(struct callback *cb, struct json_object *ev)
+{
+	const char	*old = str_field(ev, "old_servicer_userid");
+	const char	*new = str_field(ev, "new_servicer_userid");
+
+	switch (int_field(ev, "change_type", 0)) {
+	case 1:
+	case 4:
+		if (new != NULL)
+			store_wecom_load(cb->store, new, +1);
+		break;
+	case 2:
+		if (old != NULL)
+			store_wecom_load(cb->store, old, -1);
+		if (new != NULL)
+			store_wecom_load(cb->store, new, +1);
+		break;
+	case 3:
+		if (old != NULL)
+			store_wecom_load(cb->store, old, -1);
+		break;
+	default:
+		log_warn("wecom: session_status_change of unknown type");
+	}
+}
+
+/* Act on a message taken for the first time. */
+static void
+process(struct callback *cb, const char *etype, struct json_object *ev)
+{
+	if (etype == NULL)
+		return;
+	if (strcmp(etype, "servicer_status_change") == 0)
+		servicer_status(cb, ev);
+	else if (strcmp(etype, "session_status_change") == 0)
+		session_status(cb, ev);
+}
+
+/* Take one pulled message once, and act on it. */
 static void
 take_message(struct callback *cb, struct json_object *m)
 {
@@ -214,9 +288,11 @@ take_message(struct callback *cb, struct json_object *m)
 		user = str_field(ev, "external_userid");
 	}
 	if (store_wecom_msg_claim(cb->store, msgid, cb->open_kfid, type, etype,
-	    user) == STORE_OK)
-		log_debug("wecom sync: message %s (%s%s%s) taken", msgid, type,
-		    etype ? "/" : "", etype ? etype : "");
+	    user) != STORE_OK)
+		return;	/* seen before, here or elsewhere */
+	log_debug("wecom sync: message %s (%s%s%s) taken", msgid, type,
+	    etype ? "/" : "", etype ? etype : "");
+	process(cb, etype, ev);
 }
 
 /* One sync_msg page; returns 1 when more follow, 0 when done, -1. */

@@ -50,6 +50,8 @@ enum stmt {
 	STMT_WECOM_CURSOR_GET,
 	STMT_WECOM_CURSOR_PUT,
 	STMT_WECOM_MSG_CLAIM,
+	STMT_WECOM_PRESENCE,
+	STMT_WECOM_LOAD,
 	STMT__MAX
 };
 
@@ -173,6 +175,14 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_WECOM_MSG_CLAIM] = "INSERT IGNORE INTO kf_wecom_msg "
 	    "(msgid, open_kfid, msgtype, event_type, external_userid) "
 	    "VALUES (?, ?, ?, ?, ?)",
+	/* Presence as WeCom reports it, for the agent with that userid. */
+	[STMT_WECOM_PRESENCE] = "UPDATE kf_agent SET status = ?, "
+	    "status_source = 'wecom', status_at = CURRENT_TIMESTAMP "
+	    "WHERE wecom_userid = ?",
+	/* Active sessions up or down by one, never below zero. */
+	[STMT_WECOM_LOAD] = "UPDATE kf_agent SET active_sessions = "
+	    "GREATEST(CAST(active_sessions AS SIGNED) + ?, 0) "
+	    "WHERE wecom_userid = ?",
 };
 
 /*
@@ -183,7 +193,7 @@ static int
 once(enum stmt id)
 {
 	return id == STMT_STAT_ADD || id == STMT_LOCK || id == STMT_UNLOCK ||
-	    id == STMT_WECOM_MSG_CLAIM;
+	    id == STMT_WECOM_MSG_CLAIM || id == STMT_WECOM_LOAD;
 }
 
 struct store {
@@ -1023,6 +1033,29 @@ store_wecom_msg_claim(struct store *s, const char *msgid,
 	    external_userid };
 
 	if (run(s, STMT_WECOM_MSG_CLAIM, params, 5, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_wecom_presence(struct store *s, const char *userid,
+    enum agent_status st)
+{
+	const char	*params[2] = { snap_status_name(st), userid };
+
+	if (run(s, STMT_WECOM_PRESENCE, params, 2, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_wecom_load(struct store *s, const char *userid, int delta)
+{
+	char		 d[8];
+	const char	*params[2] = { d, userid };
+
+	snprintf(d, sizeof(d), "%d", delta);
+	if (run(s, STMT_WECOM_LOAD, params, 2, NULL, NULL) != STORE_OK)
 		return STORE_ERR;
 	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
 }

@@ -114,5 +114,11 @@ enum store_rc	 store_wecom_cursor_put(struct store *, const char *open_kfid,
 enum store_rc	 store_wecom_msg_claim(struct store *, const char *msgid,
 		    const char *open_kfid, const char *msgtype,
 		    const char *event_type, const char *external_userid);
+/* From WeCom events, for the agent with that wecom_userid (NOTFOUND if
+ * none): presence, and active sessions up or down by one. */
+enum store_rc	 store_wecom_presence(struct store *, const char *userid,
+		    enum agent_status);
+enum store_rc	 store_wecom_load(struct store *, const char *userid,
+		    int delta);
 
 #endif

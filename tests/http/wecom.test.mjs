@@ -300,3 +300,43 @@ test('callback: forged, undecryptable or stale posts are refused and pull nothin
   await new Promise((r2) => setTimeout(r2, 300));
   assert.equal(fake.state.calls['kf/sync_msg'] || 0, calls);
 });
+
+test('servicer_status_change sets presence at once (1 receiving, 2 stopped)', async () => {
+  sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+  fake.state.queues[KFID] = fake.state.queues[KFID] || [];
+  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ZhaoXiao', status: 2, stop_type: 0 });
+  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'NoSuchPerson', status: 2 });
+  assert.equal((await fake.callback(CALLBACK, KFID)).status, 200);
+  await until(() => sql("SELECT status FROM kf_agent WHERE id = 'a4'") === 'offline');
+  assert.equal(sql("SELECT status_source FROM kf_agent WHERE id = 'a4'"), 'wecom');
+  // The routing follows within the staleness bound.
+  await settle();
+  const r = await getJson('/api/contact?entry=cs2');
+  assert.equal(r.body.agent.id, 'a5');
+  assert.equal(r.body.fallback, true);
+  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ZhaoXiao', status: 1 });
+  await fake.callback(CALLBACK, KFID);
+  await until(() => sql("SELECT status FROM kf_agent WHERE id = 'a4'") === 'online');
+});
+
+test('session_status_change keeps active sessions right, once per event', async () => {
+  sql("UPDATE kf_agent SET active_sessions = 0");
+  const load = (id) => Number(sql(`SELECT active_sessions FROM kf_agent WHERE id = '${id}'`));
+  fake.addEvent(KFID, { event_type: 'session_status_change', change_type: 1, new_servicer_userid: 'ZhaoXiao' });
+  fake.addEvent(KFID, { event_type: 'session_status_change', change_type: 1, new_servicer_userid: 'ZhaoXiao' });
+  fake.addEvent(KFID, { event_type: 'session_status_change', change_type: 2,
+    old_servicer_userid: 'ZhaoXiao', new_servicer_userid: 'ChenXiao' });
+  const last = fake.addEvent(KFID, { event_type: 'session_status_change', change_type: 3, old_servicer_userid: 'ChenXiao' });
+  await fake.callback(CALLBACK, KFID);
+  await until(() => sql(`SELECT COUNT(*) FROM kf_wecom_msg WHERE msgid = '${last.msgid}'`) === '1');
+  await until(() => load('a5') === 0 && load('a4') === 1);
+  // Ended more often than started: never below zero.
+  fake.addEvent(KFID, { event_type: 'session_status_change', change_type: 3, old_servicer_userid: 'ChenXiao' });
+  // And a repeated callback changes nothing.
+  await fake.callback(CALLBACK, KFID);
+  await fake.callback(CALLBACK, KFID);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(load('a4'), 1);
+  assert.equal(load('a5'), 0);
+  sql("UPDATE kf_agent SET active_sessions = 0");
+});
