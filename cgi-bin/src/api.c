@@ -14,6 +14,7 @@
 #include "notice.h"
 #include "req.h"
 #include "resp.h"
+#include "routing.h"
 #include "route.h"
 #include "sched.h"
 #include "snap.h"
@@ -249,17 +250,8 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	if ((e = entry_or_error(api, v[0], verified ? &cust : NULL, &snap,
 	    resp)) == NULL)
 		return;
-	memset(&in, 0, sizeof(in));
-	in.snap = snap;
-	in.entry = e;
-	in.customer = verified ? &cust : NULL;
-	in.global_group = api->cfg->routing.fallback_group != NULL ?
-	    snap_group(snap, api->cfg->routing.fallback_group) : NULL;
-	in.global_strategy = api->cfg->routing.fallback_strategy;
-	in.default_tz = api->cfg->routing.timezone;
-	in.now = now;
-	in.random = next_random(api);
-	in.localtime = tz_local;
+	routing_input(&in, api->cfg, snap, e, verified ? &cust : NULL, now,
+	    next_random(api));
 	decide(&in, &d);
 	wall_ms = util_wall_ms();
 	decide_commit(snap, &d, wall_ms);

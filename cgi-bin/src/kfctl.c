@@ -27,6 +27,7 @@
 #include "log.h"
 #include "notice.h"
 #include "req.h"
+#include "routing.h"
 #include "snap.h"
 #include "store.h"
 #include "token.h"
@@ -229,17 +230,8 @@ cmd_route(struct ctl *c, int argc, char **argv)
 		snap_free(s);
 		return EXIT_UNKNOWN;
 	}
-	memset(&in, 0, sizeof(in));
-	in.snap = s;
-	in.entry = e;
-	in.customer = have_cust ? &cust : NULL;
-	in.global_group = c->cfg.routing.fallback_group != NULL ?
-	    snap_group(s, c->cfg.routing.fallback_group) : NULL;
-	in.global_strategy = c->cfg.routing.fallback_strategy;
-	in.default_tz = c->cfg.routing.timezone;
-	in.now = at;
-	in.random = (uint32_t)at ^ (uint32_t)getpid();
-	in.localtime = tz_local;
+	routing_input(&in, &c->cfg, s, e, have_cust ? &cust : NULL, at,
+	    (uint32_t)at ^ (uint32_t)getpid());
 	in.trace = &tr;
 	decide(&in, &d);
 	decide_reason_text(&d, reason, sizeof(reason));

@@ -55,41 +55,22 @@ NAME_PARSE(snap_rule_target_parse, enum rule_target, rule_target_names,
     RTARGET__MAX)
 NAME_PARSE(snap_notice_parse, enum notice_kind, notice_names, NOTICE__MAX)
 
-const char *
-snap_status_name(enum agent_status v)
-{
-	return (unsigned)v < AGENT__MAX ? status_names[v] : "offline";
+/* The name of an enum value; dflt when out of range. */
+#define NAME_OF(fn, type, names, max, dflt)				\
+const char *								\
+fn(type v)								\
+{									\
+	return (unsigned)v < (unsigned)(max) ? names[v] : (dflt);	\
 }
 
-const char *
-snap_target_name(enum target_type v)
-{
-	return (unsigned)v < TARGET__MAX ? target_names[v] : "page";
-}
-
-const char *
-snap_strategy_name(enum strategy v)
-{
-	return (unsigned)v < STRAT__MAX ? strategy_names[v] : "ordered";
-}
-
-const char *
-snap_rule_kind_name(enum rule_kind v)
-{
-	return (unsigned)v < RULE__MAX ? rule_kind_names[v] : "?";
-}
-
-const char *
-snap_notice_name(enum notice_kind v)
-{
-	return (unsigned)v < NOTICE__MAX ? notice_names[v] : "?";
-}
-
-const char *
-snap_step_name(enum step v)
-{
-	return (unsigned)v < STEP__MAX ? step_names[v] : "?";
-}
+NAME_OF(snap_status_name, enum agent_status, status_names, AGENT__MAX,
+    "offline")
+NAME_OF(snap_target_name, enum target_type, target_names, TARGET__MAX, "page")
+NAME_OF(snap_strategy_name, enum strategy, strategy_names, STRAT__MAX,
+    "ordered")
+NAME_OF(snap_rule_kind_name, enum rule_kind, rule_kind_names, RULE__MAX, "?")
+NAME_OF(snap_notice_name, enum notice_kind, notice_names, NOTICE__MAX, "?")
+NAME_OF(snap_step_name, enum step, step_names, STEP__MAX, "?")
 
 int
 snap_parse_order(const char *s, enum step *out, size_t *n)
