@@ -104,6 +104,7 @@ bench: all
 # Regenerate the independent WeCom crypto vectors (needs Debian's
 # python3-cryptography; the output is committed).
 vectors:
+	@scripts/deps.sh vectors
 	/usr/bin/python3 tests/vectors/gen_wxcrypt.py tests/unit/wxcrypt_vectors.h
 
 clean:

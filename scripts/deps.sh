@@ -4,6 +4,7 @@
 #
 #   scripts/deps.sh          build + run + test dependencies
 #   scripts/deps.sh bench    also wrk, for `make bench`
+#   scripts/deps.sh vectors  also python3-cryptography, for `make vectors`
 #
 # Runs apt-get as root, or through sudo when started by another user.
 set -eu
@@ -26,6 +27,9 @@ openssl              test CA and certificates for the fake WeCom server
 "
 [ "${1:-}" = bench ] && PKGS="$PKGS
 wrk                  HTTP load generator for make bench
+"
+[ "${1:-}" = vectors ] && PKGS="$PKGS
+python3-cryptography independent WeCom crypto vectors for make vectors
 "
 
 missing=""
