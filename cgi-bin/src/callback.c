@@ -5,12 +5,19 @@
 
 #include <json-c/json.h>
 
+#include "arena.h"
+#include "cache.h"
 #include "callback.h"
 #include "cfg.h"
+#include "decide.h"
 #include "log.h"
+#include "notice.h"
 #include "req.h"
 #include "resp.h"
+#include "routing.h"
+#include "snap.h"
 #include "store.h"
+#include "ticket.h"
 #include "util.h"
 #include "wecom.h"
 
@@ -19,12 +26,14 @@
 
 void
 callback_init(struct callback *cb, const struct cfg *cfg, struct store *store,
-    struct wecom *wecom)
+    struct wecom *wecom, struct cache *cache)
 {
 	memset(cb, 0, sizeof(*cb));
 	cb->cfg = cfg;
 	cb->store = store;
 	cb->wecom = wecom;
+	cb->cache = cache;
+	cb->arena = arena_new(4096);
 	cb->configured = cfg->wecom.token != NULL &&
 	    cfg->wecom.encoding_aes_key != NULL && cfg->wecom.corp_id != NULL &&
 	    wxc_init(&cb->crypt, cfg->wecom.token, cfg->wecom.encoding_aes_key,
@@ -32,6 +41,13 @@ callback_init(struct callback *cb, const struct cfg *cfg, struct store *store,
 	if (!cb->configured)
 		log_warn("wecom callback: token, encoding_aes_key or corp_id "
 		    "missing or invalid; callbacks are refused");
+}
+
+void
+callback_free(struct callback *cb)
+{
+	arena_free(cb->arena);
+	cb->arena = NULL;
 }
 
 int
@@ -255,13 +271,91 @@ session_status(struct callback *cb, struct json_object *ev)
 	}
 }
 
+/* Send one text with a welcome_code or msg_code (one message per code). */
+static void
+send_on_event(struct callback *cb, const char *code, const char *text)
+{
+	struct json_object	*req = json_object_new_object(), *t, *o;
+
+	t = json_object_new_object();
+	json_object_object_add(t, "content", json_object_new_string(text));
+	json_object_object_add(req, "code", json_object_new_string(code));
+	json_object_object_add(req, "msgtype", json_object_new_string("text"));
+	json_object_object_add(req, "text", t);
+	if (wecom_call(cb->wecom, "kf/send_msg_on_event",
+	    json_object_to_json_string(req), &o) == WECOM_OK)
+		json_object_put(o);
+	json_object_put(req);
+}
+
+/*
+ * enter_session: the customer opened the chat from a contact link. Find
+ * the entry (the signed ticket, else the account and scene), decide with
+ * this moment's presence, greet within the welcome_code's 20 s, and bind
+ * the session for the transfer on the first message.
+ */
+static void
+enter_session(struct callback *cb, struct json_object *ev)
+{
+	const char		*user = str_field(ev, "external_userid");
+	const char		*scene = str_field(ev, "scene");
+	const char		*param = str_field(ev, "scene_param");
+	const char		*code = str_field(ev, "welcome_code");
+	char			 entry[65], tagent[65];
+	struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
+	    cb->cfg->routing.fallback_group, NULL };
+	struct decide_input	 in;
+	struct decide_result	 d;
+	struct notice_var	 var;
+	struct snap		*snap;
+	const struct snap_entry	*e;
+	const char		*text;
+	time_t			 now = time(NULL);
+
+	tagent[0] = '\0';
+	if (user == NULL || !req_valid_id(user, strlen(user)))
+		return;
+	if (param == NULL || ticket_read(cb->cfg->wecom.ticket_secret, param,
+	    now, cb->cfg->wecom.ticket_max_age, entry, tagent) == -1) {
+		if (param != NULL)
+			log_info("wecom: scene_param is no valid ticket; "
+			    "finding the entry by its scene");
+		tagent[0] = '\0';
+		if (scene == NULL || store_wecom_entry_by_scene(cb->store,
+		    cb->open_kfid, scene, entry, sizeof(entry)) != STORE_OK) {
+			log_warn("wecom: enter_session for no known entry");
+			return;
+		}
+	}
+	if ((snap = cache_get(cb->cache, util_now_ms(), &want)) == NULL ||
+	    (e = snap_entry(snap, entry)) == NULL) {
+		cache_release(cb->cache);
+		return;
+	}
+	routing_input(&in, cb->cfg, snap, e, NULL, now, (uint32_t)now);
+	decide(&in, &d);
+	if (d.notice == NOTICE_CONNECTED) {
+		var = (struct notice_var){ "agent", d.agent->name };
+		text = notice_render(cb->arena, cb->cfg->welcome, &var, 1);
+	} else
+		text = notice_decision(cb->arena, cb->cfg, e, &d, "");
+	if (code != NULL)
+		send_on_event(cb, code, text);
+	store_wecom_session_put(cb->store, cb->open_kfid, user, entry,
+	    tagent[0] != '\0' ? tagent : NULL,
+	    d.agent != NULL ? d.agent->id : NULL);
+	cache_release(cb->cache);
+}
+
 /* Act on a message taken for the first time. */
 static void
 process(struct callback *cb, const char *etype, struct json_object *ev)
 {
 	if (etype == NULL)
 		return;
-	if (strcmp(etype, "servicer_status_change") == 0)
+	if (strcmp(etype, "enter_session") == 0)
+		enter_session(cb, ev);
+	else if (strcmp(etype, "servicer_status_change") == 0)
 		servicer_status(cb, ev);
 	else if (strcmp(etype, "session_status_change") == 0)
 		session_status(cb, ev);
@@ -361,4 +455,5 @@ callback_after(struct callback *cb)
 done:
 	store_unlock(cb->store, lock);
 	explicit_bzero(cb->token, sizeof(cb->token));
+	arena_reset(cb->arena);
 }

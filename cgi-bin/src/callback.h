@@ -12,6 +12,8 @@
 
 #include "wxcrypt.h"
 
+struct arena;
+struct cache;
 struct cfg;
 struct req;
 struct resp;
@@ -22,6 +24,8 @@ struct callback {
 	const struct cfg	*cfg;	/* not owned; nor are store and wecom */
 	struct store		*store;
 	struct wecom		*wecom;
+	struct cache		*cache;	/* routing data for greetings */
+	struct arena		*arena;	/* per pull, reset after it */
 	struct wxc		 crypt;
 	int			 configured;	/* token, key and corp id set */
 	/* Set by a POST, done and cleared by callback_after(). */
@@ -31,7 +35,8 @@ struct callback {
 };
 
 void	 callback_init(struct callback *, const struct cfg *, struct store *,
-	    struct wecom *);
+	    struct wecom *, struct cache *);
+void	 callback_free(struct callback *);
 void	 callback_handle(struct callback *, struct req *, struct resp *);
 void	 callback_after(struct callback *);
 /*

@@ -90,6 +90,8 @@ static const struct cfg_key keys[] = {
 	    NULL, 0, 0 },
 	{ "miniprogram", "api_base", CFG_STR, OFF(miniprogram.api_base),
 	    "https://api.weixin.qq.com", 0, 0 },
+	{ "notice", "welcome", CFG_STR, OFF(welcome), "正在为您接入{agent}…",
+	    0, 0 },
 	{ "notice", "connected", CFG_STR, OFF(notice[NOTICE_CONNECTED]),
 	    "已为您接入{agent}", 0, 0 },
 	{ "notice", "fallback", CFG_STR, OFF(notice[NOTICE_FALLBACK]),

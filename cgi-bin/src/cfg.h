@@ -61,6 +61,7 @@ struct cfg {
 		char	*api_base;		/* https://api.weixin.qq.com */
 	} miniprogram;
 	char		*notice[NOTICE__MAX];	/* templates by kind */
+	char		*welcome;	/* WeCom greeting, {agent} */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <mysql.h>
 
+#include "cache.h"
 #include "callback.h"
 #include "cfg.h"
 #include "log.h"
@@ -38,6 +39,7 @@ main(void)
 	struct store	*store;
 	struct wecom	*wecom;
 	struct callback	 cb;
+	struct cache	 cache;
 	const char	*path = getenv("KFROUTE_CONF");
 	char		 err[512];
 	int		 rc;
@@ -60,10 +62,14 @@ main(void)
 	 */
 	store = store_new(&cfg, STORE_ADMIN);
 	wecom = wecom_new(&cfg, store);
-	callback_init(&cb, &cfg, store, wecom);
+	cache_init(&cache, store, transport_is_cgi() ? CACHE_POINT :
+	    CACHE_SNAPSHOT, cfg.staleness_ms);
+	callback_init(&cb, &cfg, store, wecom, &cache);
 
 	rc = transport_serve(handle, after, &cb);
 
+	callback_free(&cb);
+	cache_free(&cache);
 	wecom_free(wecom);
 	store_free(store);
 	curl_global_cleanup();

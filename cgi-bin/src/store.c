@@ -52,6 +52,8 @@ enum stmt {
 	STMT_WECOM_MSG_CLAIM,
 	STMT_WECOM_PRESENCE,
 	STMT_WECOM_LOAD,
+	STMT_WECOM_ENTRY_BY_SCENE,
+	STMT_WECOM_SESSION_PUT,
 	STMT__MAX
 };
 
@@ -183,6 +185,15 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_WECOM_LOAD] = "UPDATE kf_agent SET active_sessions = "
 	    "GREATEST(CAST(active_sessions AS SIGNED) + ?, 0) "
 	    "WHERE wecom_userid = ?",
+	[STMT_WECOM_ENTRY_BY_SCENE] = "SELECT id FROM kf_entry "
+	    "WHERE target_type = 'wecom_kf' AND target = ? "
+	    "AND COALESCE(wecom_scene, id) = ? LIMIT 1",
+	[STMT_WECOM_SESSION_PUT] = "INSERT INTO kf_wecom_session "
+	    "(open_kfid, external_userid, entry_id, ticket_agent_id, agent_id) "
+	    "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "entry_id = VALUES(entry_id), "
+	    "ticket_agent_id = VALUES(ticket_agent_id), "
+	    "agent_id = VALUES(agent_id), entered_at = CURRENT_TIMESTAMP",
 };
 
 /*
@@ -1058,4 +1069,35 @@ store_wecom_load(struct store *s, const char *userid, int delta)
 	if (run(s, STMT_WECOM_LOAD, params, 2, NULL, NULL) != STORE_OK)
 		return STORE_ERR;
 	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_wecom_entry_by_scene(struct store *s, const char *open_kfid,
+    const char *scene, char *entry, size_t len)
+{
+	const char	*params[2] = { open_kfid, scene };
+	struct arena	*a = arena_new(256);
+	struct text_row	 tr = { a, NULL, 0 };
+	enum store_rc	 rc = STORE_ERR;
+
+	entry[0] = '\0';
+	if (run(s, STMT_WECOM_ENTRY_BY_SCENE, params, 2, row_text, &tr) ==
+	    STORE_OK) {
+		rc = tr.found && tr.value != NULL ? STORE_OK : STORE_NOTFOUND;
+		if (tr.value != NULL)
+			snprintf(entry, len, "%s", tr.value);
+	}
+	arena_free(a);
+	return rc;
+}
+
+enum store_rc
+store_wecom_session_put(struct store *s, const char *open_kfid,
+    const char *external_userid, const char *entry,
+    const char *ticket_agent, const char *agent)
+{
+	const char	*params[5] = { open_kfid, external_userid, entry,
+	    ticket_agent, agent };
+
+	return run(s, STMT_WECOM_SESSION_PUT, params, 5, NULL, NULL);
 }

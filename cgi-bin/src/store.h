@@ -120,5 +120,13 @@ enum store_rc	 store_wecom_presence(struct store *, const char *userid,
 		    enum agent_status);
 enum store_rc	 store_wecom_load(struct store *, const char *userid,
 		    int delta);
+/* The wecom_kf entry of a kf account and scene (NOTFOUND if none). */
+enum store_rc	 store_wecom_entry_by_scene(struct store *,
+		    const char *open_kfid, const char *scene, char *entry,
+		    size_t len);
+/* Bind a customer's session to an entry and people (NULLs allowed). */
+enum store_rc	 store_wecom_session_put(struct store *, const char *open_kfid,
+		    const char *external_userid, const char *entry,
+		    const char *ticket_agent, const char *agent);
 
 #endif

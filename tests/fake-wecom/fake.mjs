@@ -38,6 +38,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
   const state = {
     queues: {},                // open_kfid -> messages, in order
     syncTokens: new Map(),     // callback token -> expiry (ms)
+    codes: new Map(),          // welcome_code/msg_code -> { expires, used }
+    sent: [],                  // messages sent with send_msg_on_event
     seq: 0,
     calls: {},                 // path -> count
     tokens: new Map(),         // access token -> expiry (ms)
@@ -123,6 +125,18 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       return reply(res, { errcode: 0, errmsg: 'ok', next_cursor: `c${next}`,
         has_more: next < q.length ? 1 : 0, msg_list: page });
     }
+    if (path === 'kf/send_msg_on_event') {
+      if (req.method !== 'POST') return error(res, 43002, 'require POST method');
+      // One message per code, within its life (welcome_code: 20 s). The
+      // reference names no errcode for a bad code: 95018-like here.
+      const c = state.codes.get(json.code);
+      if (!c || c.used || c.expires <= Date.now()) return error(res, 95018, 'invalid or used code');
+      if (json.msgtype !== 'text' || typeof json.text?.content !== 'string' ||
+        Buffer.byteLength(json.text.content) > 2048) return error(res, 44004, 'invalid text content');
+      c.used = true;
+      state.sent.push({ code: json.code, content: json.text.content });
+      return reply(res, { errcode: 0, errmsg: 'ok', msgid: `sent${state.sent.length}` });
+    }
     return error(res, 40078, 'unknown api ' + path);
   }
 
@@ -140,7 +154,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       (state.queues[openKfid] ||= []).push(m);
       return m;
     },
-    addEvent(openKfid, event) {
+    addEvent(openKfid, event, { codeLifeMs = 20000 } = {}) {
+      if (event.welcome_code) state.codes.set(event.welcome_code, { expires: Date.now() + codeLifeMs, used: false });
       const m = { msgid: `msg${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
         msgtype: 'event', event: { open_kfid: openKfid, ...event } };
       (state.queues[openKfid] ||= []).push(m);

@@ -340,3 +340,42 @@ test('session_status_change keeps active sessions right, once per event', async 
   assert.equal(load('a5'), 0);
   sql("UPDATE kf_agent SET active_sessions = 0");
 });
+
+test('enter_session: greeted within the welcome code, by the decision of that moment', async () => {
+  sql("INSERT INTO kf_entry (id, label, target_type, target) VALUES ('kf2', '微信客服售后', 'wecom_kf', 'wkAfterSale01')");
+  sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('kf2', 'a4', 0), ('kf2', 'a5', 1)");
+  sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkAfterSale01', 'kf2', 'https://work.weixin.qq.com/kf/kfcTEST?enc_scene=kf2')");
+  const sentTo = (code) => fake.state.sent.find((m) => m.code === code);
+  try {
+    sql("UPDATE kf_agent SET status = 'online'");
+    await settle();
+    const tap = await getJson('/api/contact?entry=kf2');
+    const ticket = tap.body.target.url.split('&scene_param=')[1];
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmCust9', scene: 'kf2',
+      scene_param: ticket, welcome_code: 'WELCOME-A' });
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sentTo('WELCOME-A') !== undefined);
+    assert.equal(sentTo('WELCOME-A').content, '正在为您接入小赵…');
+    assert.equal(sql("SELECT CONCAT(entry_id, '/', ticket_agent_id, '/', agent_id) FROM kf_wecom_session WHERE external_userid = 'wmCust9'"),
+      'kf2/a4/a4');
+    // a4 went away between the tap and the chat: the greeting says so.
+    sql("UPDATE kf_agent SET status = 'offline' WHERE id = 'a4'");
+    await settle();
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmCust9', scene: 'kf2',
+      scene_param: ticket, welcome_code: 'WELCOME-B' });
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sentTo('WELCOME-B') !== undefined);
+    assert.equal(sentTo('WELCOME-B').content, '您指定的客服小赵暂时不在线,已为您转接小陈');
+    // A forged ticket: the entry still comes from the account and scene.
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmCust10', scene: 'kf2',
+      scene_param: '1.kf2.a6.0.AAAAAAAAAAAAAAAAAAAAAA', welcome_code: 'WELCOME-C' });
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sentTo('WELCOME-C') !== undefined);
+    assert.equal(sql("SELECT CONCAT(entry_id, '/', COALESCE(ticket_agent_id, '-')) FROM kf_wecom_session WHERE external_userid = 'wmCust10'"),
+      'kf2/-');
+  } finally {
+    sql("UPDATE kf_agent SET status = 'online'");
+    sql("DELETE FROM kf_wecom_link WHERE scene = 'kf2'");
+    sql("DELETE FROM kf_entry WHERE id = 'kf2'");
+  }
+});
