@@ -347,6 +347,121 @@ enter_session(struct callback *cb, struct json_object *ev)
 	cache_release(cb->cache);
 }
 
+#define TRANSFER_TRIES	5
+
+/* service_state/trans; *msg_code (may be NULL) gets a code if given. */
+static enum wecom_err
+transfer(struct callback *cb, const char *user, int state, const char *userid,
+    char *msg_code, size_t len)
+{
+	struct json_object	*req = json_object_new_object(), *o;
+	enum wecom_err		 rc;
+	const char		*code;
+
+	json_object_object_add(req, "open_kfid",
+	    json_object_new_string(cb->open_kfid));
+	json_object_object_add(req, "external_userid",
+	    json_object_new_string(user));
+	json_object_object_add(req, "service_state", json_object_new_int(state));
+	if (userid != NULL)
+		json_object_object_add(req, "servicer_userid",
+		    json_object_new_string(userid));
+	rc = wecom_call(cb->wecom, "kf/service_state/trans",
+	    json_object_to_json_string(req), &o);
+	json_object_put(req);
+	if (rc != WECOM_OK)
+		return rc;
+	if (msg_code != NULL) {
+		code = str_field(o, "msg_code");
+		snprintf(msg_code, len, "%s", code != NULL ? code : "");
+	}
+	json_object_put(o);
+	return WECOM_OK;
+}
+
+/* The session's state (0 new ... 4 ended), or -1. */
+static int
+session_state(struct callback *cb, const char *user)
+{
+	struct json_object	*req = json_object_new_object(), *o;
+	int			 state = -1;
+
+	json_object_object_add(req, "open_kfid",
+	    json_object_new_string(cb->open_kfid));
+	json_object_object_add(req, "external_userid",
+	    json_object_new_string(user));
+	if (wecom_call(cb->wecom, "kf/service_state/get",
+	    json_object_to_json_string(req), &o) == WECOM_OK) {
+		state = int_field(o, "service_state", -1);
+		json_object_put(o);
+	}
+	json_object_put(req);
+	return state;
+}
+
+/*
+ * A customer's message in a new session (state 0 or 1): move it to the
+ * person the engine chooses now. WeCom refusing someone (95019 stopped,
+ * 95014 not a servicer) excludes them and the engine chooses again; with
+ * nobody left the session goes to the waiting pool (state 2) and the
+ * customer is told why through the msg_code of that move.
+ */
+static void
+customer_message(struct callback *cb, const char *user)
+{
+	char			 entry[65], code[129], refused[TRANSFER_TRIES][65];
+	const char		*exclude[TRANSFER_TRIES];
+	struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
+	    cb->cfg->routing.fallback_group, NULL };
+	struct decide_input	 in;
+	struct decide_result	 d;
+	struct snap		*snap;
+	const struct snap_entry	*e;
+	enum wecom_err		 rc = WECOM_OTHER;
+	size_t			 n = 0;
+	time_t			 now = time(NULL);
+	int			 st;
+
+	if (store_wecom_session_entry(cb->store, cb->open_kfid, user, entry,
+	    sizeof(entry)) != STORE_OK)
+		return;		/* not a session opened from our links */
+	if ((st = session_state(cb, user)) != 0 && st != 1)
+		return;		/* already with someone, waiting, or ended */
+	if ((snap = cache_get(cb->cache, util_now_ms(), &want)) == NULL ||
+	    (e = snap_entry(snap, entry)) == NULL) {
+		cache_release(cb->cache);
+		return;
+	}
+	for (;;) {
+		routing_input(&in, cb->cfg, snap, e, NULL, now, (uint32_t)now);
+		in.exclude = exclude;
+		in.nexclude = n;
+		decide(&in, &d);
+		if (d.agent == NULL || n == TRANSFER_TRIES)
+			break;
+		if (d.agent->wecom_userid != NULL &&
+		    (rc = transfer(cb, user, 3, d.agent->wecom_userid, NULL,
+		    0)) == WECOM_OK)
+			break;
+		if (d.agent->wecom_userid != NULL && rc != WECOM_SERVICER)
+			break;	/* not about this person: give up */
+		snprintf(refused[n], sizeof(refused[n]), "%s", d.agent->id);
+		exclude[n] = refused[n];
+		n++;
+	}
+	if (rc == WECOM_OK && d.agent != NULL) {
+		store_wecom_session_assign(cb->store, cb->open_kfid, user,
+		    d.agent->id);
+		store_wecom_load(cb->store, d.agent->wecom_userid, +1);
+		store_record_sticky(cb->store, user, d.agent->id, e->id, now);
+	} else if (transfer(cb, user, 2, NULL, code, sizeof(code)) ==
+	    WECOM_OK && code[0] != '\0')
+		send_on_event(cb, code, d.agent == NULL ?
+		    notice_decision(cb->arena, cb->cfg, e, &d, "") :
+		    cb->cfg->notice[NOTICE_BUSY]);
+	cache_release(cb->cache);
+}
+
 /* Act on a message taken for the first time. */
 static void
 process(struct callback *cb, const char *etype, struct json_object *ev)
@@ -386,7 +501,11 @@ take_message(struct callback *cb, struct json_object *m)
 		return;	/* seen before, here or elsewhere */
 	log_debug("wecom sync: message %s (%s%s%s) taken", msgid, type,
 	    etype ? "/" : "", etype ? etype : "");
-	process(cb, etype, ev);
+	if (etype != NULL)
+		process(cb, etype, ev);
+	else if (int_field(m, "origin", 0) == 3 && user != NULL &&
+	    req_valid_id(user, strlen(user)))
+		customer_message(cb, user);
 }
 
 /* One sync_msg page; returns 1 when more follow, 0 when done, -1. */

@@ -5,7 +5,7 @@
 
 static const char *const verdict_names[VERDICT__MAX] = {
 	"chosen", "available", "disabled", "offline", "busy", "full",
-	"off_shift", "unknown", "no_match", "closed",
+	"off_shift", "unknown", "no_match", "closed", "excluded",
 };
 
 const char *
@@ -45,6 +45,11 @@ trace(struct run *r, enum step step, const char *what, const char *agent_id,
 static enum verdict
 availability(const struct run *r, const struct snap_agent *a, int designated)
 {
+	size_t	 i;
+
+	for (i = 0; i < r->in->nexclude; i++)
+		if (strcmp(a->id, r->in->exclude[i]) == 0)
+			return VERDICT_EXCLUDED;
 	if (!a->enabled)
 		return VERDICT_DISABLED;
 	if (a->status == AGENT_OFFLINE)

@@ -54,6 +54,7 @@ enum verdict {
 	VERDICT_UNKNOWN,	/* referenced but not in the snapshot */
 	VERDICT_NO_MATCH,	/* a rule whose condition is false */
 	VERDICT_CLOSED,		/* the entry is outside business hours */
+	VERDICT_EXCLUDED,	/* refused just now (WeCom said 95019) */
 	VERDICT__MAX
 };
 
@@ -83,6 +84,9 @@ struct decide_input {
 	uint32_t		 random;	/* for STRAT_RANDOM */
 	sched_localtime_fn	 localtime;
 	struct decide_trace	*trace;		/* NULL: no trace */
+	/* Agents not to choose this time (ids), e.g. refused by WeCom. */
+	const char *const	*exclude;
+	size_t			 nexclude;
 };
 
 struct decide_result {

@@ -54,6 +54,8 @@ enum stmt {
 	STMT_WECOM_LOAD,
 	STMT_WECOM_ENTRY_BY_SCENE,
 	STMT_WECOM_SESSION_PUT,
+	STMT_WECOM_SESSION_GET,
+	STMT_WECOM_SESSION_ASSIGN,
 	STMT__MAX
 };
 
@@ -194,6 +196,10 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "entry_id = VALUES(entry_id), "
 	    "ticket_agent_id = VALUES(ticket_agent_id), "
 	    "agent_id = VALUES(agent_id), entered_at = CURRENT_TIMESTAMP",
+	[STMT_WECOM_SESSION_GET] = "SELECT entry_id FROM kf_wecom_session "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	[STMT_WECOM_SESSION_ASSIGN] = "UPDATE kf_wecom_session SET agent_id = ? "
+	    "WHERE open_kfid = ? AND external_userid = ?",
 };
 
 /*
@@ -1005,25 +1011,47 @@ store_wecom_entries(struct store *s, store_wecom_entry_fn fn, void *arg)
 	return run(s, STMT_WECOM_ENTRIES, NULL, 0, row_wecom_entry, &we);
 }
 
+/* A single text value into a caller's buffer. */
+struct text_buf {
+	char	*out;
+	size_t	 len;
+	int	 found;
+};
+
+static int
+row_text_buf(void *arg, char **col, unsigned n)
+{
+	struct text_buf	*tb = arg;
+
+	if (n < 1)
+		return -1;
+	if (col[0] != NULL) {
+		snprintf(tb->out, tb->len, "%s", col[0]);
+		tb->found = 1;
+	}
+	return 0;
+}
+
+/* Run a one-value query: OK with out filled, NOTFOUND ("" in out), ERR. */
+static enum store_rc
+one_text(struct store *s, enum stmt id, const char *const *params,
+    unsigned n, char *out, size_t len)
+{
+	struct text_buf	 tb = { out, len, 0 };
+
+	out[0] = '\0';
+	if (run(s, id, params, n, row_text_buf, &tb) != STORE_OK)
+		return STORE_ERR;
+	return tb.found ? STORE_OK : STORE_NOTFOUND;
+}
+
 enum store_rc
 store_wecom_cursor_get(struct store *s, const char *open_kfid, char *cursor,
     size_t len)
 {
 	const char	*params[1] = { open_kfid };
-	struct text_row	 tr = { NULL, NULL, 0 };
-	struct arena	*a = arena_new(256);
-	enum store_rc	 rc = STORE_ERR;
 
-	tr.arena = a;
-	cursor[0] = '\0';
-	if (run(s, STMT_WECOM_CURSOR_GET, params, 1, row_text, &tr) ==
-	    STORE_OK) {
-		rc = tr.found ? STORE_OK : STORE_NOTFOUND;
-		if (tr.value != NULL)
-			snprintf(cursor, len, "%s", tr.value);
-	}
-	arena_free(a);
-	return rc;
+	return one_text(s, STMT_WECOM_CURSOR_GET, params, 1, cursor, len);
 }
 
 enum store_rc
@@ -1076,19 +1104,8 @@ store_wecom_entry_by_scene(struct store *s, const char *open_kfid,
     const char *scene, char *entry, size_t len)
 {
 	const char	*params[2] = { open_kfid, scene };
-	struct arena	*a = arena_new(256);
-	struct text_row	 tr = { a, NULL, 0 };
-	enum store_rc	 rc = STORE_ERR;
 
-	entry[0] = '\0';
-	if (run(s, STMT_WECOM_ENTRY_BY_SCENE, params, 2, row_text, &tr) ==
-	    STORE_OK) {
-		rc = tr.found && tr.value != NULL ? STORE_OK : STORE_NOTFOUND;
-		if (tr.value != NULL)
-			snprintf(entry, len, "%s", tr.value);
-	}
-	arena_free(a);
-	return rc;
+	return one_text(s, STMT_WECOM_ENTRY_BY_SCENE, params, 2, entry, len);
 }
 
 enum store_rc
@@ -1100,4 +1117,22 @@ store_wecom_session_put(struct store *s, const char *open_kfid,
 	    ticket_agent, agent };
 
 	return run(s, STMT_WECOM_SESSION_PUT, params, 5, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_entry(struct store *s, const char *open_kfid,
+    const char *external_userid, char *entry, size_t len)
+{
+	const char	*params[2] = { open_kfid, external_userid };
+
+	return one_text(s, STMT_WECOM_SESSION_GET, params, 2, entry, len);
+}
+
+enum store_rc
+store_wecom_session_assign(struct store *s, const char *open_kfid,
+    const char *external_userid, const char *agent)
+{
+	const char	*params[3] = { agent, open_kfid, external_userid };
+
+	return run(s, STMT_WECOM_SESSION_ASSIGN, params, 3, NULL, NULL);
 }

@@ -128,5 +128,12 @@ enum store_rc	 store_wecom_entry_by_scene(struct store *,
 enum store_rc	 store_wecom_session_put(struct store *, const char *open_kfid,
 		    const char *external_userid, const char *entry,
 		    const char *ticket_agent, const char *agent);
+/* The entry a customer's session was bound to (NOTFOUND: none). */
+enum store_rc	 store_wecom_session_entry(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    char *entry, size_t len);
+enum store_rc	 store_wecom_session_assign(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    const char *agent);
 
 #endif

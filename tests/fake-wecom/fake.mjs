@@ -39,7 +39,12 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     queues: {},                // open_kfid -> messages, in order
     syncTokens: new Map(),     // callback token -> expiry (ms)
     codes: new Map(),          // welcome_code/msg_code -> { expires, used }
+    transfers: [],             // every successful service_state/trans
     sent: [],                  // messages sent with send_msg_on_event
+    sessions: new Map(),       // "kfid|user" -> { state, servicer, coded }
+    // Servicers and their status as servicer/list numbers it: 0 receiving,
+    // 1 stopped. Anyone else is not a servicer (95014).
+    servicers: new Map(['WangXiao', 'LiXiao', 'ZhangXiao', 'ZhaoXiao', 'ChenXiao', 'ZhouLao'].map((u) => [u, 0])),
     seq: 0,
     calls: {},                 // path -> count
     tokens: new Map(),         // access token -> expiry (ms)
@@ -137,6 +142,33 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       state.sent.push({ code: json.code, content: json.text.content });
       return reply(res, { errcode: 0, errmsg: 'ok', msgid: `sent${state.sent.length}` });
     }
+    if (path === 'kf/service_state/get') {
+      const sess = state.sessions.get(`${json.open_kfid}|${json.external_userid}`);
+      if (!sess) return error(res, 95013, 'session not found');
+      return reply(res, { errcode: 0, errmsg: 'ok', service_state: sess.state, servicer_userid: sess.servicer || '' });
+    }
+    if (path === 'kf/service_state/trans') {
+      const sess = state.sessions.get(`${json.open_kfid}|${json.external_userid}`);
+      if (!sess) return error(res, 95013, 'session not found');
+      const to = json.service_state;
+      // 0/1 -> 2|3, 2 -> 3, 3 -> 3|4; nothing from 4 (entered, not written).
+      const allowed = { 0: [2, 3], 1: [2, 3], 2: [3], 3: [3, 4], 4: [] }[sess.state] || [];
+      if (!allowed.includes(to)) return error(res, 95016, 'transition not allowed');
+      if (to === 3) {
+        if (!state.servicers.has(json.servicer_userid)) return error(res, 95014, 'not a servicer');
+        if (state.servicers.get(json.servicer_userid) !== 0) return error(res, 95019, 'servicer stopped');
+      }
+      let msg_code;
+      if ((to === 2 || to === 3) && !sess.coded) {
+        sess.coded = true;
+        msg_code = 'MSGCODE' + randomBytes(8).toString('hex');
+        state.codes.set(msg_code, { expires: Date.now() + 48 * 3600e3, used: false });
+      }
+      sess.state = to;
+      sess.servicer = to === 3 ? json.servicer_userid : undefined;
+      state.transfers.push({ user: json.external_userid, to, servicer: json.servicer_userid });
+      return reply(res, { errcode: 0, errmsg: 'ok', ...(msg_code ? { msg_code } : {}) });
+    }
     return error(res, 40078, 'unknown api ' + path);
   }
 
@@ -149,6 +181,10 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     apiBase: `https://127.0.0.1:${server.address().port}`,
     // Customer messages and events waiting to be pulled with sync_msg.
     addText(openKfid, user, content) {
+      // The customer wrote: an entered (4) or new session becomes 0.
+      const key = `${openKfid}|${user}`;
+      const sess = state.sessions.get(key);
+      if (!sess || sess.state === 4) state.sessions.set(key, { state: 0, coded: false });
       const m = { msgid: `msg${++state.seq}`, open_kfid: openKfid, external_userid: user,
         send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content } };
       (state.queues[openKfid] ||= []).push(m);
@@ -156,6 +192,9 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     },
     addEvent(openKfid, event, { codeLifeMs = 20000 } = {}) {
       if (event.welcome_code) state.codes.set(event.welcome_code, { expires: Date.now() + codeLifeMs, used: false });
+      if (event.event_type === 'enter_session') {
+        state.sessions.set(`${openKfid}|${event.external_userid}`, { state: 4, coded: false });
+      }
       const m = { msgid: `msg${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
         msgtype: 'event', event: { open_kfid: openKfid, ...event } };
       (state.queues[openKfid] ||= []).push(m);

@@ -379,3 +379,55 @@ test('enter_session: greeted within the welcome code, by the decision of that mo
     sql("DELETE FROM kf_entry WHERE id = 'kf2'");
   }
 });
+
+test('end to end: tap, enter, first message -> the chosen person; refused -> the next; nobody -> pool + notice', async () => {
+  sql("INSERT INTO kf_entry (id, label, target_type, target) VALUES ('kf3', '微信客服售后', 'wecom_kf', 'wkAfterSale01')");
+  sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('kf3', 'a4', 0), ('kf3', 'a5', 1)");
+  sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkAfterSale01', 'kf3', 'https://work.weixin.qq.com/kf/kfcE2E?enc_scene=kf3')");
+  const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
+  async function visit(user, welcome) {
+    const tap = await getJson('/api/contact?entry=kf3');
+    const ticket = tap.body.target.url.split('&scene_param=')[1];
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: user, scene: 'kf3',
+      scene_param: ticket, welcome_code: welcome });
+    await fake.callback(CALLBACK, KFID);
+    await until(() => fake.state.sent.some((m) => m.code === welcome));
+    assert.equal(sess(user).state, 4, 'entered, not yet written: no transfer allowed');
+    fake.addText(KFID, user, '你好,我的订单有问题');
+    await fake.callback(CALLBACK, KFID);
+  }
+  try {
+    sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+    await settle();
+    // 1. The designated servicer takes it.
+    await visit('wmE2E1', 'W-E2E-1');
+    await until(() => sess('wmE2E1').state === 3);
+    assert.equal(sess('wmE2E1').servicer, 'ZhaoXiao');
+    await until(() => sql("SELECT agent_id FROM kf_wecom_session WHERE external_userid = 'wmE2E1'") === 'a4');
+    assert.equal(sql("SELECT active_sessions FROM kf_agent WHERE id = 'a4'"), '1');
+    assert.equal(sql("SELECT agent_id FROM kf_last_agent WHERE customer_key = 'wmE2E1'"), 'a4');
+    // 2. WeCom refuses a4 (stopped there, not yet known here): the next.
+    fake.state.servicers.set('ZhaoXiao', 1);
+    await visit('wmE2E2', 'W-E2E-2');
+    await until(() => sess('wmE2E2').state === 3);
+    assert.equal(sess('wmE2E2').servicer, 'ChenXiao');
+    // 3. Everyone stopped (not receiving): the waiting pool, and the
+    // notice of the decision without them (nobody online).
+    for (const u of fake.state.servicers.keys()) fake.state.servicers.set(u, 1);
+    await visit('wmE2E3', 'W-E2E-3');
+    await until(() => sess('wmE2E3').state === 2);
+    await until(() => fake.state.sent.some((m) => m.code.startsWith('MSGCODE')));
+    assert.equal(fake.state.sent.find((m) => m.code.startsWith('MSGCODE')).content,
+      '当前暂无客服在线,您可以先留言,我们会尽快回复');
+    // 4. A repeated callback changes nothing.
+    const transfers = fake.state.transfers.length;
+    await fake.callback(CALLBACK, KFID);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(fake.state.transfers.length, transfers);
+  } finally {
+    for (const u of fake.state.servicers.keys()) fake.state.servicers.set(u, 0);
+    sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+    sql("DELETE FROM kf_wecom_link WHERE scene = 'kf3'");
+    sql("DELETE FROM kf_entry WHERE id = 'kf3'");
+  }
+});

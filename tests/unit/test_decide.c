@@ -611,6 +611,30 @@ test_never_picks_unavailable(void **state)
 }
 
 static void
+test_exclusions(void **state)
+{
+	struct snap		*s = base();
+	struct decide_result	 d;
+	struct decide_input	 in;
+	const char		*ex[] = { "a1", "a2" };
+
+	(void)state;
+	entry(s, "e", POLICY_OVERFLOW, "g", STRAT_ORDERED);
+	snap_add_designated(s, "e", "a1", 0);
+	snap_finish(s);
+	in = (struct decide_input){ .snap = s, .entry = snap_entry(s, "e"),
+	    .default_tz = "UTC+480", .now = MON_10, .localtime = lt,
+	    .exclude = ex, .nexclude = 2 };
+	decide(&in, &d);
+	/* a1 refused: skipped as preferred (fallback), a2 too; a3 next. */
+	CHOSEN(d, "a3");
+	assert_true(d.fallback);
+	assert_int_equal(d.designated_verdict, VERDICT_EXCLUDED);
+	assert_string_equal(decide_verdict_name(VERDICT_EXCLUDED), "excluded");
+	snap_free(s);
+}
+
+static void
 test_reason_texts(void **state)
 {
 	struct decide_result	 d = { 0 };
@@ -652,6 +676,7 @@ main(void)
 		cmocka_unit_test(test_time_window_rule),
 		cmocka_unit_test(test_manager_sticky_and_order),
 		cmocka_unit_test(test_never_picks_unavailable),
+		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_reason_texts),
 	};
 
