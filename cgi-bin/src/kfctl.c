@@ -7,7 +7,7 @@
  *   kfctl agent list
  *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
  *   kfctl customer-token KEY [--ttl SECONDS]
- *   kfctl wecom token | accounts | sync-accounts
+ *   kfctl wecom token | accounts | sync-accounts | sync-status
  *
  * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
  */
@@ -51,7 +51,8 @@ usage(void)
 	    "       kfctl route ENTRY [--customer KEY] [--order ID] "
 	    "[--at TIME]\n"
 	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
-	    "       kfctl wecom token | accounts | sync-accounts\n"
+	    "       kfctl wecom token | accounts | sync-accounts | "
+	    "sync-status\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
 	    "[routing] timezone.\n", stderr);
 	return EXIT_USAGE;
@@ -462,6 +463,71 @@ cmd_sync(struct ctl *c, struct wecom *w)
 	return problems > 0 ? EXIT_UNKNOWN : EXIT_OK;
 }
 
+/* ---- wecom sync-status --------------------------------------------- */
+
+static void
+collect_account(void *arg, const char *kfid)
+{
+	struct sync_list	*l = arg;
+
+	if (l->n < SYNC_MAX)
+		snprintf(l->e[l->n++].kfid, sizeof(l->e[0].kfid), "%s", kfid);
+}
+
+/*
+ * Presence from kf/servicer/list, for cron: this list numbers 0 receiving
+ * and 1 stopped (the servicer_status_change event numbers 1 and 2).
+ * Stopped makes an agent offline; receiving makes an offline agent online
+ * and leaves a manual busy alone.
+ */
+static int
+cmd_sync_status(struct ctl *c, struct wecom *w)
+{
+	static struct sync_list	 l;
+	struct json_object	*o, *list, *sv, *uid, *st;
+	char			 path[128];
+	const char		*userid;
+	size_t			 i, k, n;
+	int			 seen = 0, rc = EXIT_OK;
+
+	l.n = 0;
+	if (store_wecom_accounts(c->store, collect_account, &l) != STORE_OK)
+		return EXIT_FAIL;
+	for (i = 0; i < l.n; i++) {
+		snprintf(path, sizeof(path), "kf/servicer/list?open_kfid=%s",
+		    l.e[i].kfid);
+		if (wecom_call(w, path, NULL, &o) != WECOM_OK) {
+			fprintf(stderr, "kfctl: wecom: servicers of %s: errcode "
+			    "%d\n", l.e[i].kfid, wecom_errcode(w));
+			rc = EXIT_FAIL;
+			continue;
+		}
+		if (json_object_object_get_ex(o, "servicer_list", &list) &&
+		    json_object_is_type(list, json_type_array)) {
+			n = json_object_array_length(list);
+			for (k = 0; k < n; k++) {
+				sv = json_object_array_get_idx(list, k);
+				/* department entries have no userid */
+				if (!json_object_object_get_ex(sv, "userid",
+				    &uid) || !json_object_object_get_ex(sv,
+				    "status", &st) ||
+				    !json_object_is_type(st, json_type_int))
+					continue;
+				userid = json_object_get_string(uid);
+				if (json_object_get_int(st) == 0)
+					store_wecom_receiving(c->store, userid);
+				else
+					store_wecom_presence(c->store, userid,
+					    AGENT_OFFLINE);
+				seen++;
+			}
+		}
+		json_object_put(o);
+	}
+	printf("%zu kf accounts, %d servicers reconciled\n", l.n, seen);
+	return rc;
+}
+
 static int
 dispatch(struct ctl *c, int argc, char **argv)
 {
@@ -477,9 +543,11 @@ dispatch(struct ctl *c, int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[0], "customer-token") == 0)
 		return cmd_token(c, argc - 1, argv + 1);
 	if (argc == 2 && strcmp(argv[0], "wecom") == 0 &&
-	    strcmp(argv[1], "sync-accounts") == 0) {
+	    (strcmp(argv[1], "sync-accounts") == 0 ||
+	    strcmp(argv[1], "sync-status") == 0)) {
 		struct wecom	*w = wecom_new(&c->cfg, c->store);
-		int		 rc = cmd_sync(c, w);
+		int		 rc = strcmp(argv[1], "sync-status") == 0 ?
+		    cmd_sync_status(c, w) : cmd_sync(c, w);
 
 		wecom_free(w);
 		return rc;

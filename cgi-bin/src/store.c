@@ -56,6 +56,8 @@ enum stmt {
 	STMT_WECOM_SESSION_PUT,
 	STMT_WECOM_SESSION_GET,
 	STMT_WECOM_SESSION_ASSIGN,
+	STMT_WECOM_ACCOUNTS,
+	STMT_WECOM_RECEIVING,
 	STMT__MAX
 };
 
@@ -200,6 +202,12 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "WHERE open_kfid = ? AND external_userid = ?",
 	[STMT_WECOM_SESSION_ASSIGN] = "UPDATE kf_wecom_session SET agent_id = ? "
 	    "WHERE open_kfid = ? AND external_userid = ?",
+	[STMT_WECOM_ACCOUNTS] = "SELECT open_kfid FROM kf_wecom_account "
+	    "ORDER BY open_kfid",
+	/* Receiving in WeCom: offline becomes online; busy stays busy. */
+	[STMT_WECOM_RECEIVING] = "UPDATE kf_agent SET status = 'online', "
+	    "status_source = 'wecom', status_at = CURRENT_TIMESTAMP "
+	    "WHERE wecom_userid = ? AND status = 'offline'",
 };
 
 /*
@@ -1135,4 +1143,35 @@ store_wecom_session_assign(struct store *s, const char *open_kfid,
 	const char	*params[3] = { agent, open_kfid, external_userid };
 
 	return run(s, STMT_WECOM_SESSION_ASSIGN, params, 3, NULL, NULL);
+}
+
+struct each_text {
+	store_text_fn	 fn;
+	void		*arg;
+};
+
+static int
+row_each(void *arg, char **col, unsigned n)
+{
+	struct each_text	*et = arg;
+
+	if (n >= 1 && col[0] != NULL)
+		et->fn(et->arg, col[0]);
+	return 0;
+}
+
+enum store_rc
+store_wecom_accounts(struct store *s, store_text_fn fn, void *arg)
+{
+	struct each_text	 et = { fn, arg };
+
+	return run(s, STMT_WECOM_ACCOUNTS, NULL, 0, row_each, &et);
+}
+
+enum store_rc
+store_wecom_receiving(struct store *s, const char *userid)
+{
+	const char	*params[1] = { userid };
+
+	return run(s, STMT_WECOM_RECEIVING, params, 1, NULL, NULL);
 }

@@ -135,5 +135,10 @@ enum store_rc	 store_wecom_session_entry(struct store *,
 enum store_rc	 store_wecom_session_assign(struct store *,
 		    const char *open_kfid, const char *external_userid,
 		    const char *agent);
+/* Each stored kf account's open_kfid. */
+typedef void	(*store_text_fn)(void *arg, const char *);
+enum store_rc	 store_wecom_accounts(struct store *, store_text_fn, void *);
+/* Receiving in WeCom: an offline agent becomes online (busy stays). */
+enum store_rc	 store_wecom_receiving(struct store *, const char *userid);
 
 #endif

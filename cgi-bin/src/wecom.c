@@ -272,8 +272,10 @@ wecom_call(struct wecom *w, const char *path, const char *body,
 		n = strlen(w->cfg->wecom.api_base) + strlen(path) +
 		    strlen(token) + 32;
 		url = xmalloc(n);
-		snprintf(url, n, "%s/cgi-bin/%s?access_token=%s",
-		    w->cfg->wecom.api_base, path, token);
+		/* path may carry its own query (servicer/list?open_kfid=) */
+		snprintf(url, n, "%s/cgi-bin/%s%saccess_token=%s",
+		    w->cfg->wecom.api_base, path,
+		    strchr(path, '?') != NULL ? "&" : "?", token);
 		rc = https_json(w->https, url, body, out) == HTTPS_OK ?
 		    answer_errcode(w, *out) : WECOM_TRANSPORT;
 		explicit_bzero(url, n);

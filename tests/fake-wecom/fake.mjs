@@ -88,6 +88,15 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     if (!token) return error(res, 41001, 'access_token missing');
     if (!state.tokens.has(token)) return error(res, 40014, 'invalid access_token');
     if (state.tokens.get(token) <= Date.now()) return error(res, 42001, 'access_token expired');
+    if (path === 'kf/servicer/list') {
+      if (req.method !== 'GET') return error(res, 43001, 'require GET method');
+      const kfid = url.searchParams.get('open_kfid');
+      if (!state.accounts.some((a) => a.open_kfid === kfid)) return error(res, 95000, 'invalid open_kfid');
+      // servicer/list numbering: 0 receiving, 1 stopped; plus a department.
+      return reply(res, { errcode: 0, errmsg: 'ok', servicer_list: [
+        ...[...state.servicers].map(([userid, status]) => ({ userid, status, stop_type: 0 })),
+        { department_id: 42 }] });
+    }
     const body = await new Promise((resolve) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));

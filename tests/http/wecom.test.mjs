@@ -431,3 +431,24 @@ test('end to end: tap, enter, first message -> the chosen person; refused -> the
     sql("DELETE FROM kf_entry WHERE id = 'kf3'");
   }
 });
+
+test('sync-status reconciles presence from servicer/list (0 receiving, 1 stopped)', async () => {
+  sql("INSERT IGNORE INTO kf_wecom_account (open_kfid, name) VALUES ('wkAfterSale01', '售后客服')");
+  sql("UPDATE kf_agent SET status = 'online'");
+  sql("UPDATE kf_agent SET status = 'busy', status_source = 'manual' WHERE id = 'a5'");
+  fake.state.servicers.set('ZhaoXiao', 1);
+  try {
+    let r = await kfctl(['wecom', 'sync-status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /servicers reconciled/);
+    assert.equal(sql("SELECT CONCAT(status, '/', status_source) FROM kf_agent WHERE id = 'a4'"), 'offline/wecom');
+    assert.equal(sql("SELECT status FROM kf_agent WHERE id = 'a5'"), 'busy', 'receiving keeps a manual busy');
+    fake.state.servicers.set('ZhaoXiao', 0);
+    r = await kfctl(['wecom', 'sync-status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(sql("SELECT status FROM kf_agent WHERE id = 'a4'"), 'online');
+  } finally {
+    for (const u of fake.state.servicers.keys()) fake.state.servicers.set(u, 0);
+    sql("UPDATE kf_agent SET status = 'online'");
+  }
+});
