@@ -27,7 +27,7 @@ LDFLAGS  += $(SANITIZE)
 # Library modules shared by every program and the unit tests.
 LIB_SRC  := api apierr arena buf cache callback cfg decide form https jsonin \
 	    jsonw log notice req resp route routing sched snap stats store ticket \
-	    token transport tz url utf8 util wecom wxcrypt
+	    token transport tz url utf8 util wecom wxcrypt wxlogin
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)

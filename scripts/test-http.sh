@@ -48,6 +48,9 @@ export KFROUTE_WECOM_CA_FILE="$TLS/ca.pem"
 export KFROUTE_WECOM_SECRET=S3cret-of-the-selfbuilt-app-0123456789
 export KFROUTE_WECOM_TOKEN=kfrouteTok3n
 export KFROUTE_WECOM_ENCODING_AES_KEY=BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY
+export KFROUTE_MINIPROGRAM_APP_ID=wx00112233aabbccdd
+export KFROUTE_MINIPROGRAM_APP_SECRET=miniprogram-secret-0123456789
+export KFROUTE_MINIPROGRAM_API_BASE="https://127.0.0.1:$FAKE_PORT"
 trap '"$ROOT/scripts/stack.sh" stop' EXIT INT TERM
 "$ROOT/scripts/stack.sh" start
 

@@ -23,6 +23,7 @@
 #include "ticket.h"
 #include "token.h"
 #include "tz.h"
+#include "wxlogin.h"
 #include "url.h"
 #include "util.h"
 
@@ -135,28 +136,32 @@ next_random(struct api *api)
 }
 
 /*
- * Who is tapping: a verified customer from a valid token, else NULL
- * (anonymous). Only a malformed token is the client's error. An order
- * counts only when it belongs to that customer.
+ * Who is tapping: a verified customer from a valid token (the business's
+ * signature) or, failing that, from a wx.login code (WeChat's); else
+ * anonymous. Only a malformed token is the client's error. An order counts
+ * only when it belongs to that customer.
  */
 static enum apierr
 customer_of(struct api *api, struct req *req, const char *token,
-    const char *order, time_t now, struct decide_customer *c, int *verified)
+    const char *code, const char *order, time_t now,
+    struct decide_customer *c, int *verified)
 {
 	char		 key[TOKEN_KEY_MAX + 1];
-	enum token_rc	 rc;
+	enum token_rc	 rc = TOKEN_NO_SECRET;
 
 	*verified = 0;
-	if (token == NULL)
+	if (token == NULL && code == NULL)
 		return AE_OK;
-	rc = token_verify(api->cfg->customer_secret, token, now, key);
-	if (rc == TOKEN_MALFORMED)
-		return AE_BAD_TOKEN;
-	if (rc != TOKEN_OK) {
-		log_debug("customer token not accepted (%d): anonymous",
-		    (int)rc);
-		return AE_OK;
+	if (token != NULL) {
+		rc = token_verify(api->cfg->customer_secret, token, now, key);
+		if (rc == TOKEN_MALFORMED)
+			return AE_BAD_TOKEN;
+		if (rc != TOKEN_OK)
+			log_debug("customer token not accepted (%d)", (int)rc);
 	}
+	if (rc != TOKEN_OK && (code == NULL ||
+	    wxlogin_openid(api->https, api->cfg, code, key, sizeof(key)) == -1))
+		return AE_OK;	/* anonymous */
 	/* A database failure here costs personalisation, not the answer. */
 	if (store_load_customer(api->store, req->arena, key,
 	    api->cfg->routing.sticky_days, c) == STORE_ERR)
@@ -221,8 +226,9 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 		{ "entry", REQ_FIELD_ID },
 		{ "customer", REQ_FIELD_TOKEN },
 		{ "order", REQ_FIELD_ID },
+		{ "code", REQ_FIELD_TOKEN },	/* wx.login */
 	};
-	const char		*v[3], *bad;
+	const char		*v[4], *bad;
 	struct decide_customer	 cust;
 	struct decide_input	 in;
 	struct decide_result	 d;
@@ -234,7 +240,7 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	enum apierr		 rc;
 	int			 verified;
 
-	if ((rc = req_fields(req, fields, 3, v, &bad)) != AE_OK) {
+	if ((rc = req_fields(req, fields, 4, v, &bad)) != AE_OK) {
 		resp_error(resp, rc, bad);
 		return;
 	}
@@ -242,8 +248,8 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 		resp_error(resp, AE_MISSING, "entry");
 		return;
 	}
-	if ((rc = customer_of(api, req, v[1], v[2], now, &cust, &verified)) !=
-	    AE_OK) {
+	if ((rc = customer_of(api, req, v[1], v[3], v[2], now, &cust,
+	    &verified)) != AE_OK) {
 		resp_error(resp, rc, "customer");
 		return;
 	}

@@ -10,6 +10,7 @@
 
 struct cache;
 struct cfg;
+struct https;
 struct req;
 struct resp;
 struct stats;
@@ -20,6 +21,7 @@ struct api {
 	struct cache		*cache;
 	struct store		*store;	/* customer and order lookups */
 	struct stats		*stats;	/* decision counts, sticky */
+	struct https		*https;	/* wx.login code exchange */
 	uint32_t		 rng;	/* xorshift state, for STRAT_RANDOM */
 };
 

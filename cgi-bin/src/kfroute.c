@@ -11,11 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <mysql.h>
 
 #include "api.h"
 #include "cache.h"
 #include "cfg.h"
+#include "https.h"
 #include "log.h"
 #include "req.h"
 #include "resp.h"
@@ -79,7 +81,8 @@ main(void)
 	log_init("kfroute", cfg.log_level);
 	if (path == NULL)
 		log_info("KFROUTE_CONF not set: defaults and environment only");
-	if (mysql_library_init(0, NULL, NULL) != 0) {
+	if (mysql_library_init(0, NULL, NULL) != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		log_error("mysql_library_init failed");
 		cfg_free(&cfg);
 		return 1;
@@ -92,6 +95,12 @@ main(void)
 	app.api.cache = &app.cache;
 	app.api.store = store;
 	app.api.stats = stats_new();
+	{
+		struct https_opts ho = { cfg.wecom.ca_file,
+		    cfg.wecom.connect_timeout_ms, cfg.wecom.timeout_ms };
+
+		app.api.https = https_new(&ho);
+	}
 	app.api.rng = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 1u;
 
 	if (!cgi)
@@ -103,9 +112,11 @@ main(void)
 	/* What the interval has not written yet goes now. */
 	stats_flush(app.api.stats, store, util_now_ms());
 	stats_free(app.api.stats);
+	https_free(app.api.https);
 
 	cache_free(&app.cache);
 	store_free(store);
+	curl_global_cleanup();
 	mysql_library_end();
 	cfg_free(&cfg);
 	return rc == 0 ? 0 : 1;

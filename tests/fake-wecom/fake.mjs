@@ -40,6 +40,9 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     syncTokens: new Map(),     // callback token -> expiry (ms)
     codes: new Map(),          // welcome_code/msg_code -> { expires, used }
     transfers: [],             // every successful service_state/trans
+    jsCodes: new Map(),        // wx.login code -> { openid, used, expires }
+    miniprogram: { appId: process.env.KFROUTE_MINIPROGRAM_APP_ID,
+      secret: process.env.KFROUTE_MINIPROGRAM_APP_SECRET },
     sent: [],                  // messages sent with send_msg_on_event
     sessions: new Map(),       // "kfid|user" -> { state, servicer, coded }
     // Servicers and their status as servicer/list numbers it: 0 receiving,
@@ -72,6 +75,17 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     if (f.garbage) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end('{"errcode":0,} trailing');
+    }
+    if (url.pathname === '/sns/jscode2session') {
+      // The mini-program side (api.weixin.qq.com): a wx.login code, once.
+      if (url.searchParams.get('appid') !== state.miniprogram.appId ||
+        url.searchParams.get('secret') !== state.miniprogram.secret) return error(res, 40013, 'invalid appid');
+      if (url.searchParams.get('grant_type') !== 'authorization_code') return error(res, 40002, 'invalid grant_type');
+      const c = state.jsCodes.get(url.searchParams.get('js_code'));
+      if (!c || c.expires <= Date.now()) return error(res, 40029, 'invalid code');
+      if (c.used) return error(res, 40163, 'code been used');
+      c.used = true;
+      return reply(res, { openid: c.openid, session_key: randomBytes(16).toString('base64') });
     }
     if (path === 'gettoken') {
       if (req.method !== 'GET') return error(res, 43001, 'require GET method');
@@ -237,6 +251,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
         r.end(body);
       });
     },
+    // A code as wx.login would give the mini-program (5 minutes, once).
+    addJsCode(code, openid) { state.jsCodes.set(code, { openid, used: false, expires: Date.now() + 300e3 }); },
     // Make every token issued so far expired, as WeCom does after 2 hours.
     expireTokens() { for (const t of state.tokens.keys()) state.tokens.set(t, 0); },
     reset() { state.calls = {}; state.faults = {}; },

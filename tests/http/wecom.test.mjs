@@ -5,6 +5,8 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { BASE, VAR, getJson, settle, sql } from './lib.mjs';
 import { loadCerts, startFakeWecom, wxEncrypt, wxSign } from '../fake-wecom/fake.mjs';
 
@@ -450,5 +452,36 @@ test('sync-status reconciles presence from servicer/list (0 receiving, 1 stopped
   } finally {
     for (const u of fake.state.servicers.keys()) fake.state.servicers.set(u, 0);
     sql("UPDATE kf_agent SET status = 'online'");
+  }
+});
+
+test('wx.login code: exchanged for the openid, which keys customer rules; once only', async () => {
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('oVipOpenid0001', 5)");
+  sql("UPDATE kf_agent SET status = 'online'");
+  try {
+    await settle();
+    fake.addJsCode('JSCODE-1', 'oVipOpenid0001');
+    let r = await getJson('/api/contact?entry=cs1&code=JSCODE-1');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.agent.id, 'a6'); // the level >= 3 rule
+    assert.match(r.body.reason, /^rule:\d+$/);
+    // The same code again (40163) or an unknown one (40029): anonymous.
+    r = await getJson('/api/contact?entry=cs1&code=JSCODE-1');
+    assert.equal(r.body.agent.id, 'a1');
+    r = await getJson('/api/contact?entry=cs1&code=NOSUCHCODE');
+    assert.equal(r.body.agent.id, 'a1');
+    // The business's signed token wins over a code when both come.
+    fake.addJsCode('JSCODE-2', 'oVipOpenid0001');
+    const secret = readFileSync(`${VAR}/secrets/customer.secret`, 'utf8').trim();
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const mac = createHmac('sha256', secret).update(`c100.${exp}`).digest('hex');
+    r = await getJson(`/api/contact?entry=cs1&code=JSCODE-2&customer=c100.${exp}.${mac}`);
+    assert.equal(r.body.agent.id, 'a1');
+    // A malformed code is the client's error.
+    r = await getJson('/api/contact?entry=cs1&code=' + encodeURIComponent('a b'));
+    assert.equal(r.status, 400);
+    assert.equal(r.body.field, 'code');
+  } finally {
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oVipOpenid0001'");
   }
 });
