@@ -217,6 +217,7 @@ wecom_token(struct wecom *w, const char **token, time_t *expires)
 	if (store_wecom_token_get(w->store, w->key, w->token,
 	    sizeof(w->token), &exp) == STORE_OK && exp - TOKEN_MARGIN > now) {
 		w->expires = exp;
+		log_debug("wecom: access token from the shared store");
 		goto have;
 	}
 	/* One refresher at a time; the others wait, then read its token. */
@@ -226,10 +227,13 @@ wecom_token(struct wecom *w, const char **token, time_t *expires)
 	    sizeof(w->token), &exp) == STORE_OK && exp - TOKEN_MARGIN > now) {
 		w->expires = exp;
 		store_unlock(w->store, w->lock);
+		log_debug("wecom: access token from the shared store "
+		    "(after waiting for the refresher)");
 		goto have;
 	}
 	rc = fetch_token(w, w->token, sizeof(w->token), &exp);
 	if (rc == WECOM_OK) {
+		log_debug("wecom: access token fetched (gettoken)");
 		w->expires = exp;
 		if (store_wecom_token_put(w->store, w->key, c->wecom.corp_id,
 		    w->token, exp) != STORE_OK)

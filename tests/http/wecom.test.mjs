@@ -485,3 +485,45 @@ test('wx.login code: exchanged for the openid, which keys customer rules; once o
     sql("DELETE FROM kf_customer WHERE customer_key = 'oVipOpenid0001'");
   }
 });
+
+test('8 callback workers starting together make one gettoken', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { rmSync } = await import('node:fs');
+  const net = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const var8 = `${process.env.KF_ROOT}/var/test-8`;
+  const env = { ...process.env, KFROUTE_VAR: var8, PORT: String(port), KFROUTE_PROCS: '8',
+    KFROUTE_LOG_LEVEL: 'debug' };
+  rmSync(var8, { recursive: true, force: true });
+  execFileSync(`${process.env.KF_ROOT}/scripts/stack.sh`, ['start'], { env, stdio: 'pipe' });
+  try {
+    fake.reset();
+    fake.state.faults.slowMs = 300; // the first refresher holds the lock a while
+    fake.state.queues[KFID] = [];
+    for (let i = 0; i < 8; i++) fake.addText(KFID, `wm8w${i}`, '并发');
+    const url = `http://127.0.0.1:${port}/wecom/callback`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => fake.callback(url, KFID)));
+    for (const a of answers) assert.equal(a.status, 200);
+    const db8 = (q) => execFileSync('mariadb', ['--no-defaults', `--socket=${var8}/run/mysqld.sock`,
+      '-N', '-B', 'kfroute', '-e', q], { encoding: 'utf8' }).trim();
+    await until(() => db8("SELECT COUNT(*) FROM kf_wecom_msg") === '8', 20000);
+    assert.equal(fake.state.calls.gettoken, 1);
+    // Several worker processes needed the token: one fetched it, the
+    // others read it from the shared store (each logs which, at debug).
+    const log = execFileSync('cat', [`${var8}/log/kfroute.log`], { encoding: 'utf8' });
+    const fetched = new Set([...log.matchAll(/kfwecom\[(\d+)\]: debug: wecom: access token fetched/g)].map((m) => m[1]));
+    const shared = new Set([...log.matchAll(/kfwecom\[(\d+)\]: debug: wecom: access token from the shared store/g)].map((m) => m[1]));
+    assert.equal(fetched.size, 1);
+    assert.ok(shared.size >= 1, 'no other worker needed the token');
+    for (const pid of shared) assert.ok(!fetched.has(pid));
+  } finally {
+    fake.state.faults.slowMs = 0;
+    execFileSync(`${process.env.KF_ROOT}/scripts/stack.sh`, ['stop'], { env, stdio: 'pipe' });
+    rmSync(var8, { recursive: true, force: true });
+  }
+});
