@@ -8,7 +8,8 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_BAD_ID] = { 400, "bad_id",
 	    "ID 格式无效(只允许 1-64 个字母、数字、_ 或 -)" },
 	[AE_BAD_TOKEN] = { 400, "bad_token",
-	    "customer 令牌格式无效(应为 key.expiry.signature)" },
+	    "令牌格式无效(customer 应为 key.expiry.signature,code 应为 "
+	    "wx.login 所得)" },
 	[AE_BAD_UTF8] = { 400, "bad_utf8", "请求含有无效的 UTF-8 编码" },
 	[AE_BAD_FORM] = { 400, "bad_form", "表单编码无效" },
 	[AE_MISSING] = { 400, "missing_field", "缺少必填字段" },

@@ -220,8 +220,8 @@ cmd_route(struct ctl *c, int argc, char **argv)
 			return EXIT_FAIL;
 		if (order != NULL && store_order_agent(c->store, c->arena,
 		    order, key, &cust.order_agent_id) != STORE_OK)
-			printf("order %s does not belong to %s: ignored\n",
-			    order, key);
+			printf("order %s: not %s's, or without an agent: "
+			    "ignored\n", order, key);
 		have_cust = 1;
 	}
 	if ((s = load(c)) == NULL)

@@ -19,12 +19,6 @@ log_init(const char *progname, enum log_level lvl)
 	log_level = lvl;
 }
 
-void
-log_set_level(enum log_level lvl)
-{
-	log_level = lvl;
-}
-
 int
 log_level_parse(const char *name, enum log_level *out)
 {

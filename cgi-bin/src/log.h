@@ -14,7 +14,6 @@ enum log_level {
 };
 
 void	 log_init(const char *progname, enum log_level);
-void	 log_set_level(enum log_level);
 /* Returns -1 for an unknown name. */
 int	 log_level_parse(const char *name, enum log_level *);
 void	 log_msg(enum log_level, const char *file, int line,

@@ -663,7 +663,6 @@ row_closure(void *arg, char **col, unsigned n)
 struct customer_row {
 	struct arena		*arena;
 	struct decide_customer	*c;
-	int			 found;
 };
 
 static const char *
@@ -683,26 +682,41 @@ row_customer(void *arg, char **col, unsigned n)
 	cr->c->tags = arena_copy(cr->arena, col[1]);
 	cr->c->manager_id = arena_copy(cr->arena, col[2]);
 	cr->c->sticky_id = arena_copy(cr->arena, col[3]);
-	cr->found = 1;
 	return 0;
 }
 
-struct text_row {
-	struct arena	*arena;
-	const char	*value;
-	int		 found;
+/* A single text value into a caller's buffer. */
+struct text_buf {
+	char	*out;
+	size_t	 len;
+	int	 found;
 };
 
 static int
-row_text(void *arg, char **col, unsigned n)
+row_text_buf(void *arg, char **col, unsigned n)
 {
-	struct text_row	*tr = arg;
+	struct text_buf	*tb = arg;
 
 	if (n < 1)
 		return -1;
-	tr->value = arena_copy(tr->arena, col[0]);
-	tr->found = 1;
+	if (col[0] != NULL) {
+		snprintf(tb->out, tb->len, "%s", col[0]);
+		tb->found = 1;
+	}
 	return 0;
+}
+
+/* Run a one-value query: OK with out filled, NOTFOUND ("" in out), ERR. */
+static enum store_rc
+one_text(struct store *s, enum stmt id, const char *const *params,
+    unsigned n, char *out, size_t len)
+{
+	struct text_buf	 tb = { out, len, 0 };
+
+	out[0] = '\0';
+	if (run(s, id, params, n, row_text_buf, &tb) != STORE_OK)
+		return STORE_ERR;
+	return tb.found ? STORE_OK : STORE_NOTFOUND;
 }
 
 /* ---- public --------------------------------------------------------- */
@@ -812,14 +826,13 @@ store_load_customer(struct store *s, struct arena *a, const char *key,
 {
 	char			 days[16];
 	const char		*params[2] = { key, days };
-	struct customer_row	 cr = { a, c, 0 };
+	struct customer_row	 cr = { a, c };
 
 	snprintf(days, sizeof(days), "%d", sticky_days);
 	memset(c, 0, sizeof(*c));
 	c->key = arena_strdup(a, key);
-	if (run(s, STMT_CUSTOMER, params, 2, row_customer, &cr) != STORE_OK)
-		return STORE_ERR;
-	return cr.found ? STORE_OK : STORE_NOTFOUND;
+	/* The query always yields one row: unknown customers have level 0. */
+	return run(s, STMT_CUSTOMER, params, 2, row_customer, &cr);
 }
 
 enum store_rc
@@ -827,13 +840,12 @@ store_order_agent(struct store *s, struct arena *a, const char *order,
     const char *customer, const char **agent_id)
 {
 	const char	*params[2] = { order, customer };
-	struct text_row	 tr = { a, NULL, 0 };
+	char		*id = arena_alloc(a, 65);	/* ids are <= 64 */
+	enum store_rc	 rc;
 
-	*agent_id = NULL;
-	if (run(s, STMT_ORDER_AGENT, params, 2, row_text, &tr) != STORE_OK)
-		return STORE_ERR;
-	*agent_id = tr.value;
-	return tr.found ? STORE_OK : STORE_NOTFOUND;
+	rc = one_text(s, STMT_ORDER_AGENT, params, 2, id, 65);
+	*agent_id = rc == STORE_OK ? id : NULL;
+	return rc;
 }
 
 enum store_rc
@@ -1017,40 +1029,6 @@ store_wecom_entries(struct store *s, store_wecom_entry_fn fn, void *arg)
 	struct wecom_entries	 we = { fn, arg };
 
 	return run(s, STMT_WECOM_ENTRIES, NULL, 0, row_wecom_entry, &we);
-}
-
-/* A single text value into a caller's buffer. */
-struct text_buf {
-	char	*out;
-	size_t	 len;
-	int	 found;
-};
-
-static int
-row_text_buf(void *arg, char **col, unsigned n)
-{
-	struct text_buf	*tb = arg;
-
-	if (n < 1)
-		return -1;
-	if (col[0] != NULL) {
-		snprintf(tb->out, tb->len, "%s", col[0]);
-		tb->found = 1;
-	}
-	return 0;
-}
-
-/* Run a one-value query: OK with out filled, NOTFOUND ("" in out), ERR. */
-static enum store_rc
-one_text(struct store *s, enum stmt id, const char *const *params,
-    unsigned n, char *out, size_t len)
-{
-	struct text_buf	 tb = { out, len, 0 };
-
-	out[0] = '\0';
-	if (run(s, id, params, n, row_text_buf, &tb) != STORE_OK)
-		return STORE_ERR;
-	return tb.found ? STORE_OK : STORE_NOTFOUND;
 }
 
 enum store_rc

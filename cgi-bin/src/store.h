@@ -48,11 +48,13 @@ enum store_rc	 store_load_enabled_entries(struct store *, struct snap *);
 /*
  * What the business knows of a verified customer, and the agent who
  * served them within sticky_days; strings go into the arena. A customer
- * the business never registered is found with level 0 and no manager.
+ * the business never registered comes back with level 0 and no manager.
+ * STORE_OK or STORE_ERR.
  */
 enum store_rc	 store_load_customer(struct store *, struct arena *,
 		    const char *key, int sticky_days, struct decide_customer *);
-/* The order's agent when the order belongs to customer; NOTFOUND if not. */
+/* The order's agent when the order belongs to customer and has one;
+ * NOTFOUND otherwise. */
 enum store_rc	 store_order_agent(struct store *, struct arena *,
 		    const char *order, const char *customer,
 		    const char **agent_id);
