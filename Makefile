@@ -12,7 +12,7 @@ BUILD    ?= build/release
 OPT      ?= -O2
 SANITIZE ?=
 
-PKGS     := json-c fcgi libcrypto libcurl
+PKGS     := json-c fcgi libcrypto libcurl libsodium
 CFLAGS_DEPS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	       $(shell mariadb_config --cflags 2>/dev/null)
 LIBS_DEPS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
@@ -25,9 +25,10 @@ CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(SANITIZE) \
 LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
-LIB_SRC  := api apierr arena buf cache callback cfg decide form https jsonin \
-	    jsonw log notice req resp route routing sched snap stats store ticket \
-	    token transport tz url utf8 util wecom wxcrypt wxlogin
+LIB_SRC  := admin admin_auth admin_crud admin_view api apierr arena auth buf \
+	    cache callback cfg decide form https jsonin jsonw log notice preview \
+	    pwhash req resp route routing sched snap stats store store_admin \
+	    ticket token transport tz url utf8 util valid wecom wxcrypt wxlogin
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
@@ -36,16 +37,18 @@ UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
 ifeq ($(BUILD),build/release)
 FCGI     := cgi-bin/kfroute.fcgi
 WECOM    := cgi-bin/kfwecom.fcgi
+ADMIN    := cgi-bin/kfadmin.fcgi
 KFCTL    := bin/kfctl
 else
 FCGI     := $(BUILD)/kfroute.fcgi
 WECOM    := $(BUILD)/kfwecom.fcgi
+ADMIN    := $(BUILD)/kfadmin.fcgi
 KFCTL    := $(BUILD)/kfctl
 endif
 
 .PHONY: all deps run start stop test unit http asan bench vectors clean
 
-all: $(FCGI) $(WECOM) $(KFCTL)
+all: $(FCGI) $(WECOM) $(ADMIN) $(KFCTL)
 
 deps:
 	@scripts/deps.sh
@@ -63,6 +66,9 @@ $(FCGI): $(BUILD)/obj/kfroute.o $(BUILD)/libkf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
 
 $(WECOM): $(BUILD)/obj/kfwecom.o $(BUILD)/libkf.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+
+$(ADMIN): $(BUILD)/obj/kfadmin.o $(BUILD)/libkf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DEPS)
 
 $(KFCTL): $(BUILD)/obj/kfctl.o $(BUILD)/libkf.a
@@ -87,8 +93,9 @@ test: deps
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-http: $(FCGI) $(WECOM) $(KFCTL)
+http: $(FCGI) $(WECOM) $(ADMIN) $(KFCTL)
 	KFROUTE_FCGI_BIN=$(CURDIR)/$(FCGI) KFROUTE_WECOM_BIN=$(CURDIR)/$(WECOM) \
+	    KFROUTE_ADMIN_BIN=$(CURDIR)/$(ADMIN) \
 	    KFROUTE_KFCTL=$(CURDIR)/$(KFCTL) scripts/test-http.sh
 
 # Every test again with AddressSanitizer and UBSan, in build/asan.

@@ -24,6 +24,9 @@ libcmocka-dev        C unit tests
 tzdata               time zones for business hours (Asia/Shanghai...)
 libssl-dev           HMAC-SHA256 for customer tokens (libcrypto)
 openssl              test CA and certificates for the fake WeCom server
+libsodium-dev        Argon2id password hashes and session ids (admin page)
+chromium             headless browser for the admin page tests
+fonts-wqy-microhei   Chinese glyphs in the browser tests' screenshots
 "
 [ "${1:-}" = bench ] && PKGS="$PKGS
 wrk                  HTTP load generator for make bench
@@ -44,11 +47,19 @@ if ! command -v node >/dev/null 2>&1 ||
 	missing="$missing nodejs"
 fi
 
-[ -z "$missing" ] && exit 0
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	echo "deps: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -q
+	# shellcheck disable=SC2086 # word splitting of the package list is intended
+	$SUDO apt-get install -y -q --no-install-recommends $missing
+fi
 
-if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-echo "deps: installing:$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-# shellcheck disable=SC2086 # word splitting of the package list is intended
-$SUDO apt-get install -y -q --no-install-recommends $missing
+# The browser tests' driver, pinned by package-lock.json (test-only: the
+# page itself has no build step and no dependencies).
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$ROOT/node_modules/playwright-core/package.json" ]; then
+	echo "deps: npm ci (playwright-core for the browser tests)" >&2
+	(cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -9,7 +9,9 @@
 #   scripts/stack.sh status   exit 0 when both servers run
 #
 # Environment: PORT (8080), KFROUTE_VAR (var/), KFROUTE_FCGI_BIN
-# (cgi-bin/kfroute.fcgi), KFROUTE_WECOM_BIN (cgi-bin/kfwecom.fcgi), and any
+# (cgi-bin/kfroute.fcgi), KFROUTE_WECOM_BIN (cgi-bin/kfwecom.fcgi),
+# KFROUTE_ADMIN_BIN (cgi-bin/kfadmin.fcgi), KFROUTE_KFCTL (bin/kfctl),
+# KFROUTE_NO_DEV_ADMIN (set: no dev admin user is made), and any
 # KFROUTE_<SECTION>_<KEY> setting, which
 # reaches the FastCGI workers through lighttpd's environment.
 set -eu
@@ -21,6 +23,9 @@ VAR=$(cd "$VAR" && pwd)
 PORT=${PORT:-8080}
 FCGI_BIN=${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}
 WECOM_BIN=${KFROUTE_WECOM_BIN:-$ROOT/cgi-bin/kfwecom.fcgi}
+ADMIN_BIN=${KFROUTE_ADMIN_BIN:-$ROOT/cgi-bin/kfadmin.fcgi}
+KFCTL=${KFROUTE_KFCTL:-$ROOT/bin/kfctl}
+DEV_ADMIN_PASS=""
 DBNAME=kfroute
 ME=$(id -un)
 SOCK=$VAR/run/mysqld.sock
@@ -139,9 +144,15 @@ ticket_secret = $(cat "$VAR/secrets/ticket.secret")
 
 [http]
 redirect_hosts = help.example.com
+
+[admin]
+# Plain http on 127.0.0.1: cookies without Secure/__Host-. Never in
+# production (see conf/kfroute.conf.example).
+insecure_http = 1
 CONF
 	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$PORT|g" \
 	    -e "s|@FCGI_BIN@|$FCGI_BIN|g" -e "s|@WECOM_BIN@|$WECOM_BIN|g" \
+	    -e "s|@ADMIN_BIN@|$ADMIN_BIN|g" \
 	    -e "s|@PROCS@|${KFROUTE_PROCS:-2}|g" \
 	    "$ROOT/conf/lighttpd.conf.in" >"$VAR/lighttpd.conf"
 	if [ -n "${KFROUTE_LIGHTTPD_EXTRA:-}" ]; then
@@ -149,10 +160,21 @@ CONF
 	fi
 }
 
+# A development operator "admin" when there is none: its generated
+# password is shown once (make run prints it); nothing stores it.
+dev_admin() {
+	[ -n "${KFROUTE_NO_DEV_ADMIN:-}" ] && return 0
+	n=$(sql_admin -N -B "$DBNAME" -e "SELECT COUNT(*) FROM kf_admin_user")
+	[ "$n" = 0 ] || return 0
+	DEV_ADMIN_PASS=$(KFROUTE_CONF="$VAR/kfroute.conf" "$KFCTL" admin add \
+	    admin --role admin --generate)
+	echo "stack: created admin user 'admin' for the admin page" >&2
+}
+
 # Returns non-zero (not exit) so start() can clean up after it.
 web_start() {
 	pid_alive "$VAR/run/lighttpd.pid" && return 0
-	for b in "$FCGI_BIN" "$WECOM_BIN"; do
+	for b in "$FCGI_BIN" "$WECOM_BIN" "$ADMIN_BIN"; do
 		[ -x "$b" ] || { echo "stack: $b not built" >&2; return 1; }
 	done
 	lighttpd -tt -f "$VAR/lighttpd.conf" >&2 || return 1
@@ -175,6 +197,7 @@ start() {
 	db_start
 	db_setup
 	write_config
+	dev_admin
 	if ! web_start; then
 		echo "stack: lighttpd did not start on 127.0.0.1:$PORT" \
 		    "(port in use? try PORT=...); stopping" >&2
@@ -211,6 +234,15 @@ urls() {
 	cat <<URLS
 
 kfroute is running (data in $VAR).
+
+  Admin page: http://127.0.0.1:$PORT/admin/
+URLS
+	if [ -n "$DEV_ADMIN_PASS" ]; then
+		echo "    user admin, password $DEV_ADMIN_PASS (shown only this once)"
+	else
+		echo "    new password: bin/kfctl admin passwd admin --generate"
+	fi
+	cat <<URLS
 
   curl -s -X POST -H 'Content-Type: application/json' \\
        -d '{"customerId":"cs1"}' http://127.0.0.1:$PORT/api/getCustomerServiceUrl

@@ -7,7 +7,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export KFROUTE_VAR="$ROOT/var/test-stack"
 export KFROUTE_FCGI_BIN="${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}"
 export KFROUTE_WECOM_BIN="${KFROUTE_WECOM_BIN:-$ROOT/cgi-bin/kfwecom.fcgi}"
-KFROUTE_KFCTL="${KFROUTE_KFCTL:-$ROOT/bin/kfctl}"
+export KFROUTE_ADMIN_BIN="${KFROUTE_ADMIN_BIN:-$ROOT/cgi-bin/kfadmin.fcgi}"
+export KFROUTE_KFCTL="${KFROUTE_KFCTL:-$ROOT/bin/kfctl}"
+# The suites make their own operators (tests/http/admin-lib.mjs).
+export KFROUTE_NO_DEV_ADMIN=1
 # Decision counts and sticky assignments written soon, so tests see them.
 export KFROUTE_ROUTING_STATS_FLUSH_MS=200
 # The corp id the WeCom tests use (their fake server knows it).
@@ -55,11 +58,13 @@ trap '"$ROOT/scripts/stack.sh" stop' EXIT INT TERM
 "$ROOT/scripts/stack.sh" start
 
 export KF_ROOT="$ROOT" KF_VAR="$KFROUTE_VAR" KF_FCGI_BIN="$KFROUTE_FCGI_BIN"
-export KF_KFCTL="$KFROUTE_KFCTL"
+export KF_KFCTL="$KFROUTE_KFCTL" KF_ADMIN_BIN="$KFROUTE_ADMIN_BIN"
 export KF_BASE_URL="http://127.0.0.1:$PORT"
 # Files run one after another: some change shared data or stop the database.
 status=0
-node --test --test-concurrency=1 "$ROOT"/tests/http/*.test.mjs || status=$?
+# The browser suite goes first: the last HTTP suite stops the database.
+node --test --test-concurrency=1 "$ROOT"/tests/browser/*.test.mjs \
+    "$ROOT"/tests/http/*.test.mjs || status=$?
 
 # Stop first: sanitizer builds report leaks when the workers exit, on their
 # stderr, which lighttpd writes to log/kfroute.log. Fail on any report.

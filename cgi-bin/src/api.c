@@ -263,7 +263,7 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	decide_commit(snap, &d, wall_ms);
 	decide_reason_text(&d, reason, sizeof(reason));
 	stats_count(api->stats, now, e->id, d.agent ? d.agent->id : NULL,
-	    reason);
+	    reason, d.fallback);
 	if (d.agent != NULL) {
 		stats_activity(api->stats, d.agent->id, wall_ms);
 		if (verified)

@@ -35,6 +35,18 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_INTERNAL] = { 500, "internal", "服务器内部错误" },
 	[AE_UNAVAILABLE] = { 503, "unavailable",
 	    "服务暂时不可用,请稍后再试" },
+	[AE_INVALID] = { 400, "invalid", "输入有误,请检查标出的字段" },
+	[AE_UNAUTHORIZED] = { 401, "unauthorized", "请先登录" },
+	[AE_LOGIN_FAILED] = { 401, "login_failed", "用户名或密码错误" },
+	[AE_THROTTLED] = { 429, "throttled",
+	    "登录失败次数过多,请稍后再试" },
+	[AE_FORBIDDEN_ROLE] = { 403, "forbidden", "只读账号不能修改配置" },
+	[AE_CSRF] = { 403, "csrf", "缺少或无效的 CSRF 令牌,请刷新页面" },
+	[AE_BAD_ORIGIN] = { 403, "bad_origin", "请求来源不被允许" },
+	[AE_NO_OBJECT] = { 404, "no_such_object", "对象不存在" },
+	[AE_CONFLICT] = { 409, "conflict",
+	    "数据已被他人修改,请刷新后再改" },
+	[AE_IN_USE] = { 409, "in_use", "仍在使用中,不能删除" },
 };
 
 const struct apierr_info *

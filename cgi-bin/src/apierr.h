@@ -30,6 +30,17 @@ enum apierr {
 	AE_MEDIA_TYPE,
 	AE_INTERNAL,
 	AE_UNAVAILABLE,
+	/* The admin program's. */
+	AE_INVALID,		/* field-level errors in "fields" */
+	AE_UNAUTHORIZED,
+	AE_LOGIN_FAILED,
+	AE_THROTTLED,
+	AE_FORBIDDEN_ROLE,
+	AE_CSRF,
+	AE_BAD_ORIGIN,
+	AE_NO_OBJECT,
+	AE_CONFLICT,		/* stale version; "current" holds the row */
+	AE_IN_USE,		/* "used_by" says by what */
 	AE__MAX
 };
 

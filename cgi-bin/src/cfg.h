@@ -60,6 +60,12 @@ struct cfg {
 		char	*app_secret;
 		char	*api_base;		/* https://api.weixin.qq.com */
 	} miniprogram;
+	struct {
+		int	 insecure_http;	/* 1: plain-http development cookies */
+		int	 idle_timeout;		/* seconds */
+		int	 absolute_timeout;	/* seconds */
+		char	*origin;	/* expected Origin; NULL: from Host */
+	} admin;
 	char		*notice[NOTICE__MAX];	/* templates by kind */
 	char		*welcome;	/* WeCom greeting, {agent} */
 };

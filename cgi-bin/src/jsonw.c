@@ -140,3 +140,10 @@ jsonw_null(struct jsonw *w)
 	sep(w);
 	buf_puts(w->b, "null");
 }
+
+void
+jsonw_raw(struct jsonw *w, const char *json)
+{
+	sep(w);
+	buf_puts(w->b, json);
+}

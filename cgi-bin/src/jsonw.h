@@ -31,6 +31,9 @@ void	 jsonw_strn(struct jsonw *, const char *, size_t);
 void	 jsonw_int(struct jsonw *, long long);
 void	 jsonw_bool(struct jsonw *, int);
 void	 jsonw_null(struct jsonw *);
+/* A value that is already JSON text (from a trusted source: the database's
+ * JSON functions), written as it is. */
+void	 jsonw_raw(struct jsonw *, const char *);
 /* Escape s[0..n) as the inside of a JSON string (no quotes). */
 void	 jsonw_escape(struct buf *, const char *s, size_t n);
 

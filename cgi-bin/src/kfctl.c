@@ -8,24 +8,34 @@
  *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
  *   kfctl customer-token KEY [--ttl SECONDS]
  *   kfctl wecom token | accounts | sync-accounts | sync-status
+ *   kfctl admin add USER [--role admin|viewer] [--generate]
+ *   kfctl admin passwd USER [--generate]
+ *
+ * admin add/passwd read the new password from the terminal (not echoed)
+ * or from the first line of stdin; --generate makes one and prints it.
  *
  * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <mysql.h>
+#include <sodium.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "cfg.h"
 #include "decide.h"
 #include "log.h"
 #include "notice.h"
+#include "preview.h"
+#include "pwhash.h"
 #include "req.h"
 #include "routing.h"
 #include "snap.h"
@@ -53,6 +63,8 @@ usage(void)
 	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
 	    "       kfctl wecom token | accounts | sync-accounts | "
 	    "sync-status\n"
+	    "       kfctl admin add USER [--role admin|viewer] [--generate]\n"
+	    "       kfctl admin passwd USER [--generate]\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
 	    "[routing] timezone.\n", stderr);
 	return EXIT_USAGE;
@@ -133,32 +145,6 @@ cmd_agent_list(struct ctl *c)
 	return EXIT_OK;
 }
 
-/* Unix seconds, or a local date and time in the routing time zone. */
-static int
-parse_at(const struct cfg *cfg, const char *s, time_t *out)
-{
-	struct tm	 tm;
-	long long	 v;
-	int		 n = 0;
-
-	if (util_parse_llong(s, 0, 99999999999LL, &v) == 0) {
-		*out = (time_t)v;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &n) != 5)
-		return -1;
-	if (s[n] == ':' && sscanf(s + n, ":%2d%n", &tm.tm_sec, &n) == 1)
-		;
-	else if (s[n] != '\0')
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = tz_mktime(cfg->routing.timezone, &tm);
-	return *out == (time_t)-1 ? -1 : 0;
-}
-
 static void
 print_trace(const struct decide_trace *tr)
 {
@@ -180,15 +166,9 @@ static int
 cmd_route(struct ctl *c, int argc, char **argv)
 {
 	const char		*entry = argv[0], *key = NULL, *order = NULL;
-	struct decide_customer	 cust;
-	struct decide_input	 in;
-	struct decide_result	 d;
-	struct decide_trace	 tr;
-	struct snap		*s;
-	const struct snap_entry	*e;
-	char			 reason[160], iso[64], text[64];
+	struct preview		 p;
 	time_t			 at = time(NULL);
-	int			 i, have_cust = 0;
+	int			 i, rc = EXIT_OK;
 
 	for (i = 1; i < argc; i++) {
 		if (i + 1 == argc)
@@ -198,7 +178,8 @@ cmd_route(struct ctl *c, int argc, char **argv)
 		else if (strcmp(argv[i], "--order") == 0)
 			order = argv[++i];
 		else if (strcmp(argv[i], "--at") == 0) {
-			if (parse_at(&c->cfg, argv[++i], &at) == -1) {
+			if (preview_parse_at(c->cfg.routing.timezone,
+			    argv[++i], &at) == -1) {
 				fprintf(stderr, "kfctl: bad --at '%s'\n",
 				    argv[i]);
 				return EXIT_USAGE;
@@ -214,47 +195,36 @@ cmd_route(struct ctl *c, int argc, char **argv)
 		fprintf(stderr, "kfctl: --order needs --customer\n");
 		return EXIT_USAGE;
 	}
-	if (key != NULL) {
-		if (store_load_customer(c->store, c->arena, key,
-		    c->cfg.routing.sticky_days, &cust) == STORE_ERR)
-			return EXIT_FAIL;
-		if (order != NULL && store_order_agent(c->store, c->arena,
-		    order, key, &cust.order_agent_id) != STORE_OK)
+	switch (preview_run(&p, c->store, &c->cfg, c->arena, entry, key,
+	    order, at)) {
+	case PREVIEW_DB:
+		fprintf(stderr, "kfctl: cannot read the database "
+		    "(see the messages above)\n");
+		rc = EXIT_FAIL;
+		break;
+	case PREVIEW_NO_ENTRY:
+		fprintf(stderr, "kfctl: no entry '%s'\n", entry);
+		rc = EXIT_UNKNOWN;
+		break;
+	case PREVIEW_OK:
+		if (p.order_ignored)
 			printf("order %s: not %s's, or without an agent: "
 			    "ignored\n", order, key);
-		have_cust = 1;
+		printf("entry:     %s (%s)%s\n", p.entry->id, p.entry->label,
+		    p.entry->enabled ? "" : " [disabled]");
+		printf("customer:  %s\n", p.has_customer ? key : "anonymous");
+		printf("agent:     %s%s%s\n", p.d.agent ? p.d.agent->id : "none",
+		    p.d.agent ? " " : "", p.d.agent ? p.d.agent->name : "");
+		printf("reason:    %s\n", p.reason);
+		printf("fallback:  %s\n", p.d.fallback ? "yes" : "no");
+		printf("notice:    %s\n", p.notice);
+		if (p.next_open[0] != '\0')
+			printf("next_open: %s\n", p.next_open);
+		print_trace(&p.trace);
+		break;
 	}
-	if ((s = load(c)) == NULL)
-		return EXIT_FAIL;
-	if ((e = snap_entry(s, entry)) == NULL) {
-		fprintf(stderr, "kfctl: no entry '%s'\n", entry);
-		snap_free(s);
-		return EXIT_UNKNOWN;
-	}
-	routing_input(&in, &c->cfg, s, e, have_cust ? &cust : NULL, at,
-	    (uint32_t)at ^ (uint32_t)getpid());
-	in.trace = &tr;
-	decide(&in, &d);
-	decide_reason_text(&d, reason, sizeof(reason));
-	iso[0] = text[0] = '\0';
-	if (d.next_open >= 0)
-		tz_format(e->schedule != NULL ? e->schedule->tz :
-		    c->cfg.routing.timezone, d.next_open, iso, sizeof(iso),
-		    text, sizeof(text));
-	printf("entry:     %s (%s)%s\n", e->id, e->label,
-	    e->enabled ? "" : " [disabled]");
-	printf("customer:  %s\n", have_cust ? key : "anonymous");
-	printf("agent:     %s%s%s\n", d.agent ? d.agent->id : "none",
-	    d.agent ? " " : "", d.agent ? d.agent->name : "");
-	printf("reason:    %s\n", reason);
-	printf("fallback:  %s\n", d.fallback ? "yes" : "no");
-	printf("notice:    %s\n", notice_decision(c->arena, &c->cfg, e, &d,
-	    text));
-	if (d.next_open >= 0)
-		printf("next_open: %s\n", iso);
-	print_trace(&tr);
-	snap_free(s);
-	return EXIT_OK;
+	preview_free(&p);
+	return rc;
 }
 
 static int
@@ -528,9 +498,135 @@ cmd_sync_status(struct ctl *c, struct wecom *w)
 	return rc;
 }
 
+/* ---- admin users ---------------------------------------------------- */
+
+/* A new password: 20 characters from an unambiguous alphabet (~115 bits). */
+static void
+generate_password(char *out, size_t len)
+{
+	static const char abc[] = "abcdefghijkmnpqrstuvwxyz"
+	    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	size_t	 i;
+
+	for (i = 0; i + 1 < len && i < 20; i++)
+		out[i] = abc[randombytes_uniform(sizeof(abc) - 1)];
+	out[i] = '\0';
+}
+
+/* One line from the terminal without echo, or from stdin. */
+static int
+read_password(char *out, size_t len)
+{
+	struct termios	 old, quiet;
+	int		 tty = isatty(STDIN_FILENO), ok;
+	size_t		 n;
+
+	if (tty) {
+		fputs("new password: ", stderr);
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	ok = fgets(out, (int)len, stdin) != NULL;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (!ok)
+		return -1;
+	n = strcspn(out, "\r\n");
+	if (out[n] == '\0' && n + 1 == len)
+		return -1;	/* longer than the buffer */
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+cmd_admin(struct ctl *c, int argc, char **argv)
+{
+	const char	*what = argv[0], *user = argv[1], *role = NULL, *p[3];
+	char		 pw[PWHASH_MAX + 2], hash[PWHASH_LEN];
+	const char	*why;
+	int		 i, gen = 0, add = strcmp(what, "add") == 0;
+	enum store_rc	 rc;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--generate") == 0)
+			gen = 1;
+		else if (add && strcmp(argv[i], "--role") == 0 &&
+		    i + 1 < argc && (strcmp(argv[i + 1], "admin") == 0 ||
+		    strcmp(argv[i + 1], "viewer") == 0))
+			role = argv[++i];
+		else
+			return usage();
+	}
+	if (!auth_username_ok(user)) {
+		fprintf(stderr, "kfctl: user name must be 1-64 of "
+		    "[A-Za-z0-9_.@-]\n");
+		return EXIT_USAGE;
+	}
+	if (pwhash_init() == -1)
+		return EXIT_FAIL;
+	if (gen)
+		generate_password(pw, sizeof(pw));
+	else if (read_password(pw, sizeof(pw)) == -1) {
+		fprintf(stderr, "kfctl: no password given\n");
+		return EXIT_USAGE;
+	}
+	if ((why = pwhash_policy(pw)) != NULL) {
+		fprintf(stderr, "kfctl: password %s\n", why);
+		return EXIT_USAGE;
+	}
+	if (pwhash_make(pw, hash) == -1)
+		return EXIT_FAIL;
+	if (add) {
+		p[0] = user;
+		p[1] = role != NULL ? role : "admin";
+		p[2] = hash;
+		rc = store_q_exec(c->store, Q_ADMIN_USER_PUT, p, 3);
+	} else {
+		p[0] = hash;
+		p[1] = NULL;
+		p[2] = user;
+		rc = store_q_exec(c->store, Q_ADMIN_USER_PASSWD, p, 3);
+		if (rc == STORE_OK && store_affected(c->store) == 0)
+			rc = STORE_NOTFOUND;
+		/* A new password ends every session of the old one. */
+		if (rc == STORE_OK) {
+			p[0] = user;
+			rc = store_q_exec(c->store, Q_SESSION_DELETE_USER, p, 1);
+		}
+	}
+	sodium_memzero(hash, sizeof(hash));
+	switch (rc) {
+	case STORE_OK:
+		if (gen)
+			printf("%s\n", pw);
+		else
+			fprintf(stderr, "kfctl: %s: password %s\n", user,
+			    add ? "set" : "changed");
+		sodium_memzero(pw, sizeof(pw));
+		return EXIT_OK;
+	case STORE_DUP:
+		fprintf(stderr, "kfctl: admin user '%s' exists (use passwd)\n",
+		    user);
+		return EXIT_UNKNOWN;
+	case STORE_NOTFOUND:
+		fprintf(stderr, "kfctl: no admin user '%s'\n", user);
+		return EXIT_UNKNOWN;
+	default:
+		fprintf(stderr, "kfctl: database error\n");
+		return EXIT_FAIL;
+	}
+}
+
 static int
 dispatch(struct ctl *c, int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[0], "admin") == 0 &&
+	    (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "passwd") == 0))
+		return cmd_admin(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[0], "agent") == 0) {
 		if (strcmp(argv[1], "status") == 0 && argc == 4)
 			return cmd_agent_status(c, argv[2], argv[3]);

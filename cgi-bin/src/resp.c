@@ -7,6 +7,7 @@ resp_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 302: return "Found";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -17,6 +18,7 @@ resp_reason(int status)
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Unknown";
@@ -63,6 +65,12 @@ resp_json_ok(struct resp *r)
 void
 resp_error(struct resp *r, enum apierr e, const char *field)
 {
+	jsonw_obj_close(resp_error_begin(r, e, field));
+}
+
+struct jsonw *
+resp_error_begin(struct resp *r, enum apierr e, const char *field)
+{
 	const struct apierr_info	*info = apierr_info(e);
 	struct jsonw			*w = &r->json;
 
@@ -80,7 +88,7 @@ resp_error(struct resp *r, enum apierr e, const char *field)
 		jsonw_key(w, "field");
 		jsonw_str(w, field);
 	}
-	jsonw_obj_close(w);
+	return w;
 }
 
 void

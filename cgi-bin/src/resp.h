@@ -29,6 +29,9 @@ struct jsonw *resp_json_ok(struct resp *);
  * the status of the error. field may be NULL.
  */
 void	 resp_error(struct resp *, enum apierr, const char *field);
+/* The same, left open for more keys; the caller closes the object. */
+struct jsonw *resp_error_begin(struct resp *, enum apierr,
+	    const char *field);
 /* Headers and (unless head_only) body, ready to send. */
 void	 resp_write(const struct resp *, int head_only, struct buf *out);
 const char *resp_reason(int status);

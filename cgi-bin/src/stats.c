@@ -17,6 +17,7 @@ struct count_row {
 	time_t		 minute;
 	char		 entry[ID_LEN], agent[ID_LEN], reason[REASON_LEN];
 	unsigned	 count;
+	unsigned	 fallbacks;	/* of count, someone preferred skipped */
 };
 
 struct sticky_row {
@@ -63,7 +64,7 @@ copy(char *dst, size_t len, const char *src)
 
 void
 stats_count(struct stats *s, time_t now, const char *entry, const char *agent,
-    const char *reason)
+    const char *reason, int fallback)
 {
 	time_t		 minute = now - now % 60;
 	const char	*a = agent != NULL ? agent : "";
@@ -75,6 +76,7 @@ stats_count(struct stats *s, time_t now, const char *entry, const char *agent,
 		if (c->minute == minute && strcmp(c->entry, entry) == 0 &&
 		    strcmp(c->agent, a) == 0 && strcmp(c->reason, reason) == 0) {
 			c->count++;
+			c->fallbacks += fallback != 0;
 			return;
 		}
 	}
@@ -86,6 +88,7 @@ stats_count(struct stats *s, time_t now, const char *entry, const char *agent,
 	copy(s->counts[s->ncounts].entry, ID_LEN, entry);
 	copy(s->counts[s->ncounts].agent, ID_LEN, a);
 	copy(s->counts[s->ncounts].reason, REASON_LEN, reason);
+	s->counts[s->ncounts].fallbacks = fallback != 0;
 	s->counts[s->ncounts++].count = 1;
 }
 
@@ -158,7 +161,7 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 	for (i = 0; i < s->ncounts; i++)
 		if (store_add_stat(db, s->counts[i].minute, s->counts[i].entry,
 		    s->counts[i].agent, s->counts[i].reason,
-		    s->counts[i].count) != STORE_OK)
+		    s->counts[i].count, s->counts[i].fallbacks) != STORE_OK)
 			goto fail;
 	for (i = 0; i < s->nsticky; i++)
 		if (store_record_sticky(db, s->sticky[i].customer,

@@ -15,9 +15,12 @@ struct stats;
 
 struct stats	*stats_new(void);
 void		 stats_free(struct stats *);	/* NULL is a no-op */
-/* Count one decision in its UTC minute. agent may be NULL (none). */
+/*
+ * Count one decision in its UTC minute. agent may be NULL (none);
+ * fallback: a preferred person was skipped (the admin page's rate).
+ */
 void		 stats_count(struct stats *, time_t now, const char *entry,
-		    const char *agent, const char *reason);
+		    const char *agent, const char *reason, int fallback);
 void		 stats_sticky(struct stats *, const char *customer,
 		    const char *agent, const char *entry, time_t at);
 /* at_ms: unix milliseconds of the assignment. */

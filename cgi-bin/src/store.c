@@ -11,6 +11,7 @@
 #include "log.h"
 #include "snap.h"
 #include "store.h"
+#include "store_sql.h"
 #include "util.h"
 
 enum stmt {
@@ -133,9 +134,10 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_ORDER_AGENT] = "SELECT agent_id FROM kf_order "
 	    "WHERE order_id = ? AND customer_key = ?",
 	[STMT_STAT_ADD] = "INSERT INTO kf_stat_minute "
-	    "(minute, entry_id, agent_id, reason, count) "
-	    "VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE count = count + VALUES(count)",
+	    "(minute, entry_id, agent_id, reason, count, fallbacks) "
+	    "VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE count = count + VALUES(count), "
+	    "fallbacks = fallbacks + VALUES(fallbacks)",
 	[STMT_STICKY_SET] = "INSERT INTO kf_last_agent "
 	    "(customer_key, agent_id, entry_id, served_at) "
 	    "VALUES (?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE "
@@ -215,8 +217,11 @@ static const char *const stmt_sql[STMT__MAX] = {
  * a lock taken on a lost connection is gone with it.
  */
 static int
-once(enum stmt id)
+once(int id)
 {
+	/* Admin writes run inside transactions, which a retry would leave. */
+	if (id >= STMT__MAX)
+		return store_q_write(id - STMT__MAX);
 	return id == STMT_STAT_ADD || id == STMT_LOCK || id == STMT_UNLOCK ||
 	    id == STMT_WECOM_MSG_CLAIM || id == STMT_WECOM_LOAD;
 }
@@ -225,15 +230,30 @@ struct store {
 	const struct cfg	*cfg;
 	enum store_role		 role;
 	MYSQL			*db;	/* NULL while disconnected */
-	MYSQL_STMT		*stmts[STMT__MAX];	/* prepared lazily */
+	/* Prepared lazily: ours, then the admin queries (store_admin.c). */
+	MYSQL_STMT		*stmts[STMT__MAX + Q__MAX];
 	unsigned		 reconnects;	/* lost connections seen */
 	unsigned long long	 affected;	/* rows the last write touched */
+	unsigned long long	 insert_id;	/* of the last insert */
+	/* Inside store_begin..commit; broken once the connection was lost
+	 * in it (everything then fails until commit or rollback). */
+	enum { TXN_NONE, TXN_OPEN, TXN_BROKEN } txn;
+	unsigned		 err;		/* last server error number */
+	char			 errmsg[256];	/* and its text */
 };
+
+#define NSTMT	(STMT__MAX + Q__MAX)
+
+static const char *
+sql_of(int id)
+{
+	return id < STMT__MAX ? stmt_sql[id] : store_q_sql[id - STMT__MAX];
+}
 
 /* A row as text columns; NULL for SQL NULL. Return -1 to stop. */
 typedef int	(*row_fn)(void *arg, char **col, unsigned ncol);
 
-#define MAX_PARAMS	8
+#define MAX_PARAMS	16
 
 struct store *
 store_new(const struct cfg *cfg, enum store_role role)
@@ -250,7 +270,7 @@ disconnect(struct store *s)
 {
 	int	 i;
 
-	for (i = 0; i < STMT__MAX; i++)
+	for (i = 0; i < NSTMT; i++)
 		if (s->stmts[i] != NULL) {
 			mysql_stmt_close(s->stmts[i]);
 			s->stmts[i] = NULL;
@@ -306,7 +326,7 @@ connect_db(struct store *s)
 }
 
 static MYSQL_STMT *
-prepare(struct store *s, enum stmt id)
+prepare(struct store *s, int id)
 {
 	MYSQL_STMT	*st;
 	my_bool		 update_max = 1;
@@ -315,7 +335,7 @@ prepare(struct store *s, enum stmt id)
 		return s->stmts[id];
 	if ((st = mysql_stmt_init(s->db)) == NULL)
 		return NULL;
-	if (mysql_stmt_prepare(st, stmt_sql[id], strlen(stmt_sql[id])) != 0) {
+	if (mysql_stmt_prepare(st, sql_of(id), strlen(sql_of(id))) != 0) {
 		log_error("prepare statement %d: %s", (int)id,
 		    mysql_stmt_error(st));
 		mysql_stmt_close(st);
@@ -416,7 +436,7 @@ done:
  * only before any row was delivered and never for `once` statements.
  */
 static enum store_rc
-run(struct store *s, enum stmt id, const char *const *params,
+run(struct store *s, int id, const char *const *params,
     unsigned nparams, row_fn fn, void *arg)
 {
 	MYSQL_BIND	 pb[MAX_PARAMS];
@@ -426,7 +446,9 @@ run(struct store *s, enum stmt id, const char *const *params,
 	unsigned	 i;
 	int		 attempt, frc;
 
-	if (nparams > MAX_PARAMS)
+	s->err = 0;
+	s->errmsg[0] = '\0';
+	if (nparams > MAX_PARAMS || s->txn == TXN_BROKEN)
 		return STORE_ERR;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (connect_db(s) == -1)
@@ -452,11 +474,17 @@ run(struct store *s, enum stmt id, const char *const *params,
 		    mysql_stmt_execute(st) == 0 &&
 		    (frc = fetch_rows(st, fn, arg)) == 0) {
 			s->affected = mysql_stmt_affected_rows(st);
+			s->insert_id = mysql_stmt_insert_id(st);
 			return STORE_OK;
 		}
-		log_warn("statement %d: %s", (int)id, mysql_stmt_error(st));
-		if (frc != FETCH_NOROWS || once(id) ||
-		    !conn_lost(mysql_stmt_errno(st)))
+		s->err = mysql_stmt_errno(st);
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+		    mysql_stmt_error(st));
+		log_warn("statement %d: %s", id, s->errmsg);
+		if (conn_lost(s->err) && s->txn == TXN_OPEN)
+			s->txn = TXN_BROKEN;
+		if (frc != FETCH_NOROWS || once(id) || s->txn != TXN_NONE ||
+		    !conn_lost(s->err))
 			return STORE_ERR;
 		disconnect(s);
 		s->reconnects++;
@@ -851,25 +879,46 @@ store_order_agent(struct store *s, struct arena *a, const char *order,
 enum store_rc
 store_begin(struct store *s)
 {
-	return txn(s, "START TRANSACTION") == 0 ? STORE_OK : STORE_ERR;
+	if (txn(s, "START TRANSACTION") == -1)
+		return STORE_ERR;
+	s->txn = TXN_OPEN;
+	return STORE_OK;
 }
 
 enum store_rc
 store_commit(struct store *s)
 {
+	int	 broken = s->txn == TXN_BROKEN;
+
+	s->txn = TXN_NONE;
+	if (broken) {	/* the server rolled it back with the connection */
+		disconnect(s);
+		return STORE_ERR;
+	}
 	return txn(s, "COMMIT") == 0 ? STORE_OK : STORE_ERR;
+}
+
+void
+store_rollback(struct store *s)
+{
+	int	 open = s->txn == TXN_OPEN;
+
+	s->txn = TXN_NONE;
+	if (open)
+		(void)txn(s, "ROLLBACK");
 }
 
 enum store_rc
 store_add_stat(struct store *s, time_t minute, const char *entry,
-    const char *agent, const char *reason, unsigned count)
+    const char *agent, const char *reason, unsigned count, unsigned fallbacks)
 {
-	char		 t[24], n[16];
-	const char	*params[5] = { t, entry, agent, reason, n };
+	char		 t[24], n[16], f[16];
+	const char	*params[6] = { t, entry, agent, reason, n, f };
 
 	snprintf(t, sizeof(t), "%lld", (long long)minute);
 	snprintf(n, sizeof(n), "%u", count);
-	return run(s, STMT_STAT_ADD, params, 5, NULL, NULL);
+	snprintf(f, sizeof(f), "%u", fallbacks);
+	return run(s, STMT_STAT_ADD, params, 6, NULL, NULL);
 }
 
 enum store_rc
@@ -1152,4 +1201,81 @@ store_wecom_receiving(struct store *s, const char *userid)
 	const char	*params[1] = { userid };
 
 	return run(s, STMT_WECOM_RECEIVING, params, 1, NULL, NULL);
+}
+
+/* ---- admin queries (SQL in store_admin.c) --------------------------- */
+
+struct q_text {
+	struct arena	*arena;
+	const char	**out;
+	int		 found;
+};
+
+static int
+row_q_text(void *arg, char **col, unsigned n)
+{
+	struct q_text	*t = arg;
+
+	if (t->found++ == 0 && n > 0)
+		*t->out = col[0] != NULL ? arena_strdup(t->arena, col[0]) :
+		    NULL;
+	return 0;
+}
+
+enum store_rc
+store_q_text(struct store *s, enum store_q q, const char *const *params,
+    unsigned n, struct arena *a, const char **out)
+{
+	struct q_text	 t = { a, out, 0 };
+
+	*out = NULL;
+	if (run(s, STMT__MAX + (int)q, params, n, row_q_text, &t) != STORE_OK)
+		return STORE_ERR;
+	return t.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_q_rows(struct store *s, enum store_q q, const char *const *params,
+    unsigned n, store_row_fn fn, void *arg)
+{
+	return run(s, STMT__MAX + (int)q, params, n, fn, arg);
+}
+
+enum store_rc
+store_q_exec(struct store *s, enum store_q q, const char *const *params,
+    unsigned n)
+{
+	if (run(s, STMT__MAX + (int)q, params, n, NULL, NULL) == STORE_OK)
+		return STORE_OK;
+	switch (s->err) {
+	case 1062:	/* ER_DUP_ENTRY */
+		return STORE_DUP;
+	case 1452:	/* ER_NO_REFERENCED_ROW_2 */
+		return STORE_REF;
+	case 1451:	/* ER_ROW_IS_REFERENCED_2 */
+		return STORE_INUSE;
+	case 4025:	/* ER_CONSTRAINT_FAILED (MariaDB) */
+	case 3819:	/* ER_CHECK_CONSTRAINT_VIOLATED (MySQL) */
+		return STORE_CHECK;
+	default:
+		return STORE_ERR;
+	}
+}
+
+unsigned long long
+store_affected(const struct store *s)
+{
+	return s->affected;
+}
+
+unsigned long long
+store_insert_id(const struct store *s)
+{
+	return s->insert_id;
+}
+
+const char *
+store_error(const struct store *s)
+{
+	return s->errmsg;
 }

@@ -19,6 +19,11 @@ enum store_rc {
 	STORE_OK,
 	STORE_NOTFOUND,	/* a write or point lookup matched no row */
 	STORE_ERR,	/* database unreachable or failing; logged */
+	/* Refused by the schema (store_error() names the key/constraint): */
+	STORE_DUP,	/* a unique key already holds the value */
+	STORE_REF,	/* references a row that does not exist */
+	STORE_INUSE,	/* the row is referenced by another */
+	STORE_CHECK,	/* a CHECK constraint failed */
 };
 
 /* Which credentials: the public program's, or kfctl's/admin's. */
@@ -59,12 +64,17 @@ enum store_rc	 store_order_agent(struct store *, struct arena *,
 		    const char *order, const char *customer,
 		    const char **agent_id);
 
-/* Batched writes (see stats.c); bracket them with begin/commit. */
+/*
+ * Transactions. A connection lost inside one is never papered over by a
+ * silent reconnect: every call fails until commit (which then fails too)
+ * or rollback.
+ */
 enum store_rc	 store_begin(struct store *);
 enum store_rc	 store_commit(struct store *);
+void		 store_rollback(struct store *);	/* no-op outside one */
 enum store_rc	 store_add_stat(struct store *, time_t minute,
 		    const char *entry, const char *agent, const char *reason,
-		    unsigned count);
+		    unsigned count, unsigned fallbacks);
 enum store_rc	 store_record_sticky(struct store *, const char *customer,
 		    const char *agent, const char *entry, time_t at);
 enum store_rc	 store_record_activity(struct store *, const char *agent,
@@ -142,5 +152,51 @@ typedef void	(*store_text_fn)(void *arg, const char *);
 enum store_rc	 store_wecom_accounts(struct store *, store_text_fn, void *);
 /* Receiving in WeCom: an offline agent becomes online (busy stays). */
 enum store_rc	 store_wecom_receiving(struct store *, const char *userid);
+
+/*
+ * The admin program's queries (SQL in store_admin.c), run by name. Reads
+ * return JSON the database builds (JSON_OBJECT / JSON_ARRAYAGG), so
+ * escaping is the server's and the C side passes documents through.
+ */
+enum store_q {
+	Q_ENTRY_LIST, Q_ENTRY_GET, Q_ENTRY_INSERT, Q_ENTRY_UPDATE,
+	Q_ENTRY_DELETE, Q_ENTRY_VERSION,
+	Q_ENTRY_AGENTS_CLEAR, Q_ENTRY_AGENT_ADD,
+	Q_AGENT_LIST, Q_AGENT_GET, Q_AGENT_INSERT, Q_AGENT_UPDATE,
+	Q_AGENT_DELETE, Q_AGENT_VERSION, Q_AGENT_INUSE, Q_AGENT_PRESENCE,
+	Q_GROUP_LIST, Q_GROUP_GET, Q_GROUP_INSERT, Q_GROUP_UPDATE,
+	Q_GROUP_DELETE, Q_GROUP_VERSION, Q_GROUP_INUSE,
+	Q_GROUP_MEMBERS_CLEAR, Q_GROUP_MEMBER_ADD,
+	Q_SCHEDULE_LIST,
+	Q_ADMIN_USER_GET, Q_ADMIN_USER_PUT, Q_ADMIN_USER_PASSWD,
+	Q_ADMIN_USER_REHASH,
+	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE,
+	Q_SESSION_DELETE_USER, Q_SESSION_PURGE,
+	Q_THROTTLE_GET, Q_THROTTLE_FAIL, Q_THROTTLE_CLEAR,
+	Q_AUDIT_ADD, Q_AUDIT_LIST,
+	Q_STATS_SERIES, Q_STATS_BY_ENTRY, Q_STATS_BY_AGENT,
+	Q_STATS_BY_REASON,
+	Q__MAX
+};
+
+/*
+ * The first column of the first row into the arena (*out NULL for SQL
+ * NULL): STORE_OK, NOTFOUND (no row) or an error.
+ */
+enum store_rc	 store_q_text(struct store *, enum store_q,
+		    const char *const *params, unsigned n, struct arena *,
+		    const char **out);
+/* Each row as text columns; fn returns -1 to stop (an error). */
+typedef int	(*store_row_fn)(void *arg, char **col, unsigned ncol);
+enum store_rc	 store_q_rows(struct store *, enum store_q,
+		    const char *const *params, unsigned n, store_row_fn,
+		    void *arg);
+/* A write: STORE_OK (see store_affected), or DUP/REF/INUSE/CHECK/ERR. */
+enum store_rc	 store_q_exec(struct store *, enum store_q,
+		    const char *const *params, unsigned n);
+unsigned long long store_affected(const struct store *);
+unsigned long long store_insert_id(const struct store *);
+/* The server's message for the last failure ("" when none). */
+const char	*store_error(const struct store *);
 
 #endif

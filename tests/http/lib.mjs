@@ -82,7 +82,7 @@ export function rawHttp(bytes, { halfClose = true, timeoutMs = 20000 } = {}) {
 
 // Run the real program once as plain CGI, as shared hosting would.
 export function runCgi({ method = 'GET', uri, body = null, contentType,
-  contentLength, env = {} }) {
+  contentLength, env = {}, bin = FCGI_BIN, script = '/cgi-bin/kfroute.fcgi' }) {
   return new Promise((resolve, reject) => {
     const [path, query = ''] = uri.split('?');
     const cgiEnv = {
@@ -91,7 +91,7 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
       GATEWAY_INTERFACE: 'CGI/1.1',
       REQUEST_METHOD: method,
       REQUEST_URI: uri,
-      SCRIPT_NAME: '/cgi-bin/kfroute.fcgi',
+      SCRIPT_NAME: script,
       PATH_INFO: path,
       QUERY_STRING: query,
       ...env,
@@ -100,7 +100,7 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
     const len = contentLength ?? (body != null ? String(Buffer.byteLength(body)) : undefined);
     if (len !== undefined) cgiEnv.CONTENT_LENGTH = len;
     // stdin is a pipe, not a socket: libfcgi then runs as plain CGI.
-    const child = spawn(FCGI_BIN, [], { env: cgiEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, [], { env: cgiEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [], err = [];
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));

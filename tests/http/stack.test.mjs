@@ -62,9 +62,14 @@ after(() => {
 test('run: URLs printed, settings reach workers, SIGTERM stops all, data kept', async () => {
   rmSync(VAR, { recursive: true, force: true });
   const port = await freePort();
-  const first = startRun(port, { KFROUTE_NOTICE_CONNECTED: '您好,{agent}为您服务' });
+  const first = startRun(port, { KFROUTE_NOTICE_CONNECTED: '您好,{agent}为您服务', KFROUTE_NO_DEV_ADMIN: '' });
   const printed = await first.ready;
   assert.match(printed, new RegExp(`http://127\\.0\\.0\\.1:${port}/api/getCustomerServiceUrl`));
+  assert.match(printed, new RegExp(`http://127\\.0\\.0\\.1:${port}/admin/`));
+  // A development operator with a generated password, printed once.
+  const pw = /user admin, password (\S+) \(shown only this once\)/.exec(printed);
+  assert.ok(pw, printed);
+  assert.match(sqlRun("SELECT pw_hash FROM kf_admin_user WHERE username = 'admin'"), /^\$argon2id\$/);
 
   const base = `http://127.0.0.1:${port}`;
   let r = await (await fetch(`${base}/api/contact?entry=cs1`)).json();
@@ -84,8 +89,14 @@ test('run: URLs printed, settings reach workers, SIGTERM stops all, data kept', 
   for (const pid of [dbPid, webPid, ...workers]) assert.ok(!pidAlive(pid), `pid ${pid} still running`);
   assert.ok(!existsSync(`${VAR}/run/lighttpd.pid`));
 
-  const second = startRun(port);
-  await second.ready;
+  const second = startRun(port, { KFROUTE_NO_DEV_ADMIN: '' });
+  const printed2 = await second.ready;
+  assert.doesNotMatch(printed2, /password \S+ \(shown only this once\)/, 'no second password');
+  assert.match(printed2, /kfctl admin passwd admin/);
+  const login = await fetch(`${base}/admin/api/login`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base },
+    body: JSON.stringify({ username: 'admin', password: pw[1] }) });
+  assert.equal(login.status, 200, 'the printed password logs in');
   r = await (await fetch(`${base}/api/contact?entry=kept`)).json();
   assert.equal(r.entry.label, '保留', 'data of the first run is still there');
   const gone = await fetch(`${base}/api/contact?entry=cs2`);

@@ -46,13 +46,14 @@ store_commit(struct store *s)
 
 enum store_rc
 store_add_stat(struct store *s, time_t minute, const char *entry,
-    const char *agent, const char *reason, unsigned count)
+    const char *agent, const char *reason, unsigned count,
+    unsigned fallbacks)
 {
 	char	 line[200];
 
 	(void)s;
-	snprintf(line, sizeof(line), "stat %lld %s %s %s %u",
-	    (long long)minute, entry, agent, reason, count);
+	snprintf(line, sizeof(line), "stat %lld %s %s %s %u/%u",
+	    (long long)minute, entry, agent, reason, fallbacks, count);
 	return write_op(line);
 }
 
@@ -92,18 +93,18 @@ test_aggregates_per_minute(void **state)
 	struct stats	*s = stats_new();
 
 	(void)state;
-	stats_count(s, 120, "cs1", "a1", "designated");
-	stats_count(s, 179, "cs1", "a1", "designated");	/* same minute */
-	stats_count(s, 180, "cs1", "a1", "designated");	/* next minute */
-	stats_count(s, 150, "cs1", NULL, "none:offline");
-	stats_count(s, 150, "cs2", "a1", "designated");
+	stats_count(s, 120, "cs1", "a1", "designated", 0);
+	stats_count(s, 179, "cs1", "a1", "designated", 1);	/* same minute */
+	stats_count(s, 180, "cs1", "a1", "designated", 0);	/* next minute */
+	stats_count(s, 150, "cs1", NULL, "none:offline", 0);
+	stats_count(s, 150, "cs2", "a1", "designated", 0);
 	assert_int_equal(stats_pending(s), 4);
 	assert_int_equal(stats_flush(s, NULL, 1000), 0);
 	assert_int_equal(db.nlog, 4);
-	assert_string_equal(db.log[0], "stat 120 cs1 a1 designated 2");
-	assert_string_equal(db.log[1], "stat 180 cs1 a1 designated 1");
-	assert_string_equal(db.log[2], "stat 120 cs1  none:offline 1");
-	assert_string_equal(db.log[3], "stat 120 cs2 a1 designated 1");
+	assert_string_equal(db.log[0], "stat 120 cs1 a1 designated 1/2");
+	assert_string_equal(db.log[1], "stat 180 cs1 a1 designated 0/1");
+	assert_string_equal(db.log[2], "stat 120 cs1  none:offline 0/1");
+	assert_string_equal(db.log[3], "stat 120 cs2 a1 designated 0/1");
 	assert_int_equal(stats_pending(s), 0);
 	assert_int_equal(db.commits, 1);
 	/* Nothing pending: no transaction at all. */
@@ -137,16 +138,16 @@ test_failed_flush_keeps_everything(void **state)
 	struct stats	*s = stats_new();
 
 	(void)state;
-	stats_count(s, 60, "cs1", "a1", "designated");
-	stats_count(s, 60, "cs2", "a2", "designated");
+	stats_count(s, 60, "cs1", "a1", "designated", 0);
+	stats_count(s, 60, "cs2", "a2", "designated", 0);
 	db.fail_at = 2;
 	assert_int_equal(stats_flush(s, NULL, 0), -1);
 	assert_int_equal(stats_pending(s), 2);
 	assert_int_equal(db.commits, 0);
-	stats_count(s, 60, "cs1", "a1", "designated");
+	stats_count(s, 60, "cs1", "a1", "designated", 0);
 	db.fail_at = 0;
 	assert_int_equal(stats_flush(s, NULL, 0), 0);
-	assert_string_equal(db.log[0], "stat 60 cs1 a1 designated 2");
+	assert_string_equal(db.log[0], "stat 60 cs1 a1 designated 0/2");
 	stats_free(s);
 }
 
@@ -159,7 +160,7 @@ test_due(void **state)
 	(void)state;
 	stats_flush(s, NULL, t0);
 	assert_false(stats_due(s, t0 + 10000, 5000));	/* nothing waits */
-	stats_count(s, 60, "cs1", "a1", "designated");
+	stats_count(s, 60, "cs1", "a1", "designated", 0);
 	assert_false(stats_due(s, t0 + 4999, 5000));
 	assert_true(stats_due(s, t0 + 5000, 5000));
 	/* A full table is due at once. */
@@ -167,7 +168,7 @@ test_due(void **state)
 	for (int i = 0; i < 600; i++) {
 		char e[16];
 		snprintf(e, sizeof(e), "e%d", i);
-		stats_count(s, 60, e, "a1", "designated");
+		stats_count(s, 60, e, "a1", "designated", 0);
 	}
 	assert_true(stats_due(s, t0, 5000));
 	assert_int_equal(stats_pending(s), 512);

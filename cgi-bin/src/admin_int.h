@@ -1,0 +1,82 @@
+/*
+ * Shared by the admin_*.c files only: the per-request context the gates
+ * fill in, and the helpers every handler answers with.
+ */
+#ifndef KF_ADMIN_INT_H
+#define KF_ADMIN_INT_H
+
+#include <time.h>
+
+#include "admin.h"
+#include "apierr.h"
+#include "auth.h"
+#include "store.h"
+
+struct json_object;
+struct valid;
+
+enum admin_role {
+	ROLE_VIEWER,
+	ROLE_ADMIN,
+};
+
+/* One request to the admin API, as the handlers see it. */
+struct actx {
+	struct admin		*a;
+	struct req		*req;
+	struct resp		*resp;
+	time_t			 now;
+	const char		*coll;	/* first path segment ("entries") */
+	const char		*id;	/* second, or NULL */
+	const char		*sub;	/* third, or NULL */
+	/* Set once the session checked out. */
+	const char		*user;
+	enum admin_role		 role;
+	char			 sid[AUTH_ID_LEN + 1];
+};
+
+/* admin.c */
+/* The JSON request body as an object; answers 4xx itself on NULL. */
+struct json_object *admin_body(struct actx *);
+/* A query-string parameter, validated as an id; NULL when absent. On a
+ * bad value answers 400 and sets *bad. */
+const char	*admin_query(struct actx *, const char *name, int *bad);
+void		 admin_fail(struct actx *, enum apierr);
+/* 400 invalid with {"fields": {name: message}}. */
+void		 admin_fail_fields(struct actx *, const struct valid *);
+/* 503 for a store failure. */
+void		 admin_fail_store(struct actx *);
+/* 404 for STORE_NOTFOUND, else 503. */
+void		 admin_fail_rc(struct actx *, enum store_rc);
+/* The error with one more key holding JSON text from the database. */
+void		 admin_fail_raw(struct actx *, enum apierr, const char *key,
+		    const char *json);
+/* {"success":true, key: json} for JSON text from the database. */
+void		 admin_ok_raw(struct actx *, const char *key, const char *json);
+/* Record a change (inside the caller's transaction); -1 on failure. */
+int		 admin_audit(struct actx *, const char *action,
+		    const char *kind, const char *object_id,
+		    const char *before, const char *after);
+
+/* admin_auth.c */
+void		 admin_login(struct actx *);
+void		 admin_logout(struct actx *);
+void		 admin_me(struct actx *);
+/* 0 with ctx->user set, or -1 having answered 401/5xx. */
+int		 admin_session(struct actx *);
+/* The Origin the page must come from ("https://host"). */
+const char	*admin_origin(struct actx *);
+
+/* admin_crud.c */
+int		 admin_crud_known(const char *coll);	/* a collection? */
+/* Answer a request under /admin/api/<collection>[/<id>]. */
+void		 admin_crud(struct actx *);
+
+/* admin_view.c */
+void		 admin_presence(struct actx *);
+void		 admin_preview(struct actx *);
+void		 admin_stats(struct actx *);
+void		 admin_audit_list(struct actx *);
+void		 admin_schedules(struct actx *);
+
+#endif

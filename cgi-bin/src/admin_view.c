@@ -1,0 +1,301 @@
+/*
+ * What the admin page shows besides the tables: the presence board's
+ * override, the routing preview, traffic statistics, the audit log and
+ * the schedules its selects offer.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "admin_int.h"
+#include "cfg.h"
+#include "jsonw.h"
+#include "preview.h"
+#include "req.h"
+#include "resp.h"
+#include "snap.h"
+#include "store.h"
+#include "util.h"
+#include "valid.h"
+
+static const char *const statuses[] = { "online", "busy", "offline", NULL };
+
+static const struct valid_field presence_fields[] = {
+	{ "status", VT_ENUM, VF_REQUIRED, 0, 0, statuses, NULL },
+};
+
+/* POST /admin/api/agents/<id>/presence {"status"}: an operator's override,
+ * audited like any change. */
+void
+admin_presence(struct actx *c)
+{
+	struct json_object	*o;
+	struct valid		 v;
+	const char		*status, *before, *after, *p[2];
+	enum store_rc		 rc;
+
+	if (!valid_id(c->id, 1, 64)) {
+		admin_fail(c, AE_NO_OBJECT);
+		return;
+	}
+	if ((o = admin_body(c)) == NULL)
+		return;
+	valid_init(&v, c->req->arena);
+	valid_known(&v, o, presence_fields, 1, NULL);
+	valid_fields(&v, o, presence_fields, 1, &status);
+	if (v.nerr > 0) {
+		admin_fail_fields(c, &v);
+		return;
+	}
+	p[0] = c->id;
+	if (store_begin(c->a->store) != STORE_OK) {
+		admin_fail_store(c);
+		return;
+	}
+	rc = store_q_text(c->a->store, Q_AGENT_GET, p, 1, c->req->arena,
+	    &before);
+	if (rc == STORE_OK) {
+		p[0] = status;
+		p[1] = c->id;
+		rc = store_q_exec(c->a->store, Q_AGENT_PRESENCE, p, 2);
+		p[0] = c->id;
+	}
+	if (rc == STORE_OK)
+		rc = store_q_text(c->a->store, Q_AGENT_GET, p, 1,
+		    c->req->arena, &after);
+	if (rc == STORE_OK && admin_audit(c, "presence", "agent", c->id,
+	    before, after) == -1)
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_commit(c->a->store);
+	if (rc != STORE_OK) {
+		store_rollback(c->a->store);
+		admin_fail_rc(c, rc);
+		return;
+	}
+	admin_ok_raw(c, "item", after);
+}
+
+/* ---- preview -------------------------------------------------------- */
+
+static void
+write_preview(struct actx *c, const struct preview *p, time_t at)
+{
+	struct jsonw	*w = resp_json_ok(c->resp);
+	size_t		 i;
+
+	jsonw_key(w, "entry");
+	jsonw_obj_open(w);
+	jsonw_key(w, "id");
+	jsonw_str(w, p->entry->id);
+	jsonw_key(w, "label");
+	jsonw_str(w, p->entry->label);
+	jsonw_key(w, "enabled");
+	jsonw_bool(w, p->entry->enabled);
+	jsonw_obj_close(w);
+	jsonw_key(w, "customer");
+	jsonw_str(w, p->has_customer ? p->customer.key : NULL);
+	jsonw_key(w, "order_ignored");
+	jsonw_bool(w, p->order_ignored);
+	jsonw_key(w, "at");
+	jsonw_int(w, (long long)at);
+	jsonw_key(w, "agent");
+	if (p->d.agent != NULL) {
+		jsonw_obj_open(w);
+		jsonw_key(w, "id");
+		jsonw_str(w, p->d.agent->id);
+		jsonw_key(w, "name");
+		jsonw_str(w, p->d.agent->name);
+		jsonw_obj_close(w);
+	} else
+		jsonw_null(w);
+	jsonw_key(w, "reason");
+	jsonw_str(w, p->reason);
+	jsonw_key(w, "fallback");
+	jsonw_bool(w, p->d.fallback);
+	jsonw_key(w, "notice");
+	jsonw_str(w, p->notice);
+	jsonw_key(w, "next_open");
+	jsonw_str(w, p->next_open[0] != '\0' ? p->next_open : NULL);
+	jsonw_key(w, "trace");
+	jsonw_arr_open(w);
+	for (i = 0; i < p->trace.n; i++) {
+		const struct decide_trace_item *it = &p->trace.items[i];
+
+		jsonw_obj_open(w);
+		jsonw_key(w, "step");
+		jsonw_str(w, snap_step_name(it->step));
+		jsonw_key(w, "what");
+		jsonw_str(w, it->what);
+		jsonw_key(w, "agent_id");
+		jsonw_str(w, it->agent_id);
+		jsonw_key(w, "verdict");
+		jsonw_str(w, decide_verdict_name(it->verdict));
+		jsonw_obj_close(w);
+	}
+	jsonw_arr_close(w);
+	jsonw_key(w, "truncated");
+	jsonw_bool(w, p->trace.truncated);
+	jsonw_obj_close(w);
+}
+
+/* GET /admin/api/preview?entry=&customer=&order=&at= */
+void
+admin_preview(struct actx *c)
+{
+	const char	*entry, *cust = NULL, *order = NULL, *at_s = NULL;
+	struct valid	 v;
+	struct preview	 p;
+	time_t		 at = c->now;
+	int		 bad = 0;
+
+	entry = admin_query(c, "entry", &bad);
+	if (!bad)
+		cust = admin_query(c, "customer", &bad);
+	if (!bad)
+		order = admin_query(c, "order", &bad);
+	if (!bad)
+		at_s = admin_query(c, "at", &bad);
+	if (bad)
+		return;
+	valid_init(&v, c->req->arena);
+	if (entry == NULL || !valid_id(entry, 1, 64))
+		valid_fail(&v, "entry", "必填:入口 ID");
+	if (cust != NULL && !valid_id(cust, 1, 64))
+		valid_fail(&v, "customer", "只允许 1-64 个字母、数字、_ 或 -");
+	if (order != NULL && (!valid_id(order, 1, 64) || cust == NULL))
+		valid_fail(&v, "order", "订单号需与客户一起给出");
+	if (at_s != NULL && preview_parse_at(c->a->cfg->routing.timezone,
+	    at_s, &at) == -1)
+		valid_fail(&v, "at", "应为 YYYY-MM-DDTHH:MM(%s)或 Unix 秒",
+		    c->a->cfg->routing.timezone);
+	if (v.nerr > 0) {
+		admin_fail_fields(c, &v);
+		return;
+	}
+	switch (preview_run(&p, c->a->store, c->a->cfg, c->req->arena, entry,
+	    cust, order, at)) {
+	case PREVIEW_OK:
+		write_preview(c, &p, at);
+		break;
+	case PREVIEW_NO_ENTRY:
+		admin_fail(c, AE_NO_OBJECT);
+		break;
+	case PREVIEW_DB:
+		admin_fail_store(c);
+		break;
+	}
+	preview_free(&p);
+}
+
+/* ---- statistics ----------------------------------------------------- */
+
+/* GET /admin/api/stats?hours=24 (1-720): per-minute buckets up to six
+ * hours, hourly beyond. */
+void
+admin_stats(struct actx *c)
+{
+	static const enum store_q parts[] = { Q_STATS_BY_ENTRY,
+	    Q_STATS_BY_AGENT, Q_STATS_BY_REASON };
+	static const char *const names[] = { "entries", "agents", "reasons" };
+	const char	*hs, *p[2], *json[3], *series;
+	char		 since[24];
+	long long	 hours = 24;
+	struct jsonw	*w;
+	struct valid	 v;
+	int		 bad = 0, minutes;
+	size_t		 i;
+
+	hs = admin_query(c, "hours", &bad);
+	if (bad)
+		return;
+	if (hs != NULL && util_parse_llong(hs, 1, 720, &hours) == -1) {
+		valid_init(&v, c->req->arena);
+		valid_fail(&v, "hours", "应为 1 到 720 之间的整数");
+		admin_fail_fields(c, &v);
+		return;
+	}
+	minutes = hours <= 6;
+	snprintf(since, sizeof(since), "%lld",
+	    (long long)c->now - hours * 3600);
+	p[0] = minutes ? "%Y-%m-%dT%H:%i:00Z" : "%Y-%m-%dT%H:00:00Z";
+	p[1] = since;
+	if (store_q_text(c->a->store, Q_STATS_SERIES, p, 2, c->req->arena,
+	    &series) != STORE_OK) {
+		admin_fail_store(c);
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		if (store_q_text(c->a->store, parts[i], p + 1, 1,
+		    c->req->arena, &json[i]) != STORE_OK) {
+			admin_fail_store(c);
+			return;
+		}
+	w = resp_json_ok(c->resp);
+	jsonw_key(w, "hours");
+	jsonw_int(w, hours);
+	jsonw_key(w, "bucket");
+	jsonw_str(w, minutes ? "minute" : "hour");
+	jsonw_key(w, "since");
+	jsonw_int(w, (long long)c->now - hours * 3600);
+	jsonw_key(w, "series");
+	jsonw_raw(w, series);
+	for (i = 0; i < 3; i++) {
+		jsonw_key(w, names[i]);
+		jsonw_raw(w, json[i]);
+	}
+	jsonw_obj_close(w);
+}
+
+/* ---- audit log and lists -------------------------------------------- */
+
+/* GET /admin/api/audit?before=<id>&kind=<kind>: 100 at a time, newest
+ * first. */
+void
+admin_audit_list(struct actx *c)
+{
+	const char	*before, *kind = NULL, *p[3], *json;
+	long long	 b;
+	struct valid	 v;
+	int		 bad = 0;
+
+	before = admin_query(c, "before", &bad);
+	if (!bad)
+		kind = admin_query(c, "kind", &bad);
+	if (bad)
+		return;
+	valid_init(&v, c->req->arena);
+	if (before != NULL && util_parse_llong(before, 1,
+	    0x7fffffffffffffffLL, &b) == -1)
+		valid_fail(&v, "before", "应为审计记录的 id");
+	if (kind != NULL && !valid_id(kind, 1, 32))
+		valid_fail(&v, "kind", "应为对象类型,如 entry");
+	if (v.nerr > 0) {
+		admin_fail_fields(c, &v);
+		return;
+	}
+	p[0] = before != NULL ? before : "9223372036854775807";
+	p[1] = kind;
+	p[2] = kind;
+	if (store_q_text(c->a->store, Q_AUDIT_LIST, p, 3, c->req->arena,
+	    &json) != STORE_OK) {
+		admin_fail_store(c);
+		return;
+	}
+	admin_ok_raw(c, "items", json);
+}
+
+void
+admin_schedules(struct actx *c)
+{
+	const char	*json;
+
+	if (store_q_text(c->a->store, Q_SCHEDULE_LIST, NULL, 0, c->req->arena,
+	    &json) != STORE_OK) {
+		admin_fail_store(c);
+		return;
+	}
+	admin_ok_raw(c, "items", json);
+}

@@ -1,0 +1,87 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "notice.h"
+#include "preview.h"
+#include "routing.h"
+#include "snap.h"
+#include "store.h"
+#include "tz.h"
+#include "util.h"
+
+enum preview_rc
+preview_run(struct preview *p, struct store *st, const struct cfg *cfg,
+    struct arena *a, const char *entry, const char *customer,
+    const char *order, time_t at)
+{
+	struct decide_input	 in;
+
+	memset(p, 0, sizeof(*p));
+	if (customer != NULL) {
+		if (store_load_customer(st, a, customer,
+		    cfg->routing.sticky_days, &p->customer) == STORE_ERR)
+			return PREVIEW_DB;
+		if (order != NULL && store_order_agent(st, a, order, customer,
+		    &p->customer.order_agent_id) != STORE_OK)
+			p->order_ignored = 1;
+		p->has_customer = 1;
+	}
+	p->snap = snap_new();
+	if (store_load_all(st, p->snap) != STORE_OK)
+		return PREVIEW_DB;
+	if ((p->entry = snap_entry(p->snap, entry)) == NULL)
+		return PREVIEW_NO_ENTRY;
+	routing_input(&in, cfg, p->snap, p->entry,
+	    p->has_customer ? &p->customer : NULL, at,
+	    (uint32_t)at ^ (uint32_t)getpid());
+	in.trace = &p->trace;
+	decide(&in, &p->d);
+	decide_reason_text(&p->d, p->reason, sizeof(p->reason));
+	if (p->d.next_open >= 0)
+		tz_format(p->entry->schedule != NULL ?
+		    p->entry->schedule->tz : cfg->routing.timezone,
+		    p->d.next_open, p->next_open, sizeof(p->next_open),
+		    p->next_open_text, sizeof(p->next_open_text));
+	p->notice = notice_decision(a, cfg, p->entry, &p->d,
+	    p->next_open_text);
+	return PREVIEW_OK;
+}
+
+void
+preview_free(struct preview *p)
+{
+	snap_free(p->snap);	/* NULL is fine */
+	p->snap = NULL;
+}
+
+int
+preview_parse_at(const char *zone, const char *s, time_t *out)
+{
+	struct tm	 tm;
+	long long	 v;
+	int		 n = 0, m = 0;
+
+	if (util_parse_llong(s, 0, 99999999999LL, &v) == 0) {
+		*out = (time_t)v;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &n) != 5 || n == 0)
+		return -1;
+	if (s[n] == ':') {
+		if (sscanf(s + n, ":%2d%n", &tm.tm_sec, &m) != 1 || m != 3)
+			return -1;
+		n += m;
+	}
+	if (s[n] != '\0' || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = tz_mktime(zone, &tm);
+	return *out == (time_t)-1 ? -1 : 0;
+}

@@ -1,0 +1,250 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "valid.h"
+
+void
+valid_init(struct valid *v, struct arena *a)
+{
+	memset(v, 0, sizeof(*v));
+	v->arena = a;
+}
+
+void
+valid_fail(struct valid *v, const char *field, const char *fmt, ...)
+{
+	char	 msg[256];
+	va_list	 ap;
+
+	if (v->nerr == VALID_MAXERR || valid_has(v, field))
+		return;		/* the first problem per field is enough */
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->errs[v->nerr].field = field;
+	v->errs[v->nerr++].message = arena_strdup(v->arena, msg);
+}
+
+int
+valid_has(const struct valid *v, const char *field)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nerr; i++)
+		if (strcmp(v->errs[i].field, field) == 0)
+			return 1;
+	return 0;
+}
+
+int
+valid_id(const char *s, size_t min, size_t max)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n < min || n > max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+void
+valid_known(struct valid *v, struct json_object *obj,
+    const struct valid_field *f, size_t n, const char *const *extra)
+{
+	size_t	 i;
+	int	 known;
+
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		known = 0;
+		for (i = 0; i < n && !known; i++)
+			known = strcmp(f[i].name, key) == 0;
+		for (i = 0; extra != NULL && extra[i] != NULL && !known; i++)
+			known = strcmp(extra[i], key) == 0;
+		if (!known)
+			valid_fail(v, arena_strdup(v->arena, key), "未知字段");
+	}
+}
+
+/* A JSON string without NUL or control characters, min..max bytes. */
+static const char *
+text(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	const char	*s;
+	size_t		 n, i;
+
+	if (!json_object_is_type(o, json_type_string)) {
+		valid_fail(v, f->name, "应为字符串");
+		return NULL;
+	}
+	s = json_object_get_string(o);
+	n = (size_t)json_object_get_string_len(o);
+	if (strlen(s) != n) {
+		valid_fail(v, f->name, "不能含控制字符");
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			valid_fail(v, f->name, "不能含控制字符");
+			return NULL;
+		}
+	if ((long long)n < f->min || (long long)n > f->max) {
+		valid_fail(v, f->name, "长度应为 %lld-%lld 字节", f->min,
+		    f->max);
+		return NULL;
+	}
+	return arena_strndup(v->arena, s, n);
+}
+
+static const char *
+id(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	const char	*s;
+
+	if (!json_object_is_type(o, json_type_string)) {
+		valid_fail(v, f->name, "应为字符串");
+		return NULL;
+	}
+	s = json_object_get_string(o);
+	if (*s == '\0' && (f->flags & VF_NULLABLE))
+		return NULL;
+	if ((size_t)json_object_get_string_len(o) != strlen(s) ||
+	    !valid_id(s, (size_t)f->min, (size_t)f->max)) {
+		valid_fail(v, f->name, "只允许 %lld-%lld 个字母、数字、_ 或 -",
+		    f->min, f->max);
+		return NULL;
+	}
+	return arena_strdup(v->arena, s);
+}
+
+static const char *
+integer(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	int64_t	 n;
+	char	 num[24];
+
+	/* json-c clamps huge numbers to INT64_MAX: the range check below
+	 * still rejects them. */
+	if (!json_object_is_type(o, json_type_int) ||
+	    (n = json_object_get_int64(o)) < f->min || n > f->max) {
+		valid_fail(v, f->name, "应为 %lld 到 %lld 之间的整数", f->min,
+		    f->max);
+		return NULL;
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	return arena_strdup(v->arena, num);
+}
+
+static const char *
+choice(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	struct buf	 all = { 0 };
+	const char	*s, *msg;
+	size_t		 i;
+
+	if (json_object_is_type(o, json_type_string)) {
+		s = json_object_get_string(o);
+		for (i = 0; f->names[i] != NULL; i++)
+			if (strcmp(f->names[i], s) == 0)
+				return f->names[i];
+	}
+	for (i = 0; f->names[i] != NULL; i++)
+		buf_printf(&all, "%s%s", i ? ", " : "", f->names[i]);
+	msg = buf_str(&all);
+	valid_fail(v, f->name, "应为以下之一:%s", msg);
+	buf_free(&all);
+	return NULL;
+}
+
+static const char *
+idlist(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	struct buf	 out = { 0 };
+	const char	*s, *res = NULL;
+	size_t		 i, j, n;
+
+	if (!json_object_is_type(o, json_type_array)) {
+		valid_fail(v, f->name, "应为 ID 数组");
+		return NULL;
+	}
+	if ((n = json_object_array_length(o)) > (size_t)f->max) {
+		valid_fail(v, f->name, "最多 %lld 项", f->max);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(o, i);
+
+		if (!json_object_is_type(it, json_type_string) ||
+		    !valid_id(s = json_object_get_string(it), 1, 64)) {
+			valid_fail(v, f->name, "第 %zu 项不是有效的 ID", i + 1);
+			goto done;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(s, json_object_get_string(
+			    json_object_array_get_idx(o, j))) == 0) {
+				valid_fail(v, f->name, "%s 重复出现", s);
+				goto done;
+			}
+		buf_printf(&out, "%s%s", i ? "," : "", s);
+	}
+	res = arena_strdup(v->arena, buf_str(&out));
+done:
+	buf_free(&out);
+	return res;
+}
+
+static const char *
+one(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	if (o == NULL || json_object_is_type(o, json_type_null)) {
+		if (!(f->flags & VF_NULLABLE))
+			valid_fail(v, f->name, "不能为空");
+		return NULL;
+	}
+	switch (f->type) {
+	case VT_ID:
+		return id(v, f, o);
+	case VT_TEXT:
+		return text(v, f, o);
+	case VT_INT:
+		return integer(v, f, o);
+	case VT_BOOL:
+		if (!json_object_is_type(o, json_type_boolean)) {
+			valid_fail(v, f->name, "应为 true 或 false");
+			return NULL;
+		}
+		return json_object_get_boolean(o) ? "1" : "0";
+	case VT_ENUM:
+		return choice(v, f, o);
+	case VT_IDLIST:
+		return idlist(v, f, o);
+	}
+	return NULL;
+}
+
+void
+valid_fields(struct valid *v, struct json_object *obj,
+    const struct valid_field *f, size_t n, const char **vals)
+{
+	struct json_object	*o;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (!json_object_object_get_ex(obj, f[i].name, &o)) {
+			if (f[i].flags & VF_REQUIRED)
+				valid_fail(v, f[i].name, "必填");
+			vals[i] = f[i].dflt;
+			continue;
+		}
+		vals[i] = one(v, &f[i], o);
+	}
+}

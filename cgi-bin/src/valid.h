@@ -1,0 +1,68 @@
+/*
+ * Validation of JSON input against a declared field table, collecting
+ * every problem as a field-level error instead of stopping at the first,
+ * so a form can mark all its bad fields at once. Values come out as text
+ * (or NULL for SQL NULL) ready to bind to a prepared statement.
+ */
+#ifndef KF_VALID_H
+#define KF_VALID_H
+
+#include <stddef.h>
+
+struct arena;
+struct json_object;
+
+enum valid_type {
+	VT_ID,		/* [A-Za-z0-9_-], min..max bytes */
+	VT_TEXT,	/* UTF-8 without control characters, min..max bytes */
+	VT_INT,		/* a JSON integer in min..max */
+	VT_BOOL,	/* true or false, as "1" or "0" */
+	VT_ENUM,	/* one of names */
+	VT_IDLIST,	/* an array of distinct ids, at most max; as "a,b,c" */
+};
+
+#define VF_REQUIRED	0x1	/* must be given when creating */
+#define VF_NULLABLE	0x2	/* null (and "" for ids) mean SQL NULL */
+#define VF_FIXED	0x4	/* set when created, never changed (ids) */
+
+struct valid_field {
+	const char		*name;
+	enum valid_type		 type;
+	unsigned		 flags;
+	long long		 min, max;
+	const char *const	*names;	/* VT_ENUM: NULL-terminated */
+	const char		*dflt;	/* when absent; NULL: SQL NULL */
+};
+
+#define VALID_MAXERR	32
+
+struct valid_error {
+	const char	*field;
+	const char	*message;	/* Chinese, for the operator */
+};
+
+struct valid {
+	struct arena		*arena;
+	struct valid_error	 errs[VALID_MAXERR];
+	size_t			 nerr;
+};
+
+void	 valid_init(struct valid *, struct arena *);
+/* Record a problem with field; the message is formatted into the arena. */
+void	 valid_fail(struct valid *, const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* 1 when field already has an error. */
+int	 valid_has(const struct valid *, const char *field);
+/* Every key of obj must be a field or one of extra (NULL-terminated). */
+void	 valid_known(struct valid *, struct json_object *obj,
+	    const struct valid_field *, size_t n, const char *const *extra);
+/*
+ * Check each field of obj and set vals[i]: its text, the default when
+ * absent, NULL for SQL NULL. VF_REQUIRED fields must be present.
+ */
+void	 valid_fields(struct valid *, struct json_object *obj,
+	    const struct valid_field *, size_t n, const char **vals);
+/* One value as VT_ID etc. would see it (used for query parameters). */
+int	 valid_id(const char *s, size_t min, size_t max);
+
+#endif

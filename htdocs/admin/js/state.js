@@ -1,0 +1,27 @@
+// What the views share: the logged-in user, the lists pickers offer, the
+// running view's stop function, and the flash message line.
+import { get } from './api.js';
+
+export const state = { me: null, agents: [], groups: [], schedules: [], stop: null };
+
+let flashTimer = null;
+export function flash(text, kind = 'ok') {
+  const el = document.getElementById('flash');
+  el.textContent = text;
+  el.className = `flash ${kind}`;
+  el.hidden = false;
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => { el.hidden = true; }, kind === 'error' ? 8000 : 3000);
+}
+
+export async function loadLists() {
+  const [a, g, s] = await Promise.all([get('agents'), get('groups'), get('schedules')]);
+  state.agents = a.items;
+  state.groups = g.items;
+  state.schedules = s.items;
+}
+
+export function agentName(id) {
+  const a = state.agents.find((x) => x.id === id);
+  return a ? `${a.display_name}(${id})` : id;
+}

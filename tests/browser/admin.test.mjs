@@ -1,0 +1,143 @@
+// The admin page in a real browser (Debian's chromium, headless, driven by
+// playwright-core) against the real stack: log in, add a button, bind a
+// person, preview, and see the public API answer with that binding.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { BASE, ROOT, getJson, STALENESS_MS, sql, sleep, kfctl } from '../http/lib.mjs';
+import { operator } from '../http/admin-lib.mjs';
+
+const ART = `${ROOT}/tests/artifacts`;
+const PASS = 'browser-test-password-1';
+let browser, page;
+const problems = [];	// CSP violations, page errors, dialogs
+
+before(async () => {
+  mkdirSync(ART, { recursive: true });
+  operator('browser', PASS);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // Answers the page expects (401 before login, 4xx shown to the user)
+  // are logged by the browser as failed loads; anything else is a fault.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  page.on('dialog', async (d) => {
+    if (d.type() === 'confirm') { await d.accept(); return; }
+    problems.push(`dialog: ${d.message()}`);
+    await d.dismiss();
+  });
+});
+
+// Leave the shared demo data as the other suites expect it.
+after(async () => {
+  await browser?.close();
+  sql("DELETE FROM kf_entry WHERE id = 'spring_sale'");
+  kfctl('agent', 'status', 'a3', 'online');
+});
+
+// The public API's answer for an entry, polled until it matches (bounded
+// by the staleness bound plus slack).
+async function contactUntil(entry, pred) {
+  const deadline = Date.now() + STALENESS_MS + 4000;
+  let r;
+  do {
+    r = await getJson(`/api/contact?entry=${entry}`);
+    if (pred(r)) return r;
+    await sleep(100);
+  } while (Date.now() < deadline);
+  return r;
+}
+
+test('log in, add a button, bind a person, preview, and the API follows', async () => {
+  sql("DELETE FROM kf_entry WHERE id = 'spring_sale'");
+  kfctl('agent', 'status', 'a3', 'online');
+  await page.goto(`${BASE}/admin/`);
+  await page.fill('#login-form input[name=username]', 'browser');
+  await page.fill('#login-form input[name=password]', 'wrong-password-000');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#login-error:has-text("用户名或密码错误")');
+  await page.fill('#login-form input[name=password]', PASS);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#nav a.active[href="#entries"]');
+  await page.screenshot({ path: `${ART}/admin-1-entries.png`, fullPage: true });
+
+  // Add the button.
+  const add = page.locator('form.add');
+  await add.locator('input[name=id]').fill('spring_sale');
+  await add.locator('input[name=label]').fill('春季大促 <客服>');
+  await add.locator('input[name=scene]').fill('home');
+  await add.locator('input[name=target]').fill('/pages/kf/index');
+  await add.locator('button[type=submit]').click();
+  const row = page.locator('table.grid tr[data-id="spring_sale"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /春季大促 <客服>/);	// shown as text
+
+  // Bind 小张 (a3) inline.
+  await row.getByRole('button', { name: '编辑' }).click();
+  const editing = page.locator('tr.editing[data-id="spring_sale"]');
+  await editing.locator('select[name="agents-add"]').selectOption('a3');
+  await editing.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('tr[data-id="spring_sale"]:not(.editing) >> text=小张');
+  await page.screenshot({ path: `${ART}/admin-2-bound.png`, fullPage: true });
+
+  // Preview says 小张, designated.
+  await page.click('#nav a[href="#preview"]');
+  await page.selectOption('select[name=entry]', 'spring_sale');
+  await page.click('form.add button[type=submit]');
+  await page.waitForSelector('dd.who');
+  assert.match(await page.textContent('dd.who'), /小张/);
+  assert.match(await page.textContent('dl.decision'), /designated/);
+  await page.screenshot({ path: `${ART}/admin-3-preview.png`, fullPage: true });
+
+  // The mini-program API answers with the binding within the bound.
+  const r = await contactUntil('spring_sale', (x) => x.body.success && x.body.agent?.id === 'a3');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.agent.id, 'a3');
+  assert.equal(r.body.reason, 'designated');
+  assert.equal(r.body.entry.label, '春季大促 <客服>');
+});
+
+test('the presence board flips a person and the API falls back', async () => {
+  await page.click('#nav a[href="#presence"]');
+  const card = page.locator('.agent[data-id="a3"]');
+  await card.waitFor();
+  await card.getByRole('button', { name: '离线' }).click();
+  await page.waitForSelector('.agent.offline[data-id="a3"]');
+  await page.screenshot({ path: `${ART}/admin-4-presence.png`, fullPage: true });
+  const r = await contactUntil('spring_sale', (x) => x.body.agent?.id !== 'a3');
+  assert.notEqual(r.body.agent?.id, 'a3');
+  assert.ok(r.body.fallback === true || r.body.agent === null, JSON.stringify(r.body));
+  kfctl('agent', 'status', 'a3', 'online');
+});
+
+test('statistics and the audit log render, charts drawn by the page', async () => {
+  await page.click('#nav a[href="#stats"]');
+  await page.waitForSelector('svg.chart');
+  assert.ok(await page.locator('svg.chart').count() >= 2);
+  await page.screenshot({ path: `${ART}/admin-5-stats.png`, fullPage: true });
+  await page.click('#nav a[href="#audit"]');
+  await page.waitForSelector('table.audit tbody tr');
+  assert.match(await page.textContent('table.audit'), /spring_sale/);
+});
+
+test('on a phone the page fits the screen', async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
+  phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await phone.context().addCookies(await page.context().cookies());
+  await phone.goto(`${BASE}/admin/#entries`);
+  await phone.waitForSelector('tr[data-id="spring_sale"]');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+  await phone.screenshot({ path: `${ART}/admin-6-phone.png`, fullPage: true });
+  await phone.close();
+});
+
+test('no script errors, CSP violations or injected dialogs happened', () => {
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,136 @@
+/* Field validation of admin input (valid.c): every type, every error. */
+#include "unit.h"
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "valid.h"
+
+static const char *const colours[] = { "red", "green", NULL };
+
+static const struct valid_field fields[] = {
+	{ "id", VT_ID, VF_REQUIRED | VF_FIXED, 1, 8, NULL, NULL },
+	{ "name", VT_TEXT, VF_REQUIRED, 1, 12, NULL, NULL },
+	{ "n", VT_INT, 0, -5, 5, NULL, "0" },
+	{ "on", VT_BOOL, 0, 0, 0, NULL, "1" },
+	{ "colour", VT_ENUM, 0, 0, 0, colours, "red" },
+	{ "ref", VT_ID, VF_NULLABLE, 1, 8, NULL, NULL },
+	{ "ids", VT_IDLIST, 0, 0, 3, NULL, "" },
+};
+#define N	(sizeof(fields) / sizeof(fields[0]))
+
+/* Validate json; the message of field or NULL when it passed. */
+static const char *
+run(struct arena *a, const char *json, const char **vals, size_t *nerr,
+    const char *field)
+{
+	struct json_object	*o = json_tokener_parse(json);
+	struct valid		 v;
+	size_t			 i;
+	const char		*msg = NULL;
+
+	assert_non_null(o);
+	valid_init(&v, a);
+	valid_known(&v, o, fields, N, NULL);
+	valid_fields(&v, o, fields, N, vals);
+	json_object_put(o);
+	*nerr = v.nerr;
+	for (i = 0; field != NULL && i < v.nerr; i++)
+		if (strcmp(v.errs[i].field, field) == 0)
+			msg = v.errs[i].message;
+	return msg;
+}
+
+static void
+test_good_and_defaults(void **state)
+{
+	struct arena	*a = arena_new(1024);
+	const char	*v[N];
+	size_t		 nerr;
+
+	(void)state;
+	run(a, "{\"id\":\"x_1\",\"name\":\"小王 <b>\"}", v, &nerr, NULL);
+	assert_int_equal(nerr, 0);
+	assert_string_equal(v[0], "x_1");
+	assert_string_equal(v[1], "小王 <b>");
+	assert_string_equal(v[2], "0");
+	assert_string_equal(v[3], "1");
+	assert_string_equal(v[4], "red");
+	assert_null(v[5]);
+	assert_string_equal(v[6], "");
+	run(a, "{\"id\":\"y\",\"name\":\"n\",\"n\":-5,\"on\":false,"
+	    "\"colour\":\"green\",\"ref\":\"\",\"ids\":[\"a\",\"b-2\"]}", v,
+	    &nerr, NULL);
+	assert_int_equal(nerr, 0);
+	assert_string_equal(v[2], "-5");
+	assert_string_equal(v[3], "0");
+	assert_string_equal(v[4], "green");
+	assert_null(v[5]);		/* "" on a nullable id is NULL */
+	assert_string_equal(v[6], "a,b-2");
+	arena_free(a);
+}
+
+static void
+test_errors(void **state)
+{
+	struct arena	*a = arena_new(1024);
+	const char	*v[N];
+	size_t		 nerr;
+	static const struct { const char *json, *field; } bad[] = {
+		{ "{\"name\":\"x\"}", "id" },			/* required */
+		{ "{\"id\":\"a b\",\"name\":\"x\"}", "id" },
+		{ "{\"id\":\"toolong12\",\"name\":\"x\"}", "id" },
+		{ "{\"id\":5,\"name\":\"x\"}", "id" },
+		{ "{\"id\":\"a\",\"name\":\"\"}", "name" },	/* too short */
+		{ "{\"id\":\"a\",\"name\":\"1234567890123\"}", "name" },
+		{ "{\"id\":\"a\",\"name\":\"x\\ny\"}", "name" },	/* control */
+		{ "{\"id\":\"a\",\"name\":\"x\\u0000y\"}", "name" },	/* NUL */
+		{ "{\"id\":\"a\",\"name\":null}", "name" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"n\":6}", "n" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"n\":1.5}", "n" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"n\":\"1\"}", "n" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"n\":99999999999999999999}",
+		    "n" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"on\":1}", "on" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"colour\":\"blue\"}", "colour" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":\"a\"}", "ids" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":[\"a\",\"a\"]}", "ids" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":[\"a\",\"b\",\"c\",\"d\"]}",
+		    "ids" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":[1]}", "ids" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":[\"\"]}", "ids" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"extra\":1}", "extra" },
+	};
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *m = run(a, bad[i].json, v, &nerr, bad[i].field);
+
+		if (m == NULL || nerr != 1)
+			fail_msg("%s: %zu errors, none for %s", bad[i].json,
+			    nerr, bad[i].field);
+	}
+	/* Every problem at once, one message per field. */
+	run(a, "{\"id\":\"\",\"name\":\"\",\"n\":9,\"colour\":1}", v, &nerr,
+	    NULL);
+	assert_int_equal(nerr, 4);
+	assert_string_equal(run(a, "{\"id\":\"a\",\"name\":\"x\",\"n\":9}", v,
+	    &nerr, "n"), "应为 -5 到 5 之间的整数");
+	assert_true(valid_id("abc-_9", 1, 64));
+	assert_false(valid_id("", 1, 64));
+	assert_true(valid_id("", 0, 64));
+	assert_false(valid_id("a.b", 1, 64));
+	arena_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_and_defaults),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
+}
