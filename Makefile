@@ -12,7 +12,7 @@ BUILD    ?= build/release
 OPT      ?= -O2
 SANITIZE ?=
 
-PKGS     := json-c fcgi libcrypto libcurl libsodium
+PKGS     := json-c fcgi libcrypto libcurl libsodium libqrencode
 CFLAGS_DEPS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	       $(shell mariadb_config --cflags 2>/dev/null)
 LIBS_DEPS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
@@ -25,8 +25,8 @@ CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(SANITIZE) \
 LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
-LIB_SRC  := admin admin_auth admin_crud admin_view api apierr arena auth buf \
-	    cache callback cfg decide form https jsonin jsonw log notice preview \
+LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena \
+	    auth buf cache callback cfg csv decide form https jsonin jsonw log notice preview \
 	    pwhash req resp route routing sched snap stats store store_admin \
 	    ticket token transport tz url utf8 util valid wecom wxcrypt wxlogin
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)

@@ -25,6 +25,7 @@ tzdata               time zones for business hours (Asia/Shanghai...)
 libssl-dev           HMAC-SHA256 for customer tokens (libcrypto)
 openssl              test CA and certificates for the fake WeCom server
 libsodium-dev        Argon2id password hashes and session ids (admin page)
+libqrencode-dev      QR codes of the entries' /go/ links (admin page)
 chromium             headless browser for the admin page tests
 fonts-wqy-microhei   Chinese glyphs in the browser tests' screenshots
 "

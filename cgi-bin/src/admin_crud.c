@@ -4,7 +4,8 @@
  * and which schema constraints mean which field; the handlers below are
  * the same for every kind.
  *
- *   GET    /admin/api/<kind>          {"items": [...]}
+ *   GET    /admin/api/<kind>          {"items": [...]}; customers and
+ *                                     orders 200 at a time (?after=&q=)
  *   POST   /admin/api/<kind>          create; 201 {"item"}
  *   GET    /admin/api/<kind>/<id>     {"item"}
  *   PATCH  /admin/api/<kind>/<id>     {"version": n, changed fields...}
@@ -26,6 +27,7 @@
 #include "req.h"
 #include "resp.h"
 #include "store.h"
+#include "tz.h"
 #include "util.h"
 #include "valid.h"
 
@@ -38,20 +40,27 @@ struct constraint {
 	const char	*message;
 };
 
+/* A list field stored as rows of its own: cleared, then added. */
+struct child {
+	int		 field;		/* index in the kind's fields */
+	enum store_q	 clear, add;
+};
+
 struct kind {
 	const char		*coll;	/* URL segment */
 	const char		*name;	/* in the audit log */
-	/* fields[0] is the id; a VT_IDLIST field, if any, comes last and
-	 * is stored as rows of its own (q_clear, q_add). */
+	/* fields[0] is the id; list fields (VT_IS_LIST) come last. */
 	const struct valid_field *fields;
 	size_t			 nfields;
 	enum store_q		 q_list, q_get, q_insert, q_update, q_delete;
 	enum store_q		 q_inuse;	/* Q__MAX: never in use */
 	unsigned		 inuse_params;	/* the id, this many times */
-	enum store_q		 q_clear, q_add;
+	struct child		 children[2];	/* unused: field 0 */
 	void			(*check)(const struct actx *, struct valid *,
 				    const char **vals);
 	const struct constraint	*cons;	/* ends with a NULL key */
+	int			 auto_id;	/* the database numbers rows */
+	int			 paged;		/* list takes ?after=&q= */
 };
 
 static const char *const target_types[] = { "page", "url", "wecom_kf", NULL };
@@ -157,16 +166,188 @@ static const struct constraint group_cons[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* ---- rules ---------------------------------------------------------- */
+
+static const char *const rule_kinds[] = { "level_at_least", "has_tag",
+    "order_agent", "account_manager", "time_window", NULL };
+static const char *const rule_targets[] = { "agent", "group", "implicit",
+    NULL };
+
+enum {
+	R_ID, R_ENTRY, R_PRIORITY, R_KIND, R_LEVEL, R_TAG, R_WSTART, R_WEND,
+	R_TTYPE, R_TARGET, R_STRATEGY, R_ENABLED, R__N
+};
+
+static const struct valid_field rule_fields[R__N] = {
+	[R_ID] = { "id", VT_ID, VF_FIXED | VF_NULLABLE, 1, 20, NULL, NULL },
+	[R_ENTRY] = { "entry_id", VT_ID, VF_REQUIRED, 1, 64, NULL, NULL },
+	[R_PRIORITY] = { "priority", VT_INT, 0, 0, 1000000, NULL, "100" },
+	[R_KIND] = { "kind", VT_ENUM, VF_REQUIRED, 0, 0, rule_kinds, NULL },
+	[R_LEVEL] = { "level", VT_INT, VF_NULLABLE, 0, 1000000, NULL, NULL },
+	[R_TAG] = { "tag", VT_TEXT, VF_NULLABLE, 1, 64, NULL, NULL },
+	[R_WSTART] = { "window_start", VT_INT, VF_NULLABLE, 0, 1439, NULL,
+	    NULL },
+	[R_WEND] = { "window_end", VT_INT, VF_NULLABLE, 1, 1440, NULL, NULL },
+	[R_TTYPE] = { "target_type", VT_ENUM, VF_REQUIRED, 0, 0, rule_targets,
+	    NULL },
+	[R_TARGET] = { "target_id", VT_ID, VF_NULLABLE, 1, 64, NULL, NULL },
+	[R_STRATEGY] = { "strategy", VT_ENUM, 0, 0, 0, strategies, "ordered" },
+	[R_ENABLED] = { "enabled", VT_BOOL, 0, 0, 0, NULL, "1" },
+};
+
+static int
+is(const char *v, const char *want)
+{
+	return v != NULL && strcmp(v, want) == 0;
+}
+
+/* Each kind of rule needs its own condition, and its target must exist. */
+static void
+check_rule(const struct actx *c, struct valid *v, const char **x)
+{
+	const char	*p[2], *found;
+	int		 implicit_kind = is(x[R_KIND], "order_agent") ||
+			    is(x[R_KIND], "account_manager");
+
+	if (is(x[R_KIND], "level_at_least") && x[R_LEVEL] == NULL)
+		valid_fail(v, "level", "“等级不低于”规则需要等级");
+	if (is(x[R_KIND], "has_tag") && x[R_TAG] == NULL)
+		valid_fail(v, "tag", "“带标签”规则需要标签");
+	if (is(x[R_KIND], "time_window") && (x[R_WSTART] == NULL ||
+	    x[R_WEND] == NULL || strcmp(x[R_WSTART], x[R_WEND]) == 0))
+		valid_fail(v, "window_start", "“时段”规则需要不同的起止分钟");
+	if (implicit_kind != is(x[R_TTYPE], "implicit") && x[R_KIND] != NULL &&
+	    x[R_TTYPE] != NULL)
+		valid_fail(v, "target_type", implicit_kind ?
+		    "订单负责人和专属客服规则的目标是 implicit" :
+		    "implicit 只用于订单负责人和专属客服规则");
+	if (is(x[R_TTYPE], "implicit") && x[R_TARGET] != NULL)
+		valid_fail(v, "target_id", "implicit 规则没有目标");
+	if (!is(x[R_TTYPE], "agent") && !is(x[R_TTYPE], "group"))
+		return;
+	if (x[R_TARGET] == NULL) {
+		valid_fail(v, "target_id", "需要目标客服或分组");
+		return;
+	}
+	p[0] = p[1] = x[R_TARGET];
+	if (store_q_text(c->a->store, Q_TARGET_EXISTS, p, 2, c->req->arena,
+	    &found) == STORE_OK && found != NULL &&
+	    !(is(x[R_TTYPE], "agent") ? found[0] != '0' :
+	    strcmp(strchr(found, ',') + 1, "0") != 0))
+		valid_fail(v, "target_id", is(x[R_TTYPE], "agent") ?
+		    "没有这个客服" : "没有这个分组");
+}
+
+static const struct constraint rule_cons[] = {
+	{ "kf_rule_entry", "entry_id", "没有这个入口" },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- customers and orders (filled by the business, or CSV) ---------- */
+
+enum { C_KEY, C_LEVEL, C_TAGS, C_MANAGER, C__N };
+
+static const struct valid_field customer_fields[C__N] = {
+	[C_KEY] = { "customer_key", VT_ID, VF_REQUIRED | VF_FIXED, 1, 64,
+	    NULL, NULL },
+	[C_LEVEL] = { "level", VT_INT, 0, 0, 1000000, NULL, "0" },
+	[C_TAGS] = { "tags", VT_TEXT, 0, 0, 512, NULL, "" },
+	[C_MANAGER] = { "account_manager_id", VT_ID, VF_NULLABLE, 1, 64,
+	    NULL, NULL },
+};
+
+static const struct constraint customer_cons[] = {
+	{ "kf_customer_manager", "account_manager_id", "没有这个客服" },
+	{ "PRIMARY", "customer_key", "该客户已存在" },
+	{ NULL, NULL, NULL },
+};
+
+enum { O_ID, O_CUSTOMER, O_AGENT, O__N };
+
+static const struct valid_field order_fields[O__N] = {
+	[O_ID] = { "order_id", VT_ID, VF_REQUIRED | VF_FIXED, 1, 64, NULL,
+	    NULL },
+	[O_CUSTOMER] = { "customer_key", VT_ID, VF_REQUIRED, 1, 64, NULL,
+	    NULL },
+	[O_AGENT] = { "agent_id", VT_ID, VF_NULLABLE, 1, 64, NULL, NULL },
+};
+
+static const struct constraint order_cons[] = {
+	{ "kf_order_agent", "agent_id", "没有这个客服" },
+	{ "PRIMARY", "order_id", "该订单已存在" },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- business hours ------------------------------------------------- */
+
+enum { S_ID, S_NAME, S_TZ, S_SLOTS, S_CLOSURES, S__N };
+
+static const struct valid_field schedule_fields[S__N] = {
+	[S_ID] = { "id", VT_ID, VF_REQUIRED | VF_FIXED, 1, 64, NULL, NULL },
+	[S_NAME] = { "name", VT_TEXT, VF_REQUIRED, 1, 64, NULL, NULL },
+	[S_TZ] = { "tz", VT_TEXT, 0, 1, 64, NULL, "Asia/Shanghai" },
+	[S_SLOTS] = { "slots", VT_SLOTS, 0, 0, 70, NULL, "" },
+	[S_CLOSURES] = { "closures", VT_DATES, 0, 0, 366, NULL, "" },
+};
+
+static void
+check_schedule(const struct actx *c, struct valid *v, const char **x)
+{
+	(void)c;
+	if (x[S_TZ] != NULL && !tz_known(x[S_TZ]))
+		valid_fail(v, "tz", "未知时区(应为 IANA 名称,如 "
+		    "Asia/Shanghai)");
+}
+
+static const struct constraint schedule_cons[] = {
+	{ "PRIMARY", "id", "该 ID 已存在" },
+	{ NULL, NULL, NULL },
+};
+
 static const struct kind kinds[] = {
-	{ "entries", "entry", entry_fields, E__N, Q_ENTRY_LIST, Q_ENTRY_GET,
-	    Q_ENTRY_INSERT, Q_ENTRY_UPDATE, Q_ENTRY_DELETE, Q__MAX, 0,
-	    Q_ENTRY_AGENTS_CLEAR, Q_ENTRY_AGENT_ADD, check_entry, entry_cons },
-	{ "agents", "agent", agent_fields, A__N, Q_AGENT_LIST, Q_AGENT_GET,
-	    Q_AGENT_INSERT, Q_AGENT_UPDATE, Q_AGENT_DELETE, Q_AGENT_INUSE, 4,
-	    Q__MAX, Q__MAX, NULL, agent_cons },
-	{ "groups", "group", group_fields, G__N, Q_GROUP_LIST, Q_GROUP_GET,
-	    Q_GROUP_INSERT, Q_GROUP_UPDATE, Q_GROUP_DELETE, Q_GROUP_INUSE, 2,
-	    Q_GROUP_MEMBERS_CLEAR, Q_GROUP_MEMBER_ADD, NULL, group_cons },
+	{ .coll = "entries", .name = "entry", .fields = entry_fields,
+	    .nfields = E__N, .q_list = Q_ENTRY_LIST, .q_get = Q_ENTRY_GET,
+	    .q_insert = Q_ENTRY_INSERT, .q_update = Q_ENTRY_UPDATE,
+	    .q_delete = Q_ENTRY_DELETE, .q_inuse = Q__MAX,
+	    .children = { { E_AGENTS, Q_ENTRY_AGENTS_CLEAR,
+	    Q_ENTRY_AGENT_ADD } },
+	    .check = check_entry, .cons = entry_cons },
+	{ .coll = "agents", .name = "agent", .fields = agent_fields,
+	    .nfields = A__N, .q_list = Q_AGENT_LIST, .q_get = Q_AGENT_GET,
+	    .q_insert = Q_AGENT_INSERT, .q_update = Q_AGENT_UPDATE,
+	    .q_delete = Q_AGENT_DELETE, .q_inuse = Q_AGENT_INUSE,
+	    .inuse_params = 4, .cons = agent_cons },
+	{ .coll = "groups", .name = "group", .fields = group_fields,
+	    .nfields = G__N, .q_list = Q_GROUP_LIST, .q_get = Q_GROUP_GET,
+	    .q_insert = Q_GROUP_INSERT, .q_update = Q_GROUP_UPDATE,
+	    .q_delete = Q_GROUP_DELETE, .q_inuse = Q_GROUP_INUSE,
+	    .inuse_params = 2,
+	    .children = { { G_MEMBERS, Q_GROUP_MEMBERS_CLEAR,
+	    Q_GROUP_MEMBER_ADD } },
+	    .cons = group_cons },
+	{ .coll = "rules", .name = "rule", .fields = rule_fields,
+	    .nfields = R__N, .q_list = Q_RULE_LIST, .q_get = Q_RULE_GET,
+	    .q_insert = Q_RULE_INSERT, .q_update = Q_RULE_UPDATE,
+	    .q_delete = Q_RULE_DELETE, .q_inuse = Q__MAX,
+	    .check = check_rule, .cons = rule_cons, .auto_id = 1 },
+	{ .coll = "schedules", .name = "schedule", .fields = schedule_fields,
+	    .nfields = S__N, .q_list = Q_SCHEDULE_LIST, .q_get = Q_SCHEDULE_GET,
+	    .q_insert = Q_SCHEDULE_INSERT, .q_update = Q_SCHEDULE_UPDATE,
+	    .q_delete = Q_SCHEDULE_DELETE, .q_inuse = Q_SCHEDULE_INUSE,
+	    .inuse_params = 2,
+	    .children = { { S_SLOTS, Q_SLOTS_CLEAR, Q_SLOT_ADD },
+	    { S_CLOSURES, Q_CLOSURES_CLEAR, Q_CLOSURE_ADD } },
+	    .check = check_schedule, .cons = schedule_cons },
+	{ .coll = "customers", .name = "customer", .fields = customer_fields,
+	    .nfields = C__N, .q_list = Q_CUSTOMER_LIST, .q_get = Q_CUSTOMER_GET,
+	    .q_insert = Q_CUSTOMER_INSERT, .q_update = Q_CUSTOMER_UPDATE,
+	    .q_delete = Q_CUSTOMER_DELETE, .q_inuse = Q__MAX,
+	    .cons = customer_cons, .paged = 1 },
+	{ .coll = "orders", .name = "order", .fields = order_fields,
+	    .nfields = O__N, .q_list = Q_ORDER_LIST, .q_get = Q_ORDER_GET,
+	    .q_insert = Q_ORDER_INSERT, .q_update = Q_ORDER_UPDATE,
+	    .q_delete = Q_ORDER_DELETE, .q_inuse = Q__MAX,
+	    .cons = order_cons, .paged = 1 },
 };
 
 static const struct kind *
@@ -186,12 +367,53 @@ admin_crud_known(const char *coll)
 	return kind_of(coll) != NULL;
 }
 
-/* Fields stored in the kind's own row: all but a trailing id list. */
+const struct valid_field *
+admin_crud_fields(const char *coll, size_t *n, const char **name)
+{
+	const struct kind	*k = kind_of(coll);
+
+	if (k == NULL)
+		return NULL;
+	*n = k->nfields;
+	*name = k->name;
+	return k->fields;
+}
+
+/* The field a schema refusal is about (NULL when not one we know). */
+static const struct constraint *
+refusal(const struct kind *k, enum store_rc rc, const char *msg)
+{
+	const struct constraint	*con;
+
+	if (rc == STORE_DUP || rc == STORE_REF || rc == STORE_CHECK)
+		for (con = k->cons; con->key != NULL; con++)
+			if (strstr(msg, con->key) != NULL)
+				return con;
+	return NULL;
+}
+
+int
+admin_crud_refusal(const char *coll, enum store_rc rc, const char *msg,
+    const char **field, const char **message)
+{
+	const struct constraint	*con = refusal(kind_of(coll), rc, msg);
+
+	if (con == NULL)
+		return -1;
+	*field = con->field;
+	*message = con->message;
+	return 0;
+}
+
+/* Fields stored in the kind's own row: all but the trailing lists. */
 static size_t
 row_fields(const struct kind *k)
 {
-	return k->fields[k->nfields - 1].type == VT_IDLIST ?
-	    k->nfields - 1 : k->nfields;
+	size_t	 n = k->nfields;
+
+	while (n > 0 && VT_IS_LIST(k->fields[n - 1].type))
+		n--;
+	return n;
 }
 
 /* ---- answers -------------------------------------------------------- */
@@ -200,7 +422,6 @@ row_fields(const struct kind *k)
 static void
 fail_write(struct actx *c, const struct kind *k, enum store_rc rc)
 {
-	const char		*msg = store_error(c->a->store);
 	const struct constraint	*con;
 	struct valid		 v;
 
@@ -208,14 +429,12 @@ fail_write(struct actx *c, const struct kind *k, enum store_rc rc)
 		admin_fail(c, AE_IN_USE);
 		return;
 	}
-	if (rc == STORE_DUP || rc == STORE_REF || rc == STORE_CHECK)
-		for (con = k->cons; con->key != NULL; con++)
-			if (strstr(msg, con->key) != NULL) {
-				valid_init(&v, c->req->arena);
-				valid_fail(&v, con->field, "%s", con->message);
-				admin_fail_fields(c, &v);
-				return;
-			}
+	if ((con = refusal(k, rc, store_error(c->a->store))) != NULL) {
+		valid_init(&v, c->req->arena);
+		valid_fail(&v, con->field, "%s", con->message);
+		admin_fail_fields(c, &v);
+		return;
+	}
 	if (rc == STORE_ERR)
 		admin_fail_store(c);
 	else
@@ -240,10 +459,32 @@ answer_item(struct actx *c, int status, const char *item)
 static void
 list(struct actx *c, const struct kind *k)
 {
-	const char	*json;
+	const char	*json, *p[3] = { "", "", "" }, *after, *q = NULL;
+	struct valid	 v;
+	int		 bad = 0;
 
-	if (store_q_text(c->a->store, k->q_list, NULL, 0, c->req->arena,
-	    &json) != STORE_OK) {
+	/* Big tables come a page at a time: keys after ?after, starting
+	 * with ?q. */
+	if (k->paged) {
+		after = admin_query(c, "after", &bad);
+		if (!bad)
+			q = admin_query(c, "q", &bad);
+		if (bad)
+			return;
+		valid_init(&v, c->req->arena);
+		if (after != NULL && !valid_id(after, 1, 64))
+			valid_fail(&v, "after", "应为上一页最后一行的键");
+		if (q != NULL && !valid_id(q, 1, 64))
+			valid_fail(&v, "q", "只允许字母、数字、_ 或 -");
+		if (v.nerr > 0) {
+			admin_fail_fields(c, &v);
+			return;
+		}
+		p[0] = after != NULL ? after : "";
+		p[1] = p[2] = q != NULL ? q : "";
+	}
+	if (store_q_text(c->a->store, k->q_list, p, k->paged ? 3 : 0,
+	    c->req->arena, &json) != STORE_OK) {
 		admin_fail_store(c);
 		return;
 	}
@@ -272,29 +513,69 @@ show(struct actx *c, const struct kind *k)
 
 /* ---- writes --------------------------------------------------------- */
 
-/* Replace the rows of the id list ("a,b,c") in its order. */
+/*
+ * Replace the rows of one list field, in its order. The validated text
+ * (see valid.h) splits into items, and each item into the statement's
+ * parameters after the owner's id: "a1" -> (id, a1, position);
+ * "1 540 1080" -> (id, 1, 540, 1080); "2026-12-25\tnote" -> (id, day,
+ * note).
+ */
 static enum store_rc
-write_list(struct actx *c, const struct kind *k, const char *id,
-    const char *ids)
+write_child(struct actx *c, const struct child *ch, enum valid_type type,
+    const char *id, const char *text)
 {
-	char		 item[65], pos[16];
-	const char	*p[3] = { id, item, pos }, *s = ids;
+	const char	 sep = type == VT_IDLIST ? ',' :
+			    type == VT_SLOTS ? ';' : '\n';
+	char		 item[256], pos[16], *w, *end;
+	const char	*p[4] = { id, NULL, NULL, NULL }, *s = text;
 	enum store_rc	 rc;
-	size_t		 n;
+	unsigned	 n;
 	int		 i = 0;
+	size_t		 len;
 
-	if (k->q_clear == Q__MAX)
-		return STORE_OK;
-	if ((rc = store_q_exec(c->a->store, k->q_clear, p, 1)) != STORE_OK)
+	if ((rc = store_q_exec(c->a->store, ch->clear, p, 1)) != STORE_OK)
 		return rc;
 	while (s != NULL && *s != '\0') {
-		n = strcspn(s, ",");
-		snprintf(item, sizeof(item), "%.*s", (int)n, s);
-		snprintf(pos, sizeof(pos), "%d", i++);
-		if ((rc = store_q_exec(c->a->store, k->q_add, p, 3)) !=
-		    STORE_OK)
+		len = strcspn(s, (char[]){ sep, '\0' });
+		snprintf(item, sizeof(item), "%.*s", (int)len, s);
+		s += len + (s[len] == sep);
+		n = 1;
+		if (type == VT_IDLIST) {
+			snprintf(pos, sizeof(pos), "%d", i++);
+			p[n++] = item;
+			p[n++] = pos;
+		} else {
+			/* "w s e" or "day\tnote": split in place */
+			for (w = item; n < 4; w = end + 1) {
+				p[n++] = w;
+				end = w + strcspn(w, type == VT_SLOTS ? " " :
+				    "\t");
+				if (*end == '\0')
+					break;
+				*end = '\0';
+			}
+		}
+		if ((rc = store_q_exec(c->a->store, ch->add, p, n)) != STORE_OK)
 			return rc;
-		s += n + (s[n] == ',');
+	}
+	return STORE_OK;
+}
+
+static enum store_rc
+write_children(struct actx *c, const struct kind *k, const char *id,
+    const char **vals)
+{
+	const struct child	*ch;
+	enum store_rc		 rc;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		ch = &k->children[i];
+		if (ch->field == 0)
+			continue;
+		if ((rc = write_child(c, ch, k->fields[ch->field].type, id,
+		    vals[ch->field])) != STORE_OK)
+			return rc;
 	}
 	return STORE_OK;
 }
@@ -340,8 +621,7 @@ finish(struct actx *c, const struct kind *k, const char *action,
 {
 	enum store_rc	 rc;
 
-	if (row_fields(k) < k->nfields &&
-	    (rc = write_list(c, k, id, vals[k->nfields - 1])) != STORE_OK)
+	if ((rc = write_children(c, k, id, vals)) != STORE_OK)
 		return rc;
 	if ((rc = get(c, k, id, after)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? STORE_ERR : rc;
@@ -379,10 +659,14 @@ create(struct actx *c, const struct kind *k)
 	const char		*vals[MAX_FIELDS];
 	enum store_rc		 rc;
 
+	char			 id[24];
+
 	if ((o = admin_body(c)) == NULL)
 		return;
 	valid_init(&v, c->req->arena);
 	valid_known(&v, o, k->fields, k->nfields, NULL);
+	if (k->auto_id && json_object_object_get_ex(o, k->fields[0].name, NULL))
+		valid_fail(&v, k->fields[0].name, "由系统分配,不用填写");
 	if (validate(c, k, o, &v, vals) == -1) {
 		admin_fail_fields(c, &v);
 		return;
@@ -391,8 +675,14 @@ create(struct actx *c, const struct kind *k)
 		admin_fail_store(c);
 		return;
 	}
-	rc = store_q_exec(c->a->store, k->q_insert, vals,
-	    (unsigned)row_fields(k));
+	/* A numbered kind's row has no id parameter: it gets one here. */
+	rc = store_q_exec(c->a->store, k->q_insert, vals + k->auto_id,
+	    (unsigned)(row_fields(k) - (size_t)k->auto_id));
+	if (k->auto_id) {
+		snprintf(id, sizeof(id), "%llu",
+		    store_insert_id(c->a->store));
+		vals[0] = id;
+	}
 	conclude(c, k, rc, "create", vals[0], vals, NULL, 201);
 }
 

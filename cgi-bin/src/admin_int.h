@@ -5,6 +5,7 @@
 #ifndef KF_ADMIN_INT_H
 #define KF_ADMIN_INT_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include "admin.h"
@@ -14,6 +15,7 @@
 
 struct json_object;
 struct valid;
+struct valid_field;
 
 enum admin_role {
 	ROLE_VIEWER,
@@ -69,6 +71,12 @@ const char	*admin_origin(struct actx *);
 
 /* admin_crud.c */
 int		 admin_crud_known(const char *coll);	/* a collection? */
+/* A collection's field table and audit name (CSV); NULL if none. */
+const struct valid_field *admin_crud_fields(const char *coll, size_t *n,
+		    const char **name);
+/* The field and message for a schema refusal of a write; -1: none. */
+int		 admin_crud_refusal(const char *coll, enum store_rc,
+		    const char *msg, const char **field, const char **message);
 /* Answer a request under /admin/api/<collection>[/<id>]. */
 void		 admin_crud(struct actx *);
 
@@ -77,6 +85,11 @@ void		 admin_presence(struct actx *);
 void		 admin_preview(struct actx *);
 void		 admin_stats(struct actx *);
 void		 admin_audit_list(struct actx *);
-void		 admin_schedules(struct actx *);
+void		 admin_wecom(struct actx *);
+void		 admin_qr(struct actx *);
+
+/* admin_csv.c: /admin/api/import/<kind> (text/csv), export/<kind> */
+void		 admin_import(struct actx *);
+void		 admin_export(struct actx *);
 
 #endif

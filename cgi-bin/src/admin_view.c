@@ -8,8 +8,10 @@
 #include <time.h>
 
 #include <json-c/json.h>
+#include <qrencode.h>
 
 #include "admin_int.h"
+#include "buf.h"
 #include "cfg.h"
 #include "jsonw.h"
 #include "preview.h"
@@ -287,15 +289,54 @@ admin_audit_list(struct actx *c)
 	admin_ok_raw(c, "items", json);
 }
 
+/* GET /admin/api/wecom: kf accounts, their contact links and entries. */
 void
-admin_schedules(struct actx *c)
+admin_wecom(struct actx *c)
 {
 	const char	*json;
 
-	if (store_q_text(c->a->store, Q_SCHEDULE_LIST, NULL, 0, c->req->arena,
+	if (store_q_text(c->a->store, Q_WECOM_LIST, NULL, 0, c->req->arena,
 	    &json) != STORE_OK) {
 		admin_fail_store(c);
 		return;
 	}
 	admin_ok_raw(c, "items", json);
+}
+
+/*
+ * GET /admin/api/entries/<id>/qr: the entry's /go/ link as a QR code in
+ * SVG (one path, no script), for posters and counters.
+ */
+void
+admin_qr(struct actx *c)
+{
+	const char	*origin = admin_origin(c);
+	struct buf	*b = &c->resp->body;
+	char		 url[512];
+	QRcode		*qr;
+	int		 x, y;
+
+	if (!valid_id(c->id, 1, 64) || origin == NULL) {
+		admin_fail(c, AE_NO_OBJECT);
+		return;
+	}
+	snprintf(url, sizeof(url), "%s/go/%s", origin, c->id);
+	if ((qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) ==
+	    NULL) {
+		admin_fail(c, AE_INTERNAL);
+		return;
+	}
+	buf_clear(b);
+	/* A quiet zone of 4 modules around the code, as the standard asks. */
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
+	    "<path fill=\"#000\" d=\"", qr->width + 8, qr->width + 8);
+	for (y = 0; y < qr->width; y++)
+		for (x = 0; x < qr->width; x++)
+			if (qr->data[y * qr->width + x] & 1)
+				buf_printf(b, "M%d %dh1v1h-1z", x + 4, y + 4);
+	buf_puts(b, "\"/></svg>\n");
+	QRcode_free(qr);
+	c->resp->ctype = "image/svg+xml";
 }

@@ -297,8 +297,16 @@ connect_db(struct store *s)
 	unsigned		 cto = (unsigned)c->db.connect_timeout;
 	unsigned		 rwto = (unsigned)c->db.rw_timeout;
 	const char		*user = c->db.user, *pw = c->db.password;
-	/* Timestamps are written and compared in UTC, whatever the server. */
+	/*
+	 * Timestamps are written and compared in UTC, whatever the server.
+	 * The admin program's lists are built with JSON_ARRAYAGG, which
+	 * MariaDB cuts at group_concat_max_len (1 MiB by default) without an
+	 * error: give it room (its big tables are read a page at a time).
+	 */
 	static const char	 utc[] = "SET time_zone = '+00:00'";
+	static const char	 admin[] = "SET time_zone = '+00:00', "
+	    "group_concat_max_len = 16777216";
+	const char		*init = s->role == STORE_ADMIN ? admin : utc;
 
 	if (s->db != NULL)
 		return 0;
@@ -316,7 +324,7 @@ connect_db(struct store *s)
 	if (mysql_real_connect(s->db, c->db.socket ? "localhost" : c->db.host,
 	    user, pw, c->db.name, (unsigned)c->db.port, c->db.socket,
 	    CLIENT_FOUND_ROWS) ==
-	    NULL || mysql_real_query(s->db, utc, sizeof(utc) - 1) != 0) {
+	    NULL || mysql_real_query(s->db, init, strlen(init)) != 0) {
 		log_warn("database connect failed: %s", mysql_error(s->db));
 		mysql_close(s->db);
 		s->db = NULL;

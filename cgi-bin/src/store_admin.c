@@ -39,6 +39,45 @@
 	"WHERE m.group_id = g.id), JSON_ARRAY()), " \
 	"'version', g.version, 'updated_at', " ISO("g.updated_at") ")"
 
+#define RULE_JSON \
+	"JSON_OBJECT('id', CAST(r.id AS CHAR), 'entry_id', r.entry_id, " \
+	"'priority', r.priority, 'kind', r.kind, 'level', r.level, " \
+	"'tag', r.tag, 'window_start', r.window_start, " \
+	"'window_end', r.window_end, 'target_type', r.target_type, " \
+	"'target_id', r.target_id, 'strategy', r.strategy, " \
+	"'enabled', r.enabled <> 0, 'version', r.version)"
+
+#define CUSTOMER_JSON \
+	"JSON_OBJECT('customer_key', c.customer_key, 'level', c.level, " \
+	"'tags', c.tags, 'account_manager_id', c.account_manager_id, " \
+	"'version', c.version, 'updated_at', " ISO("c.updated_at") ")"
+
+#define ORDER_JSON \
+	"JSON_OBJECT('order_id', o.order_id, 'customer_key', o.customer_key, " \
+	"'agent_id', o.agent_id, 'version', o.version)"
+
+/* minutes as "HH:MM" */
+#define HHMM(col) \
+	"CONCAT(LPAD(" col " DIV 60, 2, '0'), ':', LPAD(" col " MOD 60, 2, '0'))"
+
+#define SCHEDULE_JSON \
+	"JSON_OBJECT('id', s.id, 'name', s.name, 'tz', s.tz, " \
+	"'slots', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT(" \
+	"'weekday', x.weekday, 'start', " HHMM("x.start_min") ", " \
+	"'end', " HHMM("x.end_min") ") ORDER BY x.weekday, x.start_min) " \
+	"FROM kf_schedule_slot x WHERE x.schedule_id = s.id), JSON_ARRAY()), " \
+	"'closures', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT(" \
+	"'day', DATE_FORMAT(y.day, '%Y-%m-%d'), 'note', y.note) " \
+	"ORDER BY y.day) FROM kf_schedule_closure y " \
+	"WHERE y.schedule_id = s.id), JSON_ARRAY()), " \
+	"'version', s.version)"
+
+/* A page of a big table: keys after ?, starting with ? (both ""
+ * for the first page, no filter), 200 at a time. */
+#define PAGE(key) \
+	" WHERE " key " > ? AND LEFT(" key ", CHAR_LENGTH(?)) = ? " \
+	"ORDER BY " key " LIMIT 200"
+
 #define LIST(json, from, order) \
 	"SELECT COALESCE(JSON_ARRAYAGG(" json " ORDER BY " order "), " \
 	"JSON_ARRAY()) FROM " from
@@ -117,8 +156,101 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_GROUP_MEMBER_ADD] = "INSERT INTO kf_group_member "
 	    "(group_id, agent_id, position) VALUES (?, ?, ?)",
 
-	[Q_SCHEDULE_LIST] = LIST("JSON_OBJECT('id', id, 'name', name, "
-	    "'tz', tz)", "kf_schedule", "id"),
+	[Q_RULE_LIST] = LIST(RULE_JSON, "kf_rule r",
+	    "r.entry_id, r.priority, r.id"),
+	[Q_RULE_GET] = "SELECT " RULE_JSON " FROM kf_rule r WHERE r.id = ?",
+	/* entry_id, priority, kind, level, tag, window_start, window_end,
+	 * target_type, target_id, strategy, enabled (the id is made here) */
+	[Q_RULE_INSERT] = "INSERT INTO kf_rule (entry_id, priority, kind, "
+	    "level, tag, window_start, window_end, target_type, target_id, "
+	    "strategy, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_RULE_UPDATE] = "UPDATE kf_rule SET entry_id = ?, priority = ?, "
+	    "kind = ?, level = ?, tag = ?, window_start = ?, window_end = ?, "
+	    "target_type = ?, target_id = ?, strategy = ?, enabled = ?, "
+	    "version = version + 1 WHERE id = ? AND version = ?",
+	[Q_RULE_DELETE] = "DELETE FROM kf_rule WHERE id = ? AND version = ?",
+	/* agent id, group id: "agents,groups" with that id */
+	[Q_TARGET_EXISTS] = "SELECT CONCAT((SELECT COUNT(*) FROM kf_agent "
+	    "WHERE id = ?), ',', (SELECT COUNT(*) FROM kf_group WHERE id = ?))",
+
+	/* after, prefix, prefix */
+	[Q_CUSTOMER_LIST] = LIST(CUSTOMER_JSON, "(SELECT * FROM kf_customer"
+	    PAGE("customer_key") ") c", "c.customer_key"),
+	[Q_CUSTOMER_GET] = "SELECT " CUSTOMER_JSON " FROM kf_customer c "
+	    "WHERE c.customer_key = ?",
+	/* customer_key, level, tags, account_manager_id */
+	[Q_CUSTOMER_INSERT] = "INSERT INTO kf_customer (customer_key, level, "
+	    "tags, account_manager_id) VALUES (?, ?, ?, ?)",
+	[Q_CUSTOMER_UPDATE] = "UPDATE kf_customer SET level = ?, tags = ?, "
+	    "account_manager_id = ?, version = version + 1 "
+	    "WHERE customer_key = ? AND version = ?",
+	[Q_CUSTOMER_DELETE] = "DELETE FROM kf_customer "
+	    "WHERE customer_key = ? AND version = ?",
+	/* CSV import: the insert's parameters; an existing row is replaced */
+	[Q_CUSTOMER_UPSERT] = "INSERT INTO kf_customer (customer_key, level, "
+	    "tags, account_manager_id) VALUES (?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE level = VALUES(level), "
+	    "tags = VALUES(tags), "
+	    "account_manager_id = VALUES(account_manager_id), "
+	    "version = version + 1",
+	[Q_CUSTOMER_EXPORT] = "SELECT customer_key, level, tags, "
+	    "account_manager_id FROM kf_customer ORDER BY customer_key",
+
+	[Q_ORDER_LIST] = LIST(ORDER_JSON, "(SELECT * FROM kf_order"
+	    PAGE("order_id") ") o", "o.order_id"),
+	[Q_ORDER_GET] = "SELECT " ORDER_JSON " FROM kf_order o "
+	    "WHERE o.order_id = ?",
+	/* order_id, customer_key, agent_id */
+	[Q_ORDER_INSERT] = "INSERT INTO kf_order (order_id, customer_key, "
+	    "agent_id) VALUES (?, ?, ?)",
+	[Q_ORDER_UPDATE] = "UPDATE kf_order SET customer_key = ?, "
+	    "agent_id = ?, version = version + 1 "
+	    "WHERE order_id = ? AND version = ?",
+	[Q_ORDER_DELETE] = "DELETE FROM kf_order "
+	    "WHERE order_id = ? AND version = ?",
+	[Q_ORDER_UPSERT] = "INSERT INTO kf_order (order_id, customer_key, "
+	    "agent_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "customer_key = VALUES(customer_key), agent_id = VALUES(agent_id), "
+	    "version = version + 1",
+	[Q_ORDER_EXPORT] = "SELECT order_id, customer_key, agent_id "
+	    "FROM kf_order ORDER BY order_id",
+
+	[Q_SCHEDULE_LIST] = LIST(SCHEDULE_JSON, "kf_schedule s", "s.id"),
+	[Q_SCHEDULE_GET] = "SELECT " SCHEDULE_JSON " FROM kf_schedule s "
+	    "WHERE s.id = ?",
+	/* id, name, tz */
+	[Q_SCHEDULE_INSERT] = "INSERT INTO kf_schedule (id, name, tz) "
+	    "VALUES (?, ?, ?)",
+	[Q_SCHEDULE_UPDATE] = "UPDATE kf_schedule SET name = ?, tz = ?, "
+	    "version = version + 1 WHERE id = ? AND version = ?",
+	[Q_SCHEDULE_DELETE] = "DELETE FROM kf_schedule "
+	    "WHERE id = ? AND version = ?",
+	/* id twice; deleting would silently make them open all day */
+	[Q_SCHEDULE_INUSE] = "SELECT JSON_OBJECT("
+	    "'entries', (SELECT JSON_ARRAYAGG(id) FROM kf_entry "
+	    "WHERE schedule_id = ?), "
+	    "'agents', (SELECT JSON_ARRAYAGG(id) FROM kf_agent "
+	    "WHERE schedule_id = ?))",
+	[Q_SLOTS_CLEAR] = "DELETE FROM kf_schedule_slot WHERE schedule_id = ?",
+	/* schedule_id, weekday, start_min, end_min */
+	[Q_SLOT_ADD] = "INSERT INTO kf_schedule_slot "
+	    "(schedule_id, weekday, start_min, end_min) VALUES (?, ?, ?, ?)",
+	[Q_CLOSURES_CLEAR] = "DELETE FROM kf_schedule_closure "
+	    "WHERE schedule_id = ?",
+	/* schedule_id, day, note */
+	[Q_CLOSURE_ADD] = "INSERT INTO kf_schedule_closure "
+	    "(schedule_id, day, note) VALUES (?, ?, ?)",
+
+	/* kf accounts with their contact links and the entries using them */
+	[Q_WECOM_LIST] = LIST("JSON_OBJECT('open_kfid', w.open_kfid, "
+	    "'name', w.name, 'synced_at', " ISO("w.synced_at") ", "
+	    "'links', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT("
+	    "'scene', l.scene, 'url', l.url, 'entry_id', (SELECT e.id "
+	    "FROM kf_entry e WHERE e.target_type = 'wecom_kf' AND "
+	    "e.target = l.open_kfid AND COALESCE(e.wecom_scene, e.id) = "
+	    "l.scene LIMIT 1)) ORDER BY l.scene) FROM kf_wecom_link l "
+	    "WHERE l.open_kfid = w.open_kfid), JSON_ARRAY()))",
+	    "kf_wecom_account w", "w.open_kfid"),
 
 	[Q_ADMIN_USER_GET] = "SELECT role, pw_hash FROM kf_admin_user "
 	    "WHERE username = ?",
@@ -209,6 +341,14 @@ store_q_write(int q)
 	case Q_AGENT_PRESENCE:
 	case Q_GROUP_INSERT: case Q_GROUP_UPDATE: case Q_GROUP_DELETE:
 	case Q_GROUP_MEMBERS_CLEAR: case Q_GROUP_MEMBER_ADD:
+	case Q_RULE_INSERT: case Q_RULE_UPDATE: case Q_RULE_DELETE:
+	case Q_CUSTOMER_INSERT: case Q_CUSTOMER_UPDATE: case Q_CUSTOMER_DELETE:
+	case Q_CUSTOMER_UPSERT:
+	case Q_ORDER_INSERT: case Q_ORDER_UPDATE: case Q_ORDER_DELETE:
+	case Q_ORDER_UPSERT:
+	case Q_SCHEDULE_INSERT: case Q_SCHEDULE_UPDATE: case Q_SCHEDULE_DELETE:
+	case Q_SLOTS_CLEAR: case Q_SLOT_ADD: case Q_CLOSURES_CLEAR:
+	case Q_CLOSURE_ADD:
 	case Q_ADMIN_USER_PUT: case Q_ADMIN_USER_PASSWD:
 	case Q_ADMIN_USER_REHASH:
 	case Q_SESSION_INSERT: case Q_SESSION_TOUCH: case Q_SESSION_DELETE:

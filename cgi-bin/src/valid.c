@@ -202,6 +202,125 @@ done:
 	return res;
 }
 
+/* "HH:MM" as minutes after midnight; 24:00 only when end is set. */
+static int
+hhmm(struct json_object *o, int end)
+{
+	const char	*s;
+	int		 h, m;
+
+	if (!json_object_is_type(o, json_type_string) ||
+	    strlen(s = json_object_get_string(o)) != 5 || s[2] != ':' ||
+	    sscanf(s, "%2d:%2d", &h, &m) != 2 || h < 0 || m < 0 || m > 59 ||
+	    h > 24 || (h == 24 && (m != 0 || !end)))
+		return -1;
+	return h * 60 + m;
+}
+
+/* Members of an array of objects, each with exactly these keys. */
+static struct json_object *
+member(struct json_object *it, const char *key)
+{
+	struct json_object	*o = NULL;
+
+	if (json_object_is_type(it, json_type_object))
+		json_object_object_get_ex(it, key, &o);
+	return o;
+}
+
+static const char *
+slots(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	struct buf	 out = { 0 };
+	const char	*res = NULL;
+	size_t		 i, n;
+	int		 wd, start, end;
+
+	if (!json_object_is_type(o, json_type_array) ||
+	    (n = json_object_array_length(o)) > (size_t)f->max) {
+		valid_fail(v, f->name, "应为最多 %lld 段的营业时间数组", f->max);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(o, i);
+		struct json_object *w = member(it, "weekday");
+
+		if (w == NULL || !json_object_is_type(w, json_type_int) ||
+		    (wd = json_object_get_int(w)) < 0 || wd > 6 ||
+		    json_object_object_length(it) != 3 ||
+		    (start = hhmm(member(it, "start"), 0)) < 0 ||
+		    (end = hhmm(member(it, "end"), 1)) < 0 || start == end) {
+			valid_fail(v, f->name, "第 %zu 段应为 {weekday: 0-6, "
+			    "start: \"09:00\", end: \"18:00\"},起止不同", i + 1);
+			goto done;
+		}
+		/* end before start runs past midnight; 00:00 as end is 24:00 */
+		buf_printf(&out, "%s%d %d %d", i ? ";" : "", wd, start,
+		    end == 0 ? 1440 : end);
+	}
+	res = arena_strdup(v->arena, buf_str(&out));
+done:
+	buf_free(&out);
+	return res;
+}
+
+static const char *
+dates(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	struct buf	 out = { 0 };
+	const char	*res = NULL, *day, *note;
+	size_t		 i, j, n, nlen;
+	int		 y, mo, d;
+
+	if (!json_object_is_type(o, json_type_array) ||
+	    (n = json_object_array_length(o)) > (size_t)f->max) {
+		valid_fail(v, f->name, "应为最多 %lld 天的休息日数组", f->max);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(o, i);
+		struct json_object *dj = member(it, "day"), *nj = member(it,
+		    "note");
+
+		note = "";
+		nlen = 0;
+		if (nj != NULL && json_object_is_type(nj, json_type_string)) {
+			note = json_object_get_string(nj);
+			nlen = (size_t)json_object_get_string_len(nj);
+		}
+		if (dj == NULL || !json_object_is_type(dj, json_type_string) ||
+		    strlen(day = json_object_get_string(dj)) != 10 ||
+		    sscanf(day, "%4d-%2d-%2d", &y, &mo, &d) != 3 ||
+		    day[4] != '-' || day[7] != '-' || y < 2000 || y > 2200 ||
+		    mo < 1 || mo > 12 || d < 1 || d > 31 ||
+		    (nj != NULL && !json_object_is_type(nj, json_type_string)) ||
+		    nlen > 64 || strlen(note) != nlen ||
+		    json_object_object_length(it) > 2 ||
+		    (json_object_object_length(it) == 2 && nj == NULL)) {
+			valid_fail(v, f->name, "第 %zu 天应为 {day: "
+			    "\"2026-12-25\", note: 可选,最多 64 字节}", i + 1);
+			goto done;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(day, json_object_get_string(member(
+			    json_object_array_get_idx(o, j), "day"))) == 0) {
+				valid_fail(v, f->name, "%s 重复出现", day);
+				goto done;
+			}
+		for (j = 0; j < nlen; j++)
+			if ((unsigned char)note[j] < 0x20 || note[j] == 0x7f) {
+				valid_fail(v, f->name, "第 %zu 天的备注含控制字符",
+				    i + 1);
+				goto done;
+			}
+		buf_printf(&out, "%s%s\t%s", i ? "\n" : "", day, note);
+	}
+	res = arena_strdup(v->arena, buf_str(&out));
+done:
+	buf_free(&out);
+	return res;
+}
+
 static const char *
 one(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
@@ -227,6 +346,10 @@ one(struct valid *v, const struct valid_field *f, struct json_object *o)
 		return choice(v, f, o);
 	case VT_IDLIST:
 		return idlist(v, f, o);
+	case VT_SLOTS:
+		return slots(v, f, o);
+	case VT_DATES:
+		return dates(v, f, o);
 	}
 	return NULL;
 }

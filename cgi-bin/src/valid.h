@@ -19,7 +19,16 @@ enum valid_type {
 	VT_BOOL,	/* true or false, as "1" or "0" */
 	VT_ENUM,	/* one of names */
 	VT_IDLIST,	/* an array of distinct ids, at most max; as "a,b,c" */
+	/* Opening hours: [{"weekday": 0-6 (0 Sunday), "start": "09:00",
+	 * "end": "18:00"}], at most max; as "1 540 1080;..." (minutes). */
+	VT_SLOTS,
+	/* Closed days: [{"day": "2026-12-25", "note": "..."}], at most max;
+	 * as "2026-12-25\tnote\n..." */
+	VT_DATES,
 };
+
+/* Fields of these types are stored as rows of their own. */
+#define VT_IS_LIST(t)	((t) == VT_IDLIST || (t) == VT_SLOTS || (t) == VT_DATES)
 
 #define VF_REQUIRED	0x1	/* must be given when creating */
 #define VF_NULLABLE	0x2	/* null (and "" for ids) mean SQL NULL */

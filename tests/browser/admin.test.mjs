@@ -126,6 +126,50 @@ test('statistics and the audit log render, charts drawn by the page', async () =
   assert.match(await page.textContent('table.audit'), /spring_sale/);
 });
 
+test('QR code, rules, business hours, CSV import and WeCom views work', async () => {
+  await page.click('#nav a[href="#entries"]');
+  const row = page.locator('tr[data-id="spring_sale"]');
+  await row.getByRole('button', { name: '二维码' }).click();
+  const img = page.locator('dialog img.qr');
+  await img.waitFor();
+  await page.waitForFunction(() => document.querySelector('dialog img.qr')?.naturalWidth > 0);
+  await page.screenshot({ path: `${ART}/admin-7-qr.png` });
+  await page.getByRole('button', { name: '关闭' }).click();
+
+  await page.click('#nav a[href="#rules"]');
+  await page.waitForSelector('table[data-kind="rules"] tbody tr');
+
+  sql("DELETE FROM kf_schedule WHERE id = 'browser_hours'");
+  await page.click('#nav a[href="#schedules"]');
+  const add = page.locator('form.add');
+  await add.locator('input[name=id]').fill('browser_hours');
+  await add.locator('input[name=name]').fill('门店时间');
+  await add.locator('textarea[name=slots]').fill('周一 09:00-18:00\n周六 22:00-02:00');
+  await add.locator('textarea[name=closures]').fill('2026-12-25 圣诞');
+  await add.locator('button[type=submit]').click();
+  await page.waitForSelector('tr[data-id="browser_hours"] >> text=周六 22:00-02:00');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_schedule_slot WHERE schedule_id = 'browser_hours'"), '2');
+
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvb%'");
+  await page.click('#nav a[href="#customers"]');
+  await page.waitForSelector('table[data-kind="customers"]');
+  const file = page.locator('input[name=csv]');
+  await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('customer_key,level\ncsvb1,2\ncsvb2,high\n') });
+  await page.waitForSelector('.report >> text=第 3 行');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_customer WHERE customer_key LIKE 'csvb%'"), '0');
+  await page.screenshot({ path: `${ART}/admin-8-csv-rejected.png`, fullPage: true });
+  await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('customer_key,level,tags\ncsvb1,2,vip\ncsvb2,4,"a,b"\n') });
+  await page.waitForSelector('.report >> text=已导入 2 行');
+  await page.waitForSelector('tr[data-id="csvb2"]');
+
+  await page.click('#nav a[href="#wecom"]');
+  await page.waitForSelector('[data-view="wecom"] h2');
+  sql("DELETE FROM kf_schedule WHERE id = 'browser_hours'");
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvb%'");
+});
+
 test('on a phone the page fits the screen', async () => {
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
   phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -16,15 +16,16 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrf = token; }
 
-export async function api(method, path, body) {
+// body: an object sent as JSON, or text sent as type (CSV imports).
+export async function api(method, path, body, type = 'application/json') {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf || '';
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = type;
   let res;
   try {
     res = await fetch(`/admin/api/${path}`, {
       method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, { code: 'network', message: '网络错误,请检查连接后重试' });

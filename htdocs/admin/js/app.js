@@ -2,7 +2,10 @@
 // flash messages. Each view lives in its own module.
 import { h, clear } from './dom.js';
 import { get, post, setCsrf } from './api.js';
-import { entriesView, agentsView, groupsView } from './tables.js';
+import {
+  entriesView, agentsView, groupsView, rulesView, schedulesView, customersView, ordersView,
+} from './tables.js';
+import { wecomView } from './wecom.js';
 import { presenceView } from './presence.js';
 import { previewView } from './preview.js';
 import { statsView } from './stats.js';
@@ -10,7 +13,8 @@ import { auditView } from './audit.js';
 import { state, flash, loadLists } from './state.js';
 
 const VIEWS = {
-  entries: entriesView, agents: agentsView, groups: groupsView,
+  entries: entriesView, agents: agentsView, groups: groupsView, rules: rulesView,
+  schedules: schedulesView, customers: customersView, orders: ordersView, wecom: wecomView,
   presence: presenceView, preview: previewView, stats: statsView, audit: auditView,
 };
 

@@ -18,10 +18,32 @@ function input(col, value) {
       return select(col.key, col.options(), value ?? '');
     case 'ids':
       return idsPicker(col, value || []);
+    case 'slots':
+    case 'dates':
+      return h('textarea', { name: col.key, rows: 3, placeholder: col.placeholder || '' },
+        (value || []).map(col.type === 'slots' ? slotText : dateText).join('\n'));
     default:
       return h('input', { name: col.key, value: value ?? '', maxlength: col.max || 128,
         placeholder: col.placeholder || '' });
   }
+}
+
+// Opening hours and closed days as text lines: "周一 09:00-18:00",
+// "2026-12-25 圣诞". A line that does not parse is sent as it is, and the
+// server's message says what is wrong.
+const DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+const lines = (t) => t.split('\n').map((x) => x.trim()).filter(Boolean);
+const slotText = (x) => `${DAYS[x.weekday]} ${x.start}-${x.end}`;
+const dateText = (x) => (x.note ? `${x.day} ${x.note}` : x.day);
+function parseSlot(line) {
+  const m = /^(\S+)\s+(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(line);
+  if (!m) return { line };
+  const d = DAYS.indexOf(m[1]);
+  return { weekday: d >= 0 ? d : Number(m[1]), start: m[2], end: m[3] };
+}
+function parseDate(line) {
+  const [day, ...note] = line.split(/\s+/);
+  return note.length ? { day, note: note.join(' ') } : { day };
 }
 
 // Ordered ids as removable chips plus a select to add one.
@@ -49,8 +71,10 @@ function readInput(col, el) {
     case 'int': return el.value === '' ? null : Number(el.value);
     case 'bool': return el.checked;
     case 'ids': return el.read();
+    case 'slots': return lines(el.value).map(parseSlot);
+    case 'dates': return lines(el.value).map(parseDate);
     case 'select': return el.value === '' ? (col.nullable ? null : '') : el.value;
-    default: return el.value;
+    default: return el.value === '' && col.nullIfEmpty ? null : el.value;
   }
 }
 
@@ -58,6 +82,8 @@ function show(col, item) {
   const v = item[col.key];
   if (col.show) return col.show(v, item);
   if (col.type === 'bool') return v ? '是' : '否';
+  if (col.type === 'slots') return (v || []).map(slotText).join(';') || '全天';
+  if (col.type === 'dates') return (v || []).map(dateText).join(';') || '—';
   if (col.type === 'ids') return (v || []).map((id) => (col.label_of ? col.label_of(id) : id)).join('、') || '—';
   if (col.type === 'select') {
     const o = col.options().find(([k]) => k === (v ?? ''));
@@ -81,16 +107,18 @@ function showErrors(container, err) {
 
 export async function crudView(root, spec) {
   const { coll, title, columns } = spec;
+  const key = spec.key || 'id';
   const canWrite = state.me.role === 'admin';
   clear(root).appendChild(h('h2', {}, title));
   if (spec.intro) root.appendChild(h('p.hint', {}, spec.intro));
   if (canWrite) root.appendChild(addForm(spec, () => reload()));
   const table = h('table.grid', { 'data-kind': coll });
+  if (spec.tools) root.appendChild(spec.tools(() => reload()));
   root.appendChild(h('div.scroll', {}, table));
 
   async function reload() {
     let items;
-    try { items = (await get(coll)).items; } catch (e) { flash(e.message, 'error'); return; }
+    try { items = (await get(spec.query ? `${coll}?${spec.query()}` : coll)).items; } catch (e) { flash(e.message, 'error'); return; }
     if (spec.onItems) spec.onItems(items);
     clear(table).appendChild(h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.label)), h('th', {}, ''))));
     const body = h('tbody');
@@ -99,7 +127,7 @@ export async function crudView(root, spec) {
   }
 
   function row(item) {
-    const tr = h('tr', { dataset: { id: item.id } },
+    const tr = h('tr', { dataset: { id: item[key] } },
       columns.map((c) => h('td', { 'data-label': c.label }, show(c, item))),
       h('td.actions', {},
         canWrite && h('button', { type: 'button', onclick: () => edit(tr, item) }, '编辑'),
@@ -123,7 +151,7 @@ export async function crudView(root, spec) {
         if (JSON.stringify(v) !== JSON.stringify(item[c.key] ?? (c.type === 'ids' ? [] : null))) change[c.key] = v;
       }
       try {
-        const r = await patch(`${coll}/${encodeURIComponent(item.id)}`, change);
+        const r = await patch(`${coll}/${encodeURIComponent(item[key])}`, change);
         editing.replaceWith(row(r.item));
         flash('已保存');
       } catch (e) {
@@ -133,23 +161,23 @@ export async function crudView(root, spec) {
         } else showErrors(editing, e);
       }
     };
-    const editing = h('tr.editing', { dataset: { id: item.id } }, cells, h('td.actions', {},
+    const editing = h('tr.editing', { dataset: { id: item[key] } }, cells, h('td.actions', {},
       h('button.primary', { type: 'button', onclick: save }, '保存'),
       h('button', { type: 'button', onclick: () => editing.replaceWith(row(item)) }, '取消')));
     tr.replaceWith(editing);
   }
 
   async function remove(item) {
-    if (!window.confirm(`删除 ${item.id}?`)) return;
+    if (!window.confirm(`删除 ${item[key]}?`)) return;
     try {
-      await del(`${coll}/${encodeURIComponent(item.id)}?version=${item.version}`);
+      await del(`${coll}/${encodeURIComponent(item[key])}?version=${item.version}`);
       flash('已删除');
       reload();
     } catch (e) {
       if (e.code === 'in_use') {
         const used = Object.entries(e.body.used_by || {}).filter(([, v]) => v)
           .map(([k, v]) => `${USED[k] || k}:${Array.isArray(v) ? v.join('、') : v}`).join(';');
-        flash(`不能删除 ${item.id}:仍被使用(${used})`, 'error');
+        flash(`不能删除 ${item[key]}:仍被使用(${used})`, 'error');
       } else if (e.code === 'conflict') {
         flash('已被他人修改,已刷新', 'error');
         reload();
@@ -161,7 +189,7 @@ export async function crudView(root, spec) {
   return { reload };
 }
 
-const USED = { entries: '入口', rules: '规则', groups: '分组', customers: '客户的专属客服', config: '配置' };
+const USED = { entries: '入口', rules: '规则', groups: '分组', agents: '客服', customers: '客户的专属客服', config: '配置' };
 
 function addForm(spec, done) {
   const cols = spec.columns.filter((c) => c.create !== false && !c.readonly);
@@ -183,7 +211,7 @@ function addForm(spec, done) {
     }
     try {
       await post(spec.coll, body);
-      flash(`已新增 ${body.id}`);
+      flash(`已新增 ${body[spec.key || 'id'] ?? ''}`);
       form.replaceWith(addForm(spec, done));
       done();
     } catch (e) { showErrors(form, e); }

@@ -2,7 +2,7 @@
 // running view's stop function, and the flash message line.
 import { get } from './api.js';
 
-export const state = { me: null, agents: [], groups: [], schedules: [], stop: null };
+export const state = { me: null, agents: [], groups: [], schedules: [], entries: [], stop: null };
 
 let flashTimer = null;
 export function flash(text, kind = 'ok') {
@@ -15,10 +15,11 @@ export function flash(text, kind = 'ok') {
 }
 
 export async function loadLists() {
-  const [a, g, s] = await Promise.all([get('agents'), get('groups'), get('schedules')]);
+  const [a, g, s, e] = await Promise.all([get('agents'), get('groups'), get('schedules'), get('entries')]);
   state.agents = a.items;
   state.groups = g.items;
   state.schedules = s.items;
+  state.entries = e.items;
 }
 
 export function agentName(id) {

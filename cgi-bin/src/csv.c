@@ -1,0 +1,155 @@
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "csv.h"
+
+static int
+formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	    c == '\r';
+}
+
+/* One field starting at *p; advances *p past it (not the separator). */
+static int
+field(struct arena *a, const char **p, const char *end, size_t *line,
+    const char **out, const char **why)
+{
+	struct buf	 b = { 0 };
+	const char	*s = *p;
+
+	if (s < end && *s == '"') {
+		for (s++;; s++) {
+			if (s == end) {
+				*why = "引号没有闭合";
+				buf_free(&b);
+				return -1;
+			}
+			if (*s == '"') {
+				if (s + 1 < end && s[1] == '"') {
+					buf_putc(&b, '"');
+					s++;
+					continue;
+				}
+				s++;
+				break;
+			}
+			if (*s == '\n')
+				(*line)++;
+			buf_putc(&b, *s);
+		}
+		if (s < end && *s != ',' && *s != '\n' && *s != '\r') {
+			*why = "闭合引号后还有文字";
+			buf_free(&b);
+			return -1;
+		}
+	} else {
+		while (s < end && *s != ',' && *s != '\n' && *s != '\r') {
+			if (*s == '"') {
+				*why = "未加引号的字段里有引号";
+				return -1;
+			}
+			buf_putc(&b, *s++);
+		}
+	}
+	if (memchr(buf_str(&b), '\0', b.len) != NULL) {
+		*why = "字段里有 NUL 字节";
+		buf_free(&b);
+		return -1;
+	}
+	*out = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	*p = s;
+	return 0;
+}
+
+int
+csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
+    size_t *err_line, const char **why)
+{
+	const char	*p = text, *end = text + len;
+	size_t		 line = 1, cap = 0;
+	struct csv_row	*r;
+
+	out->rows = NULL;
+	out->n = 0;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end) {
+		if (*p == '\n' || *p == '\r') {	/* blank line */
+			line += *p == '\n';
+			p++;
+			continue;
+		}
+		if (out->n == CSV_MAX_ROWS) {
+			*err_line = line;
+			*why = "行数过多(最多 20000 行)";
+			return -1;
+		}
+		if (out->n == cap) {
+			struct csv_row	*grown;
+
+			cap = cap ? cap * 2 : 64;
+			grown = arena_alloc(a, cap * sizeof(*grown));
+			if (out->n > 0)
+				memcpy(grown, out->rows, out->n * sizeof(*grown));
+			out->rows = grown;
+		}
+		r = &out->rows[out->n++];
+		memset(r, 0, sizeof(*r));
+		r->line = line;
+		for (;;) {
+			if (r->n == CSV_MAX_FIELDS) {
+				*err_line = r->line;
+				*why = "列数过多(最多 16 列)";
+				return -1;
+			}
+			if (field(a, &p, end, &line, &r->f[r->n++], why) == -1) {
+				*err_line = r->line;	/* where the row starts */
+				return -1;
+			}
+			if (p < end && *p == ',') {
+				p++;
+				continue;
+			}
+			break;
+		}
+		if (p < end && *p == '\r')
+			p++;
+		if (p < end && *p == '\n') {
+			p++;
+			line++;
+		}
+	}
+	return 0;
+}
+
+void
+csv_cell(struct buf *b, const char *s, int first)
+{
+	const char	*q;
+
+	if (!first)
+		buf_putc(b, ',');
+	if (s == NULL)
+		return;
+	if (formula_start(*s) || strpbrk(s, ",\"\r\n") != NULL) {
+		buf_putc(b, '"');
+		if (formula_start(*s))
+			buf_putc(b, '\'');
+		for (q = s; *q != '\0'; q++) {
+			if (*q == '"')
+				buf_putc(b, '"');
+			buf_putc(b, *q);
+		}
+		buf_putc(b, '"');
+	} else
+		buf_puts(b, s);
+}
+
+const char *
+csv_unguard(const char *s)
+{
+	return s[0] == '\'' && formula_start(s[1]) ? s + 1 : s;
+}

@@ -1,0 +1,43 @@
+/*
+ * CSV as spreadsheets write it (RFC 4180): comma-separated, fields in
+ * double quotes when they hold commas, quotes or line breaks, "" for a
+ * quote, CRLF or LF line ends, an optional UTF-8 BOM (Excel adds one).
+ * Used by the admin page's customer and order import and export.
+ */
+#ifndef KF_CSV_H
+#define KF_CSV_H
+
+#include <stddef.h>
+
+struct arena;
+struct buf;
+
+#define CSV_MAX_FIELDS	16
+#define CSV_MAX_ROWS	20000
+
+struct csv_row {
+	size_t		 line;		/* where the row starts, from 1 */
+	size_t		 n;
+	const char	*f[CSV_MAX_FIELDS];	/* NUL-terminated, in the arena */
+};
+
+struct csv {
+	struct csv_row	*rows;
+	size_t		 n;
+};
+
+/*
+ * Parse text[0..len) into rows (blank lines skipped). 0, or -1 with
+ * *err_line and a static reason (Chinese, for the operator) set.
+ */
+int	 csv_parse(struct arena *, const char *text, size_t len,
+	    struct csv *, size_t *err_line, const char **why);
+/*
+ * Append one field, quoted when needed. A field starting with = + - @
+ * or a tab gets a leading ' so a spreadsheet shows it instead of running
+ * it as a formula; csv_unguard() undoes that on import.
+ */
+void	 csv_cell(struct buf *, const char *s, int first);
+const char *csv_unguard(const char *s);
+
+#endif

@@ -1,0 +1,99 @@
+/* CSV reading and writing (csv.c) as spreadsheets do it. */
+#include "unit.h"
+
+#include "arena.h"
+#include "buf.h"
+#include "csv.h"
+
+static void
+test_parse(void **state)
+{
+	struct arena	*a = arena_new(1024);
+	struct csv	 c;
+	size_t		 line;
+	const char	*why;
+	static const char text[] = "\xEF\xBB\xBF" "k,v\r\n"
+	    "a,\"x, \"\"y\"\"\"\r\n"
+	    "\n"
+	    "b,\"two\nlines\"\n"
+	    "c,\n"
+	    "d";
+
+	(void)state;
+	assert_int_equal(csv_parse(a, text, sizeof(text) - 1, &c, &line,
+	    &why), 0);
+	assert_int_equal(c.n, 5);
+	assert_string_equal(c.rows[0].f[0], "k");	/* BOM gone */
+	assert_string_equal(c.rows[1].f[1], "x, \"y\"");
+	assert_int_equal(c.rows[2].line, 4);		/* blank line 3 */
+	assert_string_equal(c.rows[2].f[1], "two\nlines");
+	assert_int_equal(c.rows[3].line, 6);
+	assert_int_equal(c.rows[3].n, 2);
+	assert_string_equal(c.rows[3].f[1], "");
+	assert_int_equal(c.rows[4].n, 1);		/* no final newline */
+	arena_free(a);
+}
+
+static void
+test_errors(void **state)
+{
+	struct arena	*a = arena_new(1024);
+	struct csv	 c;
+	size_t		 line;
+	const char	*why;
+	static const struct { const char *text; size_t line; } bad[] = {
+		{ "k\n\"open", 2 },
+		{ "k\n\"open\nstill open", 2 },	/* the row's first line */
+		{ "k\n\"x\"y\n", 2 },
+		{ "k\nab\"c\n", 2 },
+		{ "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q\n", 1 },
+	};
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		assert_int_equal(csv_parse(a, bad[i].text, strlen(bad[i].text),
+		    &c, &line, &why), -1);
+		assert_non_null(why);
+		assert_int_equal(line, bad[i].line);
+	}
+	assert_int_equal(csv_parse(a, "k\n\"a\0b\"\n", 8, &c, &line, &why),
+	    -1);
+	arena_free(a);
+}
+
+static void
+test_write_and_guard(void **state)
+{
+	struct buf	 b = { 0 };
+
+	(void)state;
+	csv_cell(&b, "plain", 1);
+	csv_cell(&b, "a,b", 0);
+	csv_cell(&b, "say \"hi\"", 0);
+	csv_cell(&b, NULL, 0);
+	csv_cell(&b, "=HYPERLINK(\"x\")", 0);
+	csv_cell(&b, "-5", 0);
+	assert_string_equal(buf_str(&b), "plain,\"a,b\",\"say \"\"hi\"\"\",,"
+	    "\"'=HYPERLINK(\"\"x\"\")\",\"'-5\"");
+	/* Import takes the guard off again: a round trip keeps the text. */
+	assert_string_equal(csv_unguard("'=HYPERLINK(\"x\")"),
+	    "=HYPERLINK(\"x\")");
+	assert_string_equal(csv_unguard("'-5"), "-5");
+	assert_string_equal(csv_unguard("'quoted"), "'quoted");
+	assert_string_equal(csv_unguard("x"), "x");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_write_and_guard),
+	};
+
+	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
+}
