@@ -48,6 +48,7 @@ field(struct arena *a, const char **p, const char *end, size_t *line,
 		while (s < end && *s != ',' && *s != '\n' && *s != '\r') {
 			if (*s == '"') {
 				*why = "未加引号的字段里有引号";
+				buf_free(&b);
 				return -1;
 			}
 			buf_putc(&b, *s++);

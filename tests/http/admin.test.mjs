@@ -4,8 +4,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { BASE, VAR, sql, dbChecksum, getJson, settle, sleep, runCgi, assertError } from './lib.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { BASE, VAR, ROOT, sql, dbChecksum, getJson, settle, sleep, runCgi, assertError } from './lib.mjs';
 import { Admin, operator, loggedIn } from './admin-lib.mjs';
 
 const PW = 'admin-test-password-1';
@@ -16,8 +16,8 @@ before(async () => {
   viewer = await loggedIn('watcher', 'viewer-test-password-1', 'viewer');
 });
 
-const GETS = ['me', 'entries', 'entries/cs1', 'agents', 'groups', 'schedules', 'preview?entry=cs1',
-  'stats', 'audit'];
+const GETS = ['me', 'entries', 'entries/cs1', 'agents', 'groups', 'rules', 'schedules', 'customers',
+  'orders', 'wecom', 'preview?entry=cs1', 'stats', 'audit'];
 
 test('every endpoint wants a session: 401 without one, with a bad or unknown cookie', async () => {
   const anon = new Admin();
@@ -28,6 +28,24 @@ test('every endpoint wants a session: 401 without one, with a bad or unknown coo
   assertError(await anon.get('me'), 401, 'unauthorized');
   anon.cookie = `kfadmin=${'a'.repeat(64)}`;	// well-formed, unknown
   assertError(await anon.get('entries'), 401, 'unauthorized');
+  // The non-JSON answers (CSV, SVG) are refused in JSON too.
+  for (const p of ['export/customers', 'entries/cs1/qr']) {
+    const r = await fetch(`${BASE}/admin/api/${p}`);
+    assert.equal(r.status, 401, p);
+    assert.equal((await r.json()).code, 'unauthorized');
+  }
+  assertError(await anon.req('POST', 'import/customers', 'customer_key\nx\n', { raw: true,
+    headers: { 'Content-Type': 'text/csv' } }), 401, 'unauthorized');
+});
+
+test('no default operator: the schema and demo data make none', () => {
+  for (const f of readdirSync(`${ROOT}/sql/migrations`).map((x) => `${ROOT}/sql/migrations/${x}`)
+    .concat(`${ROOT}/sql/demo.sql`)) {
+    assert.doesNotMatch(readFileSync(f, 'utf8'), /INSERT\s+(IGNORE\s+)?INTO\s+kf_admin_user/i, f);
+  }
+  // This stack was started without the development operator: only the
+  // operators the suites made exist, none of them called admin.
+  assert.equal(sql("SELECT COUNT(*) FROM kf_admin_user WHERE username = 'admin'"), '0');
 });
 
 test('login: one generic error, failures logged, Argon2id hashes stored', async () => {
