@@ -4,6 +4,7 @@
 #   make run        private MariaDB + lighttpd on 127.0.0.1:$(PORT), foreground
 #   make start/stop the same stack in the background
 #   make test       C unit tests, then HTTP tests against a throw-away stack
+#                   (make http TESTS=tests/http/x.test.mjs: just those files)
 #   make asan       the same tests with AddressSanitizer + UBSan builds
 #   make bench      wrk: /api/contact against a do-nothing FastCGI responder
 

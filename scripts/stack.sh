@@ -235,6 +235,7 @@ urls() {
 
 kfroute is running (data in $VAR).
 
+  Demo (the mini-program in a browser): http://127.0.0.1:$PORT/demo/
   Admin page: http://127.0.0.1:$PORT/admin/
 URLS
 	if [ -n "$DEV_ADMIN_PASS" ]; then

@@ -63,8 +63,14 @@ export KF_BASE_URL="http://127.0.0.1:$PORT"
 # Files run one after another: some change shared data or stop the database.
 status=0
 # The browser suite goes first: the last HTTP suite stops the database.
-node --test --test-concurrency=1 "$ROOT"/tests/browser/*.test.mjs \
-    "$ROOT"/tests/http/*.test.mjs || status=$?
+# TESTS="tests/http/client.test.mjs ..." runs only those files.
+if [ -n "${TESTS:-}" ]; then
+	# shellcheck disable=SC2086 # a list of paths
+	(cd "$ROOT" && node --test --test-concurrency=1 $TESTS) || status=$?
+else
+	node --test --test-concurrency=1 "$ROOT"/tests/browser/*.test.mjs \
+	    "$ROOT"/tests/http/*.test.mjs || status=$?
+fi
 
 # Stop first: sanitizer builds report leaks when the workers exit, on their
 # stderr, which lighttpd writes to log/kfroute.log. Fail on any report.

@@ -65,7 +65,8 @@ test('run: URLs printed, settings reach workers, SIGTERM stops all, data kept', 
   const first = startRun(port, { KFROUTE_NOTICE_CONNECTED: '您好,{agent}为您服务', KFROUTE_NO_DEV_ADMIN: '' });
   const printed = await first.ready;
   assert.match(printed, new RegExp(`http://127\\.0\\.0\\.1:${port}/api/getCustomerServiceUrl`));
-  assert.match(printed, new RegExp(`http://127\\.0\\.0\\.1:${port}/admin/`));
+  assert.match(printed, new RegExp(`kfroute is running[^]*?Demo[^\\n]*http://127\\.0\\.0\\.1:${port}/demo/[^]*admin/`),
+    'the demo is the first address printed');
   // A development operator with a generated password, printed once.
   const pw = /user admin, password (\S+) \(shown only this once\)/.exec(printed);
   assert.ok(pw, printed);

@@ -1,0 +1,1 @@
+../../clients/miniprogram/lib/kfroute.js

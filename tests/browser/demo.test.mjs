@@ -1,0 +1,81 @@
+// The browser demo of the mini-program (htdocs/demo/) in headless
+// chromium: the demo entries with their live decisions, each button's
+// action, and a presence change showing up as the fallback notice.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { BASE, ROOT, STALENESS_MS, kfctl } from '../http/lib.mjs';
+import { operator } from '../http/admin-lib.mjs';
+
+const ART = `${ROOT}/tests/artifacts`;
+let browser, page;
+const problems = [];
+
+before(async () => {
+  mkdirSync(ART, { recursive: true });
+  operator('demo-ops', 'demo-ops-password-1');
+  kfctl('agent', 'status', 'a1', 'online');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 401/.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  kfctl('agent', 'status', 'a1', 'online');
+});
+
+test('the demo shows the entries with live decisions and what each tap would do', async () => {
+  await page.goto(`${BASE}/demo/`);
+  await page.waitForSelector('[data-live="cs1"]');
+  assert.deepEqual(await page.$$eval('.kf-button', (b) => b.map((x) => x.dataset.id)), ['cs1', 'cs2', 'help']);
+  assert.match(await page.textContent('[data-live="cs1"]'), /小王/);
+  assert.match(await page.textContent('[data-live="cs2"]'), /小赵|小陈/);
+  await page.click('.kf-button[data-id="cs1"]');
+  await page.waitForSelector('#decision [data-action="navigate"]');
+  assert.match(await page.textContent('#decision'), /小王\(a1\).*designated.*已为您接入小王.*跳转小程序页面.*\/pages\/service1/s);
+  await page.click('.kf-button[data-id="help"]');
+  await page.waitForSelector('#decision [data-action="webview"]');
+  assert.match(await page.textContent('#decision'), /help\.example\.com/);
+  await page.selectOption('#scene', 'vip');
+  await page.waitForSelector('.kf-button[data-id="cs3"]');
+  await page.click('.kf-button[data-id="cs3"]');
+  await page.waitForSelector('#decision >> text=老周');
+  // Not logged in: the panel says how to flip presence with kfctl.
+  assert.match(await page.textContent('#presence'), /bin\/kfctl agent status a1 offline/);
+  await page.screenshot({ path: `${ART}/demo-1.png` });
+});
+
+test('a designated agent flipped offline shows the fallback notice within the bound', async () => {
+  // Logged in to the admin page in this browser: the panel gets buttons.
+  const login = await page.evaluate(async () => (await fetch('/admin/api/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'demo-ops', password: 'demo-ops-password-1' }),
+  })).status);
+  assert.equal(login, 200);
+  await page.goto(`${BASE}/demo/`);
+  const agent = page.locator('.agent[data-agent="a1"]');
+  await agent.getByRole('button', { name: '设为离线' }).click();
+  await page.waitForSelector('.agent.offline[data-agent="a1"]');
+  const flipped = Date.now();
+  // The live line under the button turns to the fallback by itself.
+  await page.waitForSelector('[data-live="cs1"].fallback', { timeout: STALENESS_MS + 6000 });
+  assert.ok(Date.now() - flipped < STALENESS_MS + 6000);
+  await page.click('.kf-button[data-id="cs1"]');
+  await page.waitForSelector('#decision [data-notice]:has-text("您指定的客服小王暂时不在线")');
+  assert.match(await page.textContent('#toast'), /您指定的客服小王暂时不在线,已为您转接/);
+  await page.screenshot({ path: `${ART}/demo-2-fallback.png` });
+  await agent.getByRole('button', { name: '设为在线' }).click();
+  await page.waitForSelector('.agent.online[data-agent="a1"]');
+});
+
+test('the demo runs without script errors or CSP violations', () => {
+  assert.deepEqual(problems, []);
+});

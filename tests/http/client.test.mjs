@@ -1,0 +1,262 @@
+// The mini-program component (clients/miniprogram, kf-contact) and its
+// logic module, run in node with a recording stand-in for `wx`
+// (fake-wx.mjs) against the real stack: every branch of the component.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { BASE, sql, settle, kfctl } from './lib.mjs';
+import { makeWx, mount, KfRoute } from './fake-wx.mjs';
+import { loadCerts, startFakeWecom } from '../fake-wecom/fake.mjs';
+
+const CORP = process.env.KFROUTE_WECOM_CORP_ID;
+let fake;
+
+before(async () => {
+  const certs = loadCerts();
+  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: CORP,
+    secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
+    token: process.env.KFROUTE_WECOM_TOKEN, aesKey: process.env.KFROUTE_WECOM_ENCODING_AES_KEY });
+  sql("DELETE FROM kf_entry WHERE id IN ('kfc1', 'gone1', 'shut1')");
+  sql("INSERT INTO kf_entry (id, label, scene, target_type, target) VALUES ('kfc1', '企业微信客服', 'client', 'wecom_kf', 'wkClient01')");
+  sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('kfc1', 'a4', 0)");
+  sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkClient01', 'kfc1', 'https://work.weixin.qq.com/kf/kfcClient01?enc_scene=ENCkfc1') ON DUPLICATE KEY UPDATE url = VALUES(url)");
+  await settle();
+});
+
+after(async () => {
+  await fake.stop();
+  sql("DELETE FROM kf_entry WHERE id IN ('kfc1', 'gone1', 'shut1')");
+  sql("DELETE FROM kf_wecom_link WHERE open_kfid = 'wkClient01'");
+  sql("DELETE FROM kf_schedule WHERE id = 'shut_hours'");
+  sql("UPDATE kf_agent SET status = 'online'");
+});
+
+// Everyone online, and every worker seeing it, before each test.
+beforeEach(async () => {
+  sql("UPDATE kf_agent SET status = 'online'");
+  await settle();
+});
+
+test('buttons come from /api/entries for the scene, with a loading state, and are resolved ahead', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  assert.equal(c.history[0].state, 'loading', 'a loading state first');
+  assert.equal(c.data.state, 'ready');
+  assert.deepEqual(c.data.entries.map((e) => e.id), ['cs1', 'cs2', 'help']);
+  assert.equal(wx.called('request')[0].url, `${BASE}/api/entries?scene=home`);
+  // Each shown entry was asked ahead, so a tap can act at once.
+  const asked = wx.called('request').filter((r) => r.url.endsWith('/api/contact')).map((r) => r.data.entry).sort();
+  assert.deepEqual(asked, ['cs1', 'cs2', 'help']);
+  assert.deepEqual(wx.storage.get('kfroute.entries.home').entries.map((e) => e.id), ['cs1', 'cs2', 'help']);
+});
+
+test('a page target navigates inside the tap and shows the notice', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  c.tap('cs1');	// synchronous: no await before the wx call
+  assert.deepEqual(wx.called('navigateTo').map((n) => n.url), ['/pages/service1']);
+  assert.equal(wx.called('showToast')[0].title, '已为您接入小王');
+  assert.equal(c.events[0].detail.action, 'navigate');
+});
+
+test('a web target opens the bundled web-view page', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  c.tap('help');
+  assert.equal(wx.called('navigateTo')[0].url,
+    `/pages/kf-webview/index?url=${encodeURIComponent('https://help.example.com/kf')}`);
+});
+
+test('a wecom_kf target opens the chat synchronously with the link and corpId', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'client' });
+  c.tap('kfc1');
+  const open = wx.called('openCustomerServiceChat');
+  assert.equal(open.length, 1, 'opened inside the tap');
+  assert.ok(open[0].extInfo.url.startsWith('https://work.weixin.qq.com/kf/kfcClient01?enc_scene=ENCkfc1&scene_param=1.kfc1.a4.'),
+    open[0].extInfo.url);
+  assert.equal(open[0].corpId, CORP);
+});
+
+test('the fallback, waiting and closed notices reach the customer', async () => {
+  kfctl('agent', 'status', 'a1', 'offline');
+  kfctl('agent', 'status', 'a6', 'offline');
+  sql("DELETE FROM kf_schedule WHERE id = 'shut_hours'");
+  // Open only on a day three days from now: closed at this moment.
+  const wd = (new Date(Date.now() + 8 * 3600e3).getUTCDay() + 3) % 7;
+  sql("INSERT INTO kf_schedule (id, name, tz) VALUES ('shut_hours', '只在一天营业', 'Asia/Shanghai')");
+  sql(`INSERT INTO kf_schedule_slot (schedule_id, weekday, start_min, end_min) VALUES ('shut_hours', ${wd}, 540, 600)`);
+  sql("INSERT INTO kf_entry (id, label, scene, target, schedule_id) VALUES ('shut1', '夜里关门', 'notice', '/pages/shut', 'shut_hours')");
+  sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('shut1', 'a2', 0)");
+  await settle();
+  const wx = makeWx();
+  const home = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  home.tap('cs1');
+  assert.match(wx.called('showToast').at(-1).title, /^您指定的客服小王暂时不在线,已为您转接/);
+  const vip = await mount(wx, { baseUrl: BASE, scene: 'vip' });
+  vip.tap('cs3');
+  assert.equal(wx.called('showToast').at(-1).title, '客服老周暂时不在线,您可以先留言,上线后会尽快回复您');
+  const shut = await mount(wx, { baseUrl: BASE, scene: 'notice' });
+  shut.tap('shut1');
+  assert.match(wx.called('showToast').at(-1).title, /非工作时间.*我们将于.+开始回复/);
+  assert.equal(wx.called('navigateTo').at(-1).url, '/pages/shut', 'the page still opens');
+});
+
+test('network failure: the saved list is shown; without one, an error and a retry', async () => {
+  const storage = new Map();
+  await mount(makeWx({ storage }), { baseUrl: BASE, scene: 'home' });	// saves the list
+  const wx = makeWx({ storage, offline: true });
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  assert.equal(c.data.state, 'ready');
+  assert.equal(c.data.stale, true);
+  assert.deepEqual(c.data.entries.map((e) => e.id), ['cs1', 'cs2', 'help']);
+  // A tap with no answer says so and offers a retry.
+  await c.tap('cs1');
+  assert.equal(c.data.message, KfRoute.MESSAGES.network);
+  assert.equal(c.data.retryId, 'cs1');
+
+  const empty = makeWx({ offline: true });
+  const e = await mount(empty, { baseUrl: BASE, scene: 'home' });
+  assert.equal(e.data.state, 'error');
+  assert.equal(e.data.error, KfRoute.MESSAGES.network);
+  empty.offline = false;
+  await e.onRetry();
+  assert.equal(e.data.state, 'ready');
+  assert.equal(e.data.stale, false);
+  assert.equal(e.data.entries.length, 3);
+});
+
+test('a 4xx answer shows the server\'s message; a 5xx a generic one; both with a retry', async () => {
+  sql("INSERT INTO kf_entry (id, label, scene, target) VALUES ('gone1', '将被删除', 'gone', '/pages/gone')");
+  await settle();
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'gone' });
+  sql("DELETE FROM kf_entry WHERE id = 'gone1'");
+  await settle();
+  c.client.resolved = {};	// as if never resolved: the tap has to ask
+  await c.tap('gone1');
+  assert.equal(c.data.message, '客服ID无效');
+  assert.equal(c.data.messageKind, 'error');
+  assert.equal(c.data.retryId, 'gone1');
+  assert.equal(wx.called('navigateTo').length, 0);
+
+  // A backend answering 500 to everything.
+  const srv = http.createServer((req, res) => {
+    res.writeHead(500, { 'Content-Type': 'application/json' });
+    res.end('{"success":false,"code":"internal","message":"boom"}');
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const bad = `http://127.0.0.1:${srv.address().port}`;
+  try {
+    const s = await mount(makeWx(), { baseUrl: bad, scene: 'home' });
+    assert.equal(s.data.state, 'error');
+    assert.equal(s.data.error, KfRoute.MESSAGES.server);
+    const storage = new Map([['kfroute.entries.home', { at: 0, entries: [{ id: 'cs1', label: '联系售前客服' }] }]]);
+    const t = await mount(makeWx({ storage }), { baseUrl: bad, scene: 'home' });
+    assert.equal(t.data.stale, true);
+    await t.tap('cs1');
+    assert.equal(t.data.message, KfRoute.MESSAGES.server);
+    assert.equal(t.data.retryId, 'cs1');
+  } finally {
+    srv.close();
+  }
+});
+
+test('a failed wx.openCustomerServiceChat or wx.navigateTo says so, with a retry', async () => {
+  const wx = makeWx({ failOpen: true, failNavigate: true });
+  const c = await mount(wx, { baseUrl: BASE, scene: 'client' });
+  c.tap('kfc1');
+  assert.equal(c.data.message, KfRoute.MESSAGES.openFail);
+  assert.equal(c.data.retryId, 'kfc1');
+  const h = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  h.tap('cs2');
+  assert.equal(h.data.message, KfRoute.MESSAGES.openFail);
+  assert.equal(h.data.retryId, 'cs2');
+});
+
+test('a tap before its answer: pages open when it comes, the chat asks for one more tap', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  c.client.resolved = {};
+  const p = c.tap('cs2');
+  assert.equal(c.data.message, KfRoute.MESSAGES.resolving);
+  await p;
+  assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service2');
+
+  const k = await mount(wx, { baseUrl: BASE, scene: 'client' });
+  k.client.resolved = {};
+  await k.tap('kfc1');
+  assert.equal(wx.called('openCustomerServiceChat').length, 0, 'not outside a tap');
+  assert.equal(k.data.message, KfRoute.MESSAGES.ready);
+  k.tap('kfc1');
+  assert.equal(wx.called('openCustomerServiceChat').length, 1);
+});
+
+test('answers older than max-age are used for the tap and asked again; on show too', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home', maxAge: 60 });
+  let now = Date.now();
+  c.client.o.now = () => now;
+  const asks = () => wx.called('request').filter((r) => r.url.endsWith('/api/contact')).length;
+  const before = asks();
+  c.tap('cs1');
+  assert.equal(asks(), before, 'fresh: no new request');
+  now += 61000;
+  kfctl('agent', 'status', 'a1', 'offline');
+  await settle();
+  c.tap('cs1');	// the old answer opens the page now...
+  assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service1');
+  assert.ok(c.client.inflight.cs1, '...and a new one is asked for');
+  await c.client.inflight.cs1;
+  assert.equal(asks(), before + 1);
+  assert.equal(c.client.resolved.cs1.decision.fallback, true);
+  now += 61000;
+  await c.show();
+  assert.equal(asks(), before + 4, 'page show re-asks every old answer');
+});
+
+test('wx.login: the code identifies the customer; without it the tap is anonymous', async () => {
+  sql("INSERT IGNORE INTO kf_customer (customer_key, level) VALUES ('oClientVip01', 5)");
+  fake.addJsCode('CLIENT-CODE-1', 'oClientVip01');
+  const wx = makeWx({ loginCode: 'CLIENT-CODE-1' });
+  const c = await mount(wx, { baseUrl: BASE, scene: 'vip-none' });
+  const r = await c.client.resolve('cs1');
+  assert.equal(wx.called('request').at(-1).data.code, 'CLIENT-CODE-1');
+  assert.equal(r.decision.agent.id, 'a6', 'the level >= 3 rule: the customer was known');
+  const anon = makeWx();
+  const a = await mount(anon, { baseUrl: BASE, scene: 'vip-none' });
+  const r2 = await a.client.resolve('cs1');
+  assert.equal(anon.called('request').at(-1).data.code, undefined);
+  assert.equal(r2.decision.agent.id, 'a1');
+  sql("DELETE FROM kf_customer WHERE customer_key = 'oClientVip01'");
+});
+
+test('compatibility mode: the original /api/getCustomerServiceUrl contract', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home', compat: true, corpId: 'wwCompat' });
+  const asked = wx.called('request').filter((r) => r.url.endsWith('/api/getCustomerServiceUrl'));
+  assert.deepEqual(asked.map((r) => r.data).sort((x, y) => x.customerId.localeCompare(y.customerId)),
+    [{ customerId: 'cs1' }, { customerId: 'cs2' }, { customerId: 'help' }]);
+  c.tap('cs1');
+  assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service1');
+  c.tap('help');
+  assert.match(wx.called('navigateTo').at(-1).url, /^\/pages\/kf-webview\/index\?url=https%3A%2F%2Fhelp/);
+  // A WeCom link from such a backend opens the chat with the given corpId.
+  assert.deepEqual(KfRoute.compatAction('https://work.weixin.qq.com/kfid/kfcX', 'wwCompat'),
+    { type: 'openChat', url: 'https://work.weixin.qq.com/kfid/kfcX', corpId: 'wwCompat' });
+  // Unknown entry under the old contract: its message, with a retry.
+  c.client.resolved = {};
+  c.client.entries.push({ id: 'nope', label: 'x' });
+  await c.tap('nope');
+  assert.equal(c.data.message, '客服ID无效');
+});
+
+test('an empty scene shows the empty message; a fixed list needs no request', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'no-such-scene' });
+  assert.equal(c.data.state, 'ready');
+  assert.deepEqual(c.data.entries, []);
+  const fixed = new KfRoute.Client({ entries: [{ id: 'cs1', label: 'x' }], request: () => assert.fail('no request') });
+  await fixed.loadEntries();
+  assert.equal(fixed.state, 'ready');
+});
