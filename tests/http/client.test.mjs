@@ -239,6 +239,7 @@ test('compatibility mode: the original /api/getCustomerServiceUrl contract', asy
     [{ customerId: 'cs1' }, { customerId: 'cs2' }, { customerId: 'help' }]);
   c.tap('cs1');
   assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service1');
+  assert.equal(wx.called('showToast').length, 0, 'the old contract has no notice to show');
   c.tap('help');
   assert.match(wx.called('navigateTo').at(-1).url, /^\/pages\/kf-webview\/index\?url=https%3A%2F%2Fhelp/);
   // A WeCom link from such a backend opens the chat with the given corpId.
@@ -249,6 +250,27 @@ test('compatibility mode: the original /api/getCustomerServiceUrl contract', asy
   c.client.entries.push({ id: 'nope', label: 'x' });
   await c.tap('nope');
   assert.equal(c.data.message, '客服ID无效');
+});
+
+test('an entry with nothing to open says so; show does nothing before the list is there', async () => {
+  sql("DELETE FROM kf_entry WHERE id = 'nolink1'");
+  sql("INSERT INTO kf_entry (id, label, scene, target_type, target) VALUES ('nolink1', '未同步的客服', 'nolink', 'wecom_kf', 'wkNotSynced')");
+  await settle();
+  try {
+    const wx = makeWx();
+    const c = await mount(wx, { baseUrl: BASE, scene: 'nolink' });
+    await c.tap('nolink1');
+    assert.equal(c.data.message, KfRoute.MESSAGES.noTarget);
+    assert.equal(c.data.retryId, 'nolink1');
+    assert.equal(wx.called('openCustomerServiceChat').length, 0);
+  } finally {
+    sql("DELETE FROM kf_entry WHERE id = 'nolink1'");
+  }
+  const off = makeWx({ offline: true });
+  const e = await mount(off, { baseUrl: BASE, scene: 'home' });
+  const n = off.calls.length;
+  assert.equal(e.show(), null);
+  assert.equal(off.calls.length, n, 'no request while the list is missing');
 });
 
 test('an empty scene shows the empty message; a fixed list needs no request', async () => {
