@@ -35,7 +35,7 @@ cat >"$extra" <<CONF
 CONF
 export KFROUTE_LIGHTTPD_EXTRA="$extra"
 trap '"$ROOT/scripts/stack.sh" stop' EXIT INT TERM
-"$ROOT/scripts/stack.sh" start
+KFROUTE_NO_DEV_ADMIN=1 "$ROOT/scripts/stack.sh" start	# no operator needed
 
 base=http://127.0.0.1:$PORT
 run() {	# name path
