@@ -580,12 +580,42 @@ write_children(struct actx *c, const struct kind *k, const char *id,
 	return STORE_OK;
 }
 
+/* The "version" the client read: a positive integer, else 0. */
+static long long
+client_version(struct json_object *o)
+{
+	struct json_object	*v;
+	int64_t			 n;
+
+	if (!json_object_object_get_ex(o, "version", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    (n = json_object_get_int64(v)) < 1 || n > 0xffffffffLL)
+		return 0;
+	return n;
+}
+
+/* The version inside a row's JSON as the database wrote it. */
+static long long
+row_version(const char *json)
+{
+	struct json_object	*o;
+	long long		 v = 0;
+
+	if (jsonin_object(json, strlen(json), 4, &o) != JSONIN_OK)
+		return -1;
+	v = client_version(o);
+	json_object_put(o);
+	return v;
+}
+
 /*
- * Open the write's transaction and read the row as it is (*before):
- * 0, or -1 having rolled back and answered (404, 503).
+ * Open the write's transaction and read the row as it is (*before), which
+ * must still be the version the client read: 0, or -1 having rolled back
+ * and answered (404, 409 with the current row, 503).
  */
 static int
-begin_with_row(struct actx *c, const struct kind *k, const char **before)
+begin_with_row(struct actx *c, const struct kind *k, long long want,
+    const char **before)
 {
 	enum store_rc	 rc;
 
@@ -596,6 +626,11 @@ begin_with_row(struct actx *c, const struct kind *k, const char **before)
 	if ((rc = get(c, k, c->id, before)) != STORE_OK) {
 		store_rollback(c->a->store);
 		admin_fail_rc(c, rc);
+		return -1;
+	}
+	if (row_version(*before) != want) {
+		store_rollback(c->a->store);
+		fail_conflict(c, *before);
 		return -1;
 	}
 	return 0;
@@ -686,34 +721,6 @@ create(struct actx *c, const struct kind *k)
 	conclude(c, k, rc, "create", vals[0], vals, NULL, 201);
 }
 
-/* The "version" the client read: a positive integer, else 0. */
-static long long
-client_version(struct json_object *o)
-{
-	struct json_object	*v;
-	int64_t			 n;
-
-	if (!json_object_object_get_ex(o, "version", &v) ||
-	    !json_object_is_type(v, json_type_int) ||
-	    (n = json_object_get_int64(v)) < 1 || n > 0xffffffffLL)
-		return 0;
-	return n;
-}
-
-/* The version inside a row's JSON as the database wrote it. */
-static long long
-row_version(const char *json)
-{
-	struct json_object	*o;
-	long long		 v = 0;
-
-	if (jsonin_object(json, strlen(json), 4, &o) != JSONIN_OK)
-		return -1;
-	v = client_version(o);
-	json_object_put(o);
-	return v;
-}
-
 /* Fields fixed at creation may be repeated unchanged, never changed. */
 static void
 check_fixed(struct actx *c, const struct kind *k, struct json_object *o,
@@ -786,13 +793,8 @@ update(struct actx *c, const struct kind *k)
 		admin_fail_fields(c, &v);
 		return;
 	}
-	if (begin_with_row(c, k, &before) == -1)
+	if (begin_with_row(c, k, want, &before) == -1)
 		return;
-	if (row_version(before) != want) {
-		store_rollback(c->a->store);
-		fail_conflict(c, before);
-		return;
-	}
 	if (merge(c, k, before, o, vals) == -1) {
 		store_rollback(c->a->store);
 		return;
@@ -868,13 +870,8 @@ delete(struct actx *c, const struct kind *k)
 		admin_fail_fields(c, &v);
 		return;
 	}
-	if (begin_with_row(c, k, &before) == -1)
+	if (begin_with_row(c, k, want, &before) == -1)
 		return;
-	if (row_version(before) != want) {
-		store_rollback(c->a->store);
-		fail_conflict(c, before);
-		return;
-	}
 	if ((rc = in_use(c, k, &used)) == STORE_OK && used != NULL) {
 		store_rollback(c->a->store);
 		admin_fail_raw(c, AE_IN_USE, "used_by", used);

@@ -103,7 +103,6 @@ const char *const store_q_sql[Q__MAX] = {
 	    "schedule_id = ?, designated_over_capacity = ?, wecom_scene = ?, "
 	    "version = version + 1 WHERE id = ? AND version = ?",
 	[Q_ENTRY_DELETE] = "DELETE FROM kf_entry WHERE id = ? AND version = ?",
-	[Q_ENTRY_VERSION] = "SELECT version FROM kf_entry WHERE id = ?",
 	[Q_ENTRY_AGENTS_CLEAR] = "DELETE FROM kf_entry_agent "
 	    "WHERE entry_id = ?",
 	[Q_ENTRY_AGENT_ADD] = "INSERT INTO kf_entry_agent "
@@ -119,7 +118,6 @@ const char *const store_q_sql[Q__MAX] = {
 	    "wecom_userid = ?, capacity = ?, enabled = ?, schedule_id = ?, "
 	    "version = version + 1 WHERE id = ? AND version = ?",
 	[Q_AGENT_DELETE] = "DELETE FROM kf_agent WHERE id = ? AND version = ?",
-	[Q_AGENT_VERSION] = "SELECT version FROM kf_agent WHERE id = ?",
 	/* What still points at an agent (id four times); NULL: nothing. */
 	[Q_AGENT_INUSE] = "SELECT JSON_OBJECT("
 	    "'entries', (SELECT JSON_ARRAYAGG(entry_id) FROM kf_entry_agent "
@@ -144,7 +142,6 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_GROUP_UPDATE] = "UPDATE kf_group SET name = ?, "
 	    "version = version + 1 WHERE id = ? AND version = ?",
 	[Q_GROUP_DELETE] = "DELETE FROM kf_group WHERE id = ? AND version = ?",
-	[Q_GROUP_VERSION] = "SELECT version FROM kf_group WHERE id = ?",
 	/* id twice */
 	[Q_GROUP_INUSE] = "SELECT JSON_OBJECT("
 	    "'entries', (SELECT JSON_ARRAYAGG(id) FROM kf_entry "
