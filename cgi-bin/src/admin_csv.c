@@ -60,6 +60,7 @@ struct import {
 	struct actx		*c;
 	const struct valid_field *f;
 	size_t			 nf;
+	const char		*audit;	/* the kind's name in the audit log */
 	int			 col[CSV_MAX_FIELDS];	/* field of column */
 	size_t			 ncol;
 	struct reject		*rej;
@@ -205,7 +206,7 @@ store_rows(struct import *im, const struct bulk *b, const struct csv *csv,
 		rc = store_q_exec(c->a->store, b->upsert, all + i * im->nf,
 		    (unsigned)im->nf);
 	snprintf(after, sizeof(after), "{\"rows\": %zu}", nrow);
-	if (rc == STORE_OK && admin_audit(c, "import", b->coll, "", NULL,
+	if (rc == STORE_OK && admin_audit(c, "import", im->audit, "", NULL,
 	    after) == -1)
 		rc = STORE_ERR;
 	if (rc == STORE_OK && (rc = store_commit(c->a->store)) == STORE_OK)
@@ -248,7 +249,7 @@ void
 admin_import(struct actx *c)
 {
 	const struct bulk	*b = bulk_of(c->id);
-	const char		*ct, *why, *audit, **all;
+	const char		*ct, *why, **all;
 	struct import		 im;
 	struct csv		 csv;
 	struct valid		 v;
@@ -258,7 +259,7 @@ admin_import(struct actx *c)
 	memset(&im, 0, sizeof(im));
 	im.c = c;
 	if (b == NULL || (im.f = admin_crud_fields(b->coll, &im.nf,
-	    &audit)) == NULL) {
+	    &im.audit)) == NULL) {
 		admin_fail(c, AE_NO_OBJECT);
 		return;
 	}

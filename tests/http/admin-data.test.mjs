@@ -3,7 +3,7 @@
 // and the WeCom accounts view.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sql, getJson, settle, assertError } from './lib.mjs';
+import { BASE, sql, getJson, settle, runCgi, assertError } from './lib.mjs';
 import { loggedIn } from './admin-lib.mjs';
 
 let admin, viewer;
@@ -99,6 +99,24 @@ test('business hours: slots past midnight, closures, time zone, in use', async (
   assert.equal(sql("SELECT COUNT(*) FROM kf_schedule_slot WHERE schedule_id = 'shop'"), '0');
 });
 
+test('the configured global fallback group cannot be deleted (plain CGI, config via environment)', async () => {
+  sql("DELETE FROM kf_group WHERE id = 'global_fb'");
+  const g = await admin.post('groups', { id: 'global_fb', name: '全局后备', members: ['a1'] });
+  assert.equal(g.status, 201);
+  const run = (env) => runCgi({ method: 'DELETE', uri: '/admin/api/groups/global_fb?version=1',
+    bin: process.env.KF_ADMIN_BIN, script: '/cgi-bin/kfadmin.fcgi',
+    env: { HTTP_COOKIE: admin.cookie, HTTP_X_CSRF_TOKEN: admin.csrf, HTTP_HOST: new URL(BASE).host,
+      QUERY_STRING: 'version=1', ...env } });
+  const r = await run({ KFROUTE_ROUTING_FALLBACK_GROUP: 'global_fb' });
+  assert.equal(r.status, 409, r.raw);
+  assert.equal(r.body.code, 'in_use');
+  assert.deepEqual(r.body.used_by, { config: '[routing] fallback_group' });
+  assert.equal(sql("SELECT COUNT(*) FROM kf_group WHERE id = 'global_fb'"), '1');
+  const ok = await run({});
+  assert.equal(ok.status, 200, ok.raw);
+  assert.equal(sql("SELECT COUNT(*) FROM kf_group WHERE id = 'global_fb'"), '0');
+});
+
 test('customers and orders: CRUD, paging and search', async () => {
   sql("DELETE FROM kf_customer WHERE customer_key LIKE 'pg%'");
   let r = await admin.post('customers', { customer_key: 'pg001', level: 2, tags: 'a,b', account_manager_id: 'a2' });
@@ -174,7 +192,8 @@ test('CSV import: bad rows are reported and nothing is half-imported', async () 
   assert.equal(r.body.imported, 1);
   assert.equal(count(), '1');
   sql("DELETE FROM kf_customer WHERE customer_key LIKE 'imp%'");
-  const audit = (await admin.get('audit?kind=customers')).body.items[0];
+  // Logged under the same kind as single edits of customers.
+  const audit = (await admin.get('audit?kind=customer')).body.items[0];
   assert.equal(audit.action, 'import');
   assert.deepEqual(audit.after, { rows: 1 });
 });
