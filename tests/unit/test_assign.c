@@ -94,7 +94,7 @@ demo(void)
 	    .strategy = STRAT_ROUND_ROBIN, .group_id = "g" };
 
 	for (int i = 1; i <= 3; i++) {
-		char	 id[8];
+		char	 id[16];
 
 		snprintf(id, sizeof(id), "a%d", i);
 		struct snap_agent a = { .id = id, .name = id,
@@ -232,7 +232,7 @@ test_what_each_commit_counts(void **state)
 	assert_string_equal(db.last.move_agent, q.d.agent->id);
 	/* Nobody: an unanswered handoff, no move. */
 	for (int i = 1; i <= 3; i++) {
-		char id[8];
+		char id[16];
 
 		snprintf(id, sizeof(id), "a%d", i);
 		((struct snap_agent *)snap_agent(s, id))->status =
