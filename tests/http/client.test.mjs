@@ -414,7 +414,9 @@ test('a report that fails does not stop the chat and is sent once more; a 4xx is
   const wx = makeWx();
   const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
   const acted = c.client.resolved.cs2;
-  const forged = acted.ticket.slice(0, -1) + (acted.ticket.endsWith('A') ? 'B' : 'A');
+  // One character of the MAC changed (not the last: it has padding bits).
+  const i = acted.ticket.length - 5;
+  const forged = acted.ticket.slice(0, i) + (acted.ticket[i] === 'A' ? 'B' : 'A') + acted.ticket.slice(i + 1);
   acted.ticket = forged;
   c.tap('cs2');
   assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service2');
