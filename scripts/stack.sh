@@ -110,10 +110,11 @@ GRANT SELECT ON $DBNAME.* TO 'kfroute_public'@'localhost';
 SQL
 	MYSQL="mariadb --no-defaults --default-character-set=utf8mb4 --socket=$SOCK -u $ME" \
 		"$ROOT/scripts/migrate.sh" "$DBNAME"
-	# The public program writes counters, sticky and activity, nothing else
-	# (granted after the migrations have created those tables).
+	# The public program writes counters, sticky, activity and commit
+	# claims, nothing else (granted after the migrations made the tables).
 	sql_admin <<SQL
 GRANT INSERT, UPDATE ON $DBNAME.kf_stat_minute TO 'kfroute_public'@'localhost';
+GRANT INSERT, DELETE ON $DBNAME.kf_commit TO 'kfroute_public'@'localhost';
 GRANT INSERT, UPDATE ON $DBNAME.kf_last_agent TO 'kfroute_public'@'localhost';
 GRANT INSERT, UPDATE ON $DBNAME.kf_agent_activity TO 'kfroute_public'@'localhost';
 SQL
@@ -139,8 +140,8 @@ admin_password_file = $VAR/secrets/admin.pass
 [customer]
 secret = $(cat "$VAR/secrets/customer.secret")
 
-[wecom]
-ticket_secret = $(cat "$VAR/secrets/ticket.secret")
+[ticket]
+secret = $(cat "$VAR/secrets/ticket.secret")
 
 [http]
 redirect_hosts = help.example.com

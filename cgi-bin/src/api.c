@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "arena.h"
+#include "assign.h"
 #include "cache.h"
 #include "cfg.h"
 #include "decide.h"
@@ -14,7 +15,6 @@
 #include "notice.h"
 #include "req.h"
 #include "resp.h"
-#include "routing.h"
 #include "route.h"
 #include "sched.h"
 #include "snap.h"
@@ -77,22 +77,21 @@ required_id(struct req *req, const char *name, struct resp *resp)
 }
 
 /*
- * The link a wecom_kf entry opens: its stored contact link plus a signed
- * ticket naming the decision as scene_param (see ticket.h). Without a
- * ticket key the bare link still opens the right account and scene.
- * NULL until `kfctl wecom sync-accounts` has created the link.
+ * The link a wecom_kf entry opens: its stored contact link plus the
+ * quote's ticket as scene_param, so the chat is handed to the person the
+ * customer was told. Without a ticket the bare link still opens the right
+ * account and scene. NULL until `kfctl wecom sync-accounts` has created
+ * the link.
  */
 static const char *
-wecom_url(struct api *api, struct req *req, const struct snap_entry *e,
-    const char *agent_id)
+wecom_url(struct req *req, const struct snap_entry *e, const char *ticket)
 {
-	char	 ticket[TICKET_MAX + 1], *url;
+	char	*url;
 	size_t	 n;
 
 	if (e->wecom_link == NULL)
 		return NULL;
-	if (ticket_make(api->cfg->wecom.ticket_secret, e->id, agent_id,
-	    time(NULL), ticket) == -1)
+	if (ticket == NULL || *ticket == '\0')
 		return e->wecom_link;
 	n = strlen(e->wecom_link) + strlen(ticket) + 16;
 	url = arena_alloc(req->arena, n);
@@ -104,7 +103,7 @@ wecom_url(struct api *api, struct req *req, const struct snap_entry *e,
 /* The entry's target; for wecom_kf with the link this decision opens. */
 static void
 write_target(struct api *api, struct req *req, struct jsonw *w,
-    const struct snap_entry *e, const char *agent_id, int with_ticket)
+    const struct snap_entry *e, const char *ticket)
 {
 	jsonw_key(w, "target");
 	jsonw_obj_open(w);
@@ -114,8 +113,7 @@ write_target(struct api *api, struct req *req, struct jsonw *w,
 	if (e->ttype != TARGET_WECOM_KF)
 		jsonw_str(w, e->target);
 	else {
-		jsonw_str(w, with_ticket ? wecom_url(api, req, e, agent_id) :
-		    e->wecom_link);
+		jsonw_str(w, wecom_url(req, e, ticket));
 		jsonw_key(w, "corp_id");
 		jsonw_str(w, api->cfg->wecom.corp_id);
 		jsonw_key(w, "open_kfid");
@@ -177,16 +175,13 @@ customer_of(struct api *api, struct req *req, const char *token,
 }
 
 static void
-write_decision(struct api *api, struct req *req, const struct snap_entry *e,
-    const struct decide_result *d, const char *reason, struct resp *resp)
+write_decision(struct api *api, struct req *req, const struct assign_quote *q,
+    struct resp *resp)
 {
-	struct jsonw	*w = resp_json_ok(resp);
-	char		 iso[64] = "", text[64] = "";
+	struct jsonw		*w = resp_json_ok(resp);
+	const struct snap_entry	*e = q->entry;
+	const struct snap_agent	*a = q->d.agent;
 
-	if (d->next_open >= 0)
-		tz_format(e->schedule != NULL ? e->schedule->tz :
-		    api->cfg->routing.timezone, d->next_open, iso, sizeof(iso),
-		    text, sizeof(text));
 	jsonw_key(w, "entry");
 	jsonw_obj_open(w);
 	jsonw_key(w, "id");
@@ -194,29 +189,63 @@ write_decision(struct api *api, struct req *req, const struct snap_entry *e,
 	jsonw_key(w, "label");
 	jsonw_str(w, e->label);
 	jsonw_obj_close(w);
-	write_target(api, req, w, e, d->agent != NULL ? d->agent->id : NULL, 1);
+	write_target(api, req, w, e, q->ticket);
 	jsonw_key(w, "agent");
-	if (d->agent == NULL)
+	if (a == NULL)
 		jsonw_null(w);
 	else {
 		jsonw_obj_open(w);
 		jsonw_key(w, "id");
-		jsonw_str(w, d->agent->id);
+		jsonw_str(w, a->id);
 		jsonw_key(w, "name");
-		jsonw_str(w, d->agent->name);
+		jsonw_str(w, a->name);
 		jsonw_key(w, "status");
-		jsonw_str(w, snap_status_name(d->agent->status));
+		jsonw_str(w, snap_status_name(a->status));
 		jsonw_obj_close(w);
 	}
 	jsonw_key(w, "reason");
-	jsonw_str(w, reason);
+	jsonw_str(w, q->reason);
 	jsonw_key(w, "fallback");
-	jsonw_bool(w, d->fallback);
+	jsonw_bool(w, q->d.fallback);
 	jsonw_key(w, "notice");
-	jsonw_str(w, notice_decision(req->arena, api->cfg, e, d, text));
+	jsonw_str(w, q->notice);
 	jsonw_key(w, "next_open");
-	jsonw_str(w, d->next_open >= 0 ? iso : NULL);
+	jsonw_str(w, q->next_open[0] != '\0' ? q->next_open : NULL);
+	jsonw_key(w, "ticket");
+	jsonw_str(w, q->ticket[0] != '\0' ? q->ticket : NULL);
 	jsonw_obj_close(w);
+}
+
+/* Quote entry e for this request's customer (NULL: anonymous). */
+static void
+quote(struct api *api, struct req *req, struct snap *snap,
+    const struct snap_entry *e, const struct decide_customer *cust,
+    time_t now, struct assign_quote *q)
+{
+	const struct assign_in	 in = { .cfg = api->cfg, .snap = snap,
+	    .entry = e, .customer = cust, .now = now,
+	    .random = next_random(api), .arena = req->arena };
+
+	assign_quote(&in, q);
+}
+
+/*
+ * A tap the server sees itself (/go/, the seed API): the quote is
+ * committed at once. A failing database costs the count, not the answer.
+ */
+static void
+commit_now(struct api *api, struct snap *snap, const struct assign_quote *q,
+    time_t now)
+{
+	const struct assign_commit c = { .event = ASSIGN_TAP,
+	    .ttype = q->entry->ttype, .entry = q->entry->id,
+	    .agent = q->d.agent != NULL ? q->d.agent->id : NULL,
+	    .reason = q->reason, .fallback = q->d.fallback,
+	    .key = q->ticket[0] != '\0' ? q->t.key : NULL, .at = now };
+
+	if (assign_commit(api->cfg, api->store, snap, &c) == ASSIGN_DB)
+		log_warn("entry %s: a tap was not committed (database)",
+		    q->entry->id);
 }
 
 static void
@@ -230,13 +259,10 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	};
 	const char		*v[4], *bad;
 	struct decide_customer	 cust;
-	struct decide_input	 in;
-	struct decide_result	 d;
+	struct assign_quote	 q;
 	struct snap		*snap;
 	const struct snap_entry	*e;
-	char			 reason[160];
 	time_t			 now = time(NULL);
-	int64_t			 wall_ms;
 	enum apierr		 rc;
 	int			 verified;
 
@@ -256,38 +282,89 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	if ((e = entry_or_error(api, v[0], verified ? &cust : NULL, &snap,
 	    resp)) == NULL)
 		return;
-	routing_input(&in, api->cfg, snap, e, verified ? &cust : NULL, now,
-	    next_random(api));
-	decide(&in, &d);
-	wall_ms = util_wall_ms();
-	decide_commit(snap, &d, wall_ms);
-	decide_reason_text(&d, reason, sizeof(reason));
-	stats_count(api->stats, now, e->id, d.agent ? d.agent->id : NULL,
-	    reason, d.fallback);
-	if (d.agent != NULL) {
-		stats_activity(api->stats, d.agent->id, wall_ms);
-		if (verified)
-			stats_sticky(api->stats, cust.key, d.agent->id, e->id,
-			    now);
-	}
-	write_decision(api, req, e, &d, reason, resp);
+	/* A quote: nothing moves but the count of views. */
+	quote(api, req, snap, e, verified ? &cust : NULL, now, &q);
+	stats_quote(api->stats, now, e->id,
+	    q.d.agent != NULL ? q.d.agent->id : NULL, q.reason);
+	write_decision(api, req, &q, resp);
 }
 
-/* The seed's contract: {"customerId":"cs1"} -> {"success":true,"url":...} */
+/*
+ * POST /api/tap {"ticket": ...}: the customer acted on a quote. Commit it
+ * (once per ticket, whoever asks how often): rotation, sticky and counts
+ * move now. A forged, malformed or expired ticket is the client's error.
+ */
+static void
+page_tap(struct api *api, struct req *req, struct resp *resp)
+{
+	static const struct req_field	 field = { "ticket", REQ_FIELD_TOKEN };
+	struct assign_commit		 c;
+	struct ticket			 t;
+	struct snap			*snap;
+	const char			*v, *bad;
+	char				 reason[160];
+	struct jsonw			*w;
+	time_t				 now = time(NULL);
+	enum apierr			 rc;
+	enum assign_rc			 arc;
+
+	if ((rc = req_fields(req, &field, 1, &v, &bad)) != AE_OK) {
+		resp_error(resp, rc == AE_BAD_TOKEN ? AE_BAD_TICKET : rc, bad);
+		return;
+	}
+	if (v == NULL) {
+		resp_error(resp, AE_MISSING, "ticket");
+		return;
+	}
+	if (ticket_read(api->cfg->ticket.secret, v, strlen(v), now,
+	    api->cfg->ticket.max_age, &t) == -1) {
+		resp_error(resp, AE_BAD_TICKET, "ticket");
+		return;
+	}
+	/* The snapshot only names the group of a group reason. */
+	{
+		const struct cache_want	 want = { CACHE_WANT_ENTRY, t.entry,
+		    api->cfg->routing.fallback_group, NULL };
+
+		snap = cache_get(api->cache, util_now_ms(), &want);
+	}
+	assign_from_ticket(api->cfg, snap, &t, ASSIGN_TAP, now, &c, reason,
+	    sizeof(reason));
+	if ((arc = assign_commit(api->cfg, api->store, snap, &c)) ==
+	    ASSIGN_DB) {
+		resp_error(resp, AE_UNAVAILABLE, NULL);
+		return;
+	}
+	w = resp_json_ok(resp);
+	jsonw_key(w, "counted");
+	jsonw_bool(w, arc == ASSIGN_DONE);
+	jsonw_obj_close(w);
+}
+
+/*
+ * The seed's contract: {"customerId":"cs1"} -> {"success":true,"url":...}.
+ * The original design calls it on the tap itself, so it is a quote and
+ * its commit at once.
+ */
 static void
 page_cs_url(struct api *api, struct req *req, struct resp *resp)
 {
 	const struct snap_entry	*e;
+	struct assign_quote	 q;
+	struct snap		*snap;
 	const char		*id;
 	struct jsonw		*w;
+	time_t			 now = time(NULL);
 
 	if ((id = required_id(req, "customerId", resp)) == NULL ||
-	    (e = entry_or_error(api, id, NULL, NULL, resp)) == NULL)
+	    (e = entry_or_error(api, id, NULL, &snap, resp)) == NULL)
 		return;
+	quote(api, req, snap, e, NULL, now, &q);
+	commit_now(api, snap, &q, now);
 	w = resp_json_ok(resp);
 	jsonw_key(w, "url");
 	jsonw_str(w, e->ttype == TARGET_WECOM_KF ?
-	    wecom_url(api, req, e, NULL) : e->target);
+	    wecom_url(req, e, q.ticket) : e->target);
 	jsonw_obj_close(w);
 }
 
@@ -325,7 +402,7 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		jsonw_str(w, e->label);
 		jsonw_key(w, "scene");
 		jsonw_str(w, e->scene);
-		write_target(api, req, w, e, NULL, 0);
+		write_target(api, req, w, e, NULL);
 		jsonw_obj_close(w);
 	}
 	jsonw_arr_close(w);
@@ -352,25 +429,31 @@ go_allowed(const struct cfg *cfg, const char *url)
 /*
  * /go/<entry>: redirect to the entry's stored web page or WeCom contact
  * link, and only to an allowed host. Nothing from the request reaches
- * Location.
+ * Location. The redirect is the tap: quoted and committed here.
  */
 static void
 page_go(struct api *api, struct req *req, const char *id, struct resp *resp)
 {
 	const struct snap_entry	*e;
+	struct assign_quote	 q;
+	struct snap		*snap;
 	const char		*url = NULL;
 	struct jsonw		*w;
+	time_t			 now = time(NULL);
 
 	if (!req_valid_id(id, strlen(id))) {
 		resp_error(resp, AE_BAD_ID, "entry");
 		return;
 	}
-	if ((e = entry_or_error(api, id, NULL, NULL, resp)) == NULL)
+	if ((e = entry_or_error(api, id, NULL, &snap, resp)) == NULL)
 		return;
-	if (e->ttype == TARGET_URL)
-		url = e->target;
-	else if (e->ttype == TARGET_WECOM_KF)
-		url = wecom_url(api, req, e, NULL);
+	if (e->ttype == TARGET_PAGE) {
+		resp_error(resp, AE_NO_WEB_TARGET, NULL);
+		return;
+	}
+	quote(api, req, snap, e, NULL, now, &q);
+	url = e->ttype == TARGET_URL ? e->target :
+	    wecom_url(req, e, q.ticket);
 	if (url == NULL || !go_allowed(api->cfg, url)) {
 		if (url != NULL)
 			log_warn("entry %s: target host not allowed "
@@ -378,6 +461,7 @@ page_go(struct api *api, struct req *req, const char *id, struct resp *resp)
 		resp_error(resp, AE_NO_WEB_TARGET, NULL);
 		return;
 	}
+	commit_now(api, snap, &q, now);
 	resp->status = 302;
 	resp_header(resp, "Location", url);
 	w = resp_json_ok(resp);
@@ -446,6 +530,9 @@ api_handle(struct api *api, struct req *req, struct resp *resp)
 	switch (page) {
 	case PAGE_CONTACT:
 		page_contact(api, req, resp);
+		break;
+	case PAGE_TAP:
+		page_tap(api, req, resp);
 		break;
 	case PAGE_CS_URL:
 		page_cs_url(api, req, resp);

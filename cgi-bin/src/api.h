@@ -19,14 +19,14 @@ struct store;
 struct api {
 	const struct cfg	*cfg;	/* not owned; nor are the others */
 	struct cache		*cache;
-	struct store		*store;	/* customer and order lookups */
-	struct stats		*stats;	/* decision counts, sticky */
+	struct store		*store;	/* customers, orders, commits */
+	struct stats		*stats;	/* quote counts */
 	struct https		*https;	/* wx.login code exchange */
 	uint32_t		 rng;	/* xorshift state, for STRAT_RANDOM */
 };
 
 void	 api_handle(struct api *, struct req *, struct resp *);
-/* After the response is out: write counts when due. */
+/* After a response, and when idle: write quote counts when due. */
 void	 api_after(struct api *);
 
 #endif

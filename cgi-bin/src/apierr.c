@@ -10,6 +10,8 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_BAD_TOKEN] = { 400, "bad_token",
 	    "令牌格式无效(customer 应为 key.expiry.signature,code 应为 "
 	    "wx.login 所得)" },
+	[AE_BAD_TICKET] = { 400, "bad_ticket",
+	    "凭证无效或已过期,请重新进入客服" },
 	[AE_BAD_UTF8] = { 400, "bad_utf8", "请求含有无效的 UTF-8 编码" },
 	[AE_BAD_FORM] = { 400, "bad_form", "表单编码无效" },
 	[AE_MISSING] = { 400, "missing_field", "缺少必填字段" },

@@ -16,6 +16,7 @@ cache_init(struct cache *c, struct store *store, enum cache_mode mode,
 	c->request_snap = NULL;
 	c->checked_ms = -1;
 	c->fresh_ms = -1;
+	c->live_mark = 0;
 	c->db_up = 0;
 }
 
@@ -25,6 +26,60 @@ cache_free(struct cache *c)
 	snap_free(c->snap);
 	snap_free(c->request_snap);
 	c->snap = c->request_snap = NULL;
+}
+
+/*
+ * Live state is re-read from a little before the newest assignment seen:
+ * a commit that got its time earlier but finished later is not missed,
+ * nor is a host whose clock is a little behind.
+ */
+#define LIVE_OVERLAP_MS	10000
+
+struct live {
+	struct snap	*snap;
+	int64_t		 newest;
+	int		 moved;
+};
+
+static void
+live_row(void *arg, const char *agent, int64_t at_ms)
+{
+	struct live	*l = arg;
+
+	if (at_ms > l->newest)
+		l->newest = at_ms;
+	l->moved |= snap_assigned(l->snap, agent, at_ms);
+}
+
+/*
+ * Assignments committed anywhere since the last look (live state, not
+ * configuration: no reload). Round robin and longest idle follow.
+ */
+static void
+refresh_live(struct cache *c)
+{
+	struct live	 l = { c->snap, c->live_mark, 0 };
+
+	if (store_activity_since(c->store, c->live_mark - LIVE_OVERLAP_MS,
+	    live_row, &l) != STORE_OK) {
+		c->db_up = 0;
+		return;
+	}
+	c->live_mark = l.newest;
+	if (l.moved)
+		snap_rotation(c->snap);
+}
+
+static int64_t
+newest_assignment(const struct snap *s)
+{
+	int64_t	 best = 0;
+	size_t	 i;
+
+	for (i = 0; i < s->nagents; i++)
+		if (s->agents[i].last_assigned > best)
+			best = s->agents[i].last_assigned;
+	return best;
 }
 
 /*
@@ -48,7 +103,9 @@ refresh(struct cache *c, int64_t now)
 	}
 	c->db_up = 1;
 	if (c->snap != NULL && c->snap->version == version) {
-		c->fresh_ms = now;
+		refresh_live(c);
+		if (c->db_up)
+			c->fresh_ms = now;
 		return;
 	}
 	next = snap_new();
@@ -61,6 +118,7 @@ refresh(struct cache *c, int64_t now)
 	snap_carry_runtime(next, c->snap);
 	snap_free(c->snap);
 	c->snap = next;
+	c->live_mark = newest_assignment(next);
 	c->fresh_ms = now;
 }
 

@@ -1,8 +1,10 @@
 /*
  * Where handlers get routing data from. A FastCGI worker (CACHE_SNAPSHOT)
  * keeps one whole snapshot, asks the database for the config version at
- * most once per staleness bound, and reloads only when it moved: no query
- * on the hot path. A plain CGI run (CACHE_POINT) lives for one request, so
+ * most once per staleness bound, and reloads only when it moved; live
+ * state (last assignments, so round robin and longest idle) is read
+ * incrementally in the same bound without a reload. No query on the hot
+ * path. A plain CGI run (CACHE_POINT) lives for one request, so
  * it loads only the rows that request names.
  *
  * The cache owns its snapshots. A snapshot returned by cache_get() stays
@@ -43,6 +45,7 @@ struct cache {
 	struct snap	*request_snap;	/* POINT mode, freed per request */
 	int64_t		 checked_ms;	/* last version check, -1 never */
 	int64_t		 fresh_ms;	/* last time snap was known current */
+	int64_t		 live_mark;	/* newest last assignment seen, ms */
 	int		 db_up;		/* outcome of the last database call */
 };
 
@@ -51,8 +54,8 @@ void		 cache_init(struct cache *, struct store *, enum cache_mode,
 void		 cache_free(struct cache *);
 /*
  * The snapshot to answer from, or NULL when neither the cache nor the
- * database can answer. It is the cache's own: the engine's runtime fields
- * (round robin, last assignment) may be updated through decide_commit().
+ * database can answer. It is the cache's own: its live state (last
+ * assignments, round robin) may be updated by assign_commit().
  */
 struct snap	*cache_get(struct cache *, int64_t now_ms,
 		    const struct cache_want *);

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "assign.h"
 #include "cache.h"
 #include "callback.h"
 #include "cfg.h"
@@ -14,7 +15,6 @@
 #include "notice.h"
 #include "req.h"
 #include "resp.h"
-#include "routing.h"
 #include "snap.h"
 #include "store.h"
 #include "ticket.h"
@@ -272,27 +272,88 @@ session_status(struct callback *cb, struct json_object *ev)
 }
 
 /* Send one text with a welcome_code or msg_code (one message per code). */
-static void
+static enum wecom_err
 send_on_event(struct callback *cb, const char *code, const char *text)
 {
 	struct json_object	*req = json_object_new_object(), *t, *o;
+	enum wecom_err		 rc;
 
 	t = json_object_new_object();
 	json_object_object_add(t, "content", json_object_new_string(text));
 	json_object_object_add(req, "code", json_object_new_string(code));
 	json_object_object_add(req, "msgtype", json_object_new_string("text"));
 	json_object_object_add(req, "text", t);
-	if (wecom_call(cb->wecom, "kf/send_msg_on_event",
-	    json_object_to_json_string(req), &o) == WECOM_OK)
+	if ((rc = wecom_call(cb->wecom, "kf/send_msg_on_event",
+	    json_object_to_json_string(req), &o)) == WECOM_OK)
 		json_object_put(o);
 	json_object_put(req);
+	return rc;
+}
+
+/*
+ * Who the customer is, for the decision: the ticket's verified customer
+ * (the business's key or openid) when there is one, else the WeCom
+ * external_userid, whose sticky person is known from earlier chats. A
+ * database failure costs personalisation only (NULL: anonymous).
+ */
+static const struct decide_customer *
+wecom_customer(struct callback *cb, const struct ticket *t, const char *user,
+    struct decide_customer *c)
+{
+	const char	*key = t != NULL && t->customer[0] != '\0' ?
+	    t->customer : user;
+
+	if (store_load_customer(cb->store, cb->arena, key,
+	    cb->cfg->routing.sticky_days, c) == STORE_ERR)
+		return NULL;
+	if (cb->cfg->routing.sticky_days == 0)
+		c->sticky_id = NULL;
+	return c;
+}
+
+/*
+ * The quote's input for a session of entry: the customer (the ticket's
+ * when it names one, else the WeCom customer), this process's snapshot,
+ * the promise. -1 (snapshot released) when the entry is unknown here.
+ */
+static int
+session_in(struct callback *cb, const char *entry, const struct ticket *t,
+    const char *user, const char *promised, struct decide_customer *cbuf,
+    struct assign_in *in, struct snap **snapp)
+{
+	const struct decide_customer *cust = wecom_customer(cb, t, user, cbuf);
+	const struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
+	    cb->cfg->routing.fallback_group, cust };
+	struct snap		*snap;
+	const struct snap_entry	*e;
+	time_t			 now = time(NULL);
+
+	if ((snap = cache_get(cb->cache, util_now_ms(), &want)) == NULL ||
+	    (e = snap_entry(snap, entry)) == NULL) {
+		cache_release(cb->cache);
+		return -1;
+	}
+	*snapp = snap;	/* the cache's own: a commit moves its live state */
+	memset(in, 0, sizeof(*in));
+	in->cfg = cb->cfg;
+	in->snap = snap;
+	in->entry = e;
+	in->customer = cust;
+	in->now = now;
+	in->random = (uint32_t)now;
+	in->promised = promised;
+	in->promise = t;
+	in->arena = cb->arena;
+	return 0;
 }
 
 /*
  * enter_session: the customer opened the chat from a contact link. Find
- * the entry (the signed ticket, else the account and scene), decide with
- * this moment's presence, greet within the welcome_code's 20 s, and bind
- * the session for the transfer on the first message.
+ * the entry (the signed ticket, else the account and scene), quote with
+ * this moment's presence keeping the ticket's promise when that person can
+ * still take the chat, greet within the welcome_code's 20 s, and bind the
+ * session (ticket, person, whom the customer was told) for the handoff at
+ * the first message. A quote: nothing moves until the handoff.
  */
 static void
 enter_session(struct callback *cb, struct json_object *ev)
@@ -301,49 +362,57 @@ enter_session(struct callback *cb, struct json_object *ev)
 	const char		*scene = str_field(ev, "scene");
 	const char		*param = str_field(ev, "scene_param");
 	const char		*code = str_field(ev, "welcome_code");
-	char			 entry[65], tagent[65];
-	struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
-	    cb->cfg->routing.fallback_group, NULL };
-	struct decide_input	 in;
-	struct decide_result	 d;
+	struct store_wecom_session ws;
+	struct decide_customer	 cbuf;
+	struct assign_in	 in;
+	struct assign_quote	 q;
+	struct ticket		 t;
 	struct notice_var	 var;
 	struct snap		*snap;
-	const struct snap_entry	*e;
 	const char		*text;
 	time_t			 now = time(NULL);
+	int			 has_t, greeted = 0;
 
-	tagent[0] = '\0';
 	if (user == NULL || !req_valid_id(user, strlen(user)))
 		return;
-	if (param == NULL || ticket_read(cb->cfg->wecom.ticket_secret, param,
-	    now, cb->cfg->wecom.ticket_max_age, entry, tagent) == -1) {
+	memset(&ws, 0, sizeof(ws));
+	has_t = param != NULL && ticket_read(cb->cfg->ticket.secret, param,
+	    strlen(param), now, cb->cfg->ticket.max_age, &t) == 0;
+	if (has_t)
+		snprintf(ws.entry, sizeof(ws.entry), "%s", t.entry);
+	else {
 		if (param != NULL)
 			log_info("wecom: scene_param is no valid ticket; "
 			    "finding the entry by its scene");
-		tagent[0] = '\0';
 		if (scene == NULL || store_wecom_entry_by_scene(cb->store,
-		    cb->open_kfid, scene, entry, sizeof(entry)) != STORE_OK) {
+		    cb->open_kfid, scene, ws.entry, sizeof(ws.entry)) !=
+		    STORE_OK) {
 			log_warn("wecom: enter_session for no known entry");
 			return;
 		}
 	}
-	if ((snap = cache_get(cb->cache, util_now_ms(), &want)) == NULL ||
-	    (e = snap_entry(snap, entry)) == NULL) {
-		cache_release(cb->cache);
+	if (session_in(cb, ws.entry, has_t ? &t : NULL, user,
+	    has_t ? t.agent : NULL, &cbuf, &in, &snap) == -1)
 		return;
-	}
-	routing_input(&in, cb->cfg, snap, e, NULL, now, (uint32_t)now);
-	decide(&in, &d);
-	if (d.notice == NOTICE_CONNECTED) {
-		var = (struct notice_var){ "agent", d.agent->name };
+	assign_quote(&in, &q);
+	if (q.d.notice == NOTICE_CONNECTED) {
+		var = (struct notice_var){ "agent", q.d.agent->name };
 		text = notice_render(cb->arena, cb->cfg->welcome, &var, 1);
 	} else
-		text = notice_decision(cb->arena, cb->cfg, e, &d, "");
-	if (code != NULL)
-		send_on_event(cb, code, text);
-	store_wecom_session_put(cb->store, cb->open_kfid, user, entry,
-	    tagent[0] != '\0' ? tagent : NULL,
-	    d.agent != NULL ? d.agent->id : NULL);
+		text = q.notice;
+	if (code != NULL && text != NULL)
+		greeted = send_on_event(cb, code, text) == WECOM_OK;
+	if (has_t) {
+		snprintf(ws.ticket_agent, sizeof(ws.ticket_agent), "%s",
+		    t.agent);
+		snprintf(ws.ticket, sizeof(ws.ticket), "%s", param);
+	}
+	if (q.d.agent != NULL)
+		snprintf(ws.agent, sizeof(ws.agent), "%s", q.d.agent->id);
+	/* Told now by the greeting, else by the tap's notice. */
+	snprintf(ws.told, sizeof(ws.told), "%s", greeted ? ws.agent :
+	    ws.ticket_agent);
+	store_wecom_session_put(cb->store, cb->open_kfid, user, &ws);
 	cache_release(cb->cache);
 }
 
@@ -400,65 +469,126 @@ session_state(struct callback *cb, const char *user)
 }
 
 /*
- * A customer's message in a new session (state 0 or 1): move it to the
- * person the engine chooses now. WeCom refusing someone (95019 stopped,
- * 95014 not a servicer) excludes them and the engine chooses again; with
- * nobody left the session goes to the waiting pool (state 2) and the
- * customer is told why through the msg_code of that move.
+ * What the customer reads once the handoff is done, through the msg_code
+ * of the transfer: nothing when they got the person they were told; the
+ * person's name when nobody was named; who took over from whom otherwise.
+ */
+static const char *
+handoff_message(struct callback *cb, const struct snap *snap,
+    const char *told, const struct snap_agent *got)
+{
+	const struct snap_agent	*was;
+	struct notice_var	 vars[2];
+
+	if (strcmp(told, got->id) == 0)
+		return NULL;
+	vars[0] = (struct notice_var){ "agent", got->name };
+	if (*told == '\0')
+		return notice_render(cb->arena,
+		    cb->cfg->notice[NOTICE_CONNECTED], vars, 1);
+	was = snap_agent(snap, told);
+	vars[1] = (struct notice_var){ "promised", was != NULL ? was->name :
+	    told };
+	return notice_render(cb->arena, cb->cfg->reassigned, vars, 2);
+}
+
+/*
+ * A customer's message in a new session (state 0 or 1): the handoff. The
+ * session goes to the person the customer was told whenever they can
+ * still take it; only otherwise does the engine choose again. WeCom
+ * refusing someone (95019 stopped, 95014 not a servicer) excludes them
+ * and the engine chooses again; with nobody left the session goes to the
+ * waiting pool (state 2) and the customer is told why. Either way the
+ * decision is committed (rotation, sticky, counts), once per message.
  */
 static void
-customer_message(struct callback *cb, const char *user)
+customer_message(struct callback *cb, const char *user, const char *msgid)
 {
-	char			 entry[65], code[129], refused[TRANSFER_TRIES][65];
-	const char		*exclude[TRANSFER_TRIES];
-	struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
-	    cb->cfg->routing.fallback_group, NULL };
-	struct decide_input	 in;
-	struct decide_result	 d;
+	char			 code[129], refused[TRANSFER_TRIES][65];
+	char			 reason[160];
+	const char		*exclude[TRANSFER_TRIES], *text = NULL;
+	struct store_wecom_session ws;
+	struct decide_customer	 cbuf;
+	struct assign_in	 in;
+	struct assign_quote	 q;
+	struct assign_commit	 c;
+	struct ticket		 t;
 	struct snap		*snap;
 	const struct snap_entry	*e;
 	enum wecom_err		 rc = WECOM_OTHER;
 	size_t			 n = 0;
 	time_t			 now = time(NULL);
-	int			 st;
+	int			 st, has_t;
 
-	if (store_wecom_session_entry(cb->store, cb->open_kfid, user, entry,
-	    sizeof(entry)) != STORE_OK)
+	if (store_wecom_session_get(cb->store, cb->open_kfid, user, &ws) !=
+	    STORE_OK)
 		return;		/* not a session opened from our links */
 	if ((st = session_state(cb, user)) != 0 && st != 1)
 		return;		/* already with someone, waiting, or ended */
-	if ((snap = cache_get(cb->cache, util_now_ms(), &want)) == NULL ||
-	    (e = snap_entry(snap, entry)) == NULL) {
-		cache_release(cb->cache);
+	has_t = ws.ticket[0] != '\0' && ticket_read(cb->cfg->ticket.secret,
+	    ws.ticket, strlen(ws.ticket), now, cb->cfg->ticket.max_age,
+	    &t) == 0;
+	if (session_in(cb, ws.entry, has_t ? &t : NULL, user, ws.told, &cbuf,
+	    &in, &snap) == -1)
 		return;
-	}
+	e = in.entry;
+	code[0] = '\0';
+	in.exclude = exclude;
 	for (;;) {
-		routing_input(&in, cb->cfg, snap, e, NULL, now, (uint32_t)now);
-		in.exclude = exclude;
 		in.nexclude = n;
-		decide(&in, &d);
-		if (d.agent == NULL || n == TRANSFER_TRIES)
+		assign_quote(&in, &q);
+		if (q.d.agent == NULL || n == TRANSFER_TRIES)
 			break;
-		if (d.agent->wecom_userid != NULL &&
-		    (rc = transfer(cb, user, 3, d.agent->wecom_userid, NULL,
-		    0)) == WECOM_OK)
+		if (q.d.agent->wecom_userid != NULL &&
+		    (rc = transfer(cb, user, 3, q.d.agent->wecom_userid, code,
+		    sizeof(code))) == WECOM_OK)
 			break;
-		if (d.agent->wecom_userid != NULL && rc != WECOM_SERVICER)
+		if (q.d.agent->wecom_userid != NULL && rc != WECOM_SERVICER)
 			break;	/* not about this person: give up */
-		snprintf(refused[n], sizeof(refused[n]), "%s", d.agent->id);
+		snprintf(refused[n], sizeof(refused[n]), "%s", q.d.agent->id);
 		exclude[n] = refused[n];
 		n++;
 	}
-	if (rc == WECOM_OK && d.agent != NULL) {
+	if (rc == WECOM_OK && q.d.agent != NULL) {
 		store_wecom_session_assign(cb->store, cb->open_kfid, user,
-		    d.agent->id);
-		store_wecom_load(cb->store, d.agent->wecom_userid, +1);
-		store_record_sticky(cb->store, user, d.agent->id, e->id, now);
-	} else if (transfer(cb, user, 2, NULL, code, sizeof(code)) ==
-	    WECOM_OK && code[0] != '\0')
-		send_on_event(cb, code, d.agent == NULL ?
-		    notice_decision(cb->arena, cb->cfg, e, &d, "") :
-		    cb->cfg->notice[NOTICE_BUSY]);
+		    q.d.agent->id);
+		store_wecom_load(cb->store, q.d.agent->wecom_userid, +1);
+		text = handoff_message(cb, snap, ws.told, q.d.agent);
+	} else {
+		/*
+		 * The waiting pool: nobody is left (the decision's own notice
+		 * says why), or WeCom failed in a way that is not about the
+		 * person (then: busy).
+		 */
+		if (q.d.agent != NULL) {
+			text = cb->cfg->notice[NOTICE_BUSY];
+			snprintf(q.reason, sizeof(q.reason), "none:wecom");
+		} else
+			text = q.notice;
+		q.d.agent = NULL;
+		if (transfer(cb, user, 2, NULL, code, sizeof(code)) !=
+		    WECOM_OK) {
+			cache_release(cb->cache);
+			return;
+		}
+	}
+	if (text != NULL && code[0] != '\0')
+		send_on_event(cb, code, text);
+	memset(&c, 0, sizeof(c));
+	c.event = ASSIGN_HANDOFF;
+	c.ttype = e->ttype;
+	c.entry = e->id;
+	c.agent = q.d.agent != NULL ? q.d.agent->id : NULL;
+	snprintf(reason, sizeof(reason), "%s", q.reason);
+	c.reason = reason;
+	c.fallback = q.d.agent != NULL && (q.d.fallback || n > 0);
+	c.customer = has_t && t.customer[0] != '\0' ? t.customer : NULL;
+	c.customer2 = user;
+	c.key = msgid;
+	c.at = now;
+	if (assign_commit(cb->cfg, cb->store, snap, &c) == ASSIGN_DB)
+		log_warn("wecom: the handoff of %s was not committed "
+		    "(database)", user);
 	cache_release(cb->cache);
 }
 
@@ -505,7 +635,7 @@ take_message(struct callback *cb, struct json_object *m)
 		process(cb, etype, ev);
 	else if (int_field(m, "origin", 0) == 3 && user != NULL &&
 	    req_valid_id(user, strlen(user)))
-		customer_message(cb, user);
+		customer_message(cb, user, msgid);
 }
 
 /* One sync_msg page; returns 1 when more follow, 0 when done, -1. */

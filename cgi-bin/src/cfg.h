@@ -43,14 +43,16 @@ struct cfg {
 	} routing;
 	char		*customer_secret;	/* HMAC key for customer tokens */
 	struct {
+		char	*secret;	/* signs tickets (taps, scene_param) */
+		int	 max_age;	/* seconds a ticket stays good */
+	} ticket;
+	struct {
 		char	*corp_id;
 		char	*secret;		/* the self-built app's secret */
 		char	*token;			/* callback signature token */
 		char	*encoding_aes_key;	/* callback AES key, 43 chars */
 		char	*api_base;		/* https://qyapi.weixin.qq.com */
 		char	*ca_file;		/* extra CA bundle (tests) */
-		char	*ticket_secret;		/* signs scene_param tickets */
-		int	 ticket_max_age;	/* seconds a ticket stays good */
 		int	 callback_max_skew;	/* seconds, 0: no check */
 		int	 connect_timeout_ms;
 		int	 timeout_ms;
@@ -68,6 +70,8 @@ struct cfg {
 	} admin;
 	char		*notice[NOTICE__MAX];	/* templates by kind */
 	char		*welcome;	/* WeCom greeting, {agent} */
+	/* WeCom: told {promised}, given {agent} */
+	char		*reassigned;
 };
 
 /*

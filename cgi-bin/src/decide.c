@@ -41,14 +41,14 @@ trace(struct run *r, enum step step, const char *what, const char *agent_id,
 	it->verdict = v;
 }
 
-/* Can a take this tap now? designated: the entry's over-capacity applies. */
-static enum verdict
-availability(const struct run *r, const struct snap_agent *a, int designated)
+enum verdict
+decide_availability(const struct decide_input *in, const struct snap_agent *a,
+    int designated)
 {
 	size_t	 i;
 
-	for (i = 0; i < r->in->nexclude; i++)
-		if (strcmp(a->id, r->in->exclude[i]) == 0)
+	for (i = 0; i < in->nexclude; i++)
+		if (strcmp(a->id, in->exclude[i]) == 0)
 			return VERDICT_EXCLUDED;
 	if (!a->enabled)
 		return VERDICT_DISABLED;
@@ -56,12 +56,30 @@ availability(const struct run *r, const struct snap_agent *a, int designated)
 		return VERDICT_OFFLINE;
 	if (a->status == AGENT_BUSY)
 		return VERDICT_BUSY;
-	if (!sched_open_at(a->schedule, r->in->now, r->in->localtime))
+	if (!sched_open_at(a->schedule, in->now, in->localtime))
 		return VERDICT_OFF_SHIFT;
 	if (a->active >= a->capacity &&
-	    !(designated && r->in->entry->over_capacity))
+	    !(designated && in->entry->over_capacity))
 		return VERDICT_FULL;
 	return VERDICT_AVAILABLE;
+}
+
+int
+decide_is_designated(const struct snap_entry *e, const struct snap_agent *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->ndesignated; i++)
+		if (e->designated[i] == a)
+			return 1;
+	return 0;
+}
+
+/* Can a take this tap now? designated: the entry's over-capacity applies. */
+static enum verdict
+availability(const struct run *r, const struct snap_agent *a, int designated)
+{
+	return decide_availability(r->in, a, designated);
 }
 
 static void
@@ -418,24 +436,11 @@ decide_reason_text(const struct decide_result *d, char *buf, size_t len)
 	case REASON_NONE_CLOSED:
 		snprintf(buf, len, "none:closed");
 		break;
+	case REASON_LINK:
+		snprintf(buf, len, "link");
+		break;
 	default:
 		snprintf(buf, len, "none:offline");
 		break;
 	}
-}
-
-void
-decide_commit(struct snap *s, const struct decide_result *d, int64_t now_ms)
-{
-	struct snap_agent	*a;
-	struct snap_group	*g;
-
-	if (d->agent == NULL)
-		return;
-	/* The snapshot owns these; the result only borrowed const views. */
-	if ((a = (struct snap_agent *)snap_agent(s, d->agent->id)) != NULL)
-		a->last_assigned = now_ms;
-	if (d->group != NULL && (g = (struct snap_group *)snap_group(s,
-	    d->group->id)) != NULL)
-		g->rr_next = d->group_index + 1;
 }

@@ -39,6 +39,7 @@ enum decide_reason {
 	REASON_NONE_OFFLINE,
 	REASON_NONE_FULL,
 	REASON_NONE_CLOSED,
+	REASON_LINK,		/* a web page: not routed to people (assign.c) */
 	REASON__MAX
 };
 
@@ -108,11 +109,14 @@ void	 decide(const struct decide_input *, struct decide_result *);
 void	 decide_reason_text(const struct decide_result *, char *, size_t);
 const char *decide_verdict_name(enum verdict);
 /*
- * Record the decision in the snapshot's runtime fields: the agent's last
- * assignment (unix milliseconds: seconds are too coarse to order taps)
- * and the group's round-robin cursor.
+ * Can agent a take a chat of in->entry now (in->exclude, status, shift,
+ * capacity)? designated: a, as one of the entry's designated people, may
+ * go over capacity when the entry allows it. VERDICT_AVAILABLE if so.
  */
-void	 decide_commit(struct snap *, const struct decide_result *,
-	    int64_t now_ms);
+enum verdict decide_availability(const struct decide_input *,
+	    const struct snap_agent *a, int designated);
+/* 1 when a is one of e's designated people. */
+int	 decide_is_designated(const struct snap_entry *e,
+	    const struct snap_agent *a);
 
 #endif

@@ -37,7 +37,6 @@
 #include "preview.h"
 #include "pwhash.h"
 #include "req.h"
-#include "routing.h"
 #include "snap.h"
 #include "store.h"
 #include "token.h"
@@ -217,7 +216,7 @@ cmd_route(struct ctl *c, int argc, char **argv)
 		    p.d.agent ? " " : "", p.d.agent ? p.d.agent->name : "");
 		printf("reason:    %s\n", p.reason);
 		printf("fallback:  %s\n", p.d.fallback ? "yes" : "no");
-		printf("notice:    %s\n", p.notice);
+		printf("notice:    %s\n", p.notice != NULL ? p.notice : "(none)");
 		if (p.next_open[0] != '\0')
 			printf("next_open: %s\n", p.next_open);
 		print_trace(&p.trace);

@@ -40,7 +40,8 @@ handle(void *ctx, struct req *req, struct resp *resp)
 	cache_release(&app->cache);
 }
 
-/* Runs once the response is out: the client never waits for it. */
+/* Runs once the response is out (the client never waits for it) and
+ * when the worker has been idle for the flush interval. */
 static void
 after(void *ctx)
 {
@@ -106,7 +107,8 @@ main(void)
 	if (!cgi)
 		log_info("FastCGI worker started (snapshot, staleness %d ms)",
 		    cfg.staleness_ms);
-	rc = transport_serve(handle, after, &app);
+	/* Idle workers wake to write quote counts within the interval. */
+	rc = transport_serve(handle, after, cfg.routing.stats_flush_ms, &app);
 	if (!cgi)
 		log_info("FastCGI worker stopping");
 	/* What the interval has not written yet goes now. */

@@ -66,7 +66,7 @@ main(void)
 	    CACHE_SNAPSHOT, cfg.staleness_ms);
 	callback_init(&cb, &cfg, store, wecom, &cache);
 
-	rc = transport_serve(handle, after, &cb);
+	rc = transport_serve(handle, after, 0, &cb);
 
 	callback_free(&cb);
 	cache_free(&cache);

@@ -1,11 +1,12 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "assign.h"
 #include "cfg.h"
 #include "notice.h"
 #include "preview.h"
-#include "routing.h"
 #include "snap.h"
 #include "store.h"
 #include "tz.h"
@@ -16,7 +17,8 @@ preview_run(struct preview *p, struct store *st, const struct cfg *cfg,
     struct arena *a, const char *entry, const char *customer,
     const char *order, time_t at)
 {
-	struct decide_input	 in;
+	struct assign_in	 in;
+	struct assign_quote	 q;
 
 	memset(p, 0, sizeof(*p));
 	if (customer != NULL) {
@@ -33,19 +35,23 @@ preview_run(struct preview *p, struct store *st, const struct cfg *cfg,
 		return PREVIEW_DB;
 	if ((p->entry = snap_entry(p->snap, entry)) == NULL)
 		return PREVIEW_NO_ENTRY;
-	routing_input(&in, cfg, p->snap, p->entry,
-	    p->has_customer ? &p->customer : NULL, at,
-	    (uint32_t)at ^ (uint32_t)getpid());
+	/* The same quote a tap gets, with the engine's trace. */
+	memset(&in, 0, sizeof(in));
+	in.cfg = cfg;
+	in.snap = p->snap;
+	in.entry = p->entry;
+	in.customer = p->has_customer ? &p->customer : NULL;
+	in.now = at;
+	in.random = (uint32_t)at ^ (uint32_t)getpid();
 	in.trace = &p->trace;
-	decide(&in, &p->d);
-	decide_reason_text(&p->d, p->reason, sizeof(p->reason));
-	if (p->d.next_open >= 0)
-		tz_format(p->entry->schedule != NULL ?
-		    p->entry->schedule->tz : cfg->routing.timezone,
-		    p->d.next_open, p->next_open, sizeof(p->next_open),
-		    p->next_open_text, sizeof(p->next_open_text));
-	p->notice = notice_decision(a, cfg, p->entry, &p->d,
-	    p->next_open_text);
+	in.arena = a;
+	assign_quote(&in, &q);
+	p->d = q.d;
+	memcpy(p->reason, q.reason, sizeof(p->reason));
+	memcpy(p->next_open, q.next_open, sizeof(p->next_open));
+	memcpy(p->next_open_text, q.next_open_text,
+	    sizeof(p->next_open_text));
+	p->notice = q.notice;
 	return PREVIEW_OK;
 }
 

@@ -7,6 +7,7 @@
 
 static const struct route routes[PAGE__MAX] = {
 	[PAGE_CONTACT] = { "/api/contact", M_READ | REQ_M(REQ_POST), 1 },
+	[PAGE_TAP] = { "/api/tap", REQ_M(REQ_POST), 1 },
 	[PAGE_CS_URL] = { "/api/getCustomerServiceUrl", REQ_M(REQ_POST), 1 },
 	[PAGE_ENTRIES] = { "/api/entries", M_READ, 0 },
 	[PAGE_GO] = { "/go/", M_READ, 0 },
@@ -15,6 +16,7 @@ static const struct route routes[PAGE__MAX] = {
 
 static const char *const allow[PAGE__MAX] = {
 	[PAGE_CONTACT] = "GET, HEAD, POST",
+	[PAGE_TAP] = "POST",
 	[PAGE_CS_URL] = "POST",
 	[PAGE_ENTRIES] = "GET, HEAD",
 	[PAGE_GO] = "GET, HEAD",

@@ -6,7 +6,8 @@
 #define KF_ROUTE_H
 
 enum page {
-	PAGE_CONTACT,		/* /api/contact */
+	PAGE_CONTACT,		/* /api/contact: the quote */
+	PAGE_TAP,		/* /api/tap: the commit of a quote */
 	PAGE_CS_URL,		/* /api/getCustomerServiceUrl (seed API) */
 	PAGE_ENTRIES,		/* /api/entries */
 	PAGE_GO,		/* /go/<entry> */

@@ -475,25 +475,7 @@ resolve_links(struct snap *s)
 		g->members = grow(g->members, g->nmembers, sizeof(*g->members));
 		g->members[g->nmembers++] = a;
 	}
-	/*
-	 * Round robin goes on after the member assigned most recently, as the
-	 * shared activity table says: so turns rotate across processes and
-	 * hosts too (plain CGI has no other memory). A worker's own cursor
-	 * replaces this on reloads (snap_carry_runtime).
-	 */
-	for (i = 0; i < s->ngroups; i++) {
-		size_t	 k, last = 0;
-		int64_t	 best = 0;
-
-		g = &s->groups[i];
-		for (k = 0; k < g->nmembers; k++)
-			if (g->members[k]->last_assigned > 0 &&
-			    g->members[k]->last_assigned >= best) {
-				best = g->members[k]->last_assigned;
-				last = k;
-			}
-		g->rr_next = best > 0 ? last + 1 : 0;
-	}
+	snap_rotation(s);
 	sort(p->designated, p->ndesignated, sizeof(*p->designated), cmp_link);
 	for (i = 0; i < p->ndesignated; i++) {
 		e = entry_mut(s, p->designated[i].owner);
@@ -597,13 +579,52 @@ snap_finish(struct snap *s)
 	s->pending = NULL;
 }
 
+/*
+ * Round robin goes on after the member assigned most recently, as the
+ * agents' last assignments say. Those come from the shared activity table
+ * (commits everywhere write it), so turns rotate across processes and
+ * hosts alike; plain CGI has no other memory. An agent in several groups
+ * moves each group's turn: the next turn goes to whoever follows the
+ * person who took the latest chat.
+ */
+void
+snap_rotation(struct snap *s)
+{
+	struct snap_group	*g;
+	size_t			 i, k, last;
+	int64_t			 best;
+
+	for (i = 0; i < s->ngroups; i++) {
+		g = &s->groups[i];
+		best = 0;
+		last = 0;
+		for (k = 0; k < g->nmembers; k++)
+			if (g->members[k]->last_assigned > 0 &&
+			    g->members[k]->last_assigned >= best) {
+				best = g->members[k]->last_assigned;
+				last = k;
+			}
+		g->rr_next = best > 0 ? last + 1 : 0;
+	}
+}
+
+int
+snap_assigned(struct snap *s, const char *agent_id, int64_t at_ms)
+{
+	struct snap_agent	*a;
+
+	if ((a = (struct snap_agent *)snap_agent(s, agent_id)) == NULL ||
+	    a->last_assigned >= at_ms)
+		return 0;
+	a->last_assigned = at_ms;
+	return 1;
+}
+
 void
 snap_carry_runtime(struct snap *to, const struct snap *from)
 {
 	struct snap_agent	*a;
-	struct snap_group	*g;
 	const struct snap_agent	*old_a;
-	const struct snap_group	*old_g;
 	size_t			 i;
 
 	if (from == NULL)
@@ -614,11 +635,7 @@ snap_carry_runtime(struct snap *to, const struct snap *from)
 		    old_a->last_assigned > a->last_assigned)
 			a->last_assigned = old_a->last_assigned;
 	}
-	for (i = 0; i < to->ngroups; i++) {
-		g = &to->groups[i];
-		if ((old_g = snap_group(from, g->id)) != NULL)
-			g->rr_next = old_g->rr_next;
-	}
+	snap_rotation(to);
 }
 
 /* ---- lookups -------------------------------------------------------- */

@@ -112,7 +112,10 @@ struct snap_agent {
 	int			 enabled;
 	const char		*schedule_id;	/* own shift, or NULL */
 	const struct snap_schedule *schedule;	/* resolved */
-	/* Runtime: last assignment, unix milliseconds, 0 for never. */
+	/*
+	 * Runtime: last assignment (a commit), unix milliseconds of the
+	 * database's clock, 0 for never. Live state, not configuration.
+	 */
 	int64_t			 last_assigned;
 };
 
@@ -121,7 +124,7 @@ struct snap_group {
 	const char		 *name;
 	const struct snap_agent	**members;	/* in position order */
 	size_t			  nmembers;
-	/* Runtime: where this process's round robin goes on. */
+	/* Runtime: where round robin goes on (snap_rotation). */
 	size_t			  rr_next;
 };
 
@@ -209,8 +212,17 @@ void	 snap_add_closure(struct snap *, const char *schedule_id, int yyyymmdd);
 int	 snap_parse_order(const char *, enum step *out, size_t *n);
 /* Sort, index and resolve references (unknown ids resolve to NULL). */
 void	 snap_finish(struct snap *);
-/* Carry runtime fields (cursors, last assignments) over from an older one. */
+/* Carry last assignments over from an older one (NULL: none), whichever
+ * is newer, then derive the rotation. */
 void	 snap_carry_runtime(struct snap *to, const struct snap *from);
+/*
+ * Live state: agent_id was assigned a chat at at_ms (a commit, here or
+ * elsewhere). Returns 1 when that moved its last assignment (call
+ * snap_rotation after a batch), 0 for an unknown agent or an older time.
+ */
+int	 snap_assigned(struct snap *, const char *agent_id, int64_t at_ms);
+/* Each group's round-robin turn from its members' last assignments. */
+void	 snap_rotation(struct snap *);
 
 const struct snap_entry	*snap_entry(const struct snap *, const char *id);
 const struct snap_agent	*snap_agent(const struct snap *, const char *id);

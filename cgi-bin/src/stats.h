@@ -1,8 +1,10 @@
 /*
- * Decision counts, sticky assignments and agent activity, accumulated in
- * the process and written in one transaction every few seconds (after a
- * response has gone out) and at exit: no synchronous write per request.
- * Fixed-size tables, so counting allocates nothing.
+ * Quote counts (views): how often /api/contact answered for each entry,
+ * person and reason. Accumulated in the process and written in one
+ * transaction every few seconds (after a response, or when the worker has
+ * been idle that long) and at exit: no write per quote. Fixed-size table,
+ * so counting allocates nothing. Taps and handoffs are not counted here:
+ * each is written with its commit (assign.c).
  */
 #ifndef KF_STATS_H
 #define KF_STATS_H
@@ -15,20 +17,16 @@ struct stats;
 
 struct stats	*stats_new(void);
 void		 stats_free(struct stats *);	/* NULL is a no-op */
-/*
- * Count one decision in its UTC minute. agent may be NULL (none);
- * fallback: a preferred person was skipped (the admin page's rate).
- */
-void		 stats_count(struct stats *, time_t now, const char *entry,
-		    const char *agent, const char *reason, int fallback);
-void		 stats_sticky(struct stats *, const char *customer,
-		    const char *agent, const char *entry, time_t at);
-/* at_ms: unix milliseconds of the assignment. */
-void		 stats_activity(struct stats *, const char *agent, int64_t at_ms);
-/* 1 when something waits and interval_ms passed, or a table is full. */
+/* Count one quote in its UTC minute; agent may be NULL (nobody). */
+void		 stats_quote(struct stats *, time_t now, const char *entry,
+		    const char *agent, const char *reason);
+/* 1 when something waits and interval_ms passed, or the table is full. */
 int		 stats_due(const struct stats *, int64_t now_ms,
 		    int interval_ms);
-/* Write everything; kept for the next try when the database fails. */
+/*
+ * Write everything in one transaction, in the table's order; 0, or -1
+ * with the transaction rolled back and everything kept for the next try.
+ */
 int		 stats_flush(struct stats *, struct store *, int64_t now_ms);
 /* Pending rows, for tests and logs. */
 unsigned	 stats_pending(const struct stats *);

@@ -39,6 +39,10 @@ enum stmt {
 	STMT_STAT_ADD,
 	STMT_STICKY_SET,
 	STMT_ACTIVITY_SET,
+	STMT_ACTIVITY_SINCE,
+	STMT_COMMIT_CLAIM,
+	STMT_STAT_COMMIT,
+	STMT_COMMIT_PURGE,
 	STMT_AGENT_STATUS_SET,
 	STMT_WECOM_TOKEN_GET,
 	STMT_WECOM_TOKEN_PUT,
@@ -133,11 +137,27 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "AND l.served_at >= UTC_TIMESTAMP() - INTERVAL ? DAY",
 	[STMT_ORDER_AGENT] = "SELECT agent_id FROM kf_order "
 	    "WHERE order_id = ? AND customer_key = ?",
+	/* Quotes (views), batched by stats.c. */
 	[STMT_STAT_ADD] = "INSERT INTO kf_stat_minute "
-	    "(minute, entry_id, agent_id, reason, count, fallbacks) "
-	    "VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE count = count + VALUES(count), "
+	    "(minute, entry_id, agent_id, reason, quotes) "
+	    "VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE quotes = quotes + VALUES(quotes)",
+	/* A commit's counts (assign.c), inside its transaction. */
+	[STMT_STAT_COMMIT] = "INSERT INTO kf_stat_minute "
+	    "(minute, entry_id, agent_id, reason, taps, handoffs, link_taps, "
+	    "fallbacks) VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE taps = taps + VALUES(taps), "
+	    "handoffs = handoffs + VALUES(handoffs), "
+	    "link_taps = link_taps + VALUES(link_taps), "
 	    "fallbacks = fallbacks + VALUES(fallbacks)",
+	/* Who commits a key first counts it; the row expires (PURGE). */
+	[STMT_COMMIT_CLAIM] = "INSERT IGNORE INTO kf_commit "
+	    "(commit_key, event) VALUES (?, ?)",
+	[STMT_COMMIT_PURGE] = "DELETE FROM kf_commit "
+	    "WHERE committed_at < NOW() - INTERVAL ? SECOND LIMIT 1000",
+	/* Live state since a watermark (cache.c), by its index. */
+	[STMT_ACTIVITY_SINCE] = "SELECT agent_id, last_assigned_at "
+	    "FROM kf_agent_activity WHERE last_assigned_at >= ?",
 	[STMT_STICKY_SET] = "INSERT INTO kf_last_agent "
 	    "(customer_key, agent_id, entry_id, served_at) "
 	    "VALUES (?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE "
@@ -195,13 +215,15 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "WHERE target_type = 'wecom_kf' AND target = ? "
 	    "AND COALESCE(wecom_scene, id) = ? LIMIT 1",
 	[STMT_WECOM_SESSION_PUT] = "INSERT INTO kf_wecom_session "
-	    "(open_kfid, external_userid, entry_id, ticket_agent_id, agent_id) "
-	    "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-	    "entry_id = VALUES(entry_id), "
+	    "(open_kfid, external_userid, entry_id, ticket_agent_id, agent_id, "
+	    "told_agent_id, ticket) VALUES (?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE entry_id = VALUES(entry_id), "
 	    "ticket_agent_id = VALUES(ticket_agent_id), "
-	    "agent_id = VALUES(agent_id), entered_at = CURRENT_TIMESTAMP",
-	[STMT_WECOM_SESSION_GET] = "SELECT entry_id FROM kf_wecom_session "
-	    "WHERE open_kfid = ? AND external_userid = ?",
+	    "agent_id = VALUES(agent_id), "
+	    "told_agent_id = VALUES(told_agent_id), "
+	    "ticket = VALUES(ticket), entered_at = CURRENT_TIMESTAMP",
+	[STMT_WECOM_SESSION_GET] = "SELECT entry_id, ticket, told_agent_id "
+	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
 	[STMT_WECOM_SESSION_ASSIGN] = "UPDATE kf_wecom_session SET agent_id = ? "
 	    "WHERE open_kfid = ? AND external_userid = ?",
 	[STMT_WECOM_ACCOUNTS] = "SELECT open_kfid FROM kf_wecom_account "
@@ -222,7 +244,8 @@ once(int id)
 	/* Admin writes run inside transactions, which a retry would leave. */
 	if (id >= STMT__MAX)
 		return store_q_write(id - STMT__MAX);
-	return id == STMT_STAT_ADD || id == STMT_LOCK || id == STMT_UNLOCK ||
+	return id == STMT_STAT_ADD || id == STMT_STAT_COMMIT ||
+	    id == STMT_COMMIT_CLAIM || id == STMT_LOCK || id == STMT_UNLOCK ||
 	    id == STMT_WECOM_MSG_CLAIM || id == STMT_WECOM_LOAD;
 }
 
@@ -917,16 +940,15 @@ store_rollback(struct store *s)
 }
 
 enum store_rc
-store_add_stat(struct store *s, time_t minute, const char *entry,
-    const char *agent, const char *reason, unsigned count, unsigned fallbacks)
+store_add_quotes(struct store *s, time_t minute, const char *entry,
+    const char *agent, const char *reason, unsigned count)
 {
-	char		 t[24], n[16], f[16];
-	const char	*params[6] = { t, entry, agent, reason, n, f };
+	char		 t[24], n[16];
+	const char	*params[5] = { t, entry, agent, reason, n };
 
 	snprintf(t, sizeof(t), "%lld", (long long)minute);
 	snprintf(n, sizeof(n), "%u", count);
-	snprintf(f, sizeof(f), "%u", fallbacks);
-	return run(s, STMT_STAT_ADD, params, 6, NULL, NULL);
+	return run(s, STMT_STAT_ADD, params, 5, NULL, NULL);
 }
 
 enum store_rc
@@ -940,14 +962,100 @@ store_record_sticky(struct store *s, const char *customer, const char *agent,
 	return run(s, STMT_STICKY_SET, params, 4, NULL, NULL);
 }
 
-enum store_rc
-store_record_activity(struct store *s, const char *agent, int64_t at)
+/* The commit's statements, in a fixed order; -1 on the first failure. */
+static enum store_rc
+commit_rows(struct store *s, const struct store_commit *c)
 {
-	char		 t[24];
-	const char	*params[2] = { agent, t };
+	char		 t[24], at[24], ms[24], n[4][16];
+	const char	*stat[8] = { t, c->entry, c->agent, c->reason, n[0], n[1],
+	    n[2], n[3] };
+	const char	*act[2] = { c->move_agent, ms };
+	size_t		 i;
 
-	snprintf(t, sizeof(t), "%lld", (long long)at);
-	return run(s, STMT_ACTIVITY_SET, params, 2, NULL, NULL);
+	snprintf(t, sizeof(t), "%lld", (long long)(c->at - c->at % 60));
+	snprintf(at, sizeof(at), "%lld", (long long)c->at);
+	snprintf(ms, sizeof(ms), "%lld", (long long)c->at_ms);
+	snprintf(n[0], sizeof(n[0]), "%u", c->taps);
+	snprintf(n[1], sizeof(n[1]), "%u", c->handoffs);
+	snprintf(n[2], sizeof(n[2]), "%u", c->link_taps);
+	snprintf(n[3], sizeof(n[3]), "%u", c->fallbacks);
+	if (run(s, STMT_STAT_COMMIT, stat, 8, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	if (c->move_agent != NULL &&
+	    run(s, STMT_ACTIVITY_SET, act, 2, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	for (i = 0; i < 2 && c->move_agent != NULL; i++) {
+		const char *sticky[4] = { c->sticky[i], c->move_agent,
+		    c->entry, at };
+
+		if (c->sticky[i] != NULL &&
+		    run(s, STMT_STICKY_SET, sticky, 4, NULL, NULL) != STORE_OK)
+			return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+enum store_rc
+store_commit_assignment(struct store *s, const struct store_commit *c)
+{
+	const char	*claim[2] = { c->key, c->event };
+
+	if (store_begin(s) != STORE_OK)
+		return STORE_ERR;
+	if (c->key != NULL) {
+		if (run(s, STMT_COMMIT_CLAIM, claim, 2, NULL, NULL) != STORE_OK)
+			goto fail;
+		if (s->affected == 0) {		/* committed before */
+			store_rollback(s);
+			return STORE_DUP;
+		}
+	}
+	if (commit_rows(s, c) != STORE_OK)
+		goto fail;
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return STORE_ERR;
+}
+
+enum store_rc
+store_commit_purge(struct store *s, int older_than_s)
+{
+	char		 t[16];
+	const char	*params[1] = { t };
+
+	snprintf(t, sizeof(t), "%d", older_than_s);
+	return run(s, STMT_COMMIT_PURGE, params, 1, NULL, NULL);
+}
+
+struct activity_rows {
+	store_activity_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_activity(void *arg, char **col, unsigned n)
+{
+	struct activity_rows	*ar = arg;
+	long long		 at;
+
+	if (n < 2 || col[0] == NULL || col[1] == NULL ||
+	    util_parse_llong(col[1], 0, 0x7fffffffffffffffLL, &at) == -1)
+		return -1;
+	ar->fn(ar->arg, col[0], (int64_t)at);
+	return 0;
+}
+
+enum store_rc
+store_activity_since(struct store *s, int64_t since_ms, store_activity_fn fn,
+    void *arg)
+{
+	char			 t[24];
+	const char		*params[1] = { t };
+	struct activity_rows	 ar = { fn, arg };
+
+	snprintf(t, sizeof(t), "%lld", (long long)(since_ms > 0 ? since_ms : 0));
+	return run(s, STMT_ACTIVITY_SINCE, params, 1, row_activity, &ar);
 }
 
 enum store_rc
@@ -1153,22 +1261,48 @@ store_wecom_entry_by_scene(struct store *s, const char *open_kfid,
 
 enum store_rc
 store_wecom_session_put(struct store *s, const char *open_kfid,
-    const char *external_userid, const char *entry,
-    const char *ticket_agent, const char *agent)
+    const char *external_userid, const struct store_wecom_session *ws)
 {
-	const char	*params[5] = { open_kfid, external_userid, entry,
-	    ticket_agent, agent };
+	const char	*params[7] = { open_kfid, external_userid, ws->entry,
+	    *ws->ticket_agent ? ws->ticket_agent : NULL,
+	    *ws->agent ? ws->agent : NULL, *ws->told ? ws->told : NULL,
+	    *ws->ticket ? ws->ticket : NULL };
 
-	return run(s, STMT_WECOM_SESSION_PUT, params, 5, NULL, NULL);
+	return run(s, STMT_WECOM_SESSION_PUT, params, 7, NULL, NULL);
+}
+
+struct session_row {
+	struct store_wecom_session	*ws;
+	int				 found;
+};
+
+static int
+row_session(void *arg, char **col, unsigned n)
+{
+	struct session_row		*sr = arg;
+	struct store_wecom_session	*ws = sr->ws;
+
+	if (n < 3 || col[0] == NULL)
+		return -1;
+	snprintf(ws->entry, sizeof(ws->entry), "%s", col[0]);
+	snprintf(ws->ticket, sizeof(ws->ticket), "%s", col[1] ? col[1] : "");
+	snprintf(ws->told, sizeof(ws->told), "%s", col[2] ? col[2] : "");
+	sr->found = 1;
+	return 0;
 }
 
 enum store_rc
-store_wecom_session_entry(struct store *s, const char *open_kfid,
-    const char *external_userid, char *entry, size_t len)
+store_wecom_session_get(struct store *s, const char *open_kfid,
+    const char *external_userid, struct store_wecom_session *ws)
 {
-	const char	*params[2] = { open_kfid, external_userid };
+	const char		*params[2] = { open_kfid, external_userid };
+	struct session_row	 sr = { ws, 0 };
 
-	return one_text(s, STMT_WECOM_SESSION_GET, params, 2, entry, len);
+	memset(ws, 0, sizeof(*ws));
+	if (run(s, STMT_WECOM_SESSION_GET, params, 2, row_session, &sr) !=
+	    STORE_OK)
+		return STORE_ERR;
+	return sr.found ? STORE_OK : STORE_NOTFOUND;
 }
 
 enum store_rc

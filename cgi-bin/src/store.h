@@ -72,13 +72,40 @@ enum store_rc	 store_order_agent(struct store *, struct arena *,
 enum store_rc	 store_begin(struct store *);
 enum store_rc	 store_commit(struct store *);
 void		 store_rollback(struct store *);	/* no-op outside one */
-enum store_rc	 store_add_stat(struct store *, time_t minute,
+/* Quotes (views) of one minute, entry, agent ("" none) and reason. */
+enum store_rc	 store_add_quotes(struct store *, time_t minute,
 		    const char *entry, const char *agent, const char *reason,
-		    unsigned count, unsigned fallbacks);
+		    unsigned count);
 enum store_rc	 store_record_sticky(struct store *, const char *customer,
 		    const char *agent, const char *entry, time_t at);
-enum store_rc	 store_record_activity(struct store *, const char *agent,
+
+/* One commit of the assignment pipeline (assign.c). */
+struct store_commit {
+	const char	*key;		/* once-only claim; NULL: none */
+	const char	*event;		/* "tap" or "handoff": part of the claim */
+	time_t		 at;		/* counted in its UTC minute */
+	int64_t		 at_ms;		/* the last assignment, unix ms */
+	const char	*entry;
+	const char	*agent;		/* "" for nobody */
+	const char	*reason;
+	unsigned	 taps, handoffs, link_taps, fallbacks;
+	const char	*move_agent;	/* last assignment moves; NULL: none */
+	const char	*sticky[2];	/* sticky under these keys; NULLs */
+};
+/*
+ * The claim, the counts, the last assignment and sticky in one
+ * transaction: STORE_OK, STORE_DUP when the key was claimed before
+ * (nothing written), STORE_ERR (nothing written).
+ */
+enum store_rc	 store_commit_assignment(struct store *,
+		    const struct store_commit *);
+/* Forget claims older than that (their tickets have expired). */
+enum store_rc	 store_commit_purge(struct store *, int older_than_s);
+/* Each agent whose last assignment is at or after since_ms. */
+typedef void	(*store_activity_fn)(void *arg, const char *agent,
 		    int64_t at_ms);
+enum store_rc	 store_activity_since(struct store *, int64_t since_ms,
+		    store_activity_fn, void *);
 
 /* kfctl: manual presence. NOTFOUND for an unknown agent. */
 enum store_rc	 store_set_agent_status(struct store *, const char *agent,
@@ -136,14 +163,21 @@ enum store_rc	 store_wecom_load(struct store *, const char *userid,
 enum store_rc	 store_wecom_entry_by_scene(struct store *,
 		    const char *open_kfid, const char *scene, char *entry,
 		    size_t len);
-/* Bind a customer's session to an entry and people (NULLs allowed). */
+/* A customer's WeCom session as bound on entering ("" for none). */
+struct store_wecom_session {
+	char	 entry[65];
+	char	 ticket_agent[65];	/* the ticket's person */
+	char	 agent[65];		/* chosen on entering */
+	char	 told[65];		/* whom the customer was last told */
+	char	 ticket[129];		/* the scene_param ticket, if valid */
+};
 enum store_rc	 store_wecom_session_put(struct store *, const char *open_kfid,
-		    const char *external_userid, const char *entry,
-		    const char *ticket_agent, const char *agent);
-/* The entry a customer's session was bound to (NOTFOUND: none). */
-enum store_rc	 store_wecom_session_entry(struct store *,
+		    const char *external_userid,
+		    const struct store_wecom_session *);
+/* NOTFOUND: no session opened from our links. Fills entry, ticket, told. */
+enum store_rc	 store_wecom_session_get(struct store *,
 		    const char *open_kfid, const char *external_userid,
-		    char *entry, size_t len);
+		    struct store_wecom_session *);
 enum store_rc	 store_wecom_session_assign(struct store *,
 		    const char *open_kfid, const char *external_userid,
 		    const char *agent);

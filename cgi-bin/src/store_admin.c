@@ -300,32 +300,42 @@ const char *const store_q_sql[Q__MAX] = {
 	    "(SELECT * FROM kf_audit WHERE id < ? AND (? IS NULL OR kind = ?) "
 	    "ORDER BY id DESC LIMIT 100) a", "a.id DESC"),
 
+	/*
+	 * Traffic counts what happened (see 009_assign.sql): total, fallbacks
+	 * and none are handoffs (a person or the pool really got the chat);
+	 * quotes (views), taps and link taps are their own series.
+	 */
 	/* bucket format (DATE_FORMAT), since */
 	[Q_STATS_SERIES] = LIST("JSON_OBJECT('t', x.t, 'total', x.total, "
-	    "'fallbacks', x.fb, 'none', x.nn)",
-	    "(SELECT DATE_FORMAT(minute, ?) t, SUM(count) total, "
-	    "SUM(fallbacks) fb, SUM(IF(agent_id = '', count, 0)) nn "
+	    "'fallbacks', x.fb, 'none', x.nn, 'quotes', x.q, 'taps', x.tp, "
+	    "'link_taps', x.lt)",
+	    "(SELECT DATE_FORMAT(minute, ?) t, SUM(handoffs) total, "
+	    "SUM(fallbacks) fb, SUM(IF(agent_id = '', handoffs, 0)) nn, "
+	    "SUM(quotes) q, SUM(taps) tp, SUM(link_taps) lt "
 	    STATS_SINCE " GROUP BY t) x", "x.t"),
 	/* since */
 	[Q_STATS_BY_ENTRY] = LIST("JSON_OBJECT('entry_id', x.entry_id, "
 	    "'label', (SELECT label FROM kf_entry WHERE id = x.entry_id), "
-	    "'total', x.total, 'fallbacks', x.fb, 'none', x.nn)",
-	    "(SELECT entry_id, SUM(count) total, SUM(fallbacks) fb, "
-	    "SUM(IF(agent_id = '', count, 0)) nn " STATS_SINCE
+	    "'total', x.total, 'fallbacks', x.fb, 'none', x.nn, "
+	    "'quotes', x.q, 'taps', x.tp, 'link_taps', x.lt)",
+	    "(SELECT entry_id, SUM(handoffs) total, SUM(fallbacks) fb, "
+	    "SUM(IF(agent_id = '', handoffs, 0)) nn, SUM(quotes) q, "
+	    "SUM(taps) tp, SUM(link_taps) lt " STATS_SINCE
 	    " GROUP BY entry_id) x", "x.total DESC, x.entry_id"),
 	/* since: every agent, with what it took and what it carries now */
 	[Q_STATS_BY_AGENT] = LIST("JSON_OBJECT('agent_id', a.id, "
 	    "'name', a.display_name, 'total', COALESCE(x.total, 0), "
 	    "'status', a.status, 'active_sessions', a.active_sessions, "
 	    "'capacity', a.capacity)",
-	    "kf_agent a LEFT JOIN (SELECT agent_id, SUM(count) total "
+	    "kf_agent a LEFT JOIN (SELECT agent_id, SUM(handoffs) total "
 	    STATS_SINCE " AND agent_id <> '' GROUP BY agent_id) x "
 	    "ON x.agent_id = a.id", "COALESCE(x.total, 0) DESC, a.id"),
-	/* since: by the reason's kind (designated, rule, group, none...) */
+	/* since: handoffs by the reason's kind (designated, rule, none...) */
 	[Q_STATS_BY_REASON] = LIST("JSON_OBJECT('reason', x.r, "
 	    "'total', x.total)",
-	    "(SELECT SUBSTRING_INDEX(reason, ':', 1) r, SUM(count) total "
-	    STATS_SINCE " GROUP BY r) x", "x.total DESC, x.r"),
+	    "(SELECT SUBSTRING_INDEX(reason, ':', 1) r, SUM(handoffs) total "
+	    STATS_SINCE " AND handoffs > 0 GROUP BY r) x",
+	    "x.total DESC, x.r"),
 };
 
 int

@@ -1,31 +1,45 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "req.h"
 #include "ticket.h"
 
 #define MAC_BYTES	16
-#define MAC_CHARS	22	/* base64url of 16 bytes, unpadded */
+#define NONCE_BYTES	6
+#define NONCE_CHARS	8
+#define FIELDS		8
+#define TIME_CHARS_MAX	13	/* base 36 of 2^64 - 1 */
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+static const char ttypes[TARGET__MAX] = {
+	[TARGET_PAGE] = 'p', [TARGET_URL] = 'u', [TARGET_WECOM_KF] = 'w',
+};
+/* Reason letters; REASON_RULE is 'r' followed by the rule's id. */
+static const char reasons[REASON__MAX] = {
+	[REASON_RULE] = 'r', [REASON_DESIGNATED] = 'd',
+	[REASON_ACCOUNT_MANAGER] = 'm', [REASON_STICKY] = 's',
+	[REASON_GROUP] = 'g', [REASON_GLOBAL] = 'G',
+	[REASON_NONE_OFFLINE] = 'o', [REASON_NONE_FULL] = 'b',
+	[REASON_NONE_CLOSED] = 'c', [REASON_LINK] = 'l',
+};
 
-/* The MAC of data[0..n), base64url, into out[MAC_CHARS + 1]. */
-static int
-mac(const char *key, const char *data, size_t n, char *out)
+/* base64url of n bytes, unpadded, into out (4n/3 rounded up + 1). */
+static void
+b64(const unsigned char *in, size_t n, char *out)
 {
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned	 len = 0, i, v, bits = 0, o = 0;
+	unsigned	 v = 0, bits = 0;
+	size_t		 i, o = 0;
 
-	if (HMAC(EVP_sha256(), key, (int)strlen(key),
-	    (const unsigned char *)data, n, md, &len) == NULL || len < MAC_BYTES)
-		return -1;
-	for (i = 0, v = 0; i < MAC_BYTES; i++) {
-		v = (v << 8) | md[i];
+	for (i = 0; i < n; i++) {
+		v = (v << 8) | in[i];
 		bits += 8;
 		while (bits >= 6) {
 			out[o++] = b64url[(v >> (bits - 6)) & 63];
@@ -35,91 +49,198 @@ mac(const char *key, const char *data, size_t n, char *out)
 	if (bits > 0)
 		out[o++] = b64url[(v << (6 - bits)) & 63];
 	out[o] = '\0';
+}
+
+/* The MAC of data[0..n), base64url, into out[TICKET_KEY_LEN + 1]. */
+static int
+mac(const char *key, const char *data, size_t n, char *out)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned	 len = 0;
+
+	if (HMAC(EVP_sha256(), key, (int)strlen(key),
+	    (const unsigned char *)data, n, md, &len) == NULL || len < MAC_BYTES)
+		return -1;
+	b64(md, MAC_BYTES, out);
 	return 0;
 }
 
-int
-ticket_make(const char *key, const char *entry, const char *agent,
-    time_t now, char out[TICKET_MAX + 1])
+/* "p0d", "w1r12": the kind field. */
+static int
+kind_text(const struct ticket *t, char *out, size_t len)
 {
-	char	 ts[16], m[MAC_CHARS + 1];
 	int	 n;
 
-	if (key == NULL || *key == '\0' || !req_valid_id(entry, strlen(entry)))
+	if ((unsigned)t->ttype >= TARGET__MAX ||
+	    (unsigned)t->reason >= REASON__MAX)
 		return -1;
-	if (agent != NULL && !req_valid_id(agent, strlen(agent)))
-		return -1;
-	/* base 36 keeps the time short */
-	{
-		unsigned long long	 t = (unsigned long long)now;
-		char			 rev[16];
-		int			 k = 0, j;
+	if (t->reason == REASON_RULE)
+		n = snprintf(out, len, "%c%c%c%ld", ttypes[t->ttype],
+		    t->fallback ? '1' : '0', 'r', t->rule_id);
+	else
+		n = snprintf(out, len, "%c%c%c", ttypes[t->ttype],
+		    t->fallback ? '1' : '0', reasons[t->reason]);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
 
-		do {
-			rev[k++] = "0123456789abcdefghijklmnopqrstuvwxyz"[t % 36];
-			t /= 36;
-		} while (t > 0 && k < 15);
-		for (j = 0; j < k; j++)
-			ts[j] = rev[k - 1 - j];
-		ts[k] = '\0';
-	}
-	n = snprintf(out, TICKET_MAX + 1, "1.%s.%s.%s.", entry,
-	    agent != NULL ? agent : "-", ts);
-	if (n < 0 || n + MAC_CHARS > TICKET_MAX) {
-		if (agent == NULL)
-			return -1;
-		return ticket_make(key, entry, NULL, now, out);
-	}
-	if (mac(key, out, (size_t)n, m) == -1)
+int
+ticket_make(const char *key, struct ticket *t, char out[TICKET_MAX + 1])
+{
+	unsigned char	 nonce[NONCE_BYTES];
+	char		 ts[TIME_CHARS_MAX + 1], rev[TIME_CHARS_MAX + 1];
+	char		 kind[32], nc[NONCE_CHARS + 1];
+	const char	*agent = t->agent, *cust = t->customer;
+	uint64_t	 v;
+	int		 n, k = 0, j;
+
+	out[0] = '\0';
+	if (key == NULL || *key == '\0' || t->at < 0 ||
+	    !req_valid_id(t->entry, strlen(t->entry)) ||
+	    (*agent != '\0' && !req_valid_id(agent, strlen(agent))) ||
+	    kind_text(t, kind, sizeof(kind)) == -1)
 		return -1;
-	memcpy(out + n, m, MAC_CHARS + 1);
+	if (*cust != '\0' && !req_valid_id(cust, strlen(cust)))
+		cust = "";	/* not an identifier: no sticky from this one */
+	v = (uint64_t)t->at;
+	do {
+		rev[k++] = b36[v % 36];
+		v /= 36;
+	} while (v > 0);
+	for (j = 0; j < k; j++)
+		ts[j] = rev[k - 1 - j];
+	ts[k] = '\0';
+	if (RAND_bytes(nonce, sizeof(nonce)) != 1)
+		return -1;
+	b64(nonce, sizeof(nonce), nc);
+	for (;;) {
+		n = snprintf(out, TICKET_MAX + 1, "2.%s.%s.%s.%s.%s.%s.",
+		    t->entry, *agent ? agent : "-", kind, ts, nc,
+		    *cust ? cust : "-");
+		if (n >= 0 && n + TICKET_KEY_LEN <= TICKET_MAX)
+			break;
+		/* Too long: give up the customer, then the agent. */
+		if (*cust != '\0')
+			cust = "";
+		else if (*agent != '\0')
+			agent = "";
+		else {
+			out[0] = '\0';
+			return -1;
+		}
+	}
+	if (mac(key, out, (size_t)n, t->key) == -1) {
+		out[0] = '\0';
+		return -1;
+	}
+	memcpy(out + n, t->key, TICKET_KEY_LEN + 1);
+	if (agent != t->agent)
+		t->agent[0] = '\0';
+	if (cust != t->customer)
+		t->customer[0] = '\0';
+	return 0;
+}
+
+/* An id field ("-" for none) into out[65]. */
+static int
+id_field(const char *f, size_t len, char out[65], int optional)
+{
+	out[0] = '\0';
+	if (optional && len == 1 && f[0] == '-')
+		return 0;
+	if (!req_valid_id(f, len))
+		return -1;
+	memcpy(out, f, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int
+kind_parse(const char *f, size_t len, struct ticket *t)
+{
+	const char	*p;
+	size_t		 i;
+	long		 id = 0;
+
+	if (len < 3)
+		return -1;
+	for (i = 0; i < TARGET__MAX && ttypes[i] != f[0]; i++)
+		;
+	if (i == TARGET__MAX || (f[1] != '0' && f[1] != '1'))
+		return -1;
+	t->ttype = (enum target_type)i;
+	t->fallback = f[1] == '1';
+	if ((p = memchr(reasons, f[2], sizeof(reasons))) == NULL)
+		return -1;
+	t->reason = (enum decide_reason)(p - reasons);
+	if (t->reason != REASON_RULE)
+		return len == 3 ? 0 : -1;
+	if (len < 4 || len > 3 + 18)
+		return -1;
+	for (i = 3; i < len; i++) {
+		if (f[i] < '0' || f[i] > '9')
+			return -1;
+		id = id * 10 + (f[i] - '0');
+	}
+	t->rule_id = id;
 	return 0;
 }
 
 int
-ticket_read(const char *key, const char *ticket, time_t now, int max_age,
-    char entry[65], char agent[65])
+ticket_read(const char *key, const char *s, size_t len, time_t now,
+    int max_age, struct ticket *t)
 {
-	const char		*f[5], *p = ticket;
-	size_t			 len[5], i;
-	char			 m[MAC_CHARS + 1];
-	unsigned long long	 t = 0;
+	const char	*f[FIELDS], *p = s, *end = s + len, *dot;
+	size_t		 flen[FIELDS], i;
+	char		 m[TICKET_KEY_LEN + 1];
+	uint64_t	 v = 0;
 
-	entry[0] = agent[0] = '\0';
-	if (key == NULL || *key == '\0' || strlen(ticket) > TICKET_MAX)
+	memset(t, 0, sizeof(*t));
+	if (key == NULL || *key == '\0' || len > TICKET_MAX)
 		return -1;
-	for (i = 0; i < 5; i++) {	/* five dot-separated fields */
+	for (i = 0; i < FIELDS; i++) {	/* eight dot-separated fields */
 		f[i] = p;
-		len[i] = strcspn(p, ".");
-		p += len[i];
-		if (i < 4 && *p++ != '.')
-			return -1;
+		dot = memchr(p, '.', (size_t)(end - p));
+		if (i < FIELDS - 1) {
+			if (dot == NULL)
+				return -1;
+			flen[i] = (size_t)(dot - p);
+			p = dot + 1;
+		} else {
+			if (dot != NULL)
+				return -1;
+			flen[i] = (size_t)(end - p);
+		}
 	}
-	if (*p != '\0' || len[0] != 1 || f[0][0] != '1' ||
-	    !req_valid_id(f[1], len[1]) || len[2] == 0 || len[2] > 64 ||
-	    len[3] == 0 || len[3] > 13 || len[4] != MAC_CHARS)
+	if (flen[0] != 1 || f[0][0] != '2' || flen[4] == 0 ||
+	    flen[4] > TIME_CHARS_MAX || flen[5] != NONCE_CHARS ||
+	    flen[7] != TICKET_KEY_LEN)
 		return -1;
-	if (!(len[2] == 1 && f[2][0] == '-') && !req_valid_id(f[2], len[2]))
+	/* The signature first: nothing unsigned is believed. */
+	if (mac(key, s, (size_t)(f[7] - s), m) == -1 ||
+	    CRYPTO_memcmp(m, f[7], TICKET_KEY_LEN) != 0)
 		return -1;
-	if (mac(key, ticket, (size_t)(f[4] - ticket), m) == -1 ||
-	    CRYPTO_memcmp(m, f[4], MAC_CHARS) != 0)
-		return -1;
-	for (i = 0; i < len[3]; i++) {
-		const char *d = strchr("0123456789abcdefghijklmnopqrstuvwxyz",
-		    f[3][i]);
+	if (id_field(f[1], flen[1], t->entry, 0) == -1 ||
+	    id_field(f[2], flen[2], t->agent, 1) == -1 ||
+	    id_field(f[6], flen[6], t->customer, 1) == -1 ||
+	    kind_parse(f[3], flen[3], t) == -1)
+		goto bad;
+	for (i = 0; i < flen[4]; i++) {
+		const char *d = memchr(b36, f[4][i], sizeof(b36) - 1);
 
-		if (d == NULL || f[3][i] == '\0')
-			return -1;
-		t = t * 36 + (unsigned long long)(d -
-		    "0123456789abcdefghijklmnopqrstuvwxyz");
+		/* Overflow-checked: 13 base-36 digits can pass 2^64. */
+		if (d == NULL || v > (UINT64_MAX - (uint64_t)(d - b36)) / 36)
+			goto bad;
+		v = v * 36 + (uint64_t)(d - b36);
 	}
-	if ((time_t)t > now + 60 || now - (time_t)t > max_age)
-		return -1;
-	memcpy(entry, f[1], len[1]);
-	entry[len[1]] = '\0';
-	if (!(len[2] == 1 && f[2][0] == '-')) {
-		memcpy(agent, f[2], len[2]);
-		agent[len[2]] = '\0';
-	}
+	/* Compare as unsigned distances: no signed overflow on wild times. */
+	if (now < 0 || v > (uint64_t)now + 60 ||
+	    ((uint64_t)now > v && (uint64_t)now - v > (uint64_t)max_age))
+		goto bad;
+	t->at = (time_t)v;
+	memcpy(t->key, f[7], TICKET_KEY_LEN);
+	t->key[TICKET_KEY_LEN] = '\0';
 	return 0;
+bad:
+	memset(t, 0, sizeof(*t));
+	return -1;
 }

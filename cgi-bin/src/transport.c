@@ -1,5 +1,10 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <fcgiapp.h>
 
@@ -75,12 +80,39 @@ transport_is_cgi(void)
 	return FCGX_IsCGI();
 }
 
+/* SIGTERM/SIGUSR1 from the web server: finish this request, then exit. */
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+/*
+ * Wait until the listening socket has a connection or idle_ms pass.
+ * Returns 1 for a connection (maybe taken by a sibling process meanwhile),
+ * 0 when idle or interrupted.
+ */
+static int
+wait_listen(int fd, int idle_ms)
+{
+	struct pollfd	 p = { fd, POLLIN, 0 };
+
+	return poll(&p, 1, idle_ms > 0 ? idle_ms : -1) > 0;
+}
+
 int
-transport_serve(transport_handler handler, transport_after after, void *ctx)
+transport_serve(transport_handler handler, transport_after after,
+    int idle_ms, void *ctx)
 {
 	struct serving		 s = { 0 };
 	struct req_source	 src;
+	struct sigaction	 sa;
 	FCGX_Request		 rq;
+	int			 rc, flags;
 
 	s.arena = arena_new(16384);
 	if (FCGX_IsCGI()) {
@@ -94,25 +126,55 @@ transport_serve(transport_handler handler, transport_after after, void *ctx)
 		fclose(stdout);
 		if (after != NULL)
 			after(ctx);
-	} else {
-		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
-			log_error("FastCGI setup failed");
-			arena_free(s.arena);
-			return -1;
-		}
-		src = (struct req_source){ fcgi_param, fcgi_read, &rq };
-		/* Accept returns -1 once the server sent SIGTERM/SIGUSR1. */
-		while (FCGX_Accept_r(&rq) >= 0) {
-			handle_one(&s, &src, handler, ctx);
-			FCGX_PutStr(s.out.data, (int)s.out.len, rq.out);
-			/* Finish sends the response; after() is then unseen. */
-			FCGX_Finish_r(&rq);
-			if (after != NULL)
-				after(ctx);
-			arena_reset(s.arena);
-		}
-		FCGX_Free(&rq, 1);
+		goto done;
 	}
+	/*
+	 * Our own stop handler (libfcgi keeps one it finds installed): the
+	 * loop below must tell a stop from an idle wake-up.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		log_error("FastCGI setup failed");
+		arena_free(s.arena);
+		return -1;
+	}
+	/*
+	 * Wait in poll(), not in accept(): a worker with nothing to do still
+	 * runs after() every idle_ms (counts reach the database without a
+	 * next request). Non-blocking, so a connection a sibling sharing the
+	 * socket took first (spawn-fcgi -F) sends us back to waiting.
+	 */
+	if ((flags = fcntl(rq.listen_sock, F_GETFL)) != -1)
+		fcntl(rq.listen_sock, F_SETFL, flags | O_NONBLOCK);
+	src = (struct req_source){ fcgi_param, fcgi_read, &rq };
+	while (!stopping) {
+		if (!wait_listen(rq.listen_sock, idle_ms)) {
+			if (!stopping && after != NULL)
+				after(ctx);
+			continue;
+		}
+		if ((rc = FCGX_Accept_r(&rq)) < 0) {
+			if (stopping)
+				break;
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+				continue;	/* a sibling was quicker */
+			log_error("FastCGI accept failed (%d)", rc);
+			break;
+		}
+		handle_one(&s, &src, handler, ctx);
+		FCGX_PutStr(s.out.data, (int)s.out.len, rq.out);
+		/* Finish sends the response; after() is then unseen. */
+		FCGX_Finish_r(&rq);
+		if (after != NULL)
+			after(ctx);
+		arena_reset(s.arena);
+	}
+	FCGX_Free(&rq, 1);
+done:
 	resp_free(&s.resp);
 	buf_free(&s.out);
 	arena_free(s.arena);

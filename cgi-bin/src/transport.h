@@ -17,10 +17,13 @@ typedef void	(*transport_after)(void *ctx);
 /* 1 when this process serves plain CGI (one request), 0 for FastCGI. */
 int	 transport_is_cgi(void);
 /*
- * Serve requests until the web server asks the worker to stop (FastCGI)
- * or the one request is done (CGI). after may be NULL. Returns 0, or -1
- * when FastCGI could not be set up.
+ * Serve requests until the web server asks the worker to stop (SIGTERM or
+ * SIGUSR1, FastCGI) or the one request is done (CGI). after (may be NULL)
+ * runs after each response and, under FastCGI, every idle_ms while no
+ * request comes (0: only after responses). Returns 0, or -1 when FastCGI
+ * could not be set up.
  */
-int	 transport_serve(transport_handler, transport_after, void *ctx);
+int	 transport_serve(transport_handler, transport_after, int idle_ms,
+	    void *ctx);
 
 #endif

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { BASE, VAR, ROOT, sql, dbChecksum, getJson, settle, sleep, runCgi, assertError } from './lib.mjs';
+import { BASE, VAR, ROOT, sql, dbChecksum, getJson, settle, sleep, runCgi, assertError, tap } from './lib.mjs';
 import { Admin, operator, loggedIn } from './admin-lib.mjs';
 
 const PW = 'admin-test-password-1';
@@ -396,27 +396,45 @@ test('preview: the decision and its trace for entry, customer and time', async (
   assertError(await admin.get('preview?entry=nope'), 404, 'no_such_object');
 });
 
-test('stats: decisions over time, by entry, agent and reason, with fallbacks', async () => {
+test('stats: handoffs over time, by entry, agent and reason; quotes and link taps apart', async () => {
+  const cs1Now = async () => (await admin.get('stats?hours=1')).body.entries.find((e) => e.entry_id === 'cs1')
+    || { total: 0, fallbacks: 0, quotes: 0, taps: 0 };
+  const before = await cs1Now();
   sql("UPDATE kf_agent SET status = 'offline' WHERE id = 'a1'");
   await settle();
-  const fb = await getJson('/api/contact?entry=cs1');
+  // A burst of quotes and two taps: the admin numbers grow by the taps.
+  let fb;
+  for (let i = 0; i < 6; i++) fb = await getJson('/api/contact?entry=cs1');
   assert.equal(fb.body.fallback, true);
   sql("UPDATE kf_agent SET status = 'online' WHERE id = 'a1'");
-  // Counts are written after a later response of the same worker: keep
-  // tapping until the fallback is in (bounded).
-  const end = Date.now() + 10000;
-  const fallbacks = () => Number(sql("SELECT COALESCE(SUM(fallbacks), 0) FROM kf_stat_minute WHERE entry_id = 'cs1'"));
-  while (fallbacks() < 1 && Date.now() < end) {
+  await settle();
+  const plain = await getJson('/api/contact?entry=cs1');
+  assert.equal(plain.body.fallback, false);
+  assert.equal((await tap(fb.body.ticket)).status, 200);
+  assert.equal((await tap(plain.body.ticket)).status, 200);
+  // Quotes arrive within the flush interval (200 ms here), by themselves.
+  const end = Date.now() + 5000;
+  let now = await cs1Now();
+  while (now.quotes - before.quotes < 7 && Date.now() < end) {
     await sleep(100);
-    await getJson('/api/contact?entry=help');
+    now = await cs1Now();
   }
+  assert.equal(now.quotes - before.quotes, 7, JSON.stringify(now));
+  assert.equal(now.taps - before.taps, 2);
+  assert.equal(now.total - before.total, 2, 'handoffs: the taps only');
+  assert.equal(now.fallbacks - before.fallbacks, 1);
+  const help = await getJson('/api/contact?entry=help');
+  assert.equal((await tap(help.body.ticket)).status, 200);
   const r = await admin.get('stats?hours=1');
   assert.equal(r.status, 200);
   assert.equal(r.body.bucket, 'minute');
   assert.ok(r.body.series.length >= 1);
   assert.ok(r.body.series.every((p) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/.test(p.t)));
   const cs1 = r.body.entries.find((e) => e.entry_id === 'cs1');
-  assert.ok(cs1.total >= 1 && cs1.fallbacks >= 1, JSON.stringify(cs1));
+  assert.ok(cs1.total >= 2 && cs1.fallbacks >= 1, JSON.stringify(cs1));
+  const helpRow = r.body.entries.find((e) => e.entry_id === 'help');
+  assert.ok(helpRow.link_taps >= 1 && helpRow.total === 0 && helpRow.none === 0, JSON.stringify(helpRow));
+  assert.ok(r.body.series.some((p) => p.quotes > 0 && 'taps' in p && 'link_taps' in p));
   assert.equal(cs1.label, '联系售前客服');
   assert.ok(r.body.agents.some((a) => a.agent_id === 'a1' && 'capacity' in a && 'active_sessions' in a));
   assert.ok(r.body.reasons.some((x) => x.reason === 'group'));

@@ -2,7 +2,7 @@
 // hosting: point queries instead of a snapshot, same answers and errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STALENESS_MS, getJson, runCgi, sleep } from './lib.mjs';
+import { STALENESS_MS, getJson, runCgi, sleep, sql, withoutTicket } from './lib.mjs';
 
 test('CGI: seed contract via /cgi-bin/kfroute.fcgi/api/... paths', async () => {
   const r = await runCgi({ method: 'POST', uri: '/cgi-bin/kfroute.fcgi/api/getCustomerServiceUrl',
@@ -18,9 +18,26 @@ test('CGI: rewritten /api/contact paths answer exactly as FastCGI does', async (
   const cgi = await runCgi({ uri: '/api/contact?entry=cs2' });
   const fcgi = await getJson('/api/contact?entry=cs2');
   assert.equal(cgi.status, 200);
-  assert.deepEqual(cgi.body, fcgi.body);
+  assert.deepEqual(withoutTicket(cgi.body), withoutTicket(fcgi.body));
   const list = await runCgi({ uri: '/api/entries?scene=home' });
   assert.deepEqual(list.body, (await getJson('/api/entries?scene=home')).body);
+});
+
+test('CGI: a FastCGI quote is committed by a CGI tap, once', async () => {
+  const q = await getJson('/api/contact?entry=cs2');
+  const before = Number(sql("SELECT COALESCE(SUM(taps), 0) FROM kf_stat_minute WHERE entry_id = 'cs2'"));
+  const body = JSON.stringify({ ticket: q.body.ticket });
+  const tapCgi = () => runCgi({ method: 'POST', uri: '/api/tap', contentType: 'application/json', body });
+  let r = await tapCgi();
+  assert.equal(r.status, 200, r.raw);
+  assert.deepEqual(r.body, { success: true, counted: true });
+  r = await tapCgi();
+  assert.deepEqual(r.body, { success: true, counted: false });
+  assert.equal(Number(sql("SELECT SUM(taps) FROM kf_stat_minute WHERE entry_id = 'cs2'")), before + 1);
+  r = await runCgi({ method: 'POST', uri: '/api/tap', contentType: 'application/json',
+    body: JSON.stringify({ ticket: q.body.ticket.replace(/\.a4\./, '.a5.') }) });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.code, 'bad_ticket');
 });
 
 test('CGI: healthz says cgi mode with no cache', async () => {

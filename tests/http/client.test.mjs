@@ -108,7 +108,7 @@ test('a wecom_kf target opens the chat synchronously with the link and corpId', 
   c.tap('kfc1');
   const open = wx.called('openCustomerServiceChat');
   assert.equal(open.length, 1, 'opened inside the tap');
-  assert.ok(open[0].extInfo.url.startsWith('https://work.weixin.qq.com/kf/kfcClient01?enc_scene=ENCkfc1&scene_param=1.kfc1.a4.'),
+  assert.ok(open[0].extInfo.url.startsWith('https://work.weixin.qq.com/kf/kfcClient01?enc_scene=ENCkfc1&scene_param=2.kfc1.a4.'),
     open[0].extInfo.url);
   assert.equal(open[0].corpId, CORP);
 });

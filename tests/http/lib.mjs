@@ -139,3 +139,25 @@ export function kfctl(...args) {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+// A quote's ticket: well-formed, at most 128 bytes (see cgi-bin/src/ticket.h).
+export const TICKET_RE = /^2\.[A-Za-z0-9_-]{1,64}\.(-|[A-Za-z0-9_-]{1,64})\.[puw][01][a-zA-Z][0-9]*\.[0-9a-z]{1,13}\.[A-Za-z0-9_-]{8}\.(-|[A-Za-z0-9_-]{1,64})\.[A-Za-z0-9_-]{22}$/;
+
+// A quote's answer without its ticket (each quote signs its own), after
+// checking the ticket's shape and that it names the entry and agent.
+export function withoutTicket(body) {
+  const { ticket, ...rest } = body;
+  assert.match(ticket, TICKET_RE);
+  assert.ok(ticket.length <= 128);
+  const [, entry, agent] = ticket.split('.');
+  assert.equal(entry, rest.entry.id);
+  assert.equal(agent, rest.agent ? rest.agent.id : '-');
+  return rest;
+}
+
+// Commit a quote: the customer acted on it.
+export async function tap(ticket) {
+  const res = await fetch(`${BASE}/api/tap`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ticket }) });
+  return { status: res.status, body: await res.json() };
+}

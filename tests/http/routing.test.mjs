@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { VAR, assertError, getJson, kfctl, postJson, runCgi, settle, sleep, sql } from './lib.mjs';
+import { VAR, assertError, getJson, kfctl, postJson, runCgi, settle, sleep, sql, tap } from './lib.mjs';
 
 const contact = (q) => getJson(`/api/contact?${q}`);
 const secret = () => readFileSync(`${VAR}/secrets/customer.secret`, 'utf8').trim();
@@ -20,18 +20,6 @@ function setStatus(agent, status) {
   const r = kfctl('agent', 'status', agent, status);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), `${agent}: ${status}`);
-}
-
-// Keep tapping another entry (each response lets a worker flush its counts)
-// until cond() holds; bounded.
-async function untilFlushed(cond, deadlineMs = 10000) {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (cond()) return;
-    await sleep(100);
-    await contact('entry=help');
-  }
-  assert.fail('records were not written within the deadline');
 }
 
 function allOnline() {
@@ -110,19 +98,29 @@ test('cs2 rotates through aftersale by round robin when a4 is away', async () =>
   assert.equal(r.body.agent.id, 'a5'); // only a5 is free
   assert.equal(r.body.reason, 'group:aftersale:round_robin');
   assert.equal(r.body.notice, '您指定的客服小赵正忙,已为您转接小陈');
-  // With a second free member the turns alternate. Each FastCGI worker
-  // keeps its own cursor, so over all workers the counts stay within 2.
+  // A quote is not a commit: asking again and again names the same
+  // person; only a tap (the handoff) moves the turn, on every worker.
   sql("INSERT INTO kf_group_member (group_id, agent_id, position) VALUES ('aftersale', 'a6', 2)");
   try {
     await settle();
-    const n = { a5: 0, a6: 0 };
-    for (let i = 0; i < 12; i++) {
-      r = await contact('entry=cs2');
-      assert.equal(r.body.reason, 'group:aftersale:round_robin');
-      n[r.body.agent.id]++;
+    let last;
+    const first = (await contact('entry=cs2')).body.agent.id;
+    for (let i = 0; i < 10; i++) {
+      last = await contact('entry=cs2');
+      assert.equal(last.body.reason, 'group:aftersale:round_robin');
+      assert.equal(last.body.agent.id, first, 'quotes do not rotate');
     }
-    assert.equal(n.a5 + n.a6, 12, JSON.stringify(n));
-    assert.ok(Math.abs(n.a5 - n.a6) <= 2, JSON.stringify(n));
+    const seen = [first];
+    for (let i = 0; i < 4; i++) {
+      const t = await tap(last.body.ticket);
+      assert.equal(t.status, 200, JSON.stringify(t.body));
+      assert.deepEqual(t.body, { success: true, counted: true });
+      await settle(); // every worker reads the commit within the bound
+      last = await contact('entry=cs2');
+      seen.push(last.body.agent.id);
+      assert.notEqual(seen[i + 1], seen[i], seen.join(','));
+    }
+    assert.deepEqual([...new Set(seen)].sort(), ['a5', 'a6']);
   } finally {
     sql("DELETE FROM kf_group_member WHERE group_id = 'aftersale' AND agent_id = 'a6'");
     allOnline();
@@ -190,10 +188,14 @@ test('sticky: a customer returns to the agent who served them last', async () =>
   sql("DELETE FROM kf_last_agent WHERE customer_key = 'c200'");
   setStatus('a4', 'offline');
   await settle();
-  // c200 (unknown to the business, but verified) is served by a5.
+  // c200 (unknown to the business, but verified) is quoted a5; sticky is
+  // recorded when the tap commits that quote, not before.
   let r = await contact(`entry=cs2&customer=${token('c200')}`);
   assert.equal(r.body.agent.id, 'a5');
-  await untilFlushed(() => sql("SELECT agent_id FROM kf_last_agent WHERE customer_key = 'c200'") === 'a5');
+  assert.equal(r.body.ticket.split('.')[6], 'c200');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_last_agent WHERE customer_key = 'c200'"), '0');
+  assert.equal((await tap(r.body.ticket)).status, 200);
+  assert.equal(sql("SELECT agent_id FROM kf_last_agent WHERE customer_key = 'c200'"), 'a5');
   // With sticky first in the order, c200 returns to a5 though a4 is back.
   setStatus('a4', 'online');
   sql("UPDATE kf_entry SET decision_order = 'sticky,designated,group' WHERE id = 'cs2'");
@@ -249,17 +251,53 @@ test('an entry may override its notice templates', async () => {
   }
 });
 
-test('every decision is counted per minute, entry, agent and reason', async () => {
+test('quotes, taps and handoffs are counted apart, per minute, entry, agent and reason', async () => {
   allOnline();
   await settle();
-  const count = () => Number(sql("SELECT COALESCE(SUM(count), 0) FROM kf_stat_minute WHERE entry_id = 'cs3' AND agent_id = 'a6' AND reason = 'designated'"));
-  const before = count();
-  for (let i = 0; i < 7; i++) await contact('entry=cs3');
-  // Written after a later response once the flush interval has passed.
-  await untilFlushed(() => count() - before >= 7);
-  await sleep(500);
-  await contact('entry=help');
-  assert.equal(count() - before, 7, 'each decision counted exactly once');
+  const sum = (col) => Number(sql(`SELECT COALESCE(SUM(${col}), 0) FROM kf_stat_minute WHERE entry_id = 'cs3' AND agent_id = 'a6' AND reason = 'designated'`));
+  const before = { quotes: sum('quotes'), taps: sum('taps'), handoffs: sum('handoffs') };
+  let last;
+  for (let i = 0; i < 7; i++) last = await contact('entry=cs3');
+  // Quotes are written by the worker within stats_flush_ms (200 ms in the
+  // test stack), with no further request to wake it.
+  const end = Date.now() + 5000;
+  while (sum('quotes') - before.quotes < 7 && Date.now() < end) await sleep(100);
+  assert.equal(sum('quotes') - before.quotes, 7, 'each quote counted exactly once');
+  assert.equal(sum('taps'), before.taps, 'a quote is no tap');
+  assert.equal(sum('handoffs'), before.handoffs, 'a quote is no handoff');
+  // Two taps (one reported twice): two taps, and for a page entry each
+  // tap is its handoff.
+  const other = await contact('entry=cs3');
+  assert.deepEqual((await tap(last.body.ticket)).body, { success: true, counted: true });
+  assert.deepEqual((await tap(last.body.ticket)).body, { success: true, counted: false });
+  assert.deepEqual((await tap(other.body.ticket)).body, { success: true, counted: true });
+  assert.equal(sum('taps') - before.taps, 2);
+  assert.equal(sum('handoffs') - before.handoffs, 2);
+});
+
+test('web-page entries are links: nobody, no notice, counted as link taps', async () => {
+  allOnline();
+  sql("UPDATE kf_agent SET status = 'offline'"); // nobody online: still no "nobody" text
+  try {
+    await settle();
+    const r = await contact('entry=help');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.target.type, 'url');
+    assert.equal(r.body.agent, null);
+    assert.equal(r.body.reason, 'link');
+    assert.equal(r.body.fallback, false);
+    assert.equal(r.body.notice, null);
+    assert.equal(r.body.next_open, null);
+    const links = () => Number(sql("SELECT COALESCE(SUM(link_taps), 0) FROM kf_stat_minute WHERE entry_id = 'help'"));
+    const none = () => Number(sql("SELECT COALESCE(SUM(handoffs), 0) FROM kf_stat_minute WHERE entry_id = 'help'"));
+    const before = links();
+    assert.equal((await tap(r.body.ticket)).status, 200);
+    assert.equal(links(), before + 1);
+    assert.equal(none(), 0, 'a link is never an unanswered handoff');
+    assert.equal(sql("SELECT COUNT(*) FROM kf_stat_minute WHERE entry_id = 'help' AND reason LIKE 'none:%'"), '0');
+  } finally {
+    allOnline();
+  }
 });
 
 test('plain CGI makes the same decisions from point queries', async () => {
@@ -285,10 +323,15 @@ test('plain CGI rotates round robin across processes through the shared activity
   try {
     const seen = [];
     for (let i = 0; i < 4; i++) {
-      // Each run is a new process; it flushes its activity when it exits.
-      const r = await runCgi({ uri: '/api/contact?entry=cs2' });
-      assert.equal(r.body.reason, 'group:aftersale:round_robin');
-      seen.push(r.body.agent.id);
+      // Each run is a new process: the quote, then the tap's commit.
+      const q = await runCgi({ uri: '/api/contact?entry=cs2' });
+      assert.equal(q.body.reason, 'group:aftersale:round_robin');
+      seen.push(q.body.agent.id);
+      const again = await runCgi({ uri: '/api/contact?entry=cs2' });
+      assert.equal(again.body.agent.id, q.body.agent.id, 'a quote moves nothing');
+      const t = await runCgi({ method: 'POST', uri: '/api/tap', contentType: 'application/json',
+        body: JSON.stringify({ ticket: q.body.ticket }) });
+      assert.equal(t.status, 200, t.raw);
     }
     for (let i = 1; i < seen.length; i++) assert.notEqual(seen[i], seen[i - 1], seen.join(','));
   } finally {

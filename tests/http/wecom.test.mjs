@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { BASE, VAR, getJson, settle, sql } from './lib.mjs';
+import { BASE, TICKET_RE, VAR, getJson, settle, sql, tap } from './lib.mjs';
 import { loadCerts, startFakeWecom, wxEncrypt, wxSign } from '../fake-wecom/fake.mjs';
 
 // The stack's programs got these from scripts/test-http.sh.
@@ -166,9 +166,10 @@ test('sync-accounts stores the accounts and creates each link once', async () =>
     assert.equal(c.body.target.corp_id, CORP);
     assert.equal(c.body.target.open_kfid, 'wkAfterSale01');
     assert.equal(c.body.agent.id, 'a4');
-    assert.ok(c.body.target.url.startsWith(link + '&scene_param=1.kf1.a4.'), c.body.target.url);
+    assert.ok(c.body.target.url.startsWith(link + '&scene_param=2.kf1.a4.w0d.'), c.body.target.url);
     const ticket = c.body.target.url.split('&scene_param=')[1];
-    assert.match(ticket, /^1\.kf1\.a4\.[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+    assert.equal(ticket, c.body.ticket, 'the link carries the quote\'s ticket');
+    assert.match(ticket, TICKET_RE);
     assert.ok(ticket.length <= 128);
     // Another decision, another ticket.
     sql("UPDATE kf_agent SET status = 'offline' WHERE id = 'a4'");
@@ -176,11 +177,11 @@ test('sync-accounts stores the accounts and creates each link once', async () =>
     await settle();
     c = await getJson('/api/contact?entry=kf1');
     assert.equal(c.body.agent.id, 'a5');
-    assert.match(c.body.target.url, /&scene_param=1\.kf1\.a5\./);
+    assert.match(c.body.target.url, /&scene_param=2\.kf1\.a5\./);
     // /go/ redirects to WeCom's link (its host is WeCom's own).
     const go = await fetch(`${BASE}/go/kf1`, { redirect: 'manual' });
     assert.equal(go.status, 302);
-    assert.ok(go.headers.get('location').startsWith(link + '&scene_param=1.kf1.-.'));
+    assert.ok(go.headers.get('location').startsWith(link + '&scene_param=2.kf1.a5.w1d.'));
     // The button list shows the bare link.
     const list = await getJson('/api/entries');
     assert.equal(list.body.entries.find((e) => e.id === 'kf1').target.url, link);
@@ -370,7 +371,7 @@ test('enter_session: greeted within the welcome code, by the decision of that mo
     assert.equal(sentTo('WELCOME-B').content, '您指定的客服小赵暂时不在线,已为您转接小陈');
     // A forged ticket: the entry still comes from the account and scene.
     fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmCust10', scene: 'kf2',
-      scene_param: '1.kf2.a6.0.AAAAAAAAAAAAAAAAAAAAAA', welcome_code: 'WELCOME-C' });
+      scene_param: '2.kf2.a6.w0d.0.AAAAAAAA.-.AAAAAAAAAAAAAAAAAAAAAA', welcome_code: 'WELCOME-C' });
     await fake.callback(CALLBACK, KFID);
     await until(() => sentTo('WELCOME-C') !== undefined);
     assert.equal(sql("SELECT CONCAT(entry_id, '/', COALESCE(ticket_agent_id, '-')) FROM kf_wecom_session WHERE external_userid = 'wmCust10'"),
@@ -413,13 +414,18 @@ test('end to end: tap, enter, first message -> the chosen person; refused -> the
     await visit('wmE2E2', 'W-E2E-2');
     await until(() => sess('wmE2E2').state === 3);
     assert.equal(sess('wmE2E2').servicer, 'ChenXiao');
+    // Told 小赵 at the tap and in the greeting, given 小陈: told so by name.
+    await until(() => fake.state.sent.some((m) => m.code.startsWith('MSGCODE')));
+    assert.equal(fake.state.sent.filter((m) => m.code.startsWith('MSGCODE')).at(-1).content,
+      '小赵暂时无法接待,已为您转接小陈');
+    const named = fake.state.sent.filter((m) => m.code.startsWith('MSGCODE')).length;
     // 3. Everyone stopped (not receiving): the waiting pool, and the
     // notice of the decision without them (nobody online).
     for (const u of fake.state.servicers.keys()) fake.state.servicers.set(u, 1);
     await visit('wmE2E3', 'W-E2E-3');
     await until(() => sess('wmE2E3').state === 2);
-    await until(() => fake.state.sent.some((m) => m.code.startsWith('MSGCODE')));
-    assert.equal(fake.state.sent.find((m) => m.code.startsWith('MSGCODE')).content,
+    await until(() => fake.state.sent.filter((m) => m.code.startsWith('MSGCODE')).length > named);
+    assert.equal(fake.state.sent.filter((m) => m.code.startsWith('MSGCODE')).at(-1).content,
       '当前暂无客服在线,您可以先留言,我们会尽快回复');
     // 4. A repeated callback changes nothing.
     const transfers = fake.state.transfers.length;
@@ -431,6 +437,100 @@ test('end to end: tap, enter, first message -> the chosen person; refused -> the
     sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
     sql("DELETE FROM kf_wecom_link WHERE scene = 'kf3'");
     sql("DELETE FROM kf_entry WHERE id = 'kf3'");
+  }
+});
+
+test('six WeCom customers of a round-robin group: 2/2/2, each to the person its own quote named', async () => {
+  sql("INSERT INTO kf_entry (id, label, target_type, target, fallback_group_id, fallback_strategy) " +
+    "VALUES ('kfrr', '微信客服轮流', 'wecom_kf', 'wkAfterSale01', 'presale', 'round_robin')");
+  sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkAfterSale01', 'kfrr', 'https://work.weixin.qq.com/kf/kfcRR?enc_scene=kfrr')");
+  const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
+  const userid = { a1: 'WangXiao', a2: 'LiXiao', a3: 'ZhangXiao' };
+  const name = { a1: '小王', a2: '小李', a3: '小张' };
+  try {
+    sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+    sql("DELETE FROM kf_agent_activity WHERE agent_id IN ('a1', 'a2', 'a3')");
+    const got = { a1: 0, a2: 0, a3: 0 };
+    let first;
+    for (let i = 0; i < 6; i++) {
+      await settle(); // every worker has seen the previous handoff
+      const user = `wmRR${i}`;
+      const q = await getJson('/api/contact?entry=kfrr');
+      assert.equal(q.body.reason, 'group:presale:round_robin');
+      const promised = q.body.agent.id;
+      first ||= promised;
+      // Quoting again moves nothing: the same person.
+      assert.equal((await getJson('/api/contact?entry=kfrr')).body.agent.id, promised);
+      fake.addEvent(KFID, { event_type: 'enter_session', external_userid: user, scene: 'kfrr',
+        scene_param: q.body.ticket, welcome_code: `W-RR-${i}` });
+      await fake.callback(CALLBACK, KFID);
+      await until(() => fake.state.sent.some((m) => m.code === `W-RR-${i}`));
+      assert.equal(fake.state.sent.find((m) => m.code === `W-RR-${i}`).content, `正在为您接入${name[promised]}…`);
+      fake.addText(KFID, user, '你好');
+      await fake.callback(CALLBACK, KFID);
+      await until(() => sess(user).state === 3);
+      assert.equal(sess(user).servicer, userid[promised], `customer ${i} goes to the person quoted`);
+      got[promised]++;
+    }
+    assert.deepEqual(got, { a1: 2, a2: 2, a3: 2 });
+    // Six handoffs counted, with their people.
+    assert.equal(sql("SELECT SUM(handoffs) FROM kf_stat_minute WHERE entry_id = 'kfrr'"), '6');
+    // The first customer comes back through the bare link: sticky by
+    // external_userid returns them to the person who served them.
+    sess('wmRR0').state = 4;
+    await settle();
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmRR0', scene: 'kfrr',
+      welcome_code: 'W-RR-back' });
+    await fake.callback(CALLBACK, KFID);
+    await until(() => fake.state.sent.some((m) => m.code === 'W-RR-back'));
+    assert.equal(fake.state.sent.find((m) => m.code === 'W-RR-back').content, `正在为您接入${name[first]}…`);
+    fake.addText(KFID, 'wmRR0', '又是我');
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sess('wmRR0').state === 3);
+    assert.equal(sess('wmRR0').servicer, userid[first]);
+  } finally {
+    sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+    sql("DELETE FROM kf_wecom_link WHERE scene = 'kfrr'");
+    sql("DELETE FROM kf_entry WHERE id = 'kfrr'");
+  }
+});
+
+test('the ticket\'s person is kept when they can take the chat, even when the engine would choose another', async () => {
+  sql("INSERT INTO kf_entry (id, label, target_type, target, fallback_group_id, fallback_strategy) " +
+    "VALUES ('kfkeep', '微信客服', 'wecom_kf', 'wkAfterSale01', 'presale', 'least_busy')");
+  sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkAfterSale01', 'kfkeep', 'https://work.weixin.qq.com/kf/kfcKEEP?enc_scene=kfkeep')");
+  const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
+  try {
+    sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+    sql("UPDATE kf_agent SET active_sessions = 3 WHERE id IN ('a1', 'a3')");
+    await settle();
+    const q = await getJson('/api/contact?entry=kfkeep');
+    assert.equal(q.body.agent.id, 'a2'); // 小李, least busy now
+    // Meanwhile 小李 got busier than the others: the engine would pick
+    // someone else now, but the customer was told 小李 and 小李 can still
+    // take it.
+    sql("UPDATE kf_agent SET active_sessions = 4 WHERE id = 'a2'");
+    sql("UPDATE kf_agent SET active_sessions = 0 WHERE id IN ('a1', 'a3')");
+    await settle();
+    assert.notEqual((await getJson('/api/contact?entry=kfkeep')).body.agent.id, 'a2');
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmKeep1', scene: 'kfkeep',
+      scene_param: q.body.ticket, welcome_code: 'W-KEEP' });
+    await fake.callback(CALLBACK, KFID);
+    await until(() => fake.state.sent.some((m) => m.code === 'W-KEEP'));
+    assert.equal(fake.state.sent.find((m) => m.code === 'W-KEEP').content, '正在为您接入小李…');
+    const coded = fake.state.sent.length;
+    fake.addText(KFID, 'wmKeep1', '在吗');
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sess('wmKeep1').state === 3);
+    assert.equal(sess('wmKeep1').servicer, 'LiXiao');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(fake.state.sent.length, coded, 'given whom they were told: no second message');
+    assert.equal(sql("SELECT reason FROM kf_stat_minute WHERE entry_id = 'kfkeep' AND handoffs > 0"),
+      'group:presale:least_busy');
+  } finally {
+    sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
+    sql("DELETE FROM kf_wecom_link WHERE scene = 'kfkeep'");
+    sql("DELETE FROM kf_entry WHERE id = 'kfkeep'");
   }
 });
 

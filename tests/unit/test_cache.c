@@ -13,6 +13,10 @@ static struct {
 	long long	 version;
 	int		 version_calls, load_calls, point_calls;
 	int		 fail_load;
+	/* Live state: assignments committed "elsewhere". */
+	struct { const char *agent; int64_t at; } live[8];
+	int		 nlive, live_calls;
+	int64_t		 live_since;
 } db;
 
 enum store_rc
@@ -41,7 +45,35 @@ store_load_all(struct store *s, struct snap *snap)
 		return STORE_ERR;
 	snap->version = db.version;
 	add_entry(snap, "all");
+	{
+		struct snap_agent a = { .id = "a1", .name = "A1", .enabled = 1,
+		    .capacity = 5 };
+
+		snap_add_agent(snap, &a);
+		a.id = "a2";
+		snap_add_agent(snap, &a);
+		snap_add_group(snap, "g", "G");
+		snap_add_member(snap, "g", "a1", 0);
+		snap_add_member(snap, "g", "a2", 1);
+	}
 	snap_finish(snap);
+	return STORE_OK;
+}
+
+enum store_rc
+store_activity_since(struct store *s, int64_t since, store_activity_fn fn,
+    void *arg)
+{
+	int	 i;
+
+	(void)s;
+	db.live_calls++;
+	db.live_since = since;
+	if (!db.up)
+		return STORE_ERR;
+	for (i = 0; i < db.nlive; i++)
+		if (db.live[i].at >= since)
+			fn(arg, db.live[i].agent, db.live[i].at);
 	return STORE_OK;
 }
 
@@ -184,6 +216,49 @@ test_zero_bound_checks_every_time(void **state)
 	cache_free(&c);
 }
 
+/*
+ * Assignments committed by other processes reach the snapshot within the
+ * bound without a reload (live state is not configuration), and round
+ * robin follows them.
+ */
+static void
+test_live_state_without_reload(void **state)
+{
+	struct cache	 c;
+	struct snap	*s;
+
+	(void)state;
+	db.up = 1;
+	db.version = 3;
+	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
+	s = get_entry(&c, 0, "all");
+	assert_non_null(s);
+	assert_int_equal(snap_group(s, "g")->rr_next, 0);
+	db.live[db.nlive].agent = "a1";
+	db.live[db.nlive++].at = 500000;
+	s = get_entry(&c, 500, "all");			/* within the bound */
+	assert_int_equal(snap_agent(s, "a1")->last_assigned, 0);
+	s = get_entry(&c, 1000, "all");
+	assert_int_equal(snap_agent(s, "a1")->last_assigned, 500000);
+	assert_int_equal(snap_group(s, "g")->rr_next, 1);	/* a2 next */
+	db.live[db.nlive].agent = "a2";
+	db.live[db.nlive++].at = 600000;
+	db.live[db.nlive].agent = "nobody";		/* unknown: ignored */
+	db.live[db.nlive++].at = 700000;
+	s = get_entry(&c, 2000, "all");
+	assert_int_equal(snap_group(s, "g")->rr_next % 2, 0);	/* a1 next */
+	/* Read again from a little before the newest seen, not from 0. */
+	assert_true(db.live_since > 0 && db.live_since <= 700000);
+	assert_int_equal(db.load_calls, 1);
+	/* A configuration change reloads and keeps what was seen. */
+	db.version = 4;
+	s = get_entry(&c, 3000, "all");
+	assert_int_equal(db.load_calls, 2);
+	assert_int_equal(snap_agent(s, "a2")->last_assigned, 600000);
+	assert_int_equal(snap_group(s, "g")->rr_next % 2, 0);
+	cache_free(&c);
+}
+
 static void
 test_point_mode_loads_what_is_asked(void **state)
 {
@@ -219,6 +294,7 @@ main(void)
 		cmocka_unit_test_setup(
 		    test_no_snapshot_and_down_is_null_rate_limited, reset),
 		cmocka_unit_test_setup(test_zero_bound_checks_every_time, reset),
+		cmocka_unit_test_setup(test_live_state_without_reload, reset),
 		cmocka_unit_test_setup(test_point_mode_loads_what_is_asked,
 		    reset),
 	};

@@ -22,6 +22,14 @@ lt(const char *zone, time_t t, struct tm *out)
 /* Monday 2026-11-23 10:00 in UTC+480 (02:00 UTC). */
 #define MON_10	((time_t)1795399200)
 
+/* What a commit does to the snapshot's live state (assign.c). */
+static void
+commit(struct snap *s, const struct decide_result *d, int64_t at_ms)
+{
+	if (d->agent != NULL && snap_assigned(s, d->agent->id, at_ms))
+		snap_rotation(s);
+}
+
 struct agent_spec {
 	const char		*id;
 	enum agent_status	 status;
@@ -278,7 +286,7 @@ test_ordered_and_round_robin(void **state)
 		d = run(s, "rr", NULL, 0, NULL);
 		CHOSEN(d, want[i]);
 		assert_string_equal(reason(&d), "group:g:round_robin");
-		decide_commit(s, &d, MON_10 * 1000LL);
+		commit(s, &d, MON_10 * 1000LL + (int64_t)i);
 	}
 	/* Ordered does not move with commits. */
 	d = run(s, "o", NULL, 0, NULL);
@@ -339,7 +347,7 @@ test_longest_idle(void **state)
 	}
 	d = run(s, "li", NULL, 0, NULL);
 	CHOSEN(d, "a5");
-	decide_commit(s, &d, MON_10 * 1000LL);
+	commit(s, &d, MON_10 * 1000LL);
 	assert_int_equal(agent(s, "a5")->last_assigned, MON_10 * 1000LL);
 	d = run(s, "li", NULL, 0, NULL);
 	CHOSEN(d, "a4");
@@ -604,7 +612,7 @@ test_never_picks_unavailable(void **state)
 			assert_true(d.agent->active < d.agent->capacity);
 			if (k == 4)
 				assert_string_equal(d.agent->id, "a1");
-			decide_commit(s, &d, MON_10 * 1000LL + round);
+			commit(s, &d, MON_10 * 1000LL + round * 5 + k);
 		}
 	}
 	snap_free(s);

@@ -142,12 +142,16 @@ test_order_and_runtime(void **state)
 		assert_int_equal(snap_group(seeded, "g")->rr_next, 3);
 		snap_free(seeded);
 	}
-	/* Runtime state survives a reload. */
-	((struct snap_agent *)snap_agent(old, "li"))->last_assigned = 99;
-	((struct snap_group *)snap_group(old, "g1"))->rr_next = 7;
+	/* Last assignments survive a reload, and the turn follows them. */
+	assert_int_equal(snap_assigned(old, "li", 99), 1);
+	assert_int_equal(snap_assigned(old, "li", 98), 0);	/* older */
+	assert_int_equal(snap_assigned(old, "nobody", 99), 0);
+	snap_rotation(old);
 	snap_carry_runtime(fresh, old);
 	assert_int_equal(snap_agent(fresh, "li")->last_assigned, 99);
-	assert_int_equal(snap_group(fresh, "g1")->rr_next, 7);
+	assert_int_equal(snap_group(fresh, "g1")->rr_next,
+	    snap_group(old, "g1")->rr_next);
+	assert_true(snap_group(fresh, "g1")->rr_next > 0);
 	assert_int_equal(snap_agent(fresh, "wang")->last_assigned, 0);
 	snap_carry_runtime(fresh, NULL);
 	snap_free(old);
