@@ -108,7 +108,7 @@ test('the help entry (a web page) says nothing about who is online; a routed tap
     assert.match(ticket, /^[A-Za-z0-9._-]{1,128}$/);
     assert.notEqual(ticket, helpTicket);
     await page.waitForSelector('#decision [data-report="200"]');
-    assert.match(await page.textContent('#decision [data-report]'), /^已计入(/, 'counted');
+    assert.match(await page.textContent('#decision [data-report]'), /^已计入\(/, 'counted');
     await page.waitForTimeout(2500);	// a background refresh or two: still one report
     assert.deepEqual(taps, [{ method: 'POST', body: { ticket } }]);
     await page.screenshot({ path: `${ART}/demo-4-reported.png` });
