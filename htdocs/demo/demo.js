@@ -38,6 +38,7 @@ const REASONS = {
   designated: '入口指定的客服', account_manager: '客户的专属客服', sticky: '上次接待过这位客户',
   rule: '命中规则', group: '指定客服不在,按策略从分组中选', global: '全局后备分组',
   'none:offline': '没有在线的客服', 'none:full': '客服都已满负荷', 'none:closed': '非营业时间',
+  link: '网页链接', // a web page: nobody to route to
 };
 const reasonText = (r) => REASONS[r] || REASONS[r.split(':')[0]] || r;
 
@@ -63,7 +64,8 @@ function live(id) {
   if (!r) return h('div', { className: 'live' }, '…');
   if (!r.ok) return h('div', { className: 'live none' }, r.error.message);
   const d = r.decision;
-  if (!d.agent && d.target.type === 'url') return h('div', { className: 'live' }, '打开网页');
+  // A web page is not routed to anyone: nothing about who is online.
+  if (d.target.type === 'url') return h('div', { className: 'live', 'data-live': id }, '打开网页');
   const cls = !d.agent ? 'none' : d.fallback ? 'fallback' : '';
   return h('div', { className: `live ${cls}`, 'data-live': id },
     d.agent ? `此刻接待:${d.agent.name}` : '此刻无人接待', d.fallback ? '(转接)' : '');
@@ -81,23 +83,38 @@ function renderButtons() {
         : client.entries.length ? '' : client.messages.empty;
 }
 
+// What became of the tap's report (POST /api/tap with the decision's ticket).
+function reportText(rep) {
+  if (!rep) return '上报中…';
+  if (!rep.sent) return '不上报(没有凭据)';
+  if (rep.counted) return '已计入(轮转、计数从此刻生效)';
+  if (rep.status === 200) return '这张凭据已计入过';
+  if (rep.status >= 400 && rep.status < 500) return `凭据无效,未计入(${rep.status})`;
+  return `上报失败,未计入${rep.retried ? '(已重试一次)' : ''}`;
+}
+
 function showDecision(id, act) {
-  const r = client.resolved[id];
   const panel = $('decision');
-  if (!r || !r.ok) {
-    panel.replaceChildren(h('p', { className: 'error' }, r ? r.error.message : client.messages.resolving));
+  if (act.type === 'wait') {
+    const r = client.resolved[id];
+    panel.replaceChildren(h('p', { className: 'error' }, r && r.error ? r.error.message : client.messages.resolving));
     return;
   }
-  const d = r.decision;
+  // The decision the tap acted on (a background refresh may have replaced
+  // client.resolved[id] since).
+  const d = act.decision;
+  const web = act.type === 'webview';
   const [what, code] = (ACTIONS[act.type] || (() => ['—', '']))(act);
-  panel.replaceChildren(h('dl', {},
+  panel.replaceChildren(h('dl', { 'data-ticket': act.ticket || '' },
     h('dt', {}, '入口'), h('dd', {}, `${d.entry.label}(${d.entry.id})`),
-    h('dt', {}, '接待人'), h('dd', { className: 'who' }, d.agent ? `${d.agent.name}(${d.agent.id})` : '无人'),
+    h('dt', {}, '接待人'), h('dd', { className: 'who' },
+      d.agent ? `${d.agent.name}(${d.agent.id})` : web ? '不经客服(网页)' : '无人'),
     h('dt', {}, '为什么'), h('dd', {}, `${reasonText(d.reason)} — ${d.reason}`),
-    h('dt', {}, '提示'), h('dd', { 'data-notice': '' }, d.notice || '—'),
+    h('dt', {}, '提示'), h('dd', { 'data-notice': '' }, act.notice || '—'),
     d.next_open && [h('dt', {}, '下次营业'), h('dd', {}, d.next_open)],
     h('dt', {}, '小程序会'), h('dd', { 'data-action': act.type }, what),
-    h('dt', {}, '调用'), h('dd', {}, h('code', {}, code))));
+    h('dt', {}, '调用'), h('dd', {}, h('code', {}, code)),
+    h('dt', {}, '上报点击'), h('dd', { 'data-report': '' }, reportText(null))));
 }
 
 async function tap(id) {
@@ -110,6 +127,14 @@ async function tap(id) {
   if (act.type === 'wait') { showDecision(id, act); toast(''); return; }
   if (act.notice) toast(act.notice);
   showDecision(id, act);
+  // The mini-program would have made its wx call by now: report the tap,
+  // as the component does, and show what came of it.
+  const rep = await client.report(id);
+  const dd = document.querySelector(`#decision dl[data-ticket="${act.ticket || ''}"] [data-report]`);
+  if (dd) {
+    dd.textContent = reportText(rep);
+    dd.dataset.report = rep.sent ? String(rep.status) : 'none';
+  }
 }
 
 async function load() {

@@ -76,6 +76,47 @@ test('a designated agent flipped offline shows the fallback notice within the bo
   await page.waitForSelector('.agent.online[data-agent="a1"]');
 });
 
+test('the help entry (a web page) says nothing about who is online; a routed tap makes one /api/tap', async () => {
+  const taps = [];
+  const onRequest = (req) => {
+    if (new URL(req.url()).pathname === '/api/tap') taps.push({ method: req.method(), body: req.postDataJSON() });
+  };
+  page.on('request', onRequest);
+  try {
+    await page.goto(`${BASE}/demo/`);
+    await page.waitForSelector('[data-live="help"]');
+    assert.equal(await page.textContent('[data-live="help"]'), '打开网页');
+    await page.click('.kf-button[data-id="help"]');
+    await page.waitForSelector('#decision [data-action="webview"]');
+    const panel = await page.textContent('#decision');
+    assert.match(panel, /为什么网页链接 — link/);
+    assert.match(panel, /提示—/, 'no notice for a web page');
+    assert.doesNotMatch(await page.textContent('body'), /暂无客服在线|此刻无人接待/);
+    assert.equal(await page.isVisible('#toast'), false, 'no toast');
+    // Its tap is reported too, with the ticket of the decision shown.
+    const helpTicket = await page.getAttribute('#decision dl', 'data-ticket');
+    assert.match(helpTicket, /^[A-Za-z0-9._-]{1,128}$/);
+    await page.waitForSelector('#decision [data-report="200"]');
+    assert.deepEqual(taps, [{ method: 'POST', body: { ticket: helpTicket } }]);
+    await page.screenshot({ path: `${ART}/demo-3-link.png` });
+
+    // A routed button: one /api/tap with the ticket of the decision acted on.
+    taps.length = 0;
+    await page.click('.kf-button[data-id="cs2"]');
+    await page.waitForSelector('#decision [data-action="navigate"]');
+    const ticket = await page.getAttribute('#decision dl', 'data-ticket');
+    assert.match(ticket, /^[A-Za-z0-9._-]{1,128}$/);
+    assert.notEqual(ticket, helpTicket);
+    await page.waitForSelector('#decision [data-report="200"]');
+    assert.match(await page.textContent('#decision [data-report]'), /^已计入\(/, 'counted');
+    await page.waitForTimeout(2500);	// a background refresh or two: still one report
+    assert.deepEqual(taps, [{ method: 'POST', body: { ticket } }]);
+    await page.screenshot({ path: `${ART}/demo-4-reported.png` });
+  } finally {
+    page.off('request', onRequest);
+  }
+});
+
 test('the demo runs without script errors or CSP violations', () => {
   assert.deepEqual(problems, []);
 });

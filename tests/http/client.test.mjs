@@ -1,11 +1,11 @@
 // The mini-program component (clients/miniprogram, kf-contact) and its
 // logic module, run in node with a recording stand-in for `wx`
 // (fake-wx.mjs) against the real stack: every branch of the component.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { BASE, sql, settle, kfctl } from './lib.mjs';
-import { makeWx, mount, KfRoute } from './fake-wx.mjs';
+import { BASE, sql, settle, kfctl, postJson } from './lib.mjs';
+import { makeWx, mount, quiesce, KfRoute } from './fake-wx.mjs';
 import { loadCerts, startFakeWecom } from '../fake-wecom/fake.mjs';
 
 const CORP = process.env.KFROUTE_WECOM_CORP_ID;
@@ -36,6 +36,41 @@ beforeEach(async () => {
   sql("UPDATE kf_agent SET status = 'online'");
   await settle();
 });
+
+// Each test's tap reports (and the answers they ask for) end with it.
+afterEach(() => quiesce());
+
+const TICKET = /^[A-Za-z0-9._-]{1,128}$/;
+const tapsOf = (wx) => wx.called('request').filter((r) => new URL(r.url).pathname === '/api/tap');
+const contactsOf = (wx, entry) => wx.called('request')
+  .filter((r) => r.url.endsWith('/api/contact') && (!entry || r.data.entry === entry));
+
+// A kfroute in front of the real one, on its own port: every request is
+// passed through and recorded, except those `answer(req, res, body)`
+// handles itself (it returns true then); `edit(path, json)` may change a
+// passed-through JSON answer.
+async function frontOf({ answer = () => false, edit = (path, json) => json } = {}) {
+  const seen = [];
+  const srv = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url, 'http://x').pathname;
+    seen.push({ method: req.method, path, body, at: Date.now() });
+    if (await answer(req, res, body, path)) return;
+    const up = await fetch(BASE + req.url, { method: req.method,
+      headers: { 'Content-Type': req.headers['content-type'] || 'application/json' },
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
+    let text = await up.text();
+    try { text = JSON.stringify(edit(path, JSON.parse(text))); } catch { /* not JSON: as it is */ }
+    res.writeHead(up.status, { 'Content-Type': 'application/json' });
+    res.end(text);
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return { base: `http://127.0.0.1:${srv.address().port}`, seen,
+    taps: () => seen.filter((x) => x.path === '/api/tap'),
+    close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(r); }) };
+}
 
 test('buttons come from /api/entries for the scene, with a loading state, and are resolved ahead', async () => {
   const wx = makeWx();
@@ -201,6 +236,9 @@ test('answers older than max-age are used for the tap and asked again; on show t
   const before = asks();
   c.tap('cs1');
   assert.equal(asks(), before, 'fresh: no new request');
+  // Its report, once answered, asks for a fresh answer (a new ticket).
+  await c.settled();
+  assert.equal(asks(), before + 1, 'a reported tap is asked again, once');
   now += 61000;
   kfctl('agent', 'status', 'a1', 'offline');
   await settle();
@@ -208,11 +246,13 @@ test('answers older than max-age are used for the tap and asked again; on show t
   assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service1');
   assert.ok(c.client.inflight.cs1, '...and a new one is asked for');
   await c.client.inflight.cs1;
-  assert.equal(asks(), before + 1);
+  assert.equal(c.client.resolved.cs1.decision.fallback, true);
+  await c.settled();
+  assert.equal(asks(), before + 3, 'the refresh of the old answer, then one after the report');
   assert.equal(c.client.resolved.cs1.decision.fallback, true);
   now += 61000;
   await c.show();
-  assert.equal(asks(), before + 4, 'page show re-asks every old answer');
+  assert.equal(asks(), before + 6, 'page show re-asks every old answer');
 });
 
 test('wx.login: the code identifies the customer; without it the tap is anonymous', async () => {
@@ -281,4 +321,167 @@ test('an empty scene shows the empty message; a fixed list needs no request', as
   const fixed = new KfRoute.Client({ entries: [{ id: 'cs1', label: 'x' }], request: () => assert.fail('no request') });
   await fixed.loadEntries();
   assert.equal(fixed.state, 'ready');
+});
+
+test('a tap reports the decision it acted on: one POST /api/tap with its ticket, after the wx call', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  const acted = c.client.resolved.cs1;
+  assert.match(acted.ticket, TICKET, 'the quote carries a ticket');
+  assert.equal(acted.decision.ticket, acted.ticket);
+  assert.equal(tapsOf(wx).length, 0, 'resolving ahead commits nothing');
+  c.tap('cs1');
+  const first = c.reported;
+  c.tap('cs1');	// again on the same answer, before a fresh one came: not reported twice
+  const second = c.reported;
+  const order = wx.calls.map((x) => (x.name === 'request' ? new URL(x.arg.url).pathname : x.name));
+  assert.deepEqual(wx.called('navigateTo').map((n) => n.url), ['/pages/service1', '/pages/service1']);
+  assert.ok(order.indexOf('/api/tap') > order.indexOf('navigateTo'), `the report follows the wx call: ${order}`);
+  assert.deepEqual(tapsOf(wx).map((r) => [r.method, r.url, r.data]),
+    [['POST', `${BASE}/api/tap`, { ticket: acted.ticket }]]);
+  assert.equal(c.events.length, 2, 'the contact event still fires on each tap');
+  assert.deepEqual(await first, { sent: true, ticket: acted.ticket, status: 200, retried: false, counted: true });
+  assert.deepEqual(await second, { sent: false }, 'the second tap on the same answer sent nothing');
+  await c.settled();
+  assert.equal(tapsOf(wx).length, 1);
+  // The server has it committed: the same ticket again is not counted.
+  const again = await postJson('/api/tap', { ticket: acted.ticket });
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.deepEqual(again.body, { success: true, counted: false });
+  // After the report the entry was asked again: the next tap has a fresh ticket.
+  const fresh = c.client.resolved.cs1;
+  assert.notEqual(fresh, acted);
+  assert.equal(fresh.ok, true);
+  assert.match(fresh.ticket, TICKET);
+  c.tap('cs1');
+  assert.deepEqual(tapsOf(wx).map((r) => r.data.ticket), [acted.ticket, fresh.ticket]);
+  const rep2 = await c.reported;
+  assert.equal(rep2.sent, true);
+  assert.equal(rep2.status, 200);
+  assert.equal(rep2.ticket, fresh.ticket);
+  assert.equal(rep2.retried, false);
+  assert.equal(rep2.counted, true, 'a fresh ticket counts');
+});
+
+test('the report of a first tap on a resolved answer is counted', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'client' });
+  const acted = c.client.resolved.kfc1;
+  c.tap('kfc1');
+  assert.equal(wx.called('openCustomerServiceChat').length, 1);
+  const rep = await c.reported;
+  assert.deepEqual(rep, { sent: true, ticket: acted.ticket, status: 200, retried: false, counted: true });
+});
+
+test('a report that fails does not stop the chat and is sent once more; a 4xx is not', async () => {
+  // The stand-in answers 500 to /api/tap, then drops the connection.
+  for (const how of ['500', 'drop']) {
+    const front = await frontOf({ answer: (req, res, body, path) => {
+      if (path !== '/api/tap') return false;
+      if (how === 'drop') { req.socket.destroy(); return true; }
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end('{"success":false,"code":"internal","message":"boom"}');
+      return true;
+    } });
+    try {
+      const wx = makeWx();
+      const c = await mount(wx, { baseUrl: front.base, scene: 'client' });
+      const acted = c.client.resolved.kfc1;
+      assert.match(acted.ticket, TICKET);
+      c.tap('kfc1');
+      assert.equal(wx.called('openCustomerServiceChat').length, 1, `${how}: the chat opened inside the tap`);
+      const rep = await c.reported;
+      assert.equal(rep.sent, true);
+      assert.equal(rep.status, how === '500' ? 500 : 0);
+      assert.equal(rep.retried, true);
+      assert.equal(rep.counted, false);
+      const taps = front.taps();
+      assert.equal(taps.length, 2, `${how}: sent once, then once more`);
+      assert.deepEqual(taps.map((t) => JSON.parse(t.body)), [{ ticket: acted.ticket }, { ticket: acted.ticket }]);
+      assert.ok(taps[1].at - taps[0].at >= 1500, `${how}: the retry waits (${taps[1].at - taps[0].at} ms)`);
+      assert.equal(c.data.messageKind, '', `${how}: no error shown to the customer`);
+      assert.equal(c.data.retryId, '');
+      assert.equal(c.data.message, acted.notice, 'just the decision\'s notice');
+      assert.equal(wx.called('openCustomerServiceChat').length, 1);
+      await c.settled();
+      assert.equal(front.taps().length, 2, `${how}: no third try`);
+    } finally {
+      await front.close();
+    }
+  }
+
+  // A ticket the real server refuses (400 bad_ticket): sent once only.
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  const acted = c.client.resolved.cs2;
+  // One character of the MAC changed (not the last: it has padding bits).
+  const i = acted.ticket.length - 5;
+  const forged = acted.ticket.slice(0, i) + (acted.ticket[i] === 'A' ? 'B' : 'A') + acted.ticket.slice(i + 1);
+  acted.ticket = forged;
+  c.tap('cs2');
+  assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service2');
+  const rep = await c.reported;
+  assert.equal(rep.status, 400);
+  assert.equal(rep.retried, false);
+  assert.equal(rep.counted, false);
+  await c.settled();
+  assert.deepEqual(tapsOf(wx).map((r) => r.data), [{ ticket: forged }], 'a 4xx is not sent again');
+  const refused = await postJson('/api/tap', { ticket: forged });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.code, 'bad_ticket');
+  // The entry was asked again, so the next tap has a good ticket.
+  assert.notEqual(c.client.resolved.cs2, acted);
+  assert.match(c.client.resolved.cs2.ticket, TICKET);
+});
+
+test('no report in compatibility mode, nor for an answer without a ticket', async () => {
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home', compat: true });
+  c.tap('cs1');
+  c.tap('help');
+  assert.equal(wx.called('navigateTo').length, 2);
+  assert.deepEqual(await c.reported, { sent: false });
+  await c.settled();
+  assert.deepEqual(tapsOf(wx), [], 'the compat server commits by itself');
+  assert.deepEqual(wx.called('request').map((r) => new URL(r.url).pathname).filter((p) => p !== '/api/entries')
+    .filter((p, i, a) => a.indexOf(p) === i), ['/api/getCustomerServiceUrl']);
+
+  // A server with no ticket secret answers "ticket": null.
+  const front = await frontOf({ edit: (path, json) => (path === '/api/contact' ? { ...json, ticket: null } : json) });
+  try {
+    const nw = makeWx();
+    const n = await mount(nw, { baseUrl: front.base, scene: 'home' });
+    assert.equal(n.client.resolved.cs1.ok, true);
+    assert.equal(n.client.resolved.cs1.ticket, null);
+    n.tap('cs1');
+    assert.equal(nw.called('navigateTo').at(-1).url, '/pages/service1');
+    assert.deepEqual(await n.reported, { sent: false });
+    await n.settled();
+    assert.deepEqual(front.taps(), []);
+  } finally {
+    await front.close();
+  }
+});
+
+test('a web-page entry is no one\'s: no notice, and its tap is reported too', async () => {
+  kfctl('agent', 'status', 'a1', 'offline');	// whoever is offline, a link is a link
+  await settle();
+  const wx = makeWx();
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  const r = c.client.resolved.help;
+  assert.equal(r.ok, true);
+  const { agent, reason, fallback, notice, next_open: nextOpen, target } = r.decision;
+  assert.deepEqual({ agent, reason, fallback, notice, nextOpen, type: target.type },
+    { agent: null, reason: 'link', fallback: false, notice: null, nextOpen: null, type: 'url' });
+  assert.match(r.ticket, TICKET);
+  c.tap('help');
+  assert.equal(wx.called('navigateTo').at(-1).url,
+    `/pages/kf-webview/index?url=${encodeURIComponent('https://help.example.com/kf')}`);
+  assert.deepEqual(wx.called('showToast'), [], 'no toast');
+  assert.equal(c.data.message, '', 'no message');
+  assert.ok(!c.history.some((h) => /暂无客服在线/.test(h.message || '')));
+  assert.deepEqual(tapsOf(wx).map((t) => t.data), [{ ticket: r.ticket }]);
+  const rep = await c.reported;
+  assert.equal(rep.status, 200);
+  assert.equal(rep.counted, true);
 });

@@ -52,8 +52,21 @@ export function makeWx({ offline = false, loginCode = null, failOpen = false, fa
   return wx;
 }
 
+// Every instance mounted so far (see quiesce).
+const mounted = [];
+
+// Wait until no instance has a tap report (with its retry) or an answer
+// still on its way: the component calls the global `wx`, so work left over
+// from one test would otherwise be recorded by the next test's stand-in.
+export async function quiesce() {
+  for (const inst of mounted.splice(0)) await inst.settled();
+}
+
 // One component instance as the framework would make it: properties with
 // their defaults, data, setData (recorded), methods bound, attached().
+// inst.reports has every tap report's promise (the component keeps only
+// the last, as inst.reported); inst.settled() waits for all of them and
+// for any answer under way (a reported tap asks for a fresh answer).
 export async function mount(wx, props = {}) {
   globalThis.wx = wx;
   const inst = { data: JSON.parse(JSON.stringify(definition.data)), history: [], events: [] };
@@ -62,7 +75,22 @@ export async function mount(wx, props = {}) {
   inst.setData = (patch) => { Object.assign(inst.data, patch); inst.history.push({ ...patch }); };
   inst.triggerEvent = (name, detail) => inst.events.push({ name, detail });
   for (const [k, fn] of Object.entries(definition.methods)) inst[k] = fn.bind(inst);
+  inst.reports = [];
+  inst.settled = async () => {
+    let n;
+    do { n = inst.reports.length; await Promise.all(inst.reports); } while (inst.reports.length !== n);
+    for (let p = Object.values(inst.client.inflight); p.length; p = Object.values(inst.client.inflight)) {
+      await Promise.all(p);
+    }
+  };
+  mounted.push(inst);
   definition.lifetimes.attached.call(inst);
+  const report = inst.client.report;
+  inst.client.report = function (id) {
+    const p = report.call(this, id);
+    inst.reports.push(p);
+    return p;
+  };
   await inst.ready;
   inst.show = () => definition.pageLifetimes.show.call(inst);
   inst.tap = (id) => inst.onTap({ currentTarget: { dataset: { id } } });

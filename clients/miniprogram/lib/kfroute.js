@@ -29,6 +29,8 @@
   };
 
   var CACHE_PREFIX = 'kfroute.entries.';
+  // What a ticket from /api/contact looks like; anything else is not sent.
+  var TICKET_RE = /^[A-Za-z0-9._-]{1,128}$/;
 
   function merge(a, b) {
     var out = {}, k;
@@ -77,10 +79,11 @@
    * {get(key), set(key, value)}, login() -> Promise<code or null>,
    * now() -> ms, maxAgeMs (how long a resolved tap stays good, 60 s),
    * compat (use /api/getCustomerServiceUrl), corpId (for compat links),
-   * entries (a fixed list instead of /api/entries), messages.
+   * entries (a fixed list instead of /api/entries), messages,
+   * reportRetryMs (the wait before a failed tap report is sent again, 2 s).
    */
   function Client(opts) {
-    this.o = merge({ baseUrl: '', scene: '', maxAgeMs: 60000, compat: false, corpId: '',
+    this.o = merge({ baseUrl: '', scene: '', maxAgeMs: 60000, compat: false, corpId: '', reportRetryMs: 2000,
       now: function () { return Date.now(); }, login: function () { return Promise.resolve(null); },
       storage: { get: function () { return null; }, set: function () {} } }, opts);
     this.messages = merge(MESSAGES, this.o.messages);
@@ -88,8 +91,9 @@
     this.entries = [];
     this.stale = false;	// entries come from the saved copy
     this.error = null;
-    this.resolved = {};	// entry id -> { at, ok, action, decision, error }
+    this.resolved = {};	// entry id -> { at, ok, action, decision, notice, ticket, reported, error }
     this.inflight = {};	// entry id -> Promise
+    this.acted = {};	// entry id -> the resolved answer the last tap acted on (for report)
   }
 
   Client.prototype.url = function (path) {
@@ -146,7 +150,12 @@
         r.ok = true;
         r.decision = res.data;
         r.action = self.o.compat ? compatAction(res.data.url, self.o.corpId) : actionFor(res.data, self.o.corpId);
-        r.notice = self.o.compat ? '' : (res.data.notice || '');
+        // A web page is not a person: no routing notice for it, whatever
+        // an older server says ("nobody online" would only confuse).
+        r.notice = self.o.compat || r.action.type === 'webview' ? '' : (res.data.notice || '');
+        // The quote's ticket, sent back by report() once the tap is acted on.
+        r.ticket = !self.o.compat && typeof res.data.ticket === 'string' && TICKET_RE.test(res.data.ticket)
+          ? res.data.ticket : null;
         if (r.action.type === 'none') { r.ok = false; r.error = { kind: 'client', message: self.messages.noTarget }; }
       } else {
         r.ok = false;
@@ -177,12 +186,65 @@
    */
   Client.prototype.tap = function (id) {
     var r = this.resolved[id];
+    delete this.acted[id];
     if (!r || !r.ok) {
       this.resolve(id);
       return { type: 'wait', message: this.messages.resolving, error: r && r.error };
     }
     if (this.o.now() - r.at >= this.o.maxAgeMs) this.resolve(id);
-    return merge(r.action, { notice: r.notice, decision: r.decision });
+    this.acted[id] = r;
+    return merge(r.action, { notice: r.notice, decision: r.decision, ticket: r.ticket });
+  };
+
+  function delay(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  /*
+   * After the host has performed the action the last tap(id) returned:
+   * commit that decision with POST /api/tap {ticket} (the quote from
+   * /api/contact has no side effects; rotation, counts and sticky
+   * assignments move only now). Fire and forget: the action never waits
+   * for it and it never throws or rejects; the promise settles with what
+   * happened, { sent, status, counted, retried }, for tests and logs.
+   *
+   * Not sent in compat mode (that server commits by itself), without a
+   * ticket, or for an answer already reported (a second tap on the same
+   * answer before a fresh one arrived). A network failure or a 5xx is sent
+   * once more after reportRetryMs; a 4xx (bad or expired ticket) is not.
+   * Once the server has answered (2xx or 4xx) the entry is resolved again
+   * in the background, so the next tap has a fresh decision and ticket.
+   */
+  Client.prototype.report = function (id) {
+    var self = this, r = this.acted[id];
+    delete this.acted[id];
+    if (this.o.compat || !r || !r.ticket || r.reported) return Promise.resolve({ sent: false });
+    r.reported = true;
+    var body = { ticket: r.ticket };
+    function send() {
+      return new Promise(function (resolve) {
+        resolve(self.o.request('POST', self.url('/api/tap'), body));
+      }).then(null, function () { return { status: 0, data: null }; });
+    }
+    function retryable(res) {
+      return !res || !(res.status >= 200 && res.status < 500);
+    }
+    function settle(res, retried) {
+      res = res || { status: 0, data: null };
+      // Answered: ask again for the next tap. A request already under way
+      // was quoted before this commit, so one more follows it.
+      if (!retryable(res)) {
+        var again = function () { self.resolve(id); };
+        if (self.inflight[id]) self.inflight[id].then(again, again);
+        else again();
+      }
+      return { sent: true, ticket: r.ticket, status: res.status, retried: retried,
+        counted: ok(res) && res.data.counted === true };
+    }
+    return send().then(function (res) {
+      if (!retryable(res)) return settle(res, false);
+      return delay(self.o.reportRetryMs).then(send).then(function (res2) { return settle(res2, true); });
+    }).then(null, function () { return { sent: true, ticket: r.ticket, status: 0, retried: false, counted: false }; });
   };
 
   return { Client: Client, actionFor: actionFor, compatAction: compatAction, MESSAGES: MESSAGES };

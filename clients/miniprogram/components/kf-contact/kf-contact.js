@@ -6,6 +6,8 @@
  * ahead (on show, and again when older than max-age) so a tap can open
  * the WeCom chat at once, as wx.openCustomerServiceChat requires. The
  * decision's notice is shown; every failure says so and offers a retry.
+ * Once a tap's action has started, the decision it used is reported to
+ * kfroute (POST /api/tap with the answer's ticket), without waiting.
  * All the logic is in lib/kfroute.js; this file only talks to wx.
  */
 var KfRoute = require('../../lib/kfroute.js');
@@ -123,6 +125,10 @@ Component({
       } else if (act.type === 'webview') {
         wx.navigateTo({ url: this.properties.webviewPage + '?url=' + encodeURIComponent(act.url), fail: fail });
       }
+      // The action is under way: now tell kfroute this decision was used
+      // (POST /api/tap with its ticket). Fire and forget; it never throws,
+      // and nothing here waits for it (tests may await this.reported).
+      this.reported = this.client.report(id);
       this.triggerEvent('contact', { entry: id, action: act.type, url: act.url, decision: act.decision });
     },
   },
