@@ -192,6 +192,15 @@ web_start() {
 	done
 }
 
+# The WeCom puller (kfctl wecom worker): pulls what callbacks announce,
+# works messages at least once, retries, empties waiting pools.
+worker_start() {
+	pid_alive "$VAR/run/kfworker.pid" && return 0
+	KFROUTE_CONF="$VAR/kfroute.conf" "$KFCTL" wecom worker \
+	    </dev/null >>"$VAR/log/kfworker.log" 2>&1 &
+	echo $! >"$VAR/run/kfworker.pid"
+}
+
 start() {
 	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp"
 	db_init
@@ -205,6 +214,7 @@ start() {
 		stop
 		exit 1
 	fi
+	worker_start
 	echo "stack: up on http://127.0.0.1:$PORT/ (data in $VAR)" >&2
 }
 
@@ -226,6 +236,7 @@ stop() {
 		workers=$(pgrep -P "$(cat "$VAR/run/lighttpd.pid")" || true)
 	fi
 	stop_pid "$VAR/run/lighttpd.pid" lighttpd
+	stop_pid "$VAR/run/kfworker.pid" "WeCom worker"
 	# shellcheck disable=SC2086 # one pid per word
 	wait_pids $workers
 	stop_pid "$VAR/run/mysqld.pid" MariaDB

@@ -13,6 +13,9 @@ export KFROUTE_KFCTL="${KFROUTE_KFCTL:-$ROOT/bin/kfctl}"
 export KFROUTE_NO_DEV_ADMIN=1
 # Decision counts and sticky assignments written soon, so tests see them.
 export KFROUTE_ROUTING_STATS_FLUSH_MS=200
+# A message's worker lease: short, so a killed worker's message is taken
+# over within the tests' patience (120 s by default).
+export KFROUTE_WECOM_LEASE_S=3
 # The corp id the WeCom tests use (their fake server knows it).
 export KFROUTE_WECOM_CORP_ID=ww0123456789abcdef
 # A free port, so a running `make run` (or anything else) is no obstacle.
@@ -68,7 +71,9 @@ if [ -n "${TESTS:-}" ]; then
 	# shellcheck disable=SC2086 # a list of paths
 	(cd "$ROOT" && node --test --test-concurrency=1 $TESTS) || status=$?
 else
-	node --test --test-concurrency=1 "$ROOT"/tests/browser/*.test.mjs \
+	# The database-down suite (zz-) goes last: it stops the database.
+	node --test --test-concurrency=1 "$ROOT"/tests/fake-wecom/selftest.mjs \
+	    "$ROOT"/tests/browser/*.test.mjs \
 	    "$ROOT"/tests/http/*.test.mjs || status=$?
 fi
 
@@ -76,7 +81,7 @@ fi
 # stderr, which lighttpd writes to log/kfroute.log. Fail on any report.
 "$ROOT/scripts/stack.sh" stop
 if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
-    "$KFROUTE_VAR/log/kfroute.log" >&2; then
+    "$KFROUTE_VAR/log/kfroute.log" "$KFROUTE_VAR/log/kfworker.log" >&2; then
 	echo "test-http: sanitizer reports in the FastCGI workers' log" >&2
 	status=1
 fi

@@ -148,6 +148,12 @@ cache_get(struct cache *c, int64_t now, const struct cache_want *want)
 }
 
 void
+cache_invalidate(struct cache *c)
+{
+	c->checked_ms = -1;
+}
+
+void
 cache_release(struct cache *c)
 {
 	snap_free(c->request_snap);

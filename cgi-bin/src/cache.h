@@ -60,6 +60,12 @@ void		 cache_free(struct cache *);
 struct snap	*cache_get(struct cache *, int64_t now_ms,
 		    const struct cache_want *);
 void		 cache_release(struct cache *);
+/*
+ * The next cache_get asks the database at once (something named an entry
+ * the snapshot does not know yet: it may be minutes younger than the
+ * bound, not gone).
+ */
+void		 cache_invalidate(struct cache *);
 /* Milliseconds since the snapshot was last known current, -1 if none. */
 int64_t		 cache_age_ms(const struct cache *, int64_t now_ms);
 

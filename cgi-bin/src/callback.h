@@ -1,9 +1,11 @@
 /*
  * The WeCom callback endpoint (/wecom/callback), run by kfwecom.fcgi.
- * GET answers WeCom's URL check; POST takes an encrypted event, answers
- * 200 with an empty body at once, and leaves the slow part (pulling the
- * messages with kf/sync_msg) to callback_after(), which the transport runs
- * after the response has been sent.
+ * GET answers WeCom's URL check; POST takes an encrypted event, records
+ * "this account has news" with its sync token and answers 200 with an
+ * empty body at once: nothing slow runs in the request. The pulling and
+ * the actions are pull.h's, run by `kfctl wecom worker` or, under plain
+ * CGI, by this process after its answer (callback_after).
+ * GET /wecom/healthz says whether any account's work is stalled.
  */
 #ifndef KF_CALLBACK_H
 #define KF_CALLBACK_H
@@ -12,30 +14,27 @@
 
 #include "wxcrypt.h"
 
-struct arena;
-struct cache;
 struct cfg;
+struct pull;
 struct req;
 struct resp;
 struct store;
-struct wecom;
 
 struct callback {
-	const struct cfg	*cfg;	/* not owned; nor are store and wecom */
+	const struct cfg	*cfg;	/* not owned; nor are store and pull */
 	struct store		*store;
-	struct wecom		*wecom;
-	struct cache		*cache;	/* routing data for greetings */
-	struct arena		*arena;	/* per pull, reset after it */
+	struct pull		*pull;	/* plain CGI pulls after answering */
 	struct wxc		 crypt;
 	int			 configured;	/* token, key and corp id set */
 	/* Set by a POST, done and cleared by callback_after(). */
 	int			 pending;
-	char			 open_kfid[65];
+	int			 news_failed;
+	char			 open_kfid[65];	/* "" for every account */
 	char			 token[129];
 };
 
 void	 callback_init(struct callback *, const struct cfg *, struct store *,
-	    struct wecom *, struct cache *);
+	    struct pull *);
 void	 callback_free(struct callback *);
 void	 callback_handle(struct callback *, struct req *, struct resp *);
 void	 callback_after(struct callback *);

@@ -83,6 +83,7 @@ static const struct cfg_key keys[] = {
 	    OFF(wecom.connect_timeout_ms), "3000", 100, 60000 },
 	{ "wecom", "timeout_ms", CFG_INT, OFF(wecom.timeout_ms), "10000",
 	    100, 120000 },
+	{ "wecom", "lease_s", CFG_INT, OFF(wecom.lease_s), "120", 2, 3600 },
 	{ "miniprogram", "app_id", CFG_STR, OFF(miniprogram.app_id), NULL,
 	    0, 0 },
 	{ "miniprogram", "app_secret", CFG_STR, OFF(miniprogram.app_secret),

@@ -56,6 +56,8 @@ struct cfg {
 		int	 callback_max_skew;	/* seconds, 0: no check */
 		int	 connect_timeout_ms;
 		int	 timeout_ms;
+		/* a message's worker owns it this long (seconds) */
+		int	 lease_s;
 	} wecom;
 	struct {
 		char	*app_id;

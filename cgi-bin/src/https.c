@@ -15,6 +15,7 @@ struct https {
 	CURL		*curl;
 	struct https_opts opts;
 	struct buf	 body;
+	size_t		 cap;		/* this call's answer cap */
 	int		 too_large;
 };
 
@@ -54,7 +55,7 @@ on_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct https	*h = arg;
 
-	if (h->body.len + size * n > HTTPS_MAX_BODY) {
+	if (size * n > h->cap - h->body.len) {
 		h->too_large = 1;
 		return 0;	/* libcurl aborts the transfer */
 	}
@@ -107,6 +108,13 @@ enum https_rc
 https_json(struct https *h, const char *url, const char *body,
     struct json_object **out)
 {
+	return https_json_cap(h, url, body, HTTPS_MAX_BODY, out);
+}
+
+enum https_rc
+https_json_cap(struct https *h, const char *url, const char *body, size_t cap,
+    struct json_object **out)
+{
 	struct curl_slist	*hdrs = NULL;
 	CURLcode		 c;
 	long			 status = 0;
@@ -119,6 +127,7 @@ https_json(struct https *h, const char *url, const char *body,
 		return HTTPS_FAILED;
 	curl_easy_reset(h->curl);	/* keeps the connection cache */
 	buf_clear(&h->body);
+	h->cap = cap;
 	h->too_large = 0;
 	curl_easy_setopt(h->curl, CURLOPT_URL, url);
 	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR,

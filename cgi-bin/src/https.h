@@ -42,6 +42,9 @@ void		 https_free(struct https *);	/* NULL is a no-op */
  */
 enum https_rc	 https_json(struct https *, const char *url, const char *body,
 		    struct json_object **out);
+/* The same with another answer cap (bytes; pages of messages). */
+enum https_rc	 https_json_cap(struct https *, const char *url,
+		    const char *body, size_t cap, struct json_object **out);
 const char	*https_strerror(enum https_rc);
 /* 1 when url may be called: https://, or http:// to a loopback host. */
 int		 https_url_allowed(const char *url);

@@ -70,3 +70,25 @@ jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 	*out = o;
 	return JSONIN_OK;
 }
+
+const char *
+jsonin_str(struct json_object *o, const char *name)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int
+jsonin_int(struct json_object *o, const char *name, int dflt)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return dflt;
+	return json_object_get_int(v);
+}

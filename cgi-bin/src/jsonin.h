@@ -24,5 +24,11 @@ enum jsonin_err {
  */
 enum jsonin_err	 jsonin_object(const char *s, size_t n, int max_depth,
 		    struct json_object **out);
+/*
+ * A member of object o (may be NULL) when it has that type: the string
+ * (o's, valid while o lives) or NULL; the integer or dflt.
+ */
+const char	*jsonin_str(struct json_object *o, const char *name);
+int		 jsonin_int(struct json_object *o, const char *name, int dflt);
 
 #endif

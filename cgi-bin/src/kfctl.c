@@ -7,7 +7,8 @@
  *   kfctl agent list
  *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
  *   kfctl customer-token KEY [--ttl SECONDS]
- *   kfctl wecom token | accounts | sync-accounts | sync-status
+ *   kfctl wecom token | accounts | sync-accounts | sync-status | status
+ *   kfctl wecom worker [--once]
  *   kfctl admin add USER [--role admin|viewer] [--generate]
  *   kfctl admin passwd USER [--generate]
  *
@@ -16,6 +17,7 @@
  *
  * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +32,18 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "cache.h"
 #include "cfg.h"
 #include "decide.h"
 #include "log.h"
 #include "notice.h"
 #include "preview.h"
+#include "pull.h"
 #include "pwhash.h"
 #include "req.h"
 #include "snap.h"
 #include "store.h"
+#include "store_wecom.h"
 #include "token.h"
 #include "tz.h"
 #include "util.h"
@@ -61,7 +66,8 @@ usage(void)
 	    "[--at TIME]\n"
 	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
 	    "       kfctl wecom token | accounts | sync-accounts | "
-	    "sync-status\n"
+	    "sync-status | status\n"
+	    "       kfctl wecom worker [--once]\n"
 	    "       kfctl admin add USER [--role admin|viewer] [--generate]\n"
 	    "       kfctl admin passwd USER [--generate]\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
@@ -483,9 +489,12 @@ cmd_sync_status(struct ctl *c, struct wecom *w)
 				    !json_object_is_type(st, json_type_int))
 					continue;
 				userid = json_object_get_string(uid);
-				if (json_object_get_int(st) == 0)
+				if (json_object_get_int(st) == 0) {
 					store_wecom_receiving(c->store, userid);
-				else
+					/* a servicer after all (95014) */
+					store_wecom_refusal_clear(c->store,
+					    userid);
+				} else
 					store_wecom_presence(c->store, userid,
 					    AGENT_OFFLINE);
 				seen++;
@@ -495,6 +504,106 @@ cmd_sync_status(struct ctl *c, struct wecom *w)
 	}
 	printf("%zu kf accounts, %d servicers reconciled\n", l.n, seen);
 	return rc;
+}
+
+/* ---- wecom status, worker -------------------------------------------- */
+
+static void
+print_status(void *arg, const struct store_wecom_status *st)
+{
+	(void)arg;
+	printf("%s\t%s\tcursor %s\tlast pull %s\tbacklog %u\t"
+	    "retried %u\tskipped %u", st->open_kfid,
+	    st->stalled ? "STALLED" : "ok", st->cursor ? st->cursor : "-",
+	    st->pulled_at ? st->pulled_at : "never", st->backlog, st->retried,
+	    st->skipped);
+	if (st->last_error != NULL)
+		printf("\tlast error %s: %s", st->last_error_at ?
+		    st->last_error_at : "?", st->last_error);
+	if (st->fails > 0)
+		printf(" (%u pulls failed in a row)", st->fails);
+	putchar('\n');
+}
+
+/* Per account: cursor, backlog, last pull and error, retried, skipped. */
+static int
+cmd_wecom_status(struct ctl *c)
+{
+	if (store_wecom_status(c->store, print_status, NULL) != STORE_OK) {
+		fprintf(stderr, "kfctl: cannot read the database\n");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static volatile sig_atomic_t	 worker_stop;
+
+static void
+on_worker_stop(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+/*
+ * The puller (pull.h): every account's news pulled, its messages worked,
+ * retries and the waiting pools, until SIGTERM/SIGINT (or one pass with
+ * --once, for cron on hosts that cannot keep a process running). Idle,
+ * it looks again every 200 ms; a failing database is asked again after
+ * a growing pause, with one log line per outage.
+ */
+static int
+cmd_worker(struct ctl *c, int argc, char **argv)
+{
+	struct sigaction	 sa;
+	struct cache		 cache;
+	struct pull		 p;
+	struct wecom		*w;
+	struct timespec		 ts;
+	int			 once = 0, rc, down_ms = 0, ms;
+
+	if (argc == 2 && strcmp(argv[1], "--once") == 0)
+		once = 1;
+	else if (argc != 1)
+		return usage();
+	log_init("kfworker", c->cfg.log_level);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_worker_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	w = wecom_new(&c->cfg, c->store);
+	cache_init(&cache, c->store, CACHE_SNAPSHOT, c->cfg.staleness_ms);
+	pull_init(&p, &c->cfg, c->store, w, &cache);
+	if (!once)
+		log_info("wecom worker started");
+	do {
+		rc = pull_pass(&p);
+		if (rc == -1) {
+			if (down_ms == 0)
+				log_warn("wecom worker: database unavailable, "
+				    "asking again with growing pauses");
+			down_ms = down_ms == 0 ? 500 : down_ms * 2;
+			if (down_ms > 30000)
+				down_ms = 30000;
+		} else if (down_ms != 0) {
+			log_info("wecom worker: database back");
+			down_ms = 0;
+		}
+		if (once || worker_stop || rc == 1)
+			continue;
+		ms = down_ms != 0 ? down_ms : 200;
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+		nanosleep(&ts, NULL);	/* a signal ends it early */
+	} while (!once && !worker_stop);
+	if (!once)
+		log_info("wecom worker stopping (%u messages worked)",
+		    p.worked);
+	pull_free(&p);
+	cache_free(&cache);
+	wecom_free(w);
+	return rc == -1 ? EXIT_FAIL : EXIT_OK;
 }
 
 /* ---- admin users ---------------------------------------------------- */
@@ -650,6 +759,12 @@ dispatch(struct ctl *c, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[0], "wecom") == 0 &&
 	    (strcmp(argv[1], "token") == 0 || strcmp(argv[1], "accounts") == 0))
 		return cmd_wecom(c, argv[1]);
+	if (argc == 2 && strcmp(argv[0], "wecom") == 0 &&
+	    strcmp(argv[1], "status") == 0)
+		return cmd_wecom_status(c);
+	if (argc >= 2 && strcmp(argv[0], "wecom") == 0 &&
+	    strcmp(argv[1], "worker") == 0)
+		return cmd_worker(c, argc - 1, argv + 1);
 	return usage();
 }
 

@@ -1,8 +1,8 @@
 /*
  * kfwecom.fcgi: WeCom's callback endpoint (/wecom/callback). A program of
- * its own, so the public API keeps its small privileges and the slow work
- * after each callback (pulling messages) never holds a public worker.
- * Runs as FastCGI or plain CGI, like kfroute.fcgi.
+ * its own, so the public API keeps its small privileges. It records each
+ * callback's news and answers at once; under FastCGI `kfctl wecom worker`
+ * pulls and works, under plain CGI this process does after answering.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "callback.h"
 #include "cfg.h"
 #include "log.h"
+#include "pull.h"
 #include "req.h"
 #include "resp.h"
 #include "store.h"
@@ -40,6 +41,7 @@ main(void)
 	struct wecom	*wecom;
 	struct callback	 cb;
 	struct cache	 cache;
+	struct pull	 pull;
 	const char	*path = getenv("KFROUTE_CONF");
 	char		 err[512];
 	int		 rc;
@@ -64,11 +66,13 @@ main(void)
 	wecom = wecom_new(&cfg, store);
 	cache_init(&cache, store, transport_is_cgi() ? CACHE_POINT :
 	    CACHE_SNAPSHOT, cfg.staleness_ms);
-	callback_init(&cb, &cfg, store, wecom, &cache);
+	pull_init(&pull, &cfg, store, wecom, &cache);
+	callback_init(&cb, &cfg, store, &pull);
 
 	rc = transport_serve(handle, after, 0, &cb);
 
 	callback_free(&cb);
+	pull_free(&pull);
 	cache_free(&cache);
 	wecom_free(wecom);
 	store_free(store);

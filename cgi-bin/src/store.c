@@ -44,25 +44,8 @@ enum stmt {
 	STMT_STAT_COMMIT,
 	STMT_COMMIT_PURGE,
 	STMT_AGENT_STATUS_SET,
-	STMT_WECOM_TOKEN_GET,
-	STMT_WECOM_TOKEN_PUT,
-	STMT_WECOM_TOKEN_DROP,
 	STMT_LOCK,
 	STMT_UNLOCK,
-	STMT_WECOM_ACCOUNT_PUT,
-	STMT_WECOM_LINK_PUT,
-	STMT_WECOM_ENTRIES,
-	STMT_WECOM_CURSOR_GET,
-	STMT_WECOM_CURSOR_PUT,
-	STMT_WECOM_MSG_CLAIM,
-	STMT_WECOM_PRESENCE,
-	STMT_WECOM_LOAD,
-	STMT_WECOM_ENTRY_BY_SCENE,
-	STMT_WECOM_SESSION_PUT,
-	STMT_WECOM_SESSION_GET,
-	STMT_WECOM_SESSION_ASSIGN,
-	STMT_WECOM_ACCOUNTS,
-	STMT_WECOM_RECEIVING,
 	STMT__MAX
 };
 
@@ -170,91 +153,36 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_AGENT_STATUS_SET] = "UPDATE kf_agent SET status = ?, "
 	    "status_source = 'manual', status_at = CURRENT_TIMESTAMP "
 	    "WHERE id = ?",
-	[STMT_WECOM_TOKEN_GET] = "SELECT access_token, expires_at "
-	    "FROM kf_wecom_token WHERE token_key = ?",
-	[STMT_WECOM_TOKEN_PUT] = "INSERT INTO kf_wecom_token "
-	    "(token_key, corp_id, access_token, expires_at) VALUES (?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE access_token = VALUES(access_token), "
-	    "expires_at = VALUES(expires_at)",
-	/* Only the token found bad: another process may have stored a new one. */
-	[STMT_WECOM_TOKEN_DROP] = "DELETE FROM kf_wecom_token "
-	    "WHERE token_key = ? AND access_token = ?",
 	[STMT_LOCK] = "SELECT GET_LOCK(?, ?)",
 	[STMT_UNLOCK] = "SELECT RELEASE_LOCK(?)",
-	[STMT_WECOM_ACCOUNT_PUT] = "INSERT INTO kf_wecom_account "
-	    "(open_kfid, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
-	    "name = VALUES(name), synced_at = CURRENT_TIMESTAMP",
-	[STMT_WECOM_LINK_PUT] = "INSERT IGNORE INTO kf_wecom_link "
-	    "(open_kfid, scene, url) VALUES (?, ?, ?)",
-	/* wecom_kf entries: id, open_kfid, usable scene, stored link, known. */
-	[STMT_WECOM_ENTRIES] = "SELECT e.id, e.target, "
-	    "COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), "
-	    "(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target "
-	    "AND l.scene = COALESCE(e.wecom_scene, e.id)), "
-	    "(SELECT COUNT(*) FROM kf_wecom_account w "
-	    "WHERE w.open_kfid = e.target) FROM kf_entry e "
-	    "WHERE e.target_type = 'wecom_kf' ORDER BY e.id",
-	[STMT_WECOM_CURSOR_GET] = "SELECT next_cursor FROM kf_wecom_cursor "
-	    "WHERE open_kfid = ?",
-	[STMT_WECOM_CURSOR_PUT] = "INSERT INTO kf_wecom_cursor "
-	    "(open_kfid, next_cursor) VALUES (?, ?) "
-	    "ON DUPLICATE KEY UPDATE next_cursor = VALUES(next_cursor)",
-	/* One row per message: who inserts it, processes it. */
-	[STMT_WECOM_MSG_CLAIM] = "INSERT IGNORE INTO kf_wecom_msg "
-	    "(msgid, open_kfid, msgtype, event_type, external_userid) "
-	    "VALUES (?, ?, ?, ?, ?)",
-	/* Presence as WeCom reports it, for the agent with that userid. */
-	[STMT_WECOM_PRESENCE] = "UPDATE kf_agent SET status = ?, "
-	    "status_source = 'wecom', status_at = CURRENT_TIMESTAMP "
-	    "WHERE wecom_userid = ?",
-	/* Active sessions up or down by one, never below zero. */
-	[STMT_WECOM_LOAD] = "UPDATE kf_agent SET active_sessions = "
-	    "GREATEST(CAST(active_sessions AS SIGNED) + ?, 0) "
-	    "WHERE wecom_userid = ?",
-	[STMT_WECOM_ENTRY_BY_SCENE] = "SELECT id FROM kf_entry "
-	    "WHERE target_type = 'wecom_kf' AND target = ? "
-	    "AND COALESCE(wecom_scene, id) = ? LIMIT 1",
-	[STMT_WECOM_SESSION_PUT] = "INSERT INTO kf_wecom_session "
-	    "(open_kfid, external_userid, entry_id, ticket_agent_id, agent_id, "
-	    "told_agent_id, ticket) VALUES (?, ?, ?, ?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE entry_id = VALUES(entry_id), "
-	    "ticket_agent_id = VALUES(ticket_agent_id), "
-	    "agent_id = VALUES(agent_id), "
-	    "told_agent_id = VALUES(told_agent_id), "
-	    "ticket = VALUES(ticket), entered_at = CURRENT_TIMESTAMP",
-	[STMT_WECOM_SESSION_GET] = "SELECT entry_id, ticket, told_agent_id "
-	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
-	[STMT_WECOM_SESSION_ASSIGN] = "UPDATE kf_wecom_session SET agent_id = ? "
-	    "WHERE open_kfid = ? AND external_userid = ?",
-	[STMT_WECOM_ACCOUNTS] = "SELECT open_kfid FROM kf_wecom_account "
-	    "ORDER BY open_kfid",
-	/* Receiving in WeCom: offline becomes online; busy stays busy. */
-	[STMT_WECOM_RECEIVING] = "UPDATE kf_agent SET status = 'online', "
-	    "status_source = 'wecom', status_at = CURRENT_TIMESTAMP "
-	    "WHERE wecom_userid = ? AND status = 'offline'",
 };
 
 /*
  * Statements that must not run twice: a retry could double a count, and
  * a lock taken on a lost connection is gone with it.
  */
+#define Q_BASE	STMT__MAX		/* admin queries (store_admin.c) */
+#define W_BASE	(Q_BASE + Q__MAX)	/* WeCom's (store_wecom.c) */
+#define NSTMT	(W_BASE + W__MAX)
+
 static int
 once(int id)
 {
+	if (id >= W_BASE)
+		return store_w_once(id - W_BASE);
 	/* Admin writes run inside transactions, which a retry would leave. */
-	if (id >= STMT__MAX)
-		return store_q_write(id - STMT__MAX);
+	if (id >= Q_BASE)
+		return store_q_write(id - Q_BASE);
 	return id == STMT_STAT_ADD || id == STMT_STAT_COMMIT ||
-	    id == STMT_COMMIT_CLAIM || id == STMT_LOCK || id == STMT_UNLOCK ||
-	    id == STMT_WECOM_MSG_CLAIM || id == STMT_WECOM_LOAD;
+	    id == STMT_COMMIT_CLAIM || id == STMT_LOCK || id == STMT_UNLOCK;
 }
 
 struct store {
 	const struct cfg	*cfg;
 	enum store_role		 role;
 	MYSQL			*db;	/* NULL while disconnected */
-	/* Prepared lazily: ours, then the admin queries (store_admin.c). */
-	MYSQL_STMT		*stmts[STMT__MAX + Q__MAX];
+	/* Prepared lazily, every table's (see NSTMT). */
+	MYSQL_STMT		*stmts[NSTMT];
 	unsigned		 reconnects;	/* lost connections seen */
 	unsigned long long	 affected;	/* rows the last write touched */
 	unsigned long long	 insert_id;	/* of the last insert */
@@ -265,12 +193,12 @@ struct store {
 	char			 errmsg[256];	/* and its text */
 };
 
-#define NSTMT	(STMT__MAX + Q__MAX)
-
 static const char *
 sql_of(int id)
 {
-	return id < STMT__MAX ? stmt_sql[id] : store_q_sql[id - STMT__MAX];
+	if (id >= W_BASE)
+		return store_w_sql[id - W_BASE];
+	return id < Q_BASE ? stmt_sql[id] : store_q_sql[id - Q_BASE];
 }
 
 /* A row as text columns; NULL for SQL NULL. Return -1 to stop. */
@@ -512,13 +440,18 @@ run(struct store *s, int id, const char *const *params,
 		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
 		    mysql_stmt_error(st));
 		log_warn("statement %d: %s", id, s->errmsg);
-		if (conn_lost(s->err) && s->txn == TXN_OPEN)
-			s->txn = TXN_BROKEN;
-		if (frc != FETCH_NOROWS || once(id) || s->txn != TXN_NONE ||
-		    !conn_lost(s->err))
+		if (!conn_lost(s->err))
 			return STORE_ERR;
+		/*
+		 * A lost connection is never kept: whatever happens next runs
+		 * on a fresh one (a transaction in it is gone: commit fails).
+		 */
+		if (s->txn == TXN_OPEN)
+			s->txn = TXN_BROKEN;
 		disconnect(s);
 		s->reconnects++;
+		if (frc != FETCH_NOROWS || once(id) || s->txn != TXN_NONE)
+			return STORE_ERR;
 	}
 	return STORE_ERR;
 }
@@ -767,7 +700,7 @@ row_text_buf(void *arg, char **col, unsigned n)
 
 /* Run a one-value query: OK with out filled, NOTFOUND ("" in out), ERR. */
 static enum store_rc
-one_text(struct store *s, enum stmt id, const char *const *params,
+one_text(struct store *s, int id, const char *const *params,
     unsigned n, char *out, size_t len)
 {
 	struct text_buf	 tb = { out, len, 0 };
@@ -1070,60 +1003,6 @@ store_set_agent_status(struct store *s, const char *agent,
 	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
-struct token_row {
-	char		*token;
-	size_t		 len;
-	long long	 expires;
-	int		 found;
-};
-
-static int
-row_token(void *arg, char **col, unsigned n)
-{
-	struct token_row	*tr = arg;
-
-	if (n < 2 || col[0] == NULL || col[1] == NULL)
-		return -1;
-	snprintf(tr->token, tr->len, "%s", col[0]);
-	if (util_parse_llong(col[1], 0, 0x7fffffffffffffffLL, &tr->expires))
-		return -1;
-	tr->found = 1;
-	return 0;
-}
-
-enum store_rc
-store_wecom_token_get(struct store *s, const char *key, char *token,
-    size_t len, time_t *expires)
-{
-	const char		*params[1] = { key };
-	struct token_row	 tr = { token, len, 0, 0 };
-
-	token[0] = '\0';
-	if (run(s, STMT_WECOM_TOKEN_GET, params, 1, row_token, &tr) != STORE_OK)
-		return STORE_ERR;
-	*expires = (time_t)tr.expires;
-	return tr.found ? STORE_OK : STORE_NOTFOUND;
-}
-
-enum store_rc
-store_wecom_token_put(struct store *s, const char *key, const char *corp_id,
-    const char *token, time_t expires)
-{
-	char		 t[24];
-	const char	*params[4] = { key, corp_id, token, t };
-
-	snprintf(t, sizeof(t), "%lld", (long long)expires);
-	return run(s, STMT_WECOM_TOKEN_PUT, params, 4, NULL, NULL);
-}
-
-enum store_rc
-store_wecom_token_drop(struct store *s, const char *key, const char *token)
-{
-	const char	*params[2] = { key, token };
-
-	return run(s, STMT_WECOM_TOKEN_DROP, params, 2, NULL, NULL);
-}
-
 static int
 row_flag(void *arg, char **col, unsigned n)
 {
@@ -1153,196 +1032,20 @@ store_unlock(struct store *s, const char *name)
 	run(s, STMT_UNLOCK, params, 1, row_flag, &released);
 }
 
-enum store_rc
-store_wecom_account_put(struct store *s, const char *open_kfid,
-    const char *name)
-{
-	const char	*params[2] = { open_kfid, name };
-
-	return run(s, STMT_WECOM_ACCOUNT_PUT, params, 2, NULL, NULL);
-}
+/* ---- the other tables' statements (store_sql.h) ---------------------- */
 
 enum store_rc
-store_wecom_link_put(struct store *s, const char *open_kfid,
-    const char *scene, const char *url)
+store_w_run(struct store *s, enum store_w id, const char *const *params,
+    unsigned n, store_row_fn fn, void *arg)
 {
-	const char	*params[3] = { open_kfid, scene, url };
-
-	return run(s, STMT_WECOM_LINK_PUT, params, 3, NULL, NULL);
-}
-
-struct wecom_entries {
-	store_wecom_entry_fn	 fn;
-	void			*arg;
-};
-
-static int
-row_wecom_entry(void *arg, char **col, unsigned n)
-{
-	struct wecom_entries	*we = arg;
-
-	if (n < 5 || col[0] == NULL)
-		return -1;
-	we->fn(we->arg, col[0], col[1], col[2], col[3],
-	    col[4] != NULL && strcmp(col[4], "0") != 0);
-	return 0;
+	return run(s, W_BASE + (int)id, params, n, fn, arg);
 }
 
 enum store_rc
-store_wecom_entries(struct store *s, store_wecom_entry_fn fn, void *arg)
+store_w_text(struct store *s, enum store_w id, const char *const *params,
+    unsigned n, char *out, size_t len)
 {
-	struct wecom_entries	 we = { fn, arg };
-
-	return run(s, STMT_WECOM_ENTRIES, NULL, 0, row_wecom_entry, &we);
-}
-
-enum store_rc
-store_wecom_cursor_get(struct store *s, const char *open_kfid, char *cursor,
-    size_t len)
-{
-	const char	*params[1] = { open_kfid };
-
-	return one_text(s, STMT_WECOM_CURSOR_GET, params, 1, cursor, len);
-}
-
-enum store_rc
-store_wecom_cursor_put(struct store *s, const char *open_kfid,
-    const char *cursor)
-{
-	const char	*params[2] = { open_kfid, cursor };
-
-	return run(s, STMT_WECOM_CURSOR_PUT, params, 2, NULL, NULL);
-}
-
-enum store_rc
-store_wecom_msg_claim(struct store *s, const char *msgid,
-    const char *open_kfid, const char *msgtype, const char *event_type,
-    const char *external_userid)
-{
-	const char	*params[5] = { msgid, open_kfid, msgtype, event_type,
-	    external_userid };
-
-	if (run(s, STMT_WECOM_MSG_CLAIM, params, 5, NULL, NULL) != STORE_OK)
-		return STORE_ERR;
-	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
-}
-
-enum store_rc
-store_wecom_presence(struct store *s, const char *userid,
-    enum agent_status st)
-{
-	const char	*params[2] = { snap_status_name(st), userid };
-
-	if (run(s, STMT_WECOM_PRESENCE, params, 2, NULL, NULL) != STORE_OK)
-		return STORE_ERR;
-	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
-}
-
-enum store_rc
-store_wecom_load(struct store *s, const char *userid, int delta)
-{
-	char		 d[8];
-	const char	*params[2] = { d, userid };
-
-	snprintf(d, sizeof(d), "%d", delta);
-	if (run(s, STMT_WECOM_LOAD, params, 2, NULL, NULL) != STORE_OK)
-		return STORE_ERR;
-	return s->affected > 0 ? STORE_OK : STORE_NOTFOUND;
-}
-
-enum store_rc
-store_wecom_entry_by_scene(struct store *s, const char *open_kfid,
-    const char *scene, char *entry, size_t len)
-{
-	const char	*params[2] = { open_kfid, scene };
-
-	return one_text(s, STMT_WECOM_ENTRY_BY_SCENE, params, 2, entry, len);
-}
-
-enum store_rc
-store_wecom_session_put(struct store *s, const char *open_kfid,
-    const char *external_userid, const struct store_wecom_session *ws)
-{
-	const char	*params[7] = { open_kfid, external_userid, ws->entry,
-	    *ws->ticket_agent ? ws->ticket_agent : NULL,
-	    *ws->agent ? ws->agent : NULL, *ws->told ? ws->told : NULL,
-	    *ws->ticket ? ws->ticket : NULL };
-
-	return run(s, STMT_WECOM_SESSION_PUT, params, 7, NULL, NULL);
-}
-
-struct session_row {
-	struct store_wecom_session	*ws;
-	int				 found;
-};
-
-static int
-row_session(void *arg, char **col, unsigned n)
-{
-	struct session_row		*sr = arg;
-	struct store_wecom_session	*ws = sr->ws;
-
-	if (n < 3 || col[0] == NULL)
-		return -1;
-	snprintf(ws->entry, sizeof(ws->entry), "%s", col[0]);
-	snprintf(ws->ticket, sizeof(ws->ticket), "%s", col[1] ? col[1] : "");
-	snprintf(ws->told, sizeof(ws->told), "%s", col[2] ? col[2] : "");
-	sr->found = 1;
-	return 0;
-}
-
-enum store_rc
-store_wecom_session_get(struct store *s, const char *open_kfid,
-    const char *external_userid, struct store_wecom_session *ws)
-{
-	const char		*params[2] = { open_kfid, external_userid };
-	struct session_row	 sr = { ws, 0 };
-
-	memset(ws, 0, sizeof(*ws));
-	if (run(s, STMT_WECOM_SESSION_GET, params, 2, row_session, &sr) !=
-	    STORE_OK)
-		return STORE_ERR;
-	return sr.found ? STORE_OK : STORE_NOTFOUND;
-}
-
-enum store_rc
-store_wecom_session_assign(struct store *s, const char *open_kfid,
-    const char *external_userid, const char *agent)
-{
-	const char	*params[3] = { agent, open_kfid, external_userid };
-
-	return run(s, STMT_WECOM_SESSION_ASSIGN, params, 3, NULL, NULL);
-}
-
-struct each_text {
-	store_text_fn	 fn;
-	void		*arg;
-};
-
-static int
-row_each(void *arg, char **col, unsigned n)
-{
-	struct each_text	*et = arg;
-
-	if (n >= 1 && col[0] != NULL)
-		et->fn(et->arg, col[0]);
-	return 0;
-}
-
-enum store_rc
-store_wecom_accounts(struct store *s, store_text_fn fn, void *arg)
-{
-	struct each_text	 et = { fn, arg };
-
-	return run(s, STMT_WECOM_ACCOUNTS, NULL, 0, row_each, &et);
-}
-
-enum store_rc
-store_wecom_receiving(struct store *s, const char *userid)
-{
-	const char	*params[1] = { userid };
-
-	return run(s, STMT_WECOM_RECEIVING, params, 1, NULL, NULL);
+	return one_text(s, W_BASE + (int)id, params, n, out, len);
 }
 
 /* ---- admin queries (SQL in store_admin.c) --------------------------- */

@@ -111,13 +111,6 @@ enum store_rc	 store_activity_since(struct store *, int64_t since_ms,
 enum store_rc	 store_set_agent_status(struct store *, const char *agent,
 		    enum agent_status);
 
-/* The shared WeCom access token (see wecom.c); key: sha256(corp, secret). */
-enum store_rc	 store_wecom_token_get(struct store *, const char *key,
-		    char *token, size_t len, time_t *expires);
-enum store_rc	 store_wecom_token_put(struct store *, const char *key,
-		    const char *corp_id, const char *token, time_t expires);
-enum store_rc	 store_wecom_token_drop(struct store *, const char *key,
-		    const char *token);
 /*
  * A named database lock held by this connection (GET_LOCK): NOTFOUND when
  * another holder kept it past timeout_s. Released by store_unlock, or
@@ -126,66 +119,10 @@ enum store_rc	 store_wecom_token_drop(struct store *, const char *key,
 enum store_rc	 store_lock(struct store *, const char *name, int timeout_s);
 void		 store_unlock(struct store *, const char *name);
 
-/* kf accounts and contact links (kfctl wecom sync-accounts). */
-enum store_rc	 store_wecom_account_put(struct store *, const char *open_kfid,
-		    const char *name);
-/* Stores a link once; an existing (account, scene) keeps its link. */
-enum store_rc	 store_wecom_link_put(struct store *, const char *open_kfid,
-		    const char *scene, const char *url);
-/* Each wecom_kf entry: scene NULL when none is usable, link NULL if none
- * stored yet, known when its account is among the synced ones. */
-typedef void	(*store_wecom_entry_fn)(void *arg, const char *entry,
-		    const char *open_kfid, const char *scene, const char *link,
-		    int known);
-enum store_rc	 store_wecom_entries(struct store *, store_wecom_entry_fn,
-		    void *);
-
-/* sync_msg: the stored cursor per kf account ("" when none yet). */
-enum store_rc	 store_wecom_cursor_get(struct store *, const char *open_kfid,
-		    char *cursor, size_t len);
-enum store_rc	 store_wecom_cursor_put(struct store *, const char *open_kfid,
-		    const char *cursor);
-/*
- * Claim a message for processing: STORE_OK for the first caller anywhere,
- * STORE_NOTFOUND when it was seen before. event_type and external_userid
- * may be NULL.
- */
-enum store_rc	 store_wecom_msg_claim(struct store *, const char *msgid,
-		    const char *open_kfid, const char *msgtype,
-		    const char *event_type, const char *external_userid);
-/* From WeCom events, for the agent with that wecom_userid (NOTFOUND if
- * none): presence, and active sessions up or down by one. */
-enum store_rc	 store_wecom_presence(struct store *, const char *userid,
-		    enum agent_status);
-enum store_rc	 store_wecom_load(struct store *, const char *userid,
-		    int delta);
-/* The wecom_kf entry of a kf account and scene (NOTFOUND if none). */
-enum store_rc	 store_wecom_entry_by_scene(struct store *,
-		    const char *open_kfid, const char *scene, char *entry,
-		    size_t len);
-/* A customer's WeCom session as bound on entering ("" for none). */
-struct store_wecom_session {
-	char	 entry[65];
-	char	 ticket_agent[65];	/* the ticket's person */
-	char	 agent[65];		/* chosen on entering */
-	char	 told[65];		/* whom the customer was last told */
-	char	 ticket[129];		/* the scene_param ticket, if valid */
-};
-enum store_rc	 store_wecom_session_put(struct store *, const char *open_kfid,
-		    const char *external_userid,
-		    const struct store_wecom_session *);
-/* NOTFOUND: no session opened from our links. Fills entry, ticket, told. */
-enum store_rc	 store_wecom_session_get(struct store *,
-		    const char *open_kfid, const char *external_userid,
-		    struct store_wecom_session *);
-enum store_rc	 store_wecom_session_assign(struct store *,
-		    const char *open_kfid, const char *external_userid,
-		    const char *agent);
-/* Each stored kf account's open_kfid. */
+/* Each value of a one-column result. */
 typedef void	(*store_text_fn)(void *arg, const char *);
-enum store_rc	 store_wecom_accounts(struct store *, store_text_fn, void *);
-/* Receiving in WeCom: an offline agent becomes online (busy stays). */
-enum store_rc	 store_wecom_receiving(struct store *, const char *userid);
+
+/* The WeCom program's tables: see store_wecom.h. */
 
 /*
  * The admin program's queries (SQL in store_admin.c), run by name. Reads

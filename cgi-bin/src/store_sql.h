@@ -1,12 +1,46 @@
 /*
- * Private to the store: the admin queries' SQL, kept in store_admin.c so
- * store.c holds the engine and the public program's statements.
+ * Private to the store: the statement tables kept apart from the engine
+ * (store.c) by concern, and how they reach the engine. Each table says
+ * which of its statements must never run twice (a retry after a lost
+ * connection could double a count or a claim).
  */
 #ifndef KF_STORE_SQL_H
 #define KF_STORE_SQL_H
 
-extern const char *const store_q_sql[];	/* indexed by enum store_q */
+#include <stddef.h>
+
+#include "store.h"
+
+/* The admin program's queries: store_admin.c, indexed by enum store_q. */
+extern const char *const store_q_sql[];
 /* 1 for queries that write (never retried after a lost connection). */
 int	 store_q_write(int q);
+
+/* The WeCom program's statements: store_wecom.c. */
+enum store_w {
+	W_TOKEN_GET, W_TOKEN_PUT, W_TOKEN_DROP,
+	W_ACCOUNT_PUT, W_LINK_PUT, W_ENTRIES, W_ACCOUNTS, W_ENTRY_BY_SCENE,
+	W_NEWS, W_NEWS_DUE, W_PULLED, W_PULL_FAILED,
+	W_CURSOR_GET, W_CURSOR_PUT,
+	W_MSG_RECORD, W_MSG_ACCOUNTS, W_MSG_READY, W_MSG_TAKE, W_MSG_DONE,
+	W_MSG_RETRY, W_MSG_FAILED,
+	W_SESSION_PUT, W_SESSION_GET, W_SESSION_HANDOFF, W_SESSION_SPENT,
+	W_POOLED,
+	W_PRESENCE, W_LOAD, W_RECEIVING,
+	W_REFUSAL_ADD, W_REFUSAL_CLEAR, W_REFUSALS,
+	W_STATUS,
+	W__MAX
+};
+extern const char *const store_w_sql[];
+int	 store_w_once(int w);
+
+/* The engine for those: rows as text columns (see store.c's run()). */
+enum store_rc	 store_w_run(struct store *, enum store_w,
+		    const char *const *params, unsigned n, store_row_fn,
+		    void *arg);
+/* The first column of the first row: OK, NOTFOUND ("" in out), ERR. */
+enum store_rc	 store_w_text(struct store *, enum store_w,
+		    const char *const *params, unsigned n, char *out,
+		    size_t len);
 
 #endif

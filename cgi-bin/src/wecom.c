@@ -12,6 +12,7 @@
 #include "https.h"
 #include "log.h"
 #include "store.h"
+#include "store_wecom.h"
 #include "util.h"
 #include "wecom.h"
 
@@ -36,7 +37,8 @@ wecom_strerror(enum wecom_err e)
 {
 	static const char *const msgs[] = {
 		"ok", "WeCom not configured (corp_id, secret)",
-		"HTTPS request failed", "unexpected answer",
+		"HTTPS request failed", "answer too large",
+		"unexpected answer",
 		"bad corp secret (40001)", "access token refused twice",
 		"rate limited", "forbidden (API or IP not allowed)",
 		"WeCom busy", "servicer cannot receive", "session state",
@@ -263,6 +265,34 @@ enum wecom_err
 wecom_call(struct wecom *w, const char *path, const char *body,
     struct json_object **out)
 {
+	return wecom_call_cap(w, path, body, HTTPS_MAX_BODY, out);
+}
+
+int
+wecom_transient(enum wecom_err rc)
+{
+	switch (rc) {
+	case WECOM_TRANSPORT:
+	case WECOM_BAD_ANSWER:
+	case WECOM_TOKEN:
+	case WECOM_LIMITED:
+	case WECOM_BUSY:
+	case WECOM_LOCKED:
+	/* Set-up problems an operator fixes; until then, keep trying. */
+	case WECOM_NOT_CONFIGURED:
+	case WECOM_BAD_SECRET:
+	case WECOM_FORBIDDEN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+enum wecom_err
+wecom_call_cap(struct wecom *w, const char *path, const char *body,
+    size_t cap, struct json_object **out)
+{
+	enum https_rc	 hrc;
 	const char	*token;
 	char		*url;
 	size_t		 n;
@@ -280,8 +310,9 @@ wecom_call(struct wecom *w, const char *path, const char *body,
 		snprintf(url, n, "%s/cgi-bin/%s%saccess_token=%s",
 		    w->cfg->wecom.api_base, path,
 		    strchr(path, '?') != NULL ? "&" : "?", token);
-		rc = https_json(w->https, url, body, out) == HTTPS_OK ?
-		    answer_errcode(w, *out) : WECOM_TRANSPORT;
+		hrc = https_json_cap(w->https, url, body, cap, out);
+		rc = hrc == HTTPS_OK ? answer_errcode(w, *out) :
+		    hrc == HTTPS_TOO_LARGE ? WECOM_TOO_LARGE : WECOM_TRANSPORT;
 		explicit_bzero(url, n);
 		free(url);
 		if (rc == WECOM_OK)

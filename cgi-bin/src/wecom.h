@@ -16,7 +16,8 @@ struct store;
 enum wecom_err {
 	WECOM_OK,
 	WECOM_NOT_CONFIGURED,	/* no corp_id or secret */
-	WECOM_TRANSPORT,	/* see the log: TLS, timeout, size, JSON */
+	WECOM_TRANSPORT,	/* see the log: TLS, timeout, JSON */
+	WECOM_TOO_LARGE,	/* the answer was over the call's cap */
 	WECOM_BAD_ANSWER,	/* no errcode, or a field missing */
 	WECOM_BAD_SECRET,	/* 40001: never retried (the IP gets blocked) */
 	WECOM_TOKEN,		/* 40014/42001 again after one refresh */
@@ -42,6 +43,11 @@ enum wecom_err	 wecom_token(struct wecom *, const char **token,
  */
 enum wecom_err	 wecom_call(struct wecom *, const char *path, const char *body,
 		    struct json_object **out);
+/* The same with an answer cap other than HTTPS_MAX_BODY (bytes). */
+enum wecom_err	 wecom_call_cap(struct wecom *, const char *path,
+		    const char *body, size_t cap, struct json_object **out);
+/* 1 when trying again later may succeed (network, busy, limits, token). */
+int		 wecom_transient(enum wecom_err);
 int		 wecom_errcode(const struct wecom *);	/* last errcode */
 const char	*wecom_strerror(enum wecom_err);
 /* Map an errcode to its typed error (exposed for tests). */

@@ -159,6 +159,9 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       // reference names no errcode for a bad code: 95018-like here.
       const c = state.codes.get(json.code);
       if (!c || c.used || c.expires <= Date.now()) return error(res, 95018, 'invalid or used code');
+      if (c.session && state.sessions.get(c.session)?.state !== c.state) {
+        return error(res, 95018, 'session no longer in the state of the code');
+      }
       if (json.msgtype !== 'text' || typeof json.text?.content !== 'string' ||
         Buffer.byteLength(json.text.content) > 2048) return error(res, 44004, 'invalid text content');
       c.used = true;
@@ -181,11 +184,15 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
         if (!state.servicers.has(json.servicer_userid)) return error(res, 95014, 'not a servicer');
         if (state.servicers.get(json.servicer_userid) !== 0) return error(res, 95019, 'servicer stopped');
       }
+      // A msg_code for the first move into 2 and the first into 3 (not for
+      // 3 -> 3), good for one message while the session is still there.
       let msg_code;
-      if ((to === 2 || to === 3) && !sess.coded) {
-        sess.coded = true;
+      sess.coded ||= {};
+      if ((to === 2 || to === 3) && !sess.coded[to] && !(to === 3 && sess.state === 3)) {
+        sess.coded[to] = true;
         msg_code = 'MSGCODE' + randomBytes(8).toString('hex');
-        state.codes.set(msg_code, { expires: Date.now() + 48 * 3600e3, used: false });
+        state.codes.set(msg_code, { expires: Date.now() + 48 * 3600e3, used: false,
+          session: `${json.open_kfid}|${json.external_userid}`, state: to });
       }
       sess.state = to;
       sess.servicer = to === 3 ? json.servicer_userid : undefined;
@@ -207,7 +214,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       // The customer wrote: an entered (4) or new session becomes 0.
       const key = `${openKfid}|${user}`;
       const sess = state.sessions.get(key);
-      if (!sess || sess.state === 4) state.sessions.set(key, { state: 0, coded: false });
+      if (!sess || sess.state === 4) state.sessions.set(key, { state: 0, coded: {} });
       const m = { msgid: `msg${++state.seq}`, open_kfid: openKfid, external_userid: user,
         send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content } };
       (state.queues[openKfid] ||= []).push(m);
@@ -216,7 +223,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     addEvent(openKfid, event, { codeLifeMs = 20000 } = {}) {
       if (event.welcome_code) state.codes.set(event.welcome_code, { expires: Date.now() + codeLifeMs, used: false });
       if (event.event_type === 'enter_session') {
-        state.sessions.set(`${openKfid}|${event.external_userid}`, { state: 4, coded: false });
+        state.sessions.set(`${openKfid}|${event.external_userid}`, { state: 4, coded: {} });
       }
       const m = { msgid: `msg${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
         msgtype: 'event', event: { open_kfid: openKfid, ...event } };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { BASE, sql, settle, kfctl, postJson } from './lib.mjs';
 import { makeWx, mount, quiesce, KfRoute } from './fake-wx.mjs';
-import { loadCerts, startFakeWecom } from '../fake-wecom/fake.mjs';
+import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
 
 const CORP = process.env.KFROUTE_WECOM_CORP_ID;
 let fake;

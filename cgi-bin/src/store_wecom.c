@@ -1,0 +1,706 @@
+/*
+ * The WeCom program's SQL and its readers (see store_wecom.h). Run by the
+ * engine in store.c; the callback program's and the puller's database
+ * user needs exactly these tables.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_sql.h"
+#include "store_wecom.h"
+#include "util.h"
+
+/* Ready messages: not behind an unfinished one of the same customer. */
+#define READY \
+	"((m.state IN ('new', 'retry') AND m.next_at <= NOW(3)) OR " \
+	"(m.state = 'working' AND m.lease_until < NOW(3)))"
+
+const char *const store_w_sql[W__MAX] = {
+	[W_TOKEN_GET] = "SELECT access_token, expires_at "
+	    "FROM kf_wecom_token WHERE token_key = ?",
+	[W_TOKEN_PUT] = "INSERT INTO kf_wecom_token "
+	    "(token_key, corp_id, access_token, expires_at) VALUES (?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE access_token = VALUES(access_token), "
+	    "expires_at = VALUES(expires_at)",
+	/* Only the token found bad: another process may have stored a new one. */
+	[W_TOKEN_DROP] = "DELETE FROM kf_wecom_token "
+	    "WHERE token_key = ? AND access_token = ?",
+	[W_ACCOUNT_PUT] = "INSERT INTO kf_wecom_account "
+	    "(open_kfid, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+	    "name = VALUES(name), synced_at = CURRENT_TIMESTAMP",
+	[W_LINK_PUT] = "INSERT IGNORE INTO kf_wecom_link "
+	    "(open_kfid, scene, url) VALUES (?, ?, ?)",
+	/* wecom_kf entries: id, open_kfid, usable scene, stored link, known. */
+	[W_ENTRIES] = "SELECT e.id, e.target, "
+	    "COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), "
+	    "(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "AND l.scene = COALESCE(e.wecom_scene, e.id)), "
+	    "(SELECT COUNT(*) FROM kf_wecom_account w "
+	    "WHERE w.open_kfid = e.target) FROM kf_entry e "
+	    "WHERE e.target_type = 'wecom_kf' ORDER BY e.id",
+	[W_ACCOUNTS] = "SELECT open_kfid FROM kf_wecom_account "
+	    "ORDER BY open_kfid",
+	[W_ENTRY_BY_SCENE] = "SELECT id FROM kf_entry "
+	    "WHERE target_type = 'wecom_kf' AND target = ? "
+	    "AND COALESCE(wecom_scene, id) = ? LIMIT 1",
+
+	/* A callback's news: one row per account, the newest sync token. */
+	[W_NEWS] = "INSERT INTO kf_wecom_news "
+	    "(open_kfid, sync_token, token_at, news_seq) VALUES (?, ?, NOW(3), 1) "
+	    "ON DUPLICATE KEY UPDATE sync_token = VALUES(sync_token), "
+	    "token_at = NOW(3), news_seq = news_seq + 1",
+	/* The sync token is good 10 minutes; use it for 9.5. */
+	[W_NEWS_DUE] = "SELECT open_kfid, "
+	    "IF(token_at > NOW(3) - INTERVAL 570 SECOND, sync_token, ''), "
+	    "news_seq FROM kf_wecom_news "
+	    "WHERE news_seq > pulled_seq AND next_pull_at <= NOW(3) "
+	    "ORDER BY open_kfid",
+	[W_PULLED] = "UPDATE kf_wecom_news SET "
+	    "pulled_seq = GREATEST(pulled_seq, ?), pulled_at = NOW(3), "
+	    "fails = 0, next_pull_at = NOW(3) WHERE open_kfid = ?",
+	[W_PULL_FAILED] = "UPDATE kf_wecom_news SET fails = fails + 1, "
+	    "last_error = LEFT(?, 255), last_error_at = NOW(3), "
+	    "next_pull_at = NOW(3) + INTERVAL ? * 1000 MICROSECOND "
+	    "WHERE open_kfid = ?",
+	[W_CURSOR_GET] = "SELECT next_cursor FROM kf_wecom_cursor "
+	    "WHERE open_kfid = ?",
+	[W_CURSOR_PUT] = "INSERT INTO kf_wecom_cursor "
+	    "(open_kfid, next_cursor) VALUES (?, ?) "
+	    "ON DUPLICATE KEY UPDATE next_cursor = VALUES(next_cursor)",
+
+	/* Recorded once: the primary key keeps a repeat out. */
+	[W_MSG_RECORD] = "INSERT IGNORE INTO kf_wecom_msg "
+	    "(msgid, open_kfid, msgtype, event_type, external_userid, state, "
+	    "payload) VALUES (?, ?, ?, ?, ?, 'new', ?)",
+	[W_MSG_ACCOUNTS] = "SELECT DISTINCT m.open_kfid FROM kf_wecom_msg m "
+	    "WHERE m.state IN ('new', 'retry', 'working') AND " READY,
+	[W_MSG_READY] = "SELECT m.msgid, m.payload, m.attempts "
+	    "FROM kf_wecom_msg m WHERE m.open_kfid = ? AND " READY " AND "
+	    "NOT EXISTS (SELECT 1 FROM kf_wecom_msg p "
+	    "WHERE p.open_kfid = m.open_kfid "
+	    "AND p.external_userid = m.external_userid AND p.seq < m.seq "
+	    "AND p.state IN ('new', 'retry', 'working')) "
+	    "ORDER BY m.seq LIMIT ?",
+	/* Whoever moves it to working owns it for the lease. */
+	[W_MSG_TAKE] = "UPDATE kf_wecom_msg m SET m.state = 'working', "
+	    "m.attempts = m.attempts + 1, "
+	    "m.lease_until = NOW(3) + INTERVAL ? SECOND "
+	    "WHERE m.msgid = ? AND " READY,
+	[W_MSG_DONE] = "UPDATE kf_wecom_msg SET state = 'done', "
+	    "lease_until = NULL, payload = NULL WHERE msgid = ?",
+	[W_MSG_RETRY] = "UPDATE kf_wecom_msg SET state = 'retry', "
+	    "lease_until = NULL, last_error = LEFT(?, 255), "
+	    "next_at = NOW(3) + INTERVAL ? * 1000 MICROSECOND WHERE msgid = ?",
+	[W_MSG_FAILED] = "UPDATE kf_wecom_msg SET state = 'failed', "
+	    "lease_until = NULL, last_error = LEFT(?, 255) WHERE msgid = ?",
+
+	[W_SESSION_PUT] = "INSERT INTO kf_wecom_session "
+	    "(open_kfid, external_userid, entry_id, ticket_agent_id, agent_id, "
+	    "told_agent_id, ticket) VALUES (?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE entry_id = VALUES(entry_id), "
+	    "ticket_agent_id = VALUES(ticket_agent_id), "
+	    "agent_id = VALUES(agent_id), "
+	    "told_agent_id = VALUES(told_agent_id), "
+	    "ticket = VALUES(ticket), handoff_msgid = NULL, "
+	    "handoff_code = NULL, handoff_text = NULL, pooled_at = NULL, "
+	    "entered_at = CURRENT_TIMESTAMP",
+	[W_SESSION_GET] = "SELECT entry_id, ticket_agent_id, agent_id, "
+	    "told_agent_id, ticket, handoff_msgid, handoff_code, handoff_text, "
+	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback "
+	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
+	/* Into the pool: it keeps its first time in it (oldest first). */
+	[W_SESSION_HANDOFF] = "UPDATE kf_wecom_session SET agent_id = ?, "
+	    "handoff_msgid = ?, handoff_code = ?, handoff_text = ?, "
+	    "handoff_reason = ?, handoff_fallback = ?, "
+	    "pooled_at = IF(? = '1', COALESCE(pooled_at, NOW(3)), NULL) "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	[W_SESSION_SPENT] = "UPDATE kf_wecom_session SET handoff_code = NULL, "
+	    "handoff_text = NULL WHERE open_kfid = ? AND external_userid = ?",
+	[W_POOLED] = "SELECT external_userid, entry_id FROM kf_wecom_session "
+	    "WHERE open_kfid = ? AND pooled_at IS NOT NULL "
+	    "ORDER BY pooled_at LIMIT ?",
+
+	/* Presence as WeCom reports it, for the agent with that userid. */
+	[W_PRESENCE] = "UPDATE kf_agent SET status = ?, "
+	    "status_source = 'wecom', status_at = CURRENT_TIMESTAMP "
+	    "WHERE wecom_userid = ?",
+	/* Active sessions up or down by one, never below zero. */
+	[W_LOAD] = "UPDATE kf_agent SET active_sessions = "
+	    "GREATEST(CAST(active_sessions AS SIGNED) + ?, 0) "
+	    "WHERE wecom_userid = ?",
+	/* Receiving in WeCom: offline becomes online; busy stays busy. */
+	[W_RECEIVING] = "UPDATE kf_agent SET status = 'online', "
+	    "status_source = 'wecom', status_at = CURRENT_TIMESTAMP "
+	    "WHERE wecom_userid = ? AND status = 'offline'",
+	[W_REFUSAL_ADD] = "INSERT INTO kf_wecom_refusal (open_kfid, userid) "
+	    "VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+	    "refused_at = CURRENT_TIMESTAMP",
+	[W_REFUSAL_CLEAR] = "DELETE FROM kf_wecom_refusal WHERE userid = ?",
+	[W_REFUSALS] = "SELECT userid FROM kf_wecom_refusal "
+	    "WHERE open_kfid = ?",
+
+	/* Per account: cursor, last pull, last error, work waiting. */
+	[W_STATUS] = "SELECT a.k, c.next_cursor, "
+	    "DATE_FORMAT(n.pulled_at, '%Y-%m-%dT%H:%i:%sZ'), n.last_error, "
+	    "DATE_FORMAT(n.last_error_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	    "COALESCE(n.fails, 0), "
+	    "(SELECT COUNT(*) FROM kf_wecom_msg m WHERE m.open_kfid = a.k "
+	    "AND m.state IN ('new', 'retry', 'working')), "
+	    "(SELECT COUNT(*) FROM kf_wecom_msg m WHERE m.open_kfid = a.k "
+	    "AND m.attempts > 1 AND m.received_at > NOW() - INTERVAL 1 DAY), "
+	    "(SELECT COUNT(*) FROM kf_wecom_msg m WHERE m.open_kfid = a.k "
+	    "AND m.state = 'failed' AND m.received_at > NOW() - INTERVAL 1 DAY), "
+	    "(COALESCE(n.news_seq > n.pulled_seq AND "
+	    "n.token_at < NOW(3) - INTERVAL 60 SECOND, 0) OR EXISTS "
+	    "(SELECT 1 FROM kf_wecom_msg m WHERE m.open_kfid = a.k "
+	    "AND m.state IN ('new', 'retry', 'working') "
+	    "AND m.received_at < NOW() - INTERVAL 60 SECOND)) "
+	    "FROM (SELECT open_kfid k FROM kf_wecom_account UNION "
+	    "SELECT open_kfid FROM kf_wecom_news) a "
+	    "LEFT JOIN kf_wecom_cursor c ON c.open_kfid = a.k "
+	    "LEFT JOIN kf_wecom_news n ON n.open_kfid = a.k ORDER BY a.k",
+};
+
+int
+store_w_once(int w)
+{
+	/* Counts and claims: a repeat would move them twice. */
+	return w == W_LOAD || w == W_MSG_TAKE || w == W_MSG_RECORD;
+}
+
+/* ---- small readers ---------------------------------------------------- */
+
+static const char *
+or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+static void
+copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+struct each_text {
+	store_text_fn	 fn;
+	void		*arg;
+};
+
+static int
+row_each(void *arg, char **col, unsigned n)
+{
+	struct each_text	*et = arg;
+
+	if (n >= 1 && col[0] != NULL)
+		et->fn(et->arg, col[0]);
+	return 0;
+}
+
+static enum store_rc
+each_text(struct store *s, enum store_w id, const char *const *params,
+    unsigned n, store_text_fn fn, void *arg)
+{
+	struct each_text	 et = { fn, arg };
+
+	return store_w_run(s, id, params, n, row_each, &et);
+}
+
+/* A write that must touch a row: NOTFOUND when it matched none. */
+static enum store_rc
+touch(struct store *s, enum store_w id, const char *const *params,
+    unsigned n)
+{
+	if (store_w_run(s, id, params, n, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	return store_affected(s) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* ---- token, accounts, links ------------------------------------------- */
+
+struct token_row {
+	char		*token;
+	size_t		 len;
+	long long	 expires;
+	int		 found;
+};
+
+static int
+row_token(void *arg, char **col, unsigned n)
+{
+	struct token_row	*tr = arg;
+
+	if (n < 2 || col[0] == NULL || col[1] == NULL)
+		return -1;
+	snprintf(tr->token, tr->len, "%s", col[0]);
+	if (util_parse_llong(col[1], 0, 0x7fffffffffffffffLL, &tr->expires))
+		return -1;
+	tr->found = 1;
+	return 0;
+}
+
+enum store_rc
+store_wecom_token_get(struct store *s, const char *key, char *token,
+    size_t len, time_t *expires)
+{
+	const char		*params[1] = { key };
+	struct token_row	 tr = { token, len, 0, 0 };
+
+	token[0] = '\0';
+	if (store_w_run(s, W_TOKEN_GET, params, 1, row_token, &tr) != STORE_OK)
+		return STORE_ERR;
+	*expires = (time_t)tr.expires;
+	return tr.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_wecom_token_put(struct store *s, const char *key, const char *corp_id,
+    const char *token, time_t expires)
+{
+	char		 t[24];
+	const char	*params[4] = { key, corp_id, token, t };
+
+	snprintf(t, sizeof(t), "%lld", (long long)expires);
+	return store_w_run(s, W_TOKEN_PUT, params, 4, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_token_drop(struct store *s, const char *key, const char *token)
+{
+	const char	*params[2] = { key, token };
+
+	return store_w_run(s, W_TOKEN_DROP, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_account_put(struct store *s, const char *open_kfid,
+    const char *name)
+{
+	const char	*params[2] = { open_kfid, name };
+
+	return store_w_run(s, W_ACCOUNT_PUT, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_link_put(struct store *s, const char *open_kfid,
+    const char *scene, const char *url)
+{
+	const char	*params[3] = { open_kfid, scene, url };
+
+	return store_w_run(s, W_LINK_PUT, params, 3, NULL, NULL);
+}
+
+struct wecom_entries {
+	store_wecom_entry_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_wecom_entry(void *arg, char **col, unsigned n)
+{
+	struct wecom_entries	*we = arg;
+
+	if (n < 5 || col[0] == NULL)
+		return -1;
+	we->fn(we->arg, col[0], col[1], col[2], col[3],
+	    col[4] != NULL && strcmp(col[4], "0") != 0);
+	return 0;
+}
+
+enum store_rc
+store_wecom_entries(struct store *s, store_wecom_entry_fn fn, void *arg)
+{
+	struct wecom_entries	 we = { fn, arg };
+
+	return store_w_run(s, W_ENTRIES, NULL, 0, row_wecom_entry, &we);
+}
+
+enum store_rc
+store_wecom_accounts(struct store *s, store_text_fn fn, void *arg)
+{
+	return each_text(s, W_ACCOUNTS, NULL, 0, fn, arg);
+}
+
+enum store_rc
+store_wecom_entry_by_scene(struct store *s, const char *open_kfid,
+    const char *scene, char *entry, size_t len)
+{
+	const char	*params[2] = { open_kfid, scene };
+
+	return store_w_text(s, W_ENTRY_BY_SCENE, params, 2, entry, len);
+}
+
+/* ---- news and pulling -------------------------------------------------- */
+
+enum store_rc
+store_wecom_news(struct store *s, const char *open_kfid, const char *token)
+{
+	const char	*params[2] = { open_kfid, token };
+
+	return store_w_run(s, W_NEWS, params, 2, NULL, NULL);
+}
+
+struct due_rows {
+	store_wecom_due_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_due(void *arg, char **col, unsigned n)
+{
+	struct due_rows		*dr = arg;
+	struct store_wecom_due	 d;
+	long long		 seq;
+
+	if (n < 3 || col[0] == NULL || col[2] == NULL ||
+	    util_parse_llong(col[2], 0, 0x7fffffffffffffffLL, &seq) == -1)
+		return -1;
+	copy(d.open_kfid, sizeof(d.open_kfid), col[0]);
+	copy(d.token, sizeof(d.token), col[1]);
+	d.news_seq = (unsigned long long)seq;
+	dr->fn(dr->arg, &d);
+	return 0;
+}
+
+enum store_rc
+store_wecom_news_due(struct store *s, store_wecom_due_fn fn, void *arg)
+{
+	struct due_rows	 dr = { fn, arg };
+
+	return store_w_run(s, W_NEWS_DUE, NULL, 0, row_due, &dr);
+}
+
+enum store_rc
+store_wecom_pulled(struct store *s, const char *open_kfid,
+    unsigned long long seq)
+{
+	char		 q[24];
+	const char	*params[2] = { q, open_kfid };
+
+	snprintf(q, sizeof(q), "%llu", seq);
+	return store_w_run(s, W_PULLED, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_pull_failed(struct store *s, const char *open_kfid,
+    const char *error, int delay_ms)
+{
+	char		 d[16];
+	const char	*params[3] = { error, d, open_kfid };
+
+	snprintf(d, sizeof(d), "%d", delay_ms);
+	return store_w_run(s, W_PULL_FAILED, params, 3, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_cursor_get(struct store *s, const char *open_kfid, char *cursor,
+    size_t len)
+{
+	const char	*params[1] = { open_kfid };
+
+	return store_w_text(s, W_CURSOR_GET, params, 1, cursor, len);
+}
+
+enum store_rc
+store_wecom_cursor_put(struct store *s, const char *open_kfid,
+    const char *cursor)
+{
+	const char	*params[2] = { open_kfid, cursor };
+
+	return store_w_run(s, W_CURSOR_PUT, params, 2, NULL, NULL);
+}
+
+/* ---- messages ----------------------------------------------------------- */
+
+enum store_rc
+store_wecom_msg_record(struct store *s, const char *msgid,
+    const char *open_kfid, const char *msgtype, const char *event_type,
+    const char *external_userid, const char *payload)
+{
+	const char	*params[6] = { msgid, open_kfid, msgtype, event_type,
+	    external_userid, payload };
+
+	return store_w_run(s, W_MSG_RECORD, params, 6, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_msg_accounts(struct store *s, store_text_fn fn, void *arg)
+{
+	return each_text(s, W_MSG_ACCOUNTS, NULL, 0, fn, arg);
+}
+
+struct msg_rows {
+	store_wecom_msg_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_msg(void *arg, char **col, unsigned n)
+{
+	struct msg_rows	*mr = arg;
+	long long	 attempts = 0;
+
+	if (n < 3 || col[0] == NULL)
+		return -1;
+	if (col[2] != NULL)
+		util_parse_llong(col[2], 0, 0x7fffffff, &attempts);
+	mr->fn(mr->arg, col[0], col[1], (unsigned)attempts);
+	return 0;
+}
+
+enum store_rc
+store_wecom_msg_ready(struct store *s, const char *open_kfid, unsigned limit,
+    store_wecom_msg_fn fn, void *arg)
+{
+	char		 l[16];
+	const char	*params[2] = { open_kfid, l };
+	struct msg_rows	 mr = { fn, arg };
+
+	snprintf(l, sizeof(l), "%u", limit);
+	return store_w_run(s, W_MSG_READY, params, 2, row_msg, &mr);
+}
+
+enum store_rc
+store_wecom_msg_take(struct store *s, const char *msgid, int lease_s)
+{
+	char		 l[16];
+	const char	*params[2] = { l, msgid };
+
+	snprintf(l, sizeof(l), "%d", lease_s);
+	return touch(s, W_MSG_TAKE, params, 2);
+}
+
+enum store_rc
+store_wecom_msg_done(struct store *s, const char *msgid)
+{
+	const char	*params[1] = { msgid };
+
+	return store_w_run(s, W_MSG_DONE, params, 1, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_msg_retry(struct store *s, const char *msgid, int delay_ms,
+    const char *error)
+{
+	char		 d[16];
+	const char	*params[3] = { error, d, msgid };
+
+	snprintf(d, sizeof(d), "%d", delay_ms);
+	return store_w_run(s, W_MSG_RETRY, params, 3, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_msg_failed(struct store *s, const char *msgid, const char *error)
+{
+	const char	*params[2] = { error, msgid };
+
+	return store_w_run(s, W_MSG_FAILED, params, 2, NULL, NULL);
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+enum store_rc
+store_wecom_session_put(struct store *s, const char *open_kfid,
+    const char *external_userid, const struct store_wecom_session *ws)
+{
+	const char	*params[7] = { open_kfid, external_userid, ws->entry,
+	    or_null(ws->ticket_agent), or_null(ws->agent), or_null(ws->told),
+	    or_null(ws->ticket) };
+
+	return store_w_run(s, W_SESSION_PUT, params, 7, NULL, NULL);
+}
+
+struct session_row {
+	struct store_wecom_session	*ws;
+	int				 found;
+};
+
+static int
+row_session(void *arg, char **col, unsigned n)
+{
+	struct session_row		*sr = arg;
+	struct store_wecom_session	*ws = sr->ws;
+
+	if (n < 11 || col[0] == NULL)
+		return -1;
+	copy(ws->entry, sizeof(ws->entry), col[0]);
+	copy(ws->ticket_agent, sizeof(ws->ticket_agent), col[1]);
+	copy(ws->agent, sizeof(ws->agent), col[2]);
+	copy(ws->told, sizeof(ws->told), col[3]);
+	copy(ws->ticket, sizeof(ws->ticket), col[4]);
+	copy(ws->handoff_msgid, sizeof(ws->handoff_msgid), col[5]);
+	copy(ws->handoff_code, sizeof(ws->handoff_code), col[6]);
+	copy(ws->handoff_text, sizeof(ws->handoff_text), col[7]);
+	ws->pooled = col[8] != NULL && strcmp(col[8], "1") == 0;
+	copy(ws->handoff_reason, sizeof(ws->handoff_reason), col[9]);
+	ws->handoff_fallback = col[10] != NULL && strcmp(col[10], "1") == 0;
+	sr->found = 1;
+	return 0;
+}
+
+enum store_rc
+store_wecom_session_get(struct store *s, const char *open_kfid,
+    const char *external_userid, struct store_wecom_session *ws)
+{
+	const char		*params[2] = { open_kfid, external_userid };
+	struct session_row	 sr = { ws, 0 };
+
+	memset(ws, 0, sizeof(*ws));
+	if (store_w_run(s, W_SESSION_GET, params, 2, row_session, &sr) !=
+	    STORE_OK)
+		return STORE_ERR;
+	return sr.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_wecom_session_handoff(struct store *s, const char *open_kfid,
+    const char *external_userid, const struct store_wecom_handoff *h)
+{
+	const char	*params[9] = { or_null(h->agent), h->msgid,
+	    or_null(h->code), or_null(h->text), h->reason,
+	    h->fallback ? "1" : "0", h->pooled ? "1" : "0", open_kfid,
+	    external_userid };
+
+	return store_w_run(s, W_SESSION_HANDOFF, params, 9, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_code_spent(struct store *s, const char *open_kfid,
+    const char *external_userid)
+{
+	const char	*params[2] = { open_kfid, external_userid };
+
+	return store_w_run(s, W_SESSION_SPENT, params, 2, NULL, NULL);
+}
+
+struct pooled_rows {
+	store_wecom_pooled_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_pooled(void *arg, char **col, unsigned n)
+{
+	struct pooled_rows	*pr = arg;
+
+	if (n < 2 || col[0] == NULL || col[1] == NULL)
+		return -1;
+	pr->fn(pr->arg, col[0], col[1]);
+	return 0;
+}
+
+enum store_rc
+store_wecom_pooled(struct store *s, const char *open_kfid, unsigned limit,
+    store_wecom_pooled_fn fn, void *arg)
+{
+	char			 l[16];
+	const char		*params[2] = { open_kfid, l };
+	struct pooled_rows	 pr = { fn, arg };
+
+	snprintf(l, sizeof(l), "%u", limit);
+	return store_w_run(s, W_POOLED, params, 2, row_pooled, &pr);
+}
+
+/* ---- presence, load, refusals ------------------------------------------- */
+
+enum store_rc
+store_wecom_presence(struct store *s, const char *userid,
+    enum agent_status st)
+{
+	const char	*params[2] = { snap_status_name(st), userid };
+
+	return touch(s, W_PRESENCE, params, 2);
+}
+
+enum store_rc
+store_wecom_load(struct store *s, const char *userid, int delta)
+{
+	char		 d[8];
+	const char	*params[2] = { d, userid };
+
+	snprintf(d, sizeof(d), "%d", delta);
+	return touch(s, W_LOAD, params, 2);
+}
+
+enum store_rc
+store_wecom_receiving(struct store *s, const char *userid)
+{
+	const char	*params[1] = { userid };
+
+	return store_w_run(s, W_RECEIVING, params, 1, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_refusal_add(struct store *s, const char *open_kfid,
+    const char *userid)
+{
+	const char	*params[2] = { open_kfid, userid };
+
+	return store_w_run(s, W_REFUSAL_ADD, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_refusal_clear(struct store *s, const char *userid)
+{
+	const char	*params[1] = { userid };
+
+	return store_w_run(s, W_REFUSAL_CLEAR, params, 1, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_refusals(struct store *s, const char *open_kfid, store_text_fn fn,
+    void *arg)
+{
+	const char	*params[1] = { open_kfid };
+
+	return each_text(s, W_REFUSALS, params, 1, fn, arg);
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+struct status_rows {
+	store_wecom_status_fn	 fn;
+	void			*arg;
+};
+
+static unsigned
+count_of(const char *s)
+{
+	long long	 v = 0;
+
+	if (s != NULL)
+		util_parse_llong(s, 0, 0x7fffffff, &v);
+	return (unsigned)v;
+}
+
+static int
+row_status(void *arg, char **col, unsigned n)
+{
+	struct status_rows		*sr = arg;
+	struct store_wecom_status	 st;
+
+	if (n < 10 || col[0] == NULL)
+		return -1;
+	st.open_kfid = col[0];
+	st.cursor = col[1];
+	st.pulled_at = col[2];
+	st.last_error = col[3];
+	st.last_error_at = col[4];
+	st.fails = count_of(col[5]);
+	st.backlog = count_of(col[6]);
+	st.retried = count_of(col[7]);
+	st.skipped = count_of(col[8]);
+	st.stalled = count_of(col[9]) != 0;
+	sr->fn(sr->arg, &st);
+	return 0;
+}
+
+enum store_rc
+store_wecom_status(struct store *s, store_wecom_status_fn fn, void *arg)
+{
+	struct status_rows	 sr = { fn, arg };
+
+	return store_w_run(s, W_STATUS, NULL, 0, row_status, &sr);
+}

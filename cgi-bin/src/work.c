@@ -1,0 +1,795 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "assign.h"
+#include "cache.h"
+#include "cfg.h"
+#include "jsonin.h"
+#include "log.h"
+#include "notice.h"
+#include "pull.h"
+#include "req.h"
+#include "snap.h"
+#include "store.h"
+#include "store_wecom.h"
+#include "ticket.h"
+#include "util.h"
+#include "wecom.h"
+#include "work.h"
+
+#define TRANSFER_TRIES	5
+#define POOL_BATCH	20
+#define EXCLUDE_MAX	(TRANSFER_TRIES + 32)
+
+/* ---- WeCom calls -------------------------------------------------------- */
+
+/* Send one text with a welcome_code or msg_code (one message per code). */
+static enum wecom_err
+send_on_event(struct pull *p, const char *code, const char *text)
+{
+	struct json_object	*req = json_object_new_object(), *t, *o;
+	enum wecom_err		 rc;
+
+	t = json_object_new_object();
+	json_object_object_add(t, "content", json_object_new_string(text));
+	json_object_object_add(req, "code", json_object_new_string(code));
+	json_object_object_add(req, "msgtype", json_object_new_string("text"));
+	json_object_object_add(req, "text", t);
+	if ((rc = wecom_call(p->wecom, "kf/send_msg_on_event",
+	    json_object_to_json_string(req), &o)) == WECOM_OK)
+		json_object_put(o);
+	json_object_put(req);
+	return rc;
+}
+
+/* A request about one customer's session; the caller puts it. */
+static struct json_object *
+session_req(const char *kfid, const char *user)
+{
+	struct json_object	*req = json_object_new_object();
+
+	json_object_object_add(req, "open_kfid", json_object_new_string(kfid));
+	json_object_object_add(req, "external_userid",
+	    json_object_new_string(user));
+	return req;
+}
+
+/* service_state/trans; msg_code (may be NULL) gets a code if given. */
+static enum wecom_err
+transfer(struct pull *p, const char *kfid, const char *user, int state,
+    const char *userid, char *msg_code, size_t len)
+{
+	struct json_object	*req = session_req(kfid, user), *o;
+	enum wecom_err		 rc;
+	const char		*code;
+
+	json_object_object_add(req, "service_state", json_object_new_int(state));
+	if (userid != NULL)
+		json_object_object_add(req, "servicer_userid",
+		    json_object_new_string(userid));
+	rc = wecom_call(p->wecom, "kf/service_state/trans",
+	    json_object_to_json_string(req), &o);
+	json_object_put(req);
+	if (msg_code != NULL)
+		msg_code[0] = '\0';
+	if (rc != WECOM_OK)
+		return rc;
+	if (msg_code != NULL) {
+		code = jsonin_str(o, "msg_code");
+		snprintf(msg_code, len, "%s", code != NULL ? code : "");
+	}
+	json_object_put(o);
+	return WECOM_OK;
+}
+
+/* The session's state (0 new ... 4 ended) and its servicer, or an error. */
+static enum wecom_err
+session_state(struct pull *p, const char *kfid, const char *user, int *state,
+    char *servicer, size_t len)
+{
+	struct json_object	*req = session_req(kfid, user), *o;
+	enum wecom_err		 rc;
+	const char		*s;
+
+	rc = wecom_call(p->wecom, "kf/service_state/get",
+	    json_object_to_json_string(req), &o);
+	json_object_put(req);
+	if (rc != WECOM_OK)
+		return rc;
+	*state = jsonin_int(o, "service_state", -1);
+	s = jsonin_str(o, "servicer_userid");
+	snprintf(servicer, len, "%s", s != NULL ? s : "");
+	json_object_put(o);
+	return *state >= 0 ? WECOM_OK : WECOM_BAD_ANSWER;
+}
+
+/* ---- live state this process knows at once ------------------------------ */
+
+/* The snapshot's agent with that WeCom userid (NULL: none). */
+static const struct snap_agent *
+agent_by_userid(const struct snap *s, const char *userid)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < s->nagents; i++)
+		if (s->agents[i].wecom_userid != NULL &&
+		    strcmp(s->agents[i].wecom_userid, userid) == 0)
+			return &s->agents[i];
+	return NULL;
+}
+
+/*
+ * Presence changed by WeCom: this worker's snapshot follows at once (the
+ * database tells the others within their bound).
+ */
+static void
+local_presence(struct pull *p, const char *userid, enum agent_status st)
+{
+	struct snap_agent	*a;
+
+	if (p->cache->mode != CACHE_SNAPSHOT || p->cache->snap == NULL)
+		return;
+	if ((a = (struct snap_agent *)agent_by_userid(p->cache->snap,
+	    userid)) != NULL)
+		a->status = st;
+}
+
+/* ---- the quote's input for a session ------------------------------------ */
+
+/*
+ * Who the customer is, for the decision: the ticket's verified customer
+ * (the business's key or openid) when there is one, else the WeCom
+ * external_userid, whose sticky person is known from earlier chats. A
+ * database failure costs personalisation only (NULL: anonymous).
+ */
+static const struct decide_customer *
+wecom_customer(struct pull *p, const struct ticket *t, const char *user,
+    struct decide_customer *c)
+{
+	const char	*key = t != NULL && t->customer[0] != '\0' ?
+	    t->customer : user;
+
+	if (store_load_customer(p->store, p->arena, key,
+	    p->cfg->routing.sticky_days, c) == STORE_ERR)
+		return NULL;
+	if (p->cfg->routing.sticky_days == 0)
+		c->sticky_id = NULL;
+	return c;
+}
+
+/*
+ * The quote's input for a session of entry: the customer, this process's
+ * snapshot (asked again at once when it does not know the entry: it may
+ * be younger than the staleness bound), the promise. -1 (released) when
+ * the entry is unknown even so, or the database cannot answer.
+ */
+static int
+session_in(struct pull *p, const char *entry, const struct ticket *t,
+    const char *user, const char *promised, struct decide_customer *cbuf,
+    struct assign_in *in, struct snap **snapp)
+{
+	const struct decide_customer *cust = wecom_customer(p, t, user, cbuf);
+	const struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
+	    p->cfg->routing.fallback_group, cust };
+	struct snap		*snap;
+	const struct snap_entry	*e = NULL;
+	time_t			 now = time(NULL);
+	int			 tries;
+
+	for (tries = 0; tries < 2 && e == NULL; tries++) {
+		if (tries > 0) {
+			cache_release(p->cache);
+			cache_invalidate(p->cache);
+		}
+		if ((snap = cache_get(p->cache, util_now_ms(), &want)) != NULL)
+			e = snap_entry(snap, entry);
+	}
+	if (e == NULL) {
+		cache_release(p->cache);
+		return -1;
+	}
+	*snapp = snap;	/* the cache's own: a commit moves its live state */
+	memset(in, 0, sizeof(*in));
+	in->cfg = p->cfg;
+	in->snap = snap;
+	in->entry = e;
+	in->customer = cust;
+	in->now = now;
+	in->random = (uint32_t)now;
+	in->promised = promised;
+	in->promise = t;
+	in->arena = p->arena;
+	return 0;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+/*
+ * enter_session: the customer opened the chat from a contact link. Find
+ * the entry (the signed ticket, else the account and scene), quote with
+ * this moment's presence keeping the ticket's promise when that person can
+ * still take the chat, bind the session (ticket, person, whom the
+ * customer is told) and greet within the welcome_code's 20 s. A quote:
+ * nothing moves until the handoff. Safe to repeat: the binding is an
+ * upsert, a spent welcome_code is refused by WeCom and taken as done.
+ */
+static enum work_rc
+enter_session(struct pull *p, const char *kfid, struct json_object *ev,
+    const char **why)
+{
+	const char		*user = jsonin_str(ev, "external_userid");
+	const char		*scene = jsonin_str(ev, "scene");
+	const char		*param = jsonin_str(ev, "scene_param");
+	const char		*code = jsonin_str(ev, "welcome_code");
+	struct store_wecom_session ws;
+	struct decide_customer	 cbuf;
+	struct assign_in	 in;
+	struct assign_quote	 q;
+	struct ticket		 t;
+	struct notice_var	 var;
+	struct snap		*snap;
+	const char		*text;
+	enum store_rc		 src;
+	enum wecom_err		 rc;
+	int			 has_t;
+
+	if (user == NULL || !req_valid_id(user, strlen(user)))
+		return WORK_DONE;
+	memset(&ws, 0, sizeof(ws));
+	has_t = param != NULL && ticket_read(p->cfg->ticket.secret, param,
+	    strlen(param), time(NULL), p->cfg->ticket.max_age, &t) == 0;
+	if (has_t)
+		snprintf(ws.entry, sizeof(ws.entry), "%s", t.entry);
+	else {
+		if (param != NULL)
+			log_info("wecom: scene_param is no valid ticket; "
+			    "finding the entry by its scene");
+		src = scene == NULL ? STORE_NOTFOUND :
+		    store_wecom_entry_by_scene(p->store, kfid, scene, ws.entry,
+		    sizeof(ws.entry));
+		if (src == STORE_ERR) {
+			*why = "database";
+			return WORK_RETRY;
+		}
+		if (src != STORE_OK) {
+			log_warn("wecom: enter_session for no known entry");
+			return WORK_DONE;
+		}
+	}
+	if (session_in(p, ws.entry, has_t ? &t : NULL, user,
+	    has_t ? t.agent : NULL, &cbuf, &in, &snap) == -1) {
+		*why = "entry unknown here (yet)";
+		return WORK_RETRY;
+	}
+	assign_quote(&in, &q);
+	if (q.d.notice == NOTICE_CONNECTED) {
+		var = (struct notice_var){ "agent", q.d.agent->name };
+		text = notice_render(p->arena, p->cfg->welcome, &var, 1);
+	} else
+		text = q.notice;
+	if (has_t) {
+		snprintf(ws.ticket_agent, sizeof(ws.ticket_agent), "%s",
+		    t.agent);
+		snprintf(ws.ticket, sizeof(ws.ticket), "%s", param);
+	}
+	if (q.d.agent != NULL)
+		snprintf(ws.agent, sizeof(ws.agent), "%s", q.d.agent->id);
+	/* Told by the greeting, else by the tap's notice. */
+	snprintf(ws.told, sizeof(ws.told), "%s", code != NULL && text != NULL ?
+	    ws.agent : ws.ticket_agent);
+	cache_release(p->cache);
+	if (store_wecom_session_put(p->store, kfid, user, &ws) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (code == NULL || text == NULL)
+		return WORK_DONE;
+	rc = send_on_event(p, code, text);
+	if (wecom_transient(rc)) {
+		*why = wecom_strerror(rc);
+		return WORK_RETRY;
+	}
+	if (rc != WECOM_OK)	/* spent or expired (20 s): nothing to do */
+		log_info("wecom: greeting not sent (%s)", wecom_strerror(rc));
+	return WORK_DONE;
+}
+
+/*
+ * servicer_status_change: presence at once. Mind the numbering: in this
+ * event 1 is receiving and 2 stopped (servicer/list counts 0 and 1).
+ * Receiving again also lifts a 95014 refusal and may empty the pool.
+ */
+static enum work_rc
+servicer_status(struct pull *p, const char *kfid, struct json_object *ev,
+    const char **why)
+{
+	const char	*userid = jsonin_str(ev, "servicer_userid");
+	int		 status = jsonin_int(ev, "status", 0);
+	enum store_rc	 rc;
+
+	if (userid == NULL || (status != 1 && status != 2)) {
+		log_warn("wecom: servicer_status_change without a usable "
+		    "servicer_userid or status");
+		return WORK_DONE;
+	}
+	rc = store_wecom_presence(p->store, userid, status == 1 ?
+	    AGENT_ONLINE : AGENT_OFFLINE);
+	if (rc == STORE_ERR || (status == 1 &&
+	    store_wecom_refusal_clear(p->store, userid) != STORE_OK)) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (rc == STORE_NOTFOUND)
+		log_info("wecom: servicer %s is no kfroute agent", userid);
+	local_presence(p, userid, status == 1 ? AGENT_ONLINE : AGENT_OFFLINE);
+	if (status == 1)
+		work_pool(p, kfid);
+	return WORK_DONE;
+}
+
+/*
+ * session_status_change: keep active-session counts (capacity) right.
+ * 1 taken from the pool, 2 transferred, 3 ended, 4 reopened. The counts
+ * and the message's "done" go in one transaction: worked again after a
+ * crash, nothing is counted twice.
+ */
+static enum work_rc
+session_status(struct pull *p, const char *kfid, const char *msgid,
+    struct json_object *ev, const char **why)
+{
+	const char	*old = jsonin_str(ev, "old_servicer_userid");
+	const char	*new = jsonin_str(ev, "new_servicer_userid");
+	int		 type = jsonin_int(ev, "change_type", 0), ok = 1;
+
+	if (type < 1 || type > 4) {
+		log_warn("wecom: session_status_change of unknown type");
+		return WORK_DONE;
+	}
+	if (store_begin(p->store) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if ((type == 2 || type == 3) && old != NULL)
+		ok &= store_wecom_load(p->store, old, -1) != STORE_ERR;
+	if (type != 3 && new != NULL)
+		ok &= store_wecom_load(p->store, new, +1) != STORE_ERR;
+	if (!ok || store_wecom_msg_done(p->store, msgid) != STORE_OK ||
+	    store_commit(p->store) != STORE_OK) {
+		store_rollback(p->store);
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (type == 3)		/* capacity freed: someone may be waiting */
+		work_pool(p, kfid);
+	return WORK_RECORDED;
+}
+
+/* ---- the handoff ---------------------------------------------------------- */
+
+/*
+ * What the customer reads once the handoff is done, through the msg_code
+ * of the transfer: nothing when they got the person they were told; the
+ * person's name when nobody was named; who took over from whom otherwise.
+ */
+static const char *
+handoff_message(struct pull *p, const struct snap *snap, const char *told,
+    const struct snap_agent *got)
+{
+	const struct snap_agent	*was;
+	struct notice_var	 vars[2];
+
+	if (strcmp(told, got->id) == 0)
+		return NULL;
+	vars[0] = (struct notice_var){ "agent", got->name };
+	if (*told == '\0')
+		return notice_render(p->arena,
+		    p->cfg->notice[NOTICE_CONNECTED], vars, 1);
+	was = snap_agent(snap, told);
+	vars[1] = (struct notice_var){ "promised", was != NULL ? was->name :
+	    told };
+	return notice_render(p->arena, p->cfg->reassigned, vars, 2);
+}
+
+/*
+ * Finish a recorded handoff: commit it (once per message) and spend its
+ * msg_code on its text. Safe to repeat: the commit's key and the spent
+ * code make a second run a no-op.
+ */
+static enum work_rc
+finish_handoff(struct pull *p, const char *kfid, const char *user,
+    const char *msgid, const struct store_wecom_session *ws, const char **why)
+{
+	struct assign_commit	 c;
+	const struct snap	*snap;
+	enum wecom_err		 rc;
+
+	memset(&c, 0, sizeof(c));
+	c.event = ASSIGN_HANDOFF;
+	c.ttype = TARGET_WECOM_KF;
+	c.entry = ws->entry;
+	c.agent = ws->pooled ? NULL : ws->agent;
+	c.reason = ws->handoff_reason[0] != '\0' ? ws->handoff_reason :
+	    "none:offline";
+	c.fallback = ws->handoff_fallback;
+	c.customer2 = user;
+	c.key = msgid;
+	c.at = time(NULL);
+	snap = p->cache->mode == CACHE_SNAPSHOT ? p->cache->snap : NULL;
+	if (assign_commit(p->cfg, p->store, (struct snap *)snap, &c) ==
+	    ASSIGN_DB) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (ws->handoff_code[0] == '\0')
+		return WORK_DONE;
+	if (ws->handoff_text[0] != '\0') {
+		rc = send_on_event(p, ws->handoff_code, ws->handoff_text);
+		if (wecom_transient(rc)) {
+			*why = wecom_strerror(rc);
+			return WORK_RETRY;
+		}
+		if (rc != WECOM_OK)
+			log_info("wecom: message to %s not sent (%s)", user,
+			    wecom_strerror(rc));
+	}
+	if (store_wecom_session_code_spent(p->store, kfid, user) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	return WORK_DONE;
+}
+
+struct refused {
+	const struct snap	*snap;
+	char			 ids[EXCLUDE_MAX][65];
+	const char		*exclude[EXCLUDE_MAX];
+	size_t			 n;
+};
+
+static void
+refuse(struct refused *r, const char *agent_id)
+{
+	if (r->n == EXCLUDE_MAX)
+		return;
+	snprintf(r->ids[r->n], sizeof(r->ids[0]), "%s", agent_id);
+	r->exclude[r->n] = r->ids[r->n];
+	r->n++;
+}
+
+/* 95014 remembered for this account: not offered to its entries. */
+static void
+collect_refusal(void *arg, const char *userid)
+{
+	struct refused		*r = arg;
+	const struct snap_agent	*a = agent_by_userid(r->snap, userid);
+
+	if (a != NULL)
+		refuse(r, a->id);
+}
+
+/*
+ * WeCom refused userid (95019 stopped, 95014 not a servicer here):
+ * remember it, so the next customer is not offered them again until
+ * WeCom says otherwise (an event, sync-status).
+ */
+static void
+remember_refusal(struct pull *p, const char *kfid, const char *userid)
+{
+	int	 stopped = wecom_errcode(p->wecom) != 95014;
+
+	if (stopped) {
+		if (store_wecom_presence(p->store, userid, AGENT_OFFLINE) ==
+		    STORE_ERR)
+			log_warn("wecom: refusal of %s not stored", userid);
+		local_presence(p, userid, AGENT_OFFLINE);
+	} else if (store_wecom_refusal_add(p->store, kfid, userid) ==
+	    STORE_ERR)
+		log_warn("wecom: refusal of %s not stored", userid);
+	log_info("wecom %s: %s refused (%d), not offered again until WeCom "
+	    "says otherwise", kfid, userid, wecom_errcode(p->wecom));
+}
+
+/*
+ * Move the session (state 0/1, or 2 from the pool) to the first person
+ * who can take it: the promised one if possible, else the engine's
+ * choice, the refused excluded. *agent is NULL when nobody could.
+ */
+static enum wecom_err
+move_to_person(struct pull *p, const char *kfid, const char *user,
+    struct assign_in *in, struct refused *r, struct assign_quote *q,
+    char *code, size_t len)
+{
+	enum wecom_err	 rc = WECOM_OTHER;
+	int		 tries;
+
+	for (tries = 0; tries < TRANSFER_TRIES; tries++) {
+		in->exclude = r->exclude;
+		in->nexclude = r->n;
+		assign_quote(in, q);
+		if (q->d.agent == NULL)
+			return WECOM_OK;
+		if (q->d.agent->wecom_userid == NULL) {
+			refuse(r, q->d.agent->id);	/* not in WeCom */
+			continue;
+		}
+		rc = transfer(p, kfid, user, 3, q->d.agent->wecom_userid, code,
+		    len);
+		if (rc != WECOM_SERVICER)
+			return rc;
+		remember_refusal(p, kfid, q->d.agent->wecom_userid);
+		refuse(r, q->d.agent->id);
+	}
+	q->d.agent = NULL;
+	return WECOM_OK;
+}
+
+/*
+ * A customer's message in a new session (state 0 or 1): the handoff. The
+ * session goes to the person the customer was told whenever they can
+ * still take it; only otherwise does the engine choose again. With
+ * nobody left it goes to the waiting pool (state 2) and the customer is
+ * told why. What was done is recorded with the session before anything
+ * else, so a repeat finishes the same handoff instead of doing another.
+ */
+static enum work_rc
+customer_message(struct pull *p, const char *kfid, const char *user,
+    const char *msgid, const char **why)
+{
+	char			 code[129], servicer[65];
+	struct store_wecom_session ws;
+	struct store_wecom_handoff h;
+	struct decide_customer	 cbuf;
+	struct assign_in	 in;
+	struct assign_quote	 q;
+	struct refused		 r;
+	struct ticket		 t;
+	struct snap		*snap;
+	const struct snap_agent	*a;
+	const char		*text = NULL;
+	enum store_rc		 src;
+	enum wecom_err		 rc;
+	int			 st, has_t;
+
+	if ((src = store_wecom_session_get(p->store, kfid, user, &ws)) ==
+	    STORE_NOTFOUND)
+		return WORK_DONE;	/* not a session opened from our links */
+	if (src != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (strcmp(ws.handoff_msgid, msgid) == 0)	/* done before: finish */
+		return finish_handoff(p, kfid, user, msgid, &ws, why);
+	if ((rc = session_state(p, kfid, user, &st, servicer,
+	    sizeof(servicer))) != WECOM_OK) {
+		if (wecom_transient(rc)) {
+			*why = wecom_strerror(rc);
+			return WORK_RETRY;
+		}
+		return WORK_DONE;	/* no such session (any more) */
+	}
+	if (st != 0 && st != 1)
+		return WORK_DONE;	/* with someone, waiting, or ended */
+	has_t = ws.ticket[0] != '\0' && ticket_read(p->cfg->ticket.secret,
+	    ws.ticket, strlen(ws.ticket), time(NULL), p->cfg->ticket.max_age,
+	    &t) == 0;
+	if (session_in(p, ws.entry, has_t ? &t : NULL, user, ws.told, &cbuf,
+	    &in, &snap) == -1) {
+		*why = "entry unknown here (yet)";
+		return WORK_RETRY;
+	}
+	memset(&r, 0, sizeof(r));
+	r.snap = snap;
+	if (store_wecom_refusals(p->store, kfid, collect_refusal, &r) !=
+	    STORE_OK) {
+		cache_release(p->cache);
+		*why = "database";
+		return WORK_RETRY;
+	}
+	rc = move_to_person(p, kfid, user, &in, &r, &q, code, sizeof(code));
+	if (rc != WECOM_OK && wecom_transient(rc)) {
+		cache_release(p->cache);
+		*why = wecom_strerror(rc);
+		return WORK_RETRY;	/* nothing moved: safe to do again */
+	}
+	memset(&h, 0, sizeof(h));
+	h.msgid = msgid;
+	if (rc == WECOM_OK && (a = q.d.agent) != NULL) {
+		h.agent = a->id;
+		h.text = handoff_message(p, snap, ws.told, a);
+		h.fallback = q.d.fallback || r.n > 0;
+		snprintf(ws.agent, sizeof(ws.agent), "%s", a->id);
+		ws.pooled = 0;
+		store_wecom_load(p->store, a->wecom_userid, +1);
+	} else {
+		/*
+		 * The waiting pool: nobody is left (the decision's own notice
+		 * says why), or WeCom failed in a way that is not about the
+		 * person (then: busy).
+		 */
+		text = q.d.agent != NULL ? p->cfg->notice[NOTICE_BUSY] :
+		    q.notice;
+		if (q.d.agent != NULL)
+			snprintf(q.reason, sizeof(q.reason), "none:wecom");
+		h.text = text;
+		rc = transfer(p, kfid, user, 2, NULL, code, sizeof(code));
+		if (rc != WECOM_OK) {
+			cache_release(p->cache);
+			if (wecom_transient(rc)) {
+				*why = wecom_strerror(rc);
+				return WORK_RETRY;
+			}
+			log_warn("wecom: %s could not be moved to the pool (%s)",
+			    user, wecom_strerror(rc));
+			return WORK_DONE;
+		}
+		ws.pooled = h.pooled = 1;
+	}
+	h.code = code;
+	h.reason = q.reason;
+	snprintf(ws.handoff_reason, sizeof(ws.handoff_reason), "%s", q.reason);
+	snprintf(ws.handoff_code, sizeof(ws.handoff_code), "%s", code);
+	snprintf(ws.handoff_text, sizeof(ws.handoff_text), "%s",
+	    h.text != NULL ? h.text : "");
+	ws.handoff_fallback = h.fallback;
+	cache_release(p->cache);
+	if (store_wecom_session_handoff(p->store, kfid, user, &h) !=
+	    STORE_OK) {
+		/* WeCom moved it; the next try sees the state and stops. */
+		log_warn("wecom: the handoff of %s was not recorded (database)",
+		    user);
+		*why = "database";
+		return WORK_RETRY;
+	}
+	return finish_handoff(p, kfid, user, msgid, &ws, why);
+}
+
+/* ---- the pool ------------------------------------------------------------- */
+
+struct pooled {
+	char	 user[POOL_BATCH][65];
+	char	 entry[POOL_BATCH][65];
+	size_t	 n;
+};
+
+static void
+collect_pooled(void *arg, const char *user, const char *entry)
+{
+	struct pooled	*pl = arg;
+
+	if (pl->n == POOL_BATCH)
+		return;
+	snprintf(pl->user[pl->n], sizeof(pl->user[0]), "%s", user);
+	snprintf(pl->entry[pl->n++], sizeof(pl->entry[0]), "%s", entry);
+}
+
+/* One pooled session to whoever can take it now; 1 when it moved. */
+static int
+unpool(struct pull *p, const char *kfid, const char *user, const char *entry)
+{
+	char			 code[129], servicer[65];
+	struct store_wecom_handoff h;
+	struct decide_customer	 cbuf;
+	struct assign_in	 in;
+	struct assign_quote	 q;
+	struct assign_commit	 c;
+	struct refused		 r;
+	struct snap		*snap;
+	const struct snap_agent	*a;
+	struct notice_var	 var;
+	int			 st = -1;
+
+	if (session_in(p, entry, NULL, user, NULL, &cbuf, &in, &snap) == -1)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.snap = snap;
+	in.exclude = r.exclude;
+	assign_quote(&in, &q);
+	if (q.d.agent == NULL) {	/* still nobody for this entry */
+		cache_release(p->cache);
+		return 0;
+	}
+	memset(&h, 0, sizeof(h));
+	h.msgid = "";
+	if (session_state(p, kfid, user, &st, servicer, sizeof(servicer)) !=
+	    WECOM_OK || st != 2) {
+		/* Left the pool in WeCom (taken by hand, or ended). */
+		if (st == 3 && (a = agent_by_userid(snap, servicer)) != NULL)
+			h.agent = a->id;
+		else
+			h.agent = NULL;
+		cache_release(p->cache);
+		if (st == 3 || st == 4) {	/* out of the pool */
+			h.reason = "manual";
+			store_wecom_session_handoff(p->store, kfid, user, &h);
+		}
+		return 0;
+	}
+	if (store_wecom_refusals(p->store, kfid, collect_refusal, &r) !=
+	    STORE_OK || move_to_person(p, kfid, user, &in, &r, &q, code,
+	    sizeof(code)) != WECOM_OK || (a = q.d.agent) == NULL) {
+		cache_release(p->cache);
+		return 0;
+	}
+	var = (struct notice_var){ "agent", a->name };
+	h.agent = a->id;
+	h.reason = q.reason;
+	h.code = code;
+	h.text = notice_render(p->arena, p->cfg->notice[NOTICE_CONNECTED],
+	    &var, 1);
+	store_wecom_load(p->store, a->wecom_userid, +1);
+	store_wecom_session_handoff(p->store, kfid, user, &h);
+	memset(&c, 0, sizeof(c));
+	c.event = ASSIGN_HANDOFF;
+	c.ttype = TARGET_WECOM_KF;
+	c.entry = entry;
+	c.agent = a->id;
+	c.reason = q.reason;
+	c.fallback = q.d.fallback;
+	c.customer2 = user;
+	c.at = time(NULL);
+	if (assign_commit(p->cfg, p->store, snap, &c) == ASSIGN_DB)
+		log_warn("wecom: taking %s from the pool was not committed",
+		    user);
+	cache_release(p->cache);
+	if (code[0] != '\0' && send_on_event(p, code, h.text) == WECOM_OK)
+		store_wecom_session_code_spent(p->store, kfid, user);
+	log_info("wecom %s: %s taken from the pool by %s", kfid, user, a->id);
+	return 1;
+}
+
+int
+work_pool(struct pull *p, const char *open_kfid)
+{
+	struct pooled	*pl = xcalloc(1, sizeof(*pl));
+	size_t		 i;
+	int		 moved = 0;
+
+	if (store_wecom_pooled(p->store, open_kfid, POOL_BATCH, collect_pooled,
+	    pl) != STORE_OK) {
+		free(pl);
+		return -1;
+	}
+	for (i = 0; i < pl->n; i++) {
+		moved += unpool(p, open_kfid, pl->user[i], pl->entry[i]);
+		arena_reset(p->arena);
+	}
+	free(pl);
+	return moved;
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+enum work_rc
+work_message(struct pull *p, const char *open_kfid, const char *msgid,
+    struct json_object *m, const char **why)
+{
+	const char		*type = jsonin_str(m, "msgtype");
+	const char		*user = jsonin_str(m, "external_userid");
+	const char		*etype;
+	struct json_object	*ev;
+
+	if (type == NULL)
+		return WORK_DONE;
+	if (strcmp(type, "event") == 0) {
+		if (!json_object_object_get_ex(m, "event", &ev) ||
+		    (etype = jsonin_str(ev, "event_type")) == NULL)
+			return WORK_DONE;
+		if (strcmp(etype, "enter_session") == 0)
+			return enter_session(p, open_kfid, ev, why);
+		if (strcmp(etype, "servicer_status_change") == 0)
+			return servicer_status(p, open_kfid, ev, why);
+		if (strcmp(etype, "session_status_change") == 0)
+			return session_status(p, open_kfid, msgid, ev, why);
+		return WORK_DONE;
+	}
+	/* A customer's own message (origin 3) may start the handoff. */
+	if (jsonin_int(m, "origin", 0) == 3 && user != NULL &&
+	    req_valid_id(user, strlen(user)))
+		return customer_message(p, open_kfid, user, msgid, why);
+	return WORK_DONE;
+}
