@@ -274,7 +274,14 @@ URLS
 
 case "${1:-}" in
 start)
-	start ;;
+	start
+	# make start: the URLs and, once, the new operator's password too.
+	echo "stack: demo http://127.0.0.1:$PORT/demo/, admin page" \
+	    "http://127.0.0.1:$PORT/admin/" >&2
+	if [ -n "$DEV_ADMIN_PASS" ]; then
+		echo "stack: admin page user admin, password $DEV_ADMIN_PASS" \
+		    "(shown only this once)" >&2
+	fi ;;
 stop)
 	stop ;;
 status)

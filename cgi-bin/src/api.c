@@ -243,7 +243,7 @@ commit_now(struct api *api, struct snap *snap, const struct assign_quote *q,
 	    .reason = q->reason, .fallback = q->d.fallback,
 	    .key = q->ticket[0] != '\0' ? q->t.key : NULL, .at = now };
 
-	if (assign_commit(api->cfg, api->store, snap, &c) == ASSIGN_DB)
+	if (assign_commit(api->store, snap, &c) == ASSIGN_DB)
 		log_warn("entry %s: a tap was not committed (database)",
 		    q->entry->id);
 }
@@ -299,8 +299,10 @@ page_tap(struct api *api, struct req *req, struct resp *resp)
 {
 	static const struct req_field	 field = { "ticket", REQ_FIELD_TOKEN };
 	struct assign_commit		 c;
+	struct assign_quote		 q;
 	struct ticket			 t;
 	struct snap			*snap;
+	const struct snap_entry		*e;
 	const char			*v, *bad;
 	char				 reason[160];
 	struct jsonw			*w;
@@ -321,16 +323,27 @@ page_tap(struct api *api, struct req *req, struct resp *resp)
 		resp_error(resp, AE_BAD_TICKET, "ticket");
 		return;
 	}
-	/* The snapshot only names the group of a group reason. */
-	{
-		const struct cache_want	 want = { CACHE_WANT_ENTRY, t.entry,
-		    api->cfg->routing.fallback_group, NULL };
-
-		snap = cache_get(api->cache, util_now_ms(), &want);
-	}
+	/*
+	 * An entry deleted or disabled since the quote has nothing to hand
+	 * off to (as /api/contact says); a database that cannot tell is 503.
+	 */
+	if ((e = entry_or_error(api, t.entry, NULL, &snap, resp)) == NULL)
+		return;
 	assign_from_ticket(api->cfg, snap, &t, ASSIGN_TAP, now, &c, reason,
 	    sizeof(reason));
-	if ((arc = assign_commit(api->cfg, api->store, snap, &c)) ==
+	/*
+	 * The person is missing when the ids were too long for the ticket
+	 * together, or gone since: the handoff is to whom the entry would
+	 * give the tap now, not to nobody.
+	 */
+	if (t.reason <= REASON_GLOBAL && (c.agent == NULL ||
+	    snap_agent(snap, c.agent) == NULL)) {
+		quote(api, req, snap, e, NULL, now, &q);
+		c.agent = q.d.agent != NULL ? q.d.agent->id : NULL;
+		c.reason = q.reason;
+		c.fallback = q.d.fallback;
+	}
+	if ((arc = assign_commit(api->store, snap, &c)) ==
 	    ASSIGN_DB) {
 		resp_error(resp, AE_UNAVAILABLE, NULL);
 		return;
@@ -461,7 +474,9 @@ page_go(struct api *api, struct req *req, const char *id, struct resp *resp)
 		resp_error(resp, AE_NO_WEB_TARGET, NULL);
 		return;
 	}
-	commit_now(api, snap, &q, now);
+	/* HEAD (link checkers, previews) is no tap. */
+	if (req->method != REQ_HEAD)
+		commit_now(api, snap, &q, now);
 	resp->status = 302;
 	resp_header(resp, "Location", url);
 	w = resp_json_ok(resp);
@@ -558,4 +573,5 @@ api_after(struct api *api)
 
 	if (stats_due(api->stats, now, api->cfg->routing.stats_flush_ms))
 		stats_flush(api->stats, api->store, now);
+	assign_housekeeping(api->cfg, api->store, now);
 }

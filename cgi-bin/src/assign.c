@@ -12,8 +12,8 @@
 
 /* A commit's once-only claim outlives its ticket by this much. */
 #define CLAIM_MARGIN_S	3600
-/* Purge old claims on about one commit in this many. */
-#define PURGE_EVERY	64
+/* Old claims are purged this often (ms), outside any request. */
+#define PURGE_EVERY_MS	(10 * 60 * 1000)
 
 /* The engine's input for this quote: the one place it is put together. */
 static void
@@ -193,10 +193,9 @@ assign_from_ticket(const struct cfg *cfg, const struct snap *snap,
 }
 
 enum assign_rc
-assign_commit(const struct cfg *cfg, struct store *st, struct snap *local,
+assign_commit(struct store *st, struct snap *local,
     const struct assign_commit *c)
 {
-	static unsigned		 commits;
 	static int64_t		 last_ms;
 	struct store_commit	 sc;
 	int			 has_agent = c->agent != NULL && *c->agent;
@@ -230,7 +229,8 @@ assign_commit(const struct cfg *cfg, struct store *st, struct snap *local,
 		handoff = c->event == ASSIGN_HANDOFF ||
 		    c->ttype == TARGET_PAGE;
 		sc.handoffs = handoff;
-		sc.fallbacks = handoff && c->fallback;
+		/* A fallback is someone else answering: not nobody. */
+		sc.fallbacks = handoff && c->fallback && has_agent;
 		if (handoff && has_agent) {
 			sc.move_agent = c->agent;
 			sc.sticky[0] = c->customer;
@@ -247,8 +247,18 @@ assign_commit(const struct cfg *cfg, struct store *st, struct snap *local,
 	if (local != NULL && sc.move_agent != NULL &&
 	    snap_assigned(local, sc.move_agent, sc.at_ms))
 		snap_rotation(local);
-	if (++commits % PURGE_EVERY == 0 &&
-	    store_commit_purge(st, cfg->ticket.max_age + CLAIM_MARGIN_S) != STORE_OK)
-		log_info("assign: old commit claims not purged this time");
 	return ASSIGN_DONE;
+}
+
+void
+assign_housekeeping(const struct cfg *cfg, struct store *st, int64_t now_ms)
+{
+	static int64_t	 last_ms;
+
+	if (last_ms != 0 && now_ms - last_ms < PURGE_EVERY_MS)
+		return;
+	last_ms = now_ms;
+	if (store_commit_purge(st, cfg->ticket.max_age + CLAIM_MARGIN_S) !=
+	    STORE_OK)
+		log_info("assign: old commit claims not purged this time");
 }

@@ -105,8 +105,15 @@ enum assign_rc {
  * snapshot, updated at once so its next quote sees the move; other
  * processes see it within the staleness bound.
  */
-enum assign_rc assign_commit(const struct cfg *, struct store *,
-	    struct snap *local, const struct assign_commit *);
+enum assign_rc assign_commit(struct store *, struct snap *local,
+	    const struct assign_commit *);
+
+/*
+ * Purge commit claims older than every ticket, at most every ten minutes
+ * (call it outside requests: after a response, when idle).
+ */
+void	 assign_housekeeping(const struct cfg *, struct store *,
+	    int64_t now_ms);
 
 /*
  * A ticket's decision as a commit (entry, agent, reason text, fallback,

@@ -184,8 +184,14 @@ set_value(struct cfg *cfg, const struct cfg_key *k, const char *val)
 		return NULL;
 	case CFG_INT:
 	case CFG_SIZE:
-		if (util_parse_llong(val, k->min, k->max, &v) == -1)
-			return "not a whole number in range";
+		if (util_parse_llong(val, k->min, k->max, &v) == -1) {
+			/* One program, one thread: a static message is fine. */
+			static char	 msg[96];
+
+			snprintf(msg, sizeof(msg), "not a whole number from "
+			    "%lld to %lld", k->min, k->max);
+			return msg;
+		}
 		if (k->type == CFG_INT)
 			*(int *)field = (int)v;
 		else

@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "assign.h"
 #include "auth.h"
 #include "cache.h"
 #include "cfg.h"
@@ -590,6 +591,8 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 			log_info("wecom worker: database back");
 			down_ms = 0;
 		}
+		if (rc != -1)
+			assign_housekeeping(&c->cfg, c->store, util_now_ms());
 		if (once || worker_stop || rc == 1)
 			continue;
 		ms = down_ms != 0 ? down_ms : 200;

@@ -82,6 +82,9 @@ main(void)
 	log_init("kfroute", cfg.log_level);
 	if (path == NULL)
 		log_info("KFROUTE_CONF not set: defaults and environment only");
+	if (cfg.ticket.secret == NULL)
+		log_warn("[ticket] secret not set: answers carry no ticket, so "
+		    "taps cannot be committed (no rotation, sticky or counts)");
 	if (mysql_library_init(0, NULL, NULL) != 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		log_error("mysql_library_init failed");

@@ -108,7 +108,7 @@ pull_pages(struct pull *p, const struct store_wecom_due *d, const char **why)
 	char			 cursor[65], body[512];
 	struct json_object	*req, *o, *list, *more;
 	const char		*next;
-	int			 limit = PAGE_LIMIT, pages;
+	int			 limit = PAGE_LIMIT, pages, reset = 0;
 	enum wecom_err		 rc;
 
 	if (store_wecom_cursor_get(p->store, d->open_kfid, cursor,
@@ -136,6 +136,20 @@ pull_pages(struct pull *p, const struct store_wecom_due *d, const char **why)
 			    PAGE_LIMIT_MIN;
 			log_info("wecom %s: sync_msg page too large, asking for "
 			    "%d messages", d->open_kfid, limit);
+			pages--;
+			continue;
+		}
+		if (rc == WECOM_OTHER && cursor[0] != '\0' && !reset) {
+			/*
+			 * A cursor WeCom no longer takes must not stall the
+			 * account for good: start again from what WeCom keeps
+			 * (3 days); msgids recorded before are not worked twice.
+			 */
+			log_warn("wecom %s: sync_msg refused the stored cursor "
+			    "(errcode %d), pulling from the start",
+			    d->open_kfid, wecom_errcode(p->wecom));
+			cursor[0] = '\0';
+			reset = 1;
 			pages--;
 			continue;
 		}

@@ -22,6 +22,10 @@ struct stats {
 	unsigned		 ncounts;
 	int64_t			 flushed_ms;	/* last flush (or start) */
 	unsigned		 dropped;	/* lost while full and DB down */
+	/* The database's cool-down: no new try before retry_ms, and the
+	 * pause doubles with each failure (one log line per outage). */
+	int64_t			 retry_ms;
+	int			 pause_ms;
 };
 
 struct stats *
@@ -82,7 +86,7 @@ stats_pending(const struct stats *s)
 int
 stats_due(const struct stats *s, int64_t now_ms, int interval_ms)
 {
-	if (stats_pending(s) == 0)
+	if (stats_pending(s) == 0 || now_ms < s->retry_ms)
 		return 0;
 	return now_ms - s->flushed_ms >= interval_ms ||
 	    s->ncounts == MAX_COUNTS;
@@ -106,6 +110,10 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 	if (store_commit(db) != STORE_OK)
 		goto fail;
 	s->ncounts = 0;
+	if (s->pause_ms != 0)
+		log_info("stats: database back, counts written");
+	s->pause_ms = 0;
+	s->retry_ms = 0;
 	if (s->dropped > 0) {
 		log_warn("stats: %u quotes not counted while the table was "
 		    "full", s->dropped);
@@ -115,6 +123,12 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 fail:
 	/* Nothing half-written stays: the next try adds the batch once. */
 	store_rollback(db);
-	log_warn("stats: flush failed, %u rows kept", stats_pending(s));
+	if (s->pause_ms == 0)
+		log_warn("stats: flush failed, %u rows kept; trying again "
+		    "with growing pauses", stats_pending(s));
+	s->pause_ms = s->pause_ms == 0 ? 250 : s->pause_ms * 2;
+	if (s->pause_ms > 30000)
+		s->pause_ms = 30000;
+	s->retry_ms = now_ms + s->pause_ms;
 	return -1;
 }

@@ -20,7 +20,11 @@ void		 stats_free(struct stats *);	/* NULL is a no-op */
 /* Count one quote in its UTC minute; agent may be NULL (nobody). */
 void		 stats_quote(struct stats *, time_t now, const char *entry,
 		    const char *agent, const char *reason);
-/* 1 when something waits and interval_ms passed, or the table is full. */
+/*
+ * 1 when something waits and interval_ms passed, or the table is full;
+ * never during the cool-down after a failed flush (250 ms, doubling up to
+ * 30 s), so a dead database is not asked on every response.
+ */
 int		 stats_due(const struct stats *, int64_t now_ms,
 		    int interval_ms);
 /*

@@ -60,9 +60,11 @@ const char *const store_w_sql[W__MAX] = {
 	[W_PULLED] = "UPDATE kf_wecom_news SET "
 	    "pulled_seq = GREATEST(pulled_seq, ?), pulled_at = NOW(3), "
 	    "fails = 0, next_pull_at = NOW(3) WHERE open_kfid = ?",
+	/* The pause doubles with each failure in a row, up to a minute. */
 	[W_PULL_FAILED] = "UPDATE kf_wecom_news SET fails = fails + 1, "
 	    "last_error = LEFT(?, 255), last_error_at = NOW(3), "
-	    "next_pull_at = NOW(3) + INTERVAL ? * 1000 MICROSECOND "
+	    "next_pull_at = NOW(3) + INTERVAL "
+	    "LEAST(? * POW(2, LEAST(fails, 10)), 60000) * 1000 MICROSECOND "
 	    "WHERE open_kfid = ?",
 	[W_CURSOR_GET] = "SELECT next_cursor FROM kf_wecom_cursor "
 	    "WHERE open_kfid = ?",

@@ -64,7 +64,8 @@ enum store_rc	 store_wecom_news_due(struct store *, store_wecom_due_fn,
 /* The pull covered news up to seq (a later callback keeps it pending). */
 enum store_rc	 store_wecom_pulled(struct store *, const char *open_kfid,
 		    unsigned long long seq);
-/* The pull failed: try again after delay_ms; error is for the status. */
+/* The pull failed: try again after delay_ms, doubled for each failure in
+ * a row (a minute at most); error is kept for the status. */
 enum store_rc	 store_wecom_pull_failed(struct store *, const char *open_kfid,
 		    const char *error, int delay_ms);
 

@@ -420,7 +420,7 @@ finish_handoff(struct pull *p, const char *kfid, const char *user,
 	c.key = msgid;
 	c.at = time(NULL);
 	snap = p->cache->mode == CACHE_SNAPSHOT ? p->cache->snap : NULL;
-	if (assign_commit(p->cfg, p->store, (struct snap *)snap, &c) ==
+	if (assign_commit(p->store, (struct snap *)snap, &c) ==
 	    ASSIGN_DB) {
 		*why = "database";
 		return WORK_RETRY;
@@ -732,7 +732,7 @@ unpool(struct pull *p, const char *kfid, const char *user, const char *entry)
 	c.fallback = q.d.fallback;
 	c.customer2 = user;
 	c.at = time(NULL);
-	if (assign_commit(p->cfg, p->store, snap, &c) == ASSIGN_DB)
+	if (assign_commit(p->store, snap, &c) == ASSIGN_DB)
 		log_warn("wecom: taking %s from the pool was not committed",
 		    user);
 	cache_release(p->cache);

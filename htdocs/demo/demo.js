@@ -84,10 +84,10 @@ function renderButtons() {
 }
 
 // What became of the tap's report (POST /api/tap with the decision's ticket).
-function reportText(rep) {
+function reportText(rep, web) {
   if (!rep) return '上报中…';
   if (!rep.sent) return '不上报(没有凭据)';
-  if (rep.counted) return '已计入(轮转、计数从此刻生效)';
+  if (rep.counted) return web ? '已计入(网页打开次数)' : '已计入(轮转、计数从此刻生效)';
   if (rep.status === 200) return '这张凭据已计入过';
   if (rep.status >= 400 && rep.status < 500) return `凭据无效,未计入(${rep.status})`;
   return `上报失败,未计入${rep.retried ? '(已重试一次)' : ''}`;
@@ -132,7 +132,7 @@ async function tap(id) {
   const rep = await client.report(id);
   const dd = document.querySelector(`#decision dl[data-ticket="${act.ticket || ''}"] [data-report]`);
   if (dd) {
-    dd.textContent = reportText(rep);
+    dd.textContent = reportText(rep, act.type === 'webview');
     dd.dataset.report = rep.sent ? String(rep.status) : 'none';
   }
 }

@@ -54,6 +54,9 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     accounts: [{ open_kfid: 'wkAfterSale01', name: '售后客服' }, { open_kfid: 'wkPreSale01', name: '售前客服' }],
     faults: {},
   };
+  // msgids unique across fake instances too, as WeCom's are: the suites
+  // start a fresh fake each, against one database.
+  const run = randomBytes(4).toString('hex');
   const reply = (res, obj, status = 200) => {
     const body = JSON.stringify(obj);
     res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -215,7 +218,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       const key = `${openKfid}|${user}`;
       const sess = state.sessions.get(key);
       if (!sess || sess.state === 4) state.sessions.set(key, { state: 0, coded: {} });
-      const m = { msgid: `msg${++state.seq}`, open_kfid: openKfid, external_userid: user,
+      const m = { msgid: `msg${run}${++state.seq}`, open_kfid: openKfid, external_userid: user,
         send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content } };
       (state.queues[openKfid] ||= []).push(m);
       return m;
@@ -225,7 +228,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       if (event.event_type === 'enter_session') {
         state.sessions.set(`${openKfid}|${event.external_userid}`, { state: 4, coded: {} });
       }
-      const m = { msgid: `msg${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
+      const m = { msgid: `msg${run}${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
         msgtype: 'event', event: { open_kfid: openKfid, ...event } };
       (state.queues[openKfid] ||= []).push(m);
       return m;

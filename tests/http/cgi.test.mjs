@@ -79,7 +79,7 @@ test('CGI: a bad config stops the program with file, line and reason', async () 
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(`${tmpdir()}/kfconf-`);
   const cases = [
-    ['[database]\nport = 70000\n', /bad\.conf:2: not a whole number in range/],
+    ['[database]\nport = 70000\n', /bad\.conf:2: not a whole number from 1 to 65535/],
     ['[cache]\nstaleness = 5\n', /bad\.conf:2: unknown key 'staleness' in \[cache\]/],
     ['# ok\n[nosuch]\n', /bad\.conf:2: unknown section/],
     ['[log]\nlevel = loud\n', /bad\.conf:2: log level must be/],

@@ -178,3 +178,11 @@ test('traversal, encoded NULs and encoded separators never reach an entry', asyn
   assertError(await getJson('/api/contact%3Fentry=cs1'), 404, 'not_found');
   assertError(await getJson('/go/help%2Fx'), 404, 'not_found');
 });
+
+test('lighttpd: an unknown method is a JSON 501, not an HTML page', async () => {
+  const r = await rawHttp('BREW /api/tap HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+  assert.equal(r.status, 501);
+  const body = JSON.parse(r.body);
+  assert.equal(body.success, false);
+  assert.equal(body.code, 'not_implemented');
+});

@@ -119,3 +119,70 @@ test('the seed API and /go/ are taps: each call commits its own decision', async
   assertError(await getJson('/go/cs1'), 404, 'no_web_target');
   assert.equal(commits(), claims + 2);
 });
+
+test('HEAD /go/ (link checkers, previews) answers without counting a tap', async () => {
+  const before = sum('link_taps', 'help');
+  const head = await fetch(`${BASE}/go/help`, { method: 'HEAD', redirect: 'manual' });
+  assert.equal(head.status, 302);
+  assert.equal(sum('link_taps', 'help'), before);
+});
+
+test('an unanswered tap counts as unanswered, not as a transfer', async () => {
+  sql("UPDATE kf_agent SET status = 'offline'");
+  try {
+    await settle();
+    const q = await getJson('/api/contact?entry=cs1');
+    assert.equal(q.body.agent, null);
+    assert.equal(q.body.fallback, true); // a1 was skipped...
+    const fb = sum('fallbacks', 'cs1');
+    const none = () => Number(sql("SELECT COALESCE(SUM(handoffs), 0) FROM kf_stat_minute WHERE entry_id = 'cs1' AND agent_id = ''"));
+    const n0 = none();
+    assert.deepEqual((await tap(q.body.ticket)).body, { success: true, counted: true });
+    assert.equal(none(), n0 + 1, '...so nobody answered');
+    assert.equal(sum('fallbacks', 'cs1'), fb, 'which is no transfer');
+  } finally {
+    sql("UPDATE kf_agent SET status = 'online'");
+  }
+});
+
+test('a tap for an entry disabled since its quote is a 404 and writes nothing', async () => {
+  await settle();
+  const q = await getJson('/api/contact?entry=cs3');
+  sql("UPDATE kf_entry SET enabled = 0 WHERE id = 'cs3'");
+  try {
+    await settle();
+    const before = written();
+    assertError(await postJson('/api/tap', { ticket: q.body.ticket }), 404, 'unknown_entry');
+    assert.equal(written(), before);
+  } finally {
+    sql("UPDATE kf_entry SET enabled = 1 WHERE id = 'cs3'");
+  }
+});
+
+test('ids too long to share a ticket: the tap still hands off to a person, and round robin turns', async () => {
+  const entry = 'aftersales-premium-members-campaign-2026-q4-long-ids';
+  const a = 'support-agent-zhang-san-shanghai-office-01';
+  const b = 'support-agent-li-si-shanghai-office-00002';
+  sql(`INSERT INTO kf_agent (id, display_name, status, capacity) VALUES ('${a}', '张三', 'online', 5), ('${b}', '李四', 'online', 5)`);
+  sql("INSERT INTO kf_group (id, name) VALUES ('rrlong', '长名组')");
+  sql(`INSERT INTO kf_group_member (group_id, agent_id, position) VALUES ('rrlong', '${a}', 0), ('rrlong', '${b}', 1)`);
+  sql(`INSERT INTO kf_entry (id, label, target_type, target, fallback_group_id, fallback_strategy)
+       VALUES ('${entry}', '长名入口', 'page', '/p', 'rrlong', 'round_robin')`);
+  try {
+    const seen = [];
+    for (let i = 0; i < 4; i++) {
+      await settle();
+      const q = await getJson(`/api/contact?entry=${entry}`);
+      assert.ok(q.body.ticket.length <= 128);
+      assert.equal(q.body.ticket.split('.')[2], '-', 'the person did not fit');
+      seen.push(q.body.agent.id);
+      assert.deepEqual((await tap(q.body.ticket)).body, { success: true, counted: true });
+    }
+    for (let i = 1; i < seen.length; i++) assert.notEqual(seen[i], seen[i - 1], seen.join(','));
+    assert.equal(sql(`SELECT COUNT(*) FROM kf_stat_minute WHERE entry_id = '${entry}' AND agent_id = '' AND handoffs > 0`), '0');
+  } finally {
+    sql(`DELETE FROM kf_entry WHERE id = '${entry}'`);
+    sql("DELETE FROM kf_group WHERE id = 'rrlong'");
+    sql(`DELETE FROM kf_agent WHERE id IN ('${a}', '${b}')`);
+  }
+});

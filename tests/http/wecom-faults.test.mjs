@@ -77,6 +77,11 @@ function enterAndWrite(user, id, welcome, { write = true } = {}) {
 }
 
 before(async () => {
+  // This suite runs once per fake: start from none of its own rows.
+  sql("DELETE FROM kf_wecom_msg WHERE external_userid LIKE 'wmF%'");
+  sql("DELETE FROM kf_wecom_session WHERE external_userid LIKE 'wmF%'");
+  sql("DELETE FROM kf_last_agent WHERE customer_key LIKE 'wmF%'");
+  sql("DELETE FROM kf_stat_minute WHERE entry_id LIKE 'kff%'");
   const certs = loadCerts();
   fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: CORP,
     secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
@@ -316,6 +321,21 @@ test('8. a session waiting in the pool goes to its person when they come online,
     assert.equal(sql("SELECT pooled_at IS NULL FROM kf_wecom_session WHERE external_userid = 'wmF8'"), '1');
   } finally {
     dropEntry('kff8');
+  }
+});
+
+test('a stored cursor WeCom refuses does not stall the account', async () => {
+  entry('kff9', ['a5']);
+  try {
+    await settle();
+    sql(`UPDATE kf_wecom_cursor SET next_cursor = 'zz-no-such-cursor' WHERE open_kfid = '${KFID}'`);
+    enterAndWrite('wmF9', 'kff9', 'W-F9');
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sess('wmF9').state === 3, 15000, 'transferred');
+    assert.match(readFileSync(`${VAR}/log/kfworker.log`, 'utf8'), /refused the stored cursor/);
+    assert.notEqual(sql(`SELECT next_cursor FROM kf_wecom_cursor WHERE open_kfid = '${KFID}'`), 'zz-no-such-cursor');
+  } finally {
+    dropEntry('kff9');
   }
 });
 

@@ -447,6 +447,10 @@ test('six WeCom customers of a round-robin group: 2/2/2, each to the person its 
   const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
   const userid = { a1: 'WangXiao', a2: 'LiXiao', a3: 'ZhangXiao' };
   const name = { a1: '小王', a2: '小李', a3: '小张' };
+  // Run once per fake: none of an earlier run's rows.
+  sql("DELETE FROM kf_stat_minute WHERE entry_id = 'kfrr'");
+  sql("DELETE FROM kf_last_agent WHERE customer_key LIKE 'wmRR%'");
+  sql("DELETE FROM kf_wecom_session WHERE external_userid LIKE 'wmRR%'");
   try {
     sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
     sql("DELETE FROM kf_agent_activity WHERE agent_id IN ('a1', 'a2', 'a3')");
@@ -500,6 +504,8 @@ test('the ticket\'s person is kept when they can take the chat, even when the en
     "VALUES ('kfkeep', '微信客服', 'wecom_kf', 'wkAfterSale01', 'presale', 'least_busy')");
   sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkAfterSale01', 'kfkeep', 'https://work.weixin.qq.com/kf/kfcKEEP?enc_scene=kfkeep')");
   const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
+  sql("DELETE FROM kf_stat_minute WHERE entry_id = 'kfkeep'");
+  sql("DELETE FROM kf_last_agent WHERE customer_key = 'wmKeep1'");
   try {
     sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
     sql("UPDATE kf_agent SET active_sessions = 3 WHERE id IN ('a1', 'a3')");

@@ -138,7 +138,7 @@ commit_quote(struct snap *s, const struct assign_quote *q,
 
 	assign_from_ticket(&cfg, s, &q->t, ev, 1795399200, &c, reason,
 	    sizeof(reason));
-	return assign_commit(&cfg, NULL, s, &c);
+	return assign_commit(NULL, s, &c);
 }
 
 static void

@@ -116,7 +116,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	expect_error("[database]\nport = 0\n", ":2: not a whole number in range");
+	expect_error("[database]\nport = 0\n",
+	    ":2: not a whole number from 1 to 65535");
 	expect_error("[database]\nport = 33o6\n", ":2: not a whole number");
 	expect_error("[database]\nprot = 1\n", ":2: unknown key 'prot' in [database]");
 	expect_error("\n\n[databse]\n", ":3: unknown section");
@@ -157,7 +158,7 @@ test_env_error_and_missing_file(void **state)
 	setenv("KFROUTE_CACHE_STALENESS_MS", "-1", 1);
 	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
 	assert_string_equal(err, "environment KFROUTE_CACHE_STALENESS_MS: "
-	    "not a whole number in range");
+	    "not a whole number from 0 to 60000");
 	unsetenv("KFROUTE_CACHE_STALENESS_MS");
 	assert_int_equal(cfg_load(&c, "/nonexistent/kfroute.conf", err,
 	    sizeof(err)), -1);

@@ -142,6 +142,33 @@ test_due(void **state)
 	stats_free(NULL);
 }
 
+/* A failed flush is not tried again on every response: a growing pause. */
+static void
+test_cool_down_after_failure(void **state)
+{
+	struct stats	*s = stats_new();
+	int64_t		 t0 = 1000000;
+
+	(void)state;
+	stats_flush(s, NULL, t0);
+	stats_quote(s, 60, "cs1", "a1", "designated");
+	db.fail_at = 1;
+	assert_true(stats_due(s, t0 + 5000, 5000));
+	assert_int_equal(stats_flush(s, NULL, t0 + 5000), -1);
+	assert_false(stats_due(s, t0 + 5100, 0));	/* 250 ms pause */
+	assert_true(stats_due(s, t0 + 5250, 0));
+	db.writes = 0;
+	db.fail_at = 1;
+	assert_int_equal(stats_flush(s, NULL, t0 + 5250), -1);
+	assert_false(stats_due(s, t0 + 5700, 0));	/* doubled: 500 ms */
+	assert_true(stats_due(s, t0 + 5750, 0));
+	db.fail_at = 0;
+	assert_int_equal(stats_flush(s, NULL, t0 + 5750), 0);
+	stats_quote(s, 60, "cs1", "a1", "designated");
+	assert_true(stats_due(s, t0 + 5750, 0));	/* pause over */
+	stats_free(s);
+}
+
 int
 main(void)
 {
@@ -150,6 +177,7 @@ main(void)
 		cmocka_unit_test_setup(test_failed_flush_keeps_everything,
 		    reset),
 		cmocka_unit_test_setup(test_due, reset),
+		cmocka_unit_test_setup(test_cool_down_after_failure, reset),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

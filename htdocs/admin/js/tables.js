@@ -53,30 +53,45 @@ function qr(item) {
     h('p', {}, h('a', { href: src, download: `${item.id}-qr.svg` }, '下载 SVG')));
 }
 
-// What to paste into the mini-program for this button.
+// WXML text: no markup, and no {{ }} data binding, from a label.
+function wxmlText(s) {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '{ {');
+}
+
+// What to paste into the mini-program for this button: the kf-contact
+// component, or by hand the same three steps it takes (ask ahead, act in
+// the tap, report the tap).
 function snippet(item) {
-  const wxml = `<button bindtap="contactKf" data-entry="${item.id}">${item.label}</button>`;
-  const js = `// page.js: ask kfroute who answers, then open that person's chat
-contactKf(e) {
-  const entry = e.currentTarget.dataset.entry;
-  wx.request({
-    url: 'https://YOUR-HOST/api/contact',
-    method: 'POST',
-    data: { entry },
-    success: ({ data }) => {
-      if (!data.success) return wx.showToast({ title: data.message, icon: 'none' });
-      if (data.notice) wx.showToast({ title: data.notice, icon: 'none' });
-      if (data.target.type === 'wecom_kf')
-        wx.openCustomerServiceChat({ extInfo: { url: data.target.url }, corpId: data.target.corp_id });
-      else if (data.target.type === 'page') wx.navigateTo({ url: data.target.url });
-    },
-    fail: () => wx.showToast({ title: '网络错误,请重试', icon: 'none' }),
-  });
+  const component = `<!-- page.json: "usingComponents": { "kf-contact": "/components/kf-contact/kf-contact" } -->
+<kf-contact base-url="https://YOUR-HOST" scene="${item.scene || ''}" />`;
+  const wxml = `<button bindtap="contactKf" data-entry="${item.id}">${wxmlText(item.label)}</button>`;
+  const js = `// page.js. 1. Ask kfroute ahead (on show): who would answer. A quote changes nothing.
+onShow() {
+  wx.request({ url: 'https://YOUR-HOST/api/contact', method: 'POST', data: { entry: '${item.id}' },
+    success: ({ data }) => { if (data.success) this.quote = data; } });
+},
+// 2. Act inside the tap (WeChat opens a WeCom chat only from a tap handler),
+// 3. then report the tap: only now do rotation, sticky and counts move.
+contactKf() {
+  const q = this.quote;
+  if (!q) return wx.showToast({ title: '正在连接客服,请稍候再点', icon: 'none' });
+  const t = q.target;
+  if (t.type === 'wecom_kf') wx.openCustomerServiceChat({ extInfo: { url: t.url }, corpId: t.corp_id });
+  else if (t.type === 'page') wx.navigateTo({ url: t.url });
+  else if (t.type === 'url') wx.navigateTo({ url: '/pages/kf-webview/index?url=' + encodeURIComponent(t.url) });
+  if (q.notice) wx.showToast({ title: q.notice, icon: 'none' });
+  if (q.ticket) wx.request({ url: 'https://YOUR-HOST/api/tap', method: 'POST', data: { ticket: q.ticket } });
+  this.onShow(); // a fresh quote for the next tap
 }`;
-  dialog(`入口 ${item.id} 的小程序代码`, h('h3', {}, `入口 ${item.id}:粘贴到小程序`),
-    h('p', {}, 'WXML'), h('pre', {}, wxml),
-    h('p', {}, 'JS'), h('pre', {}, js),
-    h('p', {}, '网页链接:', h('code', {}, `${location.origin}/go/${item.id}`)));
+  const parts = [h('h3', {}, `入口 ${item.id}:粘贴到小程序`),
+    h('p', {}, '推荐:使用随 kfroute 提供的 kf-contact 组件(clients/miniprogram),它会提前查询、在点击时打开、并上报点击。'),
+    h('pre', {}, component),
+    h('p', {}, '或者手写:WXML'), h('pre', {}, wxml),
+    h('p', {}, 'JS'), h('pre', {}, js)];
+  if (item.target_type !== 'page') {
+    parts.push(h('p', {}, '网页链接:', h('code', {}, `${location.origin}/go/${item.id}`)));
+  }
+  dialog(`入口 ${item.id} 的小程序代码`, ...parts);
 }
 
 export function agentsView(root) {
