@@ -96,6 +96,7 @@ secret_file() {
 db_setup() {
 	pub=$(secret_file public.pass)
 	adm=$(secret_file admin.pass)
+	wec=$(secret_file wecom.pass)
 	secret_file customer.secret >/dev/null
 	secret_file ticket.secret >/dev/null
 	sql_admin <<SQL
@@ -103,21 +104,17 @@ CREATE DATABASE IF NOT EXISTS $DBNAME
   CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS 'kfroute_admin'@'localhost' IDENTIFIED BY '$adm';
 ALTER USER 'kfroute_admin'@'localhost' IDENTIFIED BY '$adm';
-GRANT SELECT, INSERT, UPDATE, DELETE ON $DBNAME.* TO 'kfroute_admin'@'localhost';
 CREATE USER IF NOT EXISTS 'kfroute_public'@'localhost' IDENTIFIED BY '$pub';
 ALTER USER 'kfroute_public'@'localhost' IDENTIFIED BY '$pub';
-GRANT SELECT ON $DBNAME.* TO 'kfroute_public'@'localhost';
+CREATE USER IF NOT EXISTS 'kfroute_wecom'@'localhost' IDENTIFIED BY '$wec';
+ALTER USER 'kfroute_wecom'@'localhost' IDENTIFIED BY '$wec';
 SQL
 	MYSQL="mariadb --no-defaults --default-character-set=utf8mb4 --socket=$SOCK -u $ME" \
 		"$ROOT/scripts/migrate.sh" "$DBNAME"
-	# The public program writes counters, sticky, activity and commit
-	# claims, nothing else (granted after the migrations made the tables).
-	sql_admin <<SQL
-GRANT INSERT, UPDATE ON $DBNAME.kf_stat_minute TO 'kfroute_public'@'localhost';
-GRANT INSERT, DELETE ON $DBNAME.kf_commit TO 'kfroute_public'@'localhost';
-GRANT INSERT, UPDATE ON $DBNAME.kf_last_agent TO 'kfroute_public'@'localhost';
-GRANT INSERT, UPDATE ON $DBNAME.kf_agent_activity TO 'kfroute_public'@'localhost';
-SQL
+	# Each program's rights (sql/grants.sql), once the tables exist.
+	MYSQL="mariadb --no-defaults --default-character-set=utf8mb4 --socket=$SOCK -u $ME" \
+		"$ROOT/scripts/db-grants.sh" "$DBNAME" "'kfroute_public'@'localhost'" \
+		"'kfroute_wecom'@'localhost'" "'kfroute_admin'@'localhost'"
 	if [ ! -f "$VAR/db/.kfroute-demo-loaded" ]; then
 		echo "stack: loading demo data" >&2
 		sql_admin "$DBNAME" <"$ROOT/sql/demo.sql"
@@ -136,6 +133,8 @@ user = kfroute_public
 password_file = $VAR/secrets/public.pass
 admin_user = kfroute_admin
 admin_password_file = $VAR/secrets/admin.pass
+wecom_user = kfroute_wecom
+wecom_password_file = $VAR/secrets/wecom.pass
 
 [customer]
 secret = $(cat "$VAR/secrets/customer.secret")

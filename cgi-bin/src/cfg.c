@@ -55,6 +55,11 @@ static const struct cfg_key keys[] = {
 	    NULL, 0, 0 },
 	{ "database", "admin_password_file", CFG_STR,
 	    OFF(db.admin_password_file), NULL, 0, 0 },
+	{ "database", "wecom_user", CFG_STR, OFF(db.wecom_user), NULL, 0, 0 },
+	{ "database", "wecom_password", CFG_STR, OFF(db.wecom_password),
+	    NULL, 0, 0 },
+	{ "database", "wecom_password_file", CFG_STR,
+	    OFF(db.wecom_password_file), NULL, 0, 0 },
 	{ "routing", "fallback_group", CFG_STR, OFF(routing.fallback_group),
 	    NULL, 0, 0 },
 	{ "routing", "fallback_strategy", CFG_STRATEGY,
@@ -395,7 +400,9 @@ cfg_load(struct cfg *cfg, const char *path, char *err, size_t errlen)
 	    load_password_file(cfg->db.password_file, &cfg->db.password, err,
 	    errlen) == -1 ||
 	    load_password_file(cfg->db.admin_password_file,
-	    &cfg->db.admin_password, err, errlen) == -1) {
+	    &cfg->db.admin_password, err, errlen) == -1 ||
+	    load_password_file(cfg->db.wecom_password_file,
+	    &cfg->db.wecom_password, err, errlen) == -1) {
 		cfg_free(cfg);
 		return -1;
 	}

@@ -27,6 +27,9 @@ struct cfg {
 		char	*admin_user;	/* kfctl and the admin program */
 		char	*admin_password;
 		char	*admin_password_file;
+		char	*wecom_user;	/* the WeCom callback and puller */
+		char	*wecom_password;
+		char	*wecom_password_file;
 		int	 connect_timeout;	/* seconds */
 		int	 rw_timeout;		/* seconds */
 	} db;

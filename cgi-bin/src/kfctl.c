@@ -573,6 +573,9 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* The puller runs with the WeCom account's rights, not kfctl's. */
+	store_free(c->store);
+	c->store = store_new(&c->cfg, STORE_WECOM);
 	w = wecom_new(&c->cfg, c->store);
 	cache_init(&cache, c->store, CACHE_SNAPSHOT, c->cfg.staleness_ms);
 	pull_init(&p, &c->cfg, c->store, w, &cache);

@@ -57,6 +57,7 @@ after(void *ctx)
 static void
 cgi_config_error(void)
 {
+	transport_cgi_drain();
 	printf("Status: 500 Internal Server Error\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\n\r\n"
 	    "{\"success\":false,\"code\":\"internal\","

@@ -58,11 +58,11 @@ main(void)
 		return 1;
 	}
 	/*
-	 * The callback records messages and (from the event handling on)
-	 * presence and sessions: it connects with the admin credentials,
-	 * never with the public program's read-mostly user.
+	 * The callback records news and, under plain CGI, pulls and works:
+	 * the WeCom account (sql/grants.sql), never the public program's
+	 * and never one that could change operators or configuration.
 	 */
-	store = store_new(&cfg, STORE_ADMIN);
+	store = store_new(&cfg, STORE_WECOM);
 	wecom = wecom_new(&cfg, store);
 	cache_init(&cache, store, transport_is_cgi() ? CACHE_POINT :
 	    CACHE_SNAPSHOT, cfg.staleness_ms);

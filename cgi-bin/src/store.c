@@ -261,7 +261,10 @@ connect_db(struct store *s)
 
 	if (s->db != NULL)
 		return 0;
-	if (s->role == STORE_ADMIN && c->db.admin_user != NULL) {
+	if (s->role == STORE_WECOM && c->db.wecom_user != NULL) {
+		user = c->db.wecom_user;
+		pw = c->db.wecom_password;
+	} else if (s->role != STORE_PUBLIC && c->db.admin_user != NULL) {
 		user = c->db.admin_user;
 		pw = c->db.admin_password;
 	}

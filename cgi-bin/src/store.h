@@ -26,9 +26,15 @@ enum store_rc {
 	STORE_CHECK,	/* a CHECK constraint failed */
 };
 
-/* Which credentials: the public program's, or kfctl's/admin's. */
+/*
+ * Which credentials, as sql/grants.sql gives them rights: the public
+ * program's, the WeCom callback's and puller's (falling back to the
+ * admin's when no wecom_user is configured), kfctl's and the admin
+ * program's.
+ */
 enum store_role {
 	STORE_PUBLIC,
+	STORE_WECOM,
 	STORE_ADMIN,
 };
 

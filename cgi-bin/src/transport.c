@@ -40,6 +40,9 @@ cgi_param(void *ctx, const char *name)
 	return getenv(name);
 }
 
+/* Body bytes the request has read from stdin (see cgi_drain). */
+static unsigned long long	 cgi_consumed;
+
 static long
 cgi_read(void *ctx, char *buf, size_t n)
 {
@@ -49,7 +52,43 @@ cgi_read(void *ctx, char *buf, size_t n)
 	got = fread(buf, 1, n, stdin);
 	if (got == 0 && ferror(stdin))
 		return -1;
+	cgi_consumed += got;
 	return (long)got;
+}
+
+/* The most of an unread body a CGI run reads to throw away. */
+#define CGI_DRAIN_MAX	(32ULL * 1024 * 1024)
+
+/*
+ * Read what is left of the request body before answering. A CGI program
+ * that answers (an error: 404, 413, 405...) without reading its body makes
+ * Apache's mod_cgid fail writing the body to it ("Broken pipe") and drop
+ * the answer. Bounded: the web server limits bodies well below this.
+ */
+void
+transport_cgi_drain(void)
+{
+	const char		*cl = getenv("CONTENT_LENGTH");
+	unsigned long long	 want = 0;
+	char			 buf[16384];
+	size_t			 got;
+
+	if (cl == NULL || *cl == '\0')
+		return;
+	for (; *cl >= '0' && *cl <= '9'; cl++) {
+		if (want > (CGI_DRAIN_MAX - (unsigned)(*cl - '0')) / 10)
+			return;		/* absurd: do not try */
+		want = want * 10 + (unsigned)(*cl - '0');
+	}
+	if (*cl != '\0')
+		return;
+	while (cgi_consumed < want) {
+		got = fread(buf, 1, want - cgi_consumed < sizeof(buf) ?
+		    (size_t)(want - cgi_consumed) : sizeof(buf), stdin);
+		if (got == 0)
+			return;
+		cgi_consumed += got;
+	}
 }
 
 /* ---- one request ---------------------------------------------------- */
@@ -118,6 +157,7 @@ transport_serve(transport_handler handler, transport_after after,
 	if (FCGX_IsCGI()) {
 		src = (struct req_source){ cgi_param, cgi_read, NULL };
 		handle_one(&s, &src, handler, ctx);
+		transport_cgi_drain();
 		fwrite(s.out.data, 1, s.out.len, stdout);
 		/*
 		 * The web server ends a CGI response when stdout closes: close

@@ -14,6 +14,13 @@ typedef void	(*transport_handler)(void *ctx, struct req *, struct resp *);
 /* Runs after the response has been sent (slow follow-up work). */
 typedef void	(*transport_after)(void *ctx);
 
+/*
+ * Plain CGI: read what is left of the request body (bounded) before
+ * answering, or Apache's mod_cgid drops the answer of a program that
+ * exits without reading its body. transport_serve does it; call it before
+ * any answer written outside it.
+ */
+void	 transport_cgi_drain(void);
 /* 1 when this process serves plain CGI (one request), 0 for FastCGI. */
 int	 transport_is_cgi(void);
 /*

@@ -104,3 +104,18 @@ test('CGI: environment settings win over the file', async () => {
   assert.equal(r.status, 503);
   assert.equal(r.body.code, 'unavailable');
 });
+
+test('CGI: an early error still reads the whole body, so the web server can deliver the answer', async () => {
+  const big = JSON.stringify({ entry: 'cs1', pad: 'x'.repeat(200 * 1024) });
+  const cases = [
+    { uri: '/api/nope', status: 404 },                     // no such page
+    { uri: '/api/contact', status: 413 },                  // over max_body
+    { uri: '/api/entries', status: 405 },                  // POST not allowed
+  ];
+  for (const c of cases) {
+    const r = await runCgi({ method: 'POST', uri: c.uri, contentType: 'application/json', body: big });
+    assert.equal(r.status, c.status, `${c.uri}: ${r.raw}`);
+    assert.equal(r.body.success, false);
+    assert.equal(r.stdinError, null, `${c.uri}: the body was not read (${r.stdinError})`);
+  }
+});

@@ -102,6 +102,10 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
     // stdin is a pipe, not a socket: libfcgi then runs as plain CGI.
     const child = spawn(bin, [], { env: cgiEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [], err = [];
+    // A program that exits without reading its body breaks this pipe, as
+    // it breaks Apache's (mod_cgid then drops the answer).
+    let stdinError = null;
+    child.stdin.on('error', (e) => { stdinError = e.code; });
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
@@ -120,7 +124,7 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
       let json = null;
       try { json = JSON.parse(bodyText); } catch { /* asserted by callers */ }
       resolve({ code, status: m ? Number(m[1]) : 0, head, body: json,
-        raw: bodyText, stderr });
+        raw: bodyText, stderr, stdinError });
     });
     if (body != null) child.stdin.write(body);
     child.stdin.end();

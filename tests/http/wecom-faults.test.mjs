@@ -109,16 +109,16 @@ test('1. lost database connections: the next customers are served all the same',
     enterAndWrite('wmF1a', 'kff1', 'W-F1a');
     await fake.callback(CALLBACK, KFID);
     await until(() => sess('wmF1a').state === 3, 15000, 'first customer transferred');
-    // Every connection of the programs' database user dies (as on a
-    // restart, or wait_timeout on a quiet night).
-    assert.ok(killConnections('kfroute_admin') >= 1, 'the puller had a connection');
+    // Every connection of the WeCom programs' database account dies (as
+    // on a restart, or wait_timeout on a quiet night).
+    assert.ok(killConnections('kfroute_wecom') >= 1, 'the puller had a connection');
     enterAndWrite('wmF1b', 'kff1', 'W-F1b');
     const r = await fake.callback(CALLBACK, KFID);
     assert.equal(r.status, 200);
     await until(() => sess('wmF1b').state === 3, 15000, 'second customer transferred');
     assert.equal(sess('wmF1b').servicer, 'ZhaoXiao');
     assert.equal(sentWith('W-F1b').content, '正在为您接入小赵…');
-    killConnections('kfroute_admin');
+    killConnections('kfroute_wecom');
     enterAndWrite('wmF1c', 'kff1', 'W-F1c');
     await fake.callback(CALLBACK, KFID);
     await until(() => sess('wmF1c').state === 3, 15000, 'third customer transferred');
