@@ -7,8 +7,13 @@
 #                   (make http TESTS=tests/http/x.test.mjs: just those files)
 #   make asan       the same tests with AddressSanitizer + UBSan builds
 #   make bench      wrk: /api/contact against a do-nothing FastCGI responder
+#   make install    programs, page, SQL and examples under PREFIX (Debian
+#                   habits: PREFIX=/usr, config in SYSCONFDIR/kfroute)
 
 PORT     ?= 8080
+PREFIX   ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR  ?=
 BUILD    ?= build/release
 OPT      ?= -O2
 SANITIZE ?=
@@ -23,6 +28,8 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(SANITIZE) \
 	    -Icgi-bin/src $(CFLAGS_DEPS)
+# Where the programs look for their config when KFROUTE_CONF is unset.
+DEFAULT_CONF := $(SYSCONFDIR)/kfroute/kfroute.conf
 LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
@@ -47,7 +54,7 @@ ADMIN    := $(BUILD)/kfadmin.fcgi
 KFCTL    := $(BUILD)/kfctl
 endif
 
-.PHONY: all deps run start stop test unit http asan bench vectors clean
+.PHONY: all deps run start stop test unit http asan bench vectors clean install
 
 all: $(FCGI) $(WECOM) $(ADMIN) $(KFCTL)
 
@@ -56,6 +63,13 @@ deps:
 
 $(BUILD)/obj/%.o: cgi-bin/src/%.c $(wildcard cgi-bin/src/*.h) | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# cfg.o knows the default config path: rebuilt when SYSCONFDIR changes.
+$(BUILD)/obj/cfg.o: $(BUILD)/default-conf
+$(BUILD)/obj/cfg.o: CFLAGS += -DKFROUTE_DEFAULT_CONF='"$(DEFAULT_CONF)"'
+$(BUILD)/default-conf: FORCE | $(BUILD)/obj
+	@echo '$(DEFAULT_CONF)' | cmp -s - $@ || echo '$(DEFAULT_CONF)' >$@
+FORCE:
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -114,6 +128,24 @@ bench: all
 vectors:
 	@scripts/deps.sh vectors
 	/usr/bin/python3 tests/vectors/gen_wxcrypt.py tests/unit/wxcrypt_vectors.h
+
+# Programs in PREFIX/lib/kfroute/cgi-bin (mapped by the web server),
+# kfctl in PREFIX/bin, the page, SQL, scripts and example configs in
+# PREFIX/share/kfroute, an example config in SYSCONFDIR/kfroute. htdocs is
+# copied with links resolved: hosts that upload it follow none.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/kfroute/cgi-bin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/kfroute $(DESTDIR)$(SYSCONFDIR)/kfroute
+	install -m 755 $(FCGI) $(WECOM) $(ADMIN) $(DESTDIR)$(PREFIX)/lib/kfroute/cgi-bin/
+	install -m 755 $(KFCTL) $(DESTDIR)$(PREFIX)/bin/kfctl
+	rm -rf $(DESTDIR)$(PREFIX)/share/kfroute/htdocs
+	cp -RL htdocs $(DESTDIR)$(PREFIX)/share/kfroute/htdocs
+	cp -R sql conf $(DESTDIR)$(PREFIX)/share/kfroute/
+	install -d $(DESTDIR)$(PREFIX)/share/kfroute/scripts
+	install -m 755 scripts/migrate.sh scripts/db-grants.sh \
+	    $(DESTDIR)$(PREFIX)/share/kfroute/scripts/
+	install -m 640 conf/kfroute.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/kfroute/kfroute.conf.example
 
 clean:
 	rm -rf build cgi-bin/*.fcgi bin/kfctl

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "cfg.h"
@@ -407,6 +408,17 @@ cfg_load(struct cfg *cfg, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+cfg_path(void)
+{
+	const char	*p = getenv("KFROUTE_CONF");
+
+	if (p != NULL && *p != '\0')
+		return p;
+	return access(KFROUTE_DEFAULT_CONF, F_OK) == 0 ?
+	    KFROUTE_DEFAULT_CONF : NULL;
 }
 
 void

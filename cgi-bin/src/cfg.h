@@ -79,6 +79,18 @@ struct cfg {
 	char		*reassigned;
 };
 
+/* Where the config is when KFROUTE_CONF does not say (make install). */
+#ifndef KFROUTE_DEFAULT_CONF
+#define KFROUTE_DEFAULT_CONF	"/etc/kfroute/kfroute.conf"
+#endif
+
+/*
+ * The config file to read: $KFROUTE_CONF when set, else
+ * KFROUTE_DEFAULT_CONF when it exists, else NULL (defaults and the
+ * environment only).
+ */
+const char	*cfg_path(void);
+
 /*
  * Fill *cfg from defaults, then the file at path (NULL: no file), then
  * the environment. On error returns -1 with "file:line: reason" (or

@@ -26,7 +26,7 @@ main(void)
 {
 	struct cfg	 cfg;
 	struct admin	 a;
-	const char	*path = getenv("KFROUTE_CONF");
+	const char	*path = cfg_path();
 	char		 err[512];
 	int		 rc;
 

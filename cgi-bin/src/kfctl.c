@@ -1,6 +1,7 @@
 /*
  * kfctl: kfroute from the command line. Reads the config named by
- * KFROUTE_CONF (or var/kfroute.conf of a dev checkout), connects with the
+ * KFROUTE_CONF (or var/kfroute.conf of a dev checkout, or
+ * /etc/kfroute/kfroute.conf as installed), connects with the
  * admin credentials when the config has them.
  *
  *   kfctl agent status AGENT online|busy|offline
@@ -784,8 +785,17 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
-	if (path == NULL && access("var/kfroute.conf", R_OK) == 0)
+	if ((path == NULL || *path == '\0') &&
+	    access("var/kfroute.conf", R_OK) == 0)
 		path = "var/kfroute.conf";	/* a dev checkout's stack */
+	else
+		path = cfg_path();
+	if (path == NULL) {
+		/* kfctl without a config only fails later, and less clearly. */
+		fprintf(stderr, "kfctl: no config: set KFROUTE_CONF to its "
+		    "path, or create " KFROUTE_DEFAULT_CONF "\n");
+		return EXIT_FAIL;
+	}
 	if (cfg_load(&c.cfg, path, err, sizeof(err)) == -1) {
 		fprintf(stderr, "kfctl: config: %s\n", err);
 		return EXIT_FAIL;

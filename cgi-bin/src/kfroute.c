@@ -70,7 +70,7 @@ main(void)
 	struct cfg	 cfg;
 	struct store	*store;
 	struct app	 app;
-	const char	*path = getenv("KFROUTE_CONF");
+	const char	*path = cfg_path();
 	char		 err[512];
 	int		 cgi, rc;
 
@@ -82,7 +82,8 @@ main(void)
 	}
 	log_init("kfroute", cfg.log_level);
 	if (path == NULL)
-		log_info("KFROUTE_CONF not set: defaults and environment only");
+		log_warn("no config file (KFROUTE_CONF unset, no "
+		    KFROUTE_DEFAULT_CONF "): defaults and environment only");
 	if (cfg.ticket.secret == NULL)
 		log_warn("[ticket] secret not set: answers carry no ticket, so "
 		    "taps cannot be committed (no rotation, sticky or counts)");

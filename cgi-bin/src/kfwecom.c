@@ -42,7 +42,7 @@ main(void)
 	struct callback	 cb;
 	struct cache	 cache;
 	struct pull	 pull;
-	const char	*path = getenv("KFROUTE_CONF");
+	const char	*path = cfg_path();
 	char		 err[512];
 	int		 rc;
 

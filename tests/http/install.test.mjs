@@ -1,0 +1,38 @@
+// make install: a working tree under PREFIX, and kfctl finding its config
+// at the default path (SYSCONFDIR/kfroute/kfroute.conf) with no
+// KFROUTE_CONF; without one it says how to give it one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { ROOT, VAR } from './lib.mjs';
+
+test('make install PREFIX=… SYSCONFDIR=… installs programs, page, SQL and a config that kfctl finds', () => {
+  const tmp = mkdtempSync('/tmp/kfinstall-');
+  try {
+    // A build of its own (another default config path), not the stack's.
+    execFileSync('make', ['-s', '-j2', 'install', `PREFIX=${tmp}/usr`, `SYSCONFDIR=${tmp}/etc`,
+      'BUILD=build/install'], { cwd: ROOT, stdio: 'pipe' });
+    for (const f of ['usr/lib/kfroute/cgi-bin/kfroute.fcgi', 'usr/lib/kfroute/cgi-bin/kfwecom.fcgi',
+      'usr/lib/kfroute/cgi-bin/kfadmin.fcgi', 'usr/bin/kfctl', 'usr/share/kfroute/sql/grants.sql',
+      'usr/share/kfroute/sql/migrations/001_schema.sql', 'usr/share/kfroute/scripts/migrate.sh',
+      'usr/share/kfroute/scripts/db-grants.sh', 'usr/share/kfroute/htdocs/admin/index.html',
+      'etc/kfroute/kfroute.conf.example']) {
+      assert.ok(existsSync(`${tmp}/${f}`), `${f} installed`);
+    }
+    // No links in the installed page: hosts that upload it follow none.
+    assert.ok(lstatSync(`${tmp}/usr/share/kfroute/htdocs/demo/kfroute.js`).isFile());
+    const env = { ...process.env };
+    delete env.KFROUTE_CONF;
+    const kfctl = () => spawnSync(`${tmp}/usr/bin/kfctl`, ['agent', 'list'], { cwd: tmp, env, encoding: 'utf8' });
+    let r = kfctl();
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /no config: set KFROUTE_CONF to its path, or create .*\/etc\/kfroute\/kfroute\.conf/);
+    copyFileSync(`${VAR}/kfroute.conf`, `${tmp}/etc/kfroute/kfroute.conf`);
+    r = kfctl();
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^a1\s+小王/m);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
