@@ -121,6 +121,23 @@ url_check(struct callback *cb, struct req *req, struct resp *resp)
 	free(plain);
 }
 
+/*
+ * A sync token as WeCom gives it: up to 128 bytes (§5), printable ASCII.
+ * It only ever goes back to WeCom inside JSON, never into a URL or SQL.
+ */
+static int
+token_ok(const char *t)
+{
+	size_t	 n = strlen(t), i;
+
+	if (n == 0 || n > 128)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (t[i] < '!' || t[i] > '~')
+			return 0;
+	return 1;
+}
+
 /* WeCom calls again unless it gets this within 5 s: an empty 200. */
 static void
 answer_empty(struct resp *resp)
@@ -179,6 +196,14 @@ event(struct callback *cb, struct req *req, struct resp *resp)
 		resp_error(resp, AE_BAD_CALLBACK, NULL);
 		return;
 	}
+	if (strcmp(ev, "kf_msg_or_event") == 0 &&
+	    strstr(plain, "<Token>") != NULL &&
+	    callback_xml_field(plain, "Token", cb->token,
+	    sizeof(cb->token)) == -1) {
+		free(plain);		/* a Token, but longer than 128 bytes */
+		resp_error(resp, AE_BAD_CALLBACK, NULL);
+		return;
+	}
 	if (strcmp(ev, "kf_msg_or_event") != 0 ||
 	    callback_xml_field(plain, "Token", cb->token,
 	    sizeof(cb->token)) == -1) {
@@ -187,13 +212,18 @@ event(struct callback *cb, struct req *req, struct resp *resp)
 		answer_empty(resp);
 		return;
 	}
-	if (callback_xml_field(plain, "OpenKfId", cb->open_kfid,
-	    sizeof(cb->open_kfid)) == -1)
+	if (strstr(plain, "<OpenKfId>") == NULL)
 		cb->open_kfid[0] = '\0';	/* older callbacks: every account */
+	else if (callback_xml_field(plain, "OpenKfId", cb->open_kfid,
+	    sizeof(cb->open_kfid)) == -1) {
+		free(plain);
+		resp_error(resp, AE_BAD_CALLBACK, NULL);
+		return;
+	}
 	free(plain);
 	if ((cb->open_kfid[0] != '\0' &&
 	    !req_valid_id(cb->open_kfid, strlen(cb->open_kfid))) ||
-	    !req_valid_id(cb->token, strlen(cb->token))) {
+	    !token_ok(cb->token)) {
 		resp_error(resp, AE_BAD_CALLBACK, NULL);
 		return;
 	}

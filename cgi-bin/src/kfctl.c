@@ -293,9 +293,11 @@ cmd_wecom(struct ctl *c, const char *what)
 			rc = WECOM_BAD_ANSWER;
 		json_object_put(o);
 	}
-	if (rc != WECOM_OK)
+	if (rc != WECOM_OK && wecom_errcode(w) != 0)
 		fprintf(stderr, "kfctl: wecom: %s (errcode %d)\n",
 		    wecom_strerror(rc), wecom_errcode(w));
+	else if (rc != WECOM_OK)
+		fprintf(stderr, "kfctl: wecom: %s\n", wecom_strerror(rc));
 	wecom_free(w);
 	return rc == WECOM_OK ? EXIT_OK : EXIT_FAIL;
 }
@@ -510,10 +512,17 @@ cmd_sync_status(struct ctl *c, struct wecom *w)
 
 /* ---- wecom status, worker -------------------------------------------- */
 
+struct status_seen {
+	int	 accounts, stalled;
+};
+
 static void
 print_status(void *arg, const struct store_wecom_status *st)
 {
-	(void)arg;
+	struct status_seen	*seen = arg;
+
+	seen->accounts++;
+	seen->stalled += st->stalled;
 	printf("%s\t%s\tcursor %s\tlast pull %s\tbacklog %u\t"
 	    "retried %u\tskipped %u", st->open_kfid,
 	    st->stalled ? "STALLED" : "ok", st->cursor ? st->cursor : "-",
@@ -527,15 +536,23 @@ print_status(void *arg, const struct store_wecom_status *st)
 	putchar('\n');
 }
 
-/* Per account: cursor, backlog, last pull and error, retried, skipped. */
+/*
+ * Per account: cursor, backlog, last pull and error, retried, skipped.
+ * Exit 1 when an account is stalled (for monitoring), 0 otherwise.
+ */
 static int
 cmd_wecom_status(struct ctl *c)
 {
-	if (store_wecom_status(c->store, print_status, NULL) != STORE_OK) {
+	struct status_seen	 seen = { 0, 0 };
+
+	if (store_wecom_status(c->store, print_status, &seen) != STORE_OK) {
 		fprintf(stderr, "kfctl: cannot read the database\n");
 		return EXIT_FAIL;
 	}
-	return EXIT_OK;
+	if (seen.accounts == 0)
+		printf("no kf accounts yet (kfctl wecom sync-accounts) and no "
+		    "callbacks received\n");
+	return seen.stalled > 0 ? EXIT_UNKNOWN : EXIT_OK;
 }
 
 static volatile sig_atomic_t	 worker_stop;

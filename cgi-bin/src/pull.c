@@ -21,7 +21,8 @@
 #define PAGES_MAX	100		/* per pull: 100,000 messages */
 /* A page's answer may be large (1000 messages of 1.5 KB are 1.3 MB). */
 #define PAGE_CAP	(8 * 1024 * 1024)
-#define WORK_BATCH	200		/* messages per account and pass */
+#define WORK_BATCH	200		/* messages per account and round */
+#define WORK_ROUNDS	20		/* rounds per account and pass */
 #define TRIES_MAX	8		/* then a message is given up */
 #define POOL_EVERY_MS	2000
 
@@ -145,8 +146,9 @@ pull_pages(struct pull *p, const struct store_wecom_due *d, const char **why)
 			 * account for good: start again from what WeCom keeps
 			 * (3 days); msgids recorded before are not worked twice.
 			 */
-			log_warn("wecom %s: sync_msg refused the stored cursor "
-			    "(errcode %d), pulling from the start",
+			log_warn("wecom %s: sync_msg refused a page from the "
+			    "stored cursor (errcode %d); trying once from "
+			    "the start",
 			    d->open_kfid, wecom_errcode(p->wecom));
 			cursor[0] = '\0';
 			reset = 1;
@@ -206,7 +208,14 @@ pull_news(struct pull *p, const struct store_wecom_due *d)
 		    d->open_kfid);
 	if ((rc = pull_pages(p, d, &why)) == 0)
 		store_wecom_pulled(p->store, d->open_kfid, d->news_seq);
-	else {
+	else if (wecom_errcode(p->wecom) == 95000 ||
+	    wecom_errcode(p->wecom) == 95004) {
+		/* Not an account of this app: nothing to wait for. */
+		log_warn("wecom %s: not an account of this app (%d), news "
+		    "dropped", d->open_kfid, wecom_errcode(p->wecom));
+		store_wecom_pull_failed(p->store, d->open_kfid, why, 1000);
+		store_wecom_pulled(p->store, d->open_kfid, d->news_seq);
+	} else {
 		log_warn("wecom %s: pull failed (%s), trying again later",
 		    d->open_kfid, why);
 		store_wecom_pull_failed(p->store, d->open_kfid, why, 1000);
@@ -363,8 +372,19 @@ pass(struct pull *p, const char *only)
 		rc = -1;
 		goto done;
 	}
-	for (i = 0; i < acc->n; i++)
-		did += work_account(p, acc->kfid[i]);
+	/*
+	 * Again while there is progress: a customer's next message becomes
+	 * ready only when the one before it is done (bounded per pass).
+	 */
+	for (i = 0; i < acc->n; i++) {
+		int	 round, n;
+
+		for (round = 0; round < WORK_ROUNDS; round++) {
+			if ((n = work_account(p, acc->kfid[i])) == 0)
+				break;
+			did += n;
+		}
+	}
 	/* Now and then, the pools: people come back, chats end. */
 	if (only != NULL || now - p->pool_ms >= POOL_EVERY_MS) {
 		p->pool_ms = now;

@@ -184,6 +184,7 @@ struct store {
 	/* Prepared lazily, every table's (see NSTMT). */
 	MYSQL_STMT		*stmts[NSTMT];
 	unsigned		 reconnects;	/* lost connections seen */
+	int			 down;		/* the last connect failed */
 	unsigned long long	 affected;	/* rows the last write touched */
 	unsigned long long	 insert_id;	/* of the last insert */
 	/* Inside store_begin..commit; broken once the connection was lost
@@ -279,11 +280,18 @@ connect_db(struct store *s)
 	    user, pw, c->db.name, (unsigned)c->db.port, c->db.socket,
 	    CLIENT_FOUND_ROWS) ==
 	    NULL || mysql_real_query(s->db, init, strlen(init)) != 0) {
-		log_warn("database connect failed: %s", mysql_error(s->db));
+		/* One line per outage, not one per try. */
+		if (!s->down)
+			log_warn("database connect failed: %s (trying again "
+			    "quietly)", mysql_error(s->db));
+		s->down = 1;
 		mysql_close(s->db);
 		s->db = NULL;
 		return -1;
 	}
+	if (s->down)
+		log_info("database connection back");
+	s->down = 0;
 	return 0;
 }
 

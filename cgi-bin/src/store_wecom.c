@@ -46,11 +46,18 @@ const char *const store_w_sql[W__MAX] = {
 	    "WHERE target_type = 'wecom_kf' AND target = ? "
 	    "AND COALESCE(wecom_scene, id) = ? LIMIT 1",
 
-	/* A callback's news: one row per account, the newest sync token. */
-	[W_NEWS] = "INSERT INTO kf_wecom_news "
-	    "(open_kfid, sync_token, token_at, news_seq) VALUES (?, ?, NOW(3), 1) "
+	/*
+	 * A callback's news: one row per account, the newest sync token. A
+	 * new callback ends a pull's pause: WeCom is answering again.
+	 */
+	[W_NEWS] = "INSERT INTO kf_wecom_news (open_kfid, sync_token, token_at, "
+	    "news_seq, pending_since) VALUES (?, ?, NOW(3), 1, NOW(3)) "
 	    "ON DUPLICATE KEY UPDATE sync_token = VALUES(sync_token), "
-	    "token_at = NOW(3), news_seq = news_seq + 1",
+	    "token_at = NOW(3), "
+	    /* before news_seq moves: assignments see earlier ones */
+	    "pending_since = IF(news_seq = pulled_seq, NOW(3), pending_since), "
+	    "news_seq = news_seq + 1, "
+	    "next_pull_at = LEAST(next_pull_at, NOW(3))",
 	/* The sync token is good 10 minutes; use it for 9.5. */
 	[W_NEWS_DUE] = "SELECT open_kfid, "
 	    "IF(token_at > NOW(3) - INTERVAL 570 SECOND, sync_token, ''), "
@@ -59,7 +66,9 @@ const char *const store_w_sql[W__MAX] = {
 	    "ORDER BY open_kfid",
 	[W_PULLED] = "UPDATE kf_wecom_news SET "
 	    "pulled_seq = GREATEST(pulled_seq, ?), pulled_at = NOW(3), "
-	    "fails = 0, next_pull_at = NOW(3) WHERE open_kfid = ?",
+	    "fails = 0, next_pull_at = NOW(3), "
+	    "pending_since = IF(news_seq > pulled_seq, NOW(3), NULL) "
+	    "WHERE open_kfid = ?",
 	/* The pause doubles with each failure in a row, up to a minute. */
 	[W_PULL_FAILED] = "UPDATE kf_wecom_news SET fails = fails + 1, "
 	    "last_error = LEFT(?, 255), last_error_at = NOW(3), "
@@ -105,12 +114,12 @@ const char *const store_w_sql[W__MAX] = {
 	    "ticket_agent_id = VALUES(ticket_agent_id), "
 	    "agent_id = VALUES(agent_id), "
 	    "told_agent_id = VALUES(told_agent_id), "
-	    "ticket = VALUES(ticket), handoff_msgid = NULL, "
+	    "ticket = VALUES(ticket), handoff_msgid = NULL, greeted = 0, "
 	    "handoff_code = NULL, handoff_text = NULL, pooled_at = NULL, "
 	    "entered_at = CURRENT_TIMESTAMP",
 	[W_SESSION_GET] = "SELECT entry_id, ticket_agent_id, agent_id, "
 	    "told_agent_id, ticket, handoff_msgid, handoff_code, handoff_text, "
-	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback "
+	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback, greeted "
 	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
 	/* Into the pool: it keeps its first time in it (oldest first). */
 	[W_SESSION_HANDOFF] = "UPDATE kf_wecom_session SET agent_id = ?, "
@@ -118,6 +127,8 @@ const char *const store_w_sql[W__MAX] = {
 	    "handoff_reason = ?, handoff_fallback = ?, "
 	    "pooled_at = IF(? = '1', COALESCE(pooled_at, NOW(3)), NULL) "
 	    "WHERE open_kfid = ? AND external_userid = ?",
+	[W_SESSION_GREETED] = "UPDATE kf_wecom_session SET greeted = ?, "
+	    "told_agent_id = ? WHERE open_kfid = ? AND external_userid = ?",
 	[W_SESSION_SPENT] = "UPDATE kf_wecom_session SET handoff_code = NULL, "
 	    "handoff_text = NULL WHERE open_kfid = ? AND external_userid = ?",
 	[W_POOLED] = "SELECT external_userid, entry_id FROM kf_wecom_session "
@@ -155,7 +166,7 @@ const char *const store_w_sql[W__MAX] = {
 	    "(SELECT COUNT(*) FROM kf_wecom_msg m WHERE m.open_kfid = a.k "
 	    "AND m.state = 'failed' AND m.received_at > NOW() - INTERVAL 1 DAY), "
 	    "(COALESCE(n.news_seq > n.pulled_seq AND "
-	    "n.token_at < NOW(3) - INTERVAL 60 SECOND, 0) OR EXISTS "
+	    "n.pending_since < NOW(3) - INTERVAL 60 SECOND, 0) OR EXISTS "
 	    "(SELECT 1 FROM kf_wecom_msg m WHERE m.open_kfid = a.k "
 	    "AND m.state IN ('new', 'retry', 'working') "
 	    "AND m.received_at < NOW() - INTERVAL 60 SECOND)) "
@@ -525,7 +536,7 @@ row_session(void *arg, char **col, unsigned n)
 	struct session_row		*sr = arg;
 	struct store_wecom_session	*ws = sr->ws;
 
-	if (n < 11 || col[0] == NULL)
+	if (n < 12 || col[0] == NULL)
 		return -1;
 	copy(ws->entry, sizeof(ws->entry), col[0]);
 	copy(ws->ticket_agent, sizeof(ws->ticket_agent), col[1]);
@@ -538,6 +549,7 @@ row_session(void *arg, char **col, unsigned n)
 	ws->pooled = col[8] != NULL && strcmp(col[8], "1") == 0;
 	copy(ws->handoff_reason, sizeof(ws->handoff_reason), col[9]);
 	ws->handoff_fallback = col[10] != NULL && strcmp(col[10], "1") == 0;
+	ws->greeted = col[11] != NULL ? atoi(col[11]) : 0;
 	sr->found = 1;
 	return 0;
 }
@@ -566,6 +578,18 @@ store_wecom_session_handoff(struct store *s, const char *open_kfid,
 	    external_userid };
 
 	return store_w_run(s, W_SESSION_HANDOFF, params, 9, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_greeted(struct store *s, const char *open_kfid,
+    const char *external_userid, int greeted, const char *told)
+{
+	char		 g[4];
+	const char	*params[4] = { g, or_null(told), open_kfid,
+	    external_userid };
+
+	snprintf(g, sizeof(g), "%d", greeted);
+	return store_w_run(s, W_SESSION_GREETED, params, 4, NULL, NULL);
 }
 
 enum store_rc

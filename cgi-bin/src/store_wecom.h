@@ -126,6 +126,14 @@ struct store_wecom_session {
 	char	 handoff_reason[161];
 	int	 handoff_fallback;
 	int	 pooled;
+	int	 greeted;	/* STORE_GREETED_* */
+};
+
+/* What the greeting on entering told the customer. */
+enum {
+	STORE_GREETED_NOT,	/* no greeting (no code, or it expired) */
+	STORE_GREETED_PERSON,	/* "正在为您接入{agent}…" */
+	STORE_GREETED_NOBODY,	/* why nobody can answer now */
 };
 /* Bind on entering: entry, ticket_agent, agent, told, ticket. */
 enum store_rc	 store_wecom_session_put(struct store *, const char *open_kfid,
@@ -148,6 +156,10 @@ struct store_wecom_handoff {
 enum store_rc	 store_wecom_session_handoff(struct store *,
 		    const char *open_kfid, const char *external_userid,
 		    const struct store_wecom_handoff *);
+/* After the greeting: what it said, and whom the customer was told. */
+enum store_rc	 store_wecom_session_greeted(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    int greeted, const char *told);
 /* The handoff's code was spent (or can no longer be). */
 enum store_rc	 store_wecom_session_code_spent(struct store *,
 		    const char *open_kfid, const char *external_userid);

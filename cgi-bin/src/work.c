@@ -23,7 +23,7 @@
 #include "work.h"
 
 #define TRANSFER_TRIES	5
-#define POOL_BATCH	20
+#define POOL_BATCH	200
 #define EXCLUDE_MAX	(TRANSFER_TRIES + 32)
 
 /* ---- WeCom calls -------------------------------------------------------- */
@@ -294,8 +294,19 @@ enter_session(struct pull *p, const char *kfid, struct json_object *ev,
 		*why = wecom_strerror(rc);
 		return WORK_RETRY;
 	}
-	if (rc != WECOM_OK)	/* spent or expired (20 s): nothing to do */
+	/*
+	 * Spent or expired (20 s): the customer was told only what the tap
+	 * said, so the handoff names whoever takes the chat.
+	 */
+	if (rc != WECOM_OK)
 		log_info("wecom: greeting not sent (%s)", wecom_strerror(rc));
+	if (store_wecom_session_greeted(p->store, kfid, user,
+	    rc != WECOM_OK ? STORE_GREETED_NOT : q.d.agent != NULL ?
+	    STORE_GREETED_PERSON : STORE_GREETED_NOBODY,
+	    rc != WECOM_OK ? ws.ticket_agent : ws.told) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
 	return WORK_DONE;
 }
 
@@ -317,8 +328,9 @@ servicer_status(struct pull *p, const char *kfid, struct json_object *ev,
 		    "servicer_userid or status");
 		return WORK_DONE;
 	}
-	rc = store_wecom_presence(p->store, userid, status == 1 ?
-	    AGENT_ONLINE : AGENT_OFFLINE);
+	/* Receiving makes an offline person online; a manual busy stays. */
+	rc = status == 1 ? store_wecom_receiving(p->store, userid) :
+	    store_wecom_presence(p->store, userid, AGENT_OFFLINE);
 	if (rc == STORE_ERR || (status == 1 &&
 	    store_wecom_refusal_clear(p->store, userid) != STORE_OK)) {
 		*why = "database";
@@ -326,7 +338,10 @@ servicer_status(struct pull *p, const char *kfid, struct json_object *ev,
 	}
 	if (rc == STORE_NOTFOUND)
 		log_info("wecom: servicer %s is no kfroute agent", userid);
-	local_presence(p, userid, status == 1 ? AGENT_ONLINE : AGENT_OFFLINE);
+	if (status == 2)
+		local_presence(p, userid, AGENT_OFFLINE);
+	else
+		cache_invalidate(p->cache);	/* online unless busy: ask */
 	if (status == 1)
 		work_pool(p, kfid);
 	return WORK_DONE;
@@ -529,6 +544,43 @@ move_to_person(struct pull *p, const char *kfid, const char *user,
 }
 
 /*
+ * WeCom moved the session to a person but kfroute never recorded it (the
+ * answer was lost, or the database failed right after): only kfroute
+ * moves a session of its entries out of state 0, so it was this message's
+ * handoff. Record and commit it now; its msg_code is lost with the
+ * answer, so the customer cannot be told by name.
+ */
+static enum work_rc
+recover_handoff(struct pull *p, const char *kfid, const char *user,
+    const char *msgid, struct store_wecom_session *ws, const char *servicer,
+    const char **why)
+{
+	struct store_wecom_handoff	 h;
+	const struct snap_agent		*a;
+	const struct snap		*snap = p->cache->mode == CACHE_SNAPSHOT ?
+	    p->cache->snap : NULL;
+
+	if ((a = agent_by_userid(snap, servicer)) == NULL)
+		return WORK_DONE;	/* someone kfroute does not know */
+	memset(&h, 0, sizeof(h));
+	h.agent = a->id;
+	h.msgid = msgid;
+	h.reason = "recovered";
+	log_warn("wecom: %s was moved to %s without a record; recording it",
+	    user, servicer);
+	if (store_wecom_session_handoff(p->store, kfid, user, &h) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	store_wecom_load(p->store, servicer, +1);
+	snprintf(ws->agent, sizeof(ws->agent), "%s", a->id);
+	snprintf(ws->handoff_reason, sizeof(ws->handoff_reason), "recovered");
+	ws->handoff_code[0] = ws->handoff_text[0] = '\0';
+	ws->pooled = 0;
+	return finish_handoff(p, kfid, user, msgid, ws, why);
+}
+
+/*
  * A customer's message in a new session (state 0 or 1): the handoff. The
  * session goes to the person the customer was told whenever they can
  * still take it; only otherwise does the engine choose again. With
@@ -572,6 +624,8 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 		}
 		return WORK_DONE;	/* no such session (any more) */
 	}
+	if (st == 3 && ws.handoff_msgid[0] == '\0' && servicer[0] != '\0')
+		return recover_handoff(p, kfid, user, msgid, &ws, servicer, why);
 	if (st != 0 && st != 1)
 		return WORK_DONE;	/* with someone, waiting, or ended */
 	has_t = ws.ticket[0] != '\0' && ticket_read(p->cfg->ticket.secret,
@@ -613,6 +667,9 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 		 */
 		text = q.d.agent != NULL ? p->cfg->notice[NOTICE_BUSY] :
 		    q.notice;
+		/* The greeting said so already: not the same words twice. */
+		if (q.d.agent == NULL && ws.greeted == STORE_GREETED_NOBODY)
+			text = NULL;
 		if (q.d.agent != NULL)
 			snprintf(q.reason, sizeof(q.reason), "none:wecom");
 		h.text = text;
@@ -745,20 +802,37 @@ unpool(struct pull *p, const char *kfid, const char *user, const char *entry)
 int
 work_pool(struct pull *p, const char *open_kfid)
 {
-	struct pooled	*pl = xcalloc(1, sizeof(*pl));
-	size_t		 i;
-	int		 moved = 0;
+	struct pooled	*pl;
+	char		 lock[96], nobody[POOL_BATCH][65];
+	size_t		 i, k, nn = 0;
+	int		 moved = 0, skip;
 
+	/* One pool pass per account anywhere: a session is moved once. */
+	snprintf(lock, sizeof(lock), "kfroute.pool.%.48s", open_kfid);
+	if (store_lock(p->store, lock, 0) != STORE_OK)
+		return 0;
+	pl = xcalloc(1, sizeof(*pl));
 	if (store_wecom_pooled(p->store, open_kfid, POOL_BATCH, collect_pooled,
 	    pl) != STORE_OK) {
 		free(pl);
+		store_unlock(p->store, lock);
 		return -1;
 	}
 	for (i = 0; i < pl->n; i++) {
-		moved += unpool(p, open_kfid, pl->user[i], pl->entry[i]);
+		/* An entry nobody could take just now is not asked again. */
+		for (k = 0, skip = 0; k < nn && !skip; k++)
+			skip = strcmp(nobody[k], pl->entry[i]) == 0;
+		if (skip)
+			continue;
+		if (unpool(p, open_kfid, pl->user[i], pl->entry[i]) > 0)
+			moved++;
+		else if (nn < POOL_BATCH)
+			snprintf(nobody[nn++], sizeof(nobody[0]), "%s",
+			    pl->entry[i]);
 		arena_reset(p->arena);
 	}
 	free(pl);
+	store_unlock(p->store, lock);
 	return moved;
 }
 

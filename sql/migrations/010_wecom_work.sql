@@ -1,5 +1,7 @@
 -- 010: WeCom delivery that survives faults.
 --
+-- msgids are WeCom's, compared byte for byte (ascii_bin): two that differ
+-- only in case are two messages.
 -- The callback only records that an account has news (and the sync token
 -- WeCom gave with it) and answers; a puller (kfctl wecom worker, or the
 -- CGI callback itself after answering) pulls and works. Messages are
@@ -11,6 +13,7 @@ CREATE TABLE IF NOT EXISTS kf_wecom_news (
   sync_token    VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
   token_at      DATETIME(3) NULL,            -- the token is good 10 minutes
   news_seq      BIGINT UNSIGNED NOT NULL DEFAULT 0,   -- bumped per callback
+  pending_since DATETIME(3) NULL,            -- first news not pulled yet
   pulled_seq    BIGINT UNSIGNED NOT NULL DEFAULT 0,   -- news_seq last pulled
   next_pull_at  DATETIME(3) NOT NULL DEFAULT '1970-01-01 00:00:00.000',
   pulled_at     DATETIME(3) NULL,            -- last successful pull
@@ -32,7 +35,8 @@ SET @ddl = IF((SELECT COUNT(*) FROM information_schema.COLUMNS
      ADD COLUMN lease_until DATETIME(3) NULL,
      ADD COLUMN payload MEDIUMTEXT CHARACTER SET utf8mb4 NULL,
      ADD COLUMN last_error VARCHAR(255) NULL,
-     ADD KEY kf_wecom_msg_work (open_kfid, state, next_at)',
+     ADD KEY kf_wecom_msg_work (open_kfid, state, next_at),
+     MODIFY msgid VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL',
   'DO 0');
 PREPARE ddl FROM @ddl; EXECUTE ddl; DEALLOCATE PREPARE ddl;
 

@@ -234,8 +234,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       return m;
     },
     // POST an encrypted, signed kf_msg_or_event callback, as WeCom does.
-    callback(url, openKfid, { tamper = false, timestamp } = {}) {
-      const syncToken = 'ENC' + randomBytes(24).toString('hex');
+    callback(url, openKfid, { tamper = false, timestamp, token } = {}) {
+      const syncToken = token ?? 'ENC' + randomBytes(24).toString('hex');
       state.syncTokens.set(syncToken, Date.now() + 600e3);
       const ts = String(timestamp ?? Math.floor(Date.now() / 1000));
       const inner = `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><CreateTime>${ts}</CreateTime>` +

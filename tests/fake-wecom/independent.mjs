@@ -690,8 +690,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
     });
   }
 
-  function callback(url, openKfid, { tamper = false, timestamp } = {}) {
-    const syncToken = `ENC${randToken(33)}`;
+  function callback(url, openKfid, { tamper = false, timestamp, token } = {}) {
+    const syncToken = token ?? `ENC${randToken(33)}`;
     state.syncTokens.set(syncToken, Date.now() + SYNC_TOKEN_LIFE_MS);
     const ts = String(timestamp ?? nowS());
     const inner = '<xml>'

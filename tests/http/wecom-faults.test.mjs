@@ -8,9 +8,9 @@
 // independently written one).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { BASE, VAR, getJson, settle, sleep, sql } from './lib.mjs';
+import { BASE, SOCK, VAR, getJson, settle, sleep, sql } from './lib.mjs';
 import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
 
 const CORP = process.env.KFROUTE_WECOM_CORP_ID;
@@ -319,9 +319,126 @@ test('8. a session waiting in the pool goes to its person when they come online,
     assert.equal(sess('wmF8').servicer, 'ZhaoXiao');
     await until(() => fake.state.sent.some((m) => m.content === '已为您接入小赵'), 10000, 'told by name');
     assert.equal(sql("SELECT pooled_at IS NULL FROM kf_wecom_session WHERE external_userid = 'wmF8'"), '1');
+    // The greeting said 小赵 is away; the move to the pool did not repeat it.
+    assert.equal(fake.state.sent.filter((m) => m.content.startsWith('客服小赵暂时不在线')).length, 1);
   } finally {
     dropEntry('kff8');
   }
+});
+
+test('a greeting too late for its 20 s code: the handoff tells the customer who took the chat', async () => {
+  entry('kff10', ['a4']);
+  try {
+    await settle();
+    fake.addEvent(KFID, { event_type: 'enter_session', external_userid: 'wmF10', scene: 'kff10',
+      welcome_code: 'W-F10' }, { codeLifeMs: 1 });
+    fake.addText(KFID, 'wmF10', '你好');
+    await sleep(50);
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sess('wmF10').state === 3, 15000, 'transferred');
+    assert.equal(sentWith('W-F10'), undefined, 'the greeting could not be sent');
+    await until(() => fake.state.sent.some((m) => m.content === '已为您接入小赵'), 10000, 'told by name');
+  } finally {
+    dropEntry('kff10');
+  }
+});
+
+test('two pullers: a pooled customer is moved once when their person comes back', async () => {
+  entry('kff11', ['a4']);
+  sql("UPDATE kf_entry SET policy = 'strict' WHERE id = 'kff11'");
+  const users = ['wmF11a', 'wmF11b', 'wmF11c'];
+  let second;
+  try {
+    sql("UPDATE kf_agent SET status = 'offline' WHERE id = 'a4'");
+    await settle();
+    for (const u of users) enterAndWrite(u, 'kff11', `W-${u}`);
+    await fake.callback(CALLBACK, KFID);
+    for (const u of users) await until(() => sess(u).state === 2, 15000, `${u} in the pool`);
+    const log = openSync(`${VAR}/log/kfworker.log`, 'a');
+    second = spawn(process.env.KF_KFCTL, ['wecom', 'worker'], {
+      env: { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` }, stdio: ['ignore', log, log] });
+    fake.state.faults.slowMs = 400;
+    fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ZhaoXiao', status: 1 });
+    await fake.callback(CALLBACK, KFID);
+    for (const u of users) await until(() => sess(u).state === 3, 30000, `${u} taken from the pool`);
+    await sleep(2500); // both pullers' next pool passes
+    for (const u of users) assert.equal(transfersTo(u, 3), 1, `${u} moved once`);
+    assert.equal(sql("SELECT active_sessions FROM kf_agent WHERE id = 'a4'"), String(users.length));
+  } finally {
+    fake.state.faults.slowMs = 0;
+    if (second) second.kill('SIGTERM');
+    dropEntry('kff11');
+  }
+});
+
+test('a sync token as long as WeCom allows (128 bytes, any printable) is taken', async () => {
+  entry('kff12', ['a5']);
+  try {
+    await settle();
+    enterAndWrite('wmF12', 'kff12', 'W-F12');
+    const r = await fake.callback(CALLBACK, KFID, { token: 'T+/=' + 'x'.repeat(124) });
+    assert.equal(r.status, 200);
+    await until(() => sess('wmF12').state === 3, 15000, 'transferred');
+  } finally {
+    dropEntry('kff12');
+  }
+});
+
+test('a transfer WeCom made but kfroute failed to record is recorded and counted on the retry', async () => {
+  entry('kff13', ['a5']);
+  try {
+    await settle();
+    // A compound trigger body: the client needs another delimiter.
+    execFileSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, 'kfroute'], { input:
+      `DELIMITER //
+       CREATE TRIGGER kf_test_handoff BEFORE UPDATE ON kf_wecom_session FOR EACH ROW
+         IF NEW.handoff_msgid IS NOT NULL AND OLD.handoff_msgid IS NULL AND NEW.external_userid = 'wmF13'
+         THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected by the test'; END IF//
+       DELIMITER ;` });
+    try {
+      enterAndWrite('wmF13', 'kff13', 'W-F13');
+      await fake.callback(CALLBACK, KFID);
+      await until(() => sess('wmF13').state === 3, 15000, 'moved by WeCom');
+      await sleep(300);
+    } finally {
+      sql('DROP TRIGGER IF EXISTS kf_test_handoff');
+    }
+    await until(() => sql("SELECT COALESCE(SUM(handoffs), 0) FROM kf_stat_minute WHERE entry_id = 'kff13'") === '1',
+      15000, 'the handoff counted');
+    assert.equal(transfersTo('wmF13', 3), 1);
+    assert.equal(sql("SELECT agent_id FROM kf_last_agent WHERE customer_key = 'wmF13'"), 'a5');
+  } finally {
+    dropEntry('kff13');
+  }
+});
+
+test('news that keeps failing to be pulled is stalled after a minute, even with callbacks coming', async () => {
+  sql(`UPDATE kf_wecom_news SET news_seq = pulled_seq + 1, pending_since = NOW(3) - INTERVAL 2 MINUTE,
+       next_pull_at = NOW(3) + INTERVAL 1 HOUR, token_at = NOW(3) WHERE open_kfid = '${KFID}'`);
+  try {
+    const s = await getJson('/wecom/healthz');
+    assert.equal(s.status, 503);
+    assert.equal(s.body.accounts.find((a) => a.open_kfid === KFID).stalled, true);
+  } finally {
+    sql(`UPDATE kf_wecom_news SET next_pull_at = NOW(3) WHERE open_kfid = '${KFID}'`);
+    await fake.callback(CALLBACK, KFID);
+    await until(() => sql(`SELECT news_seq = pulled_seq FROM kf_wecom_news WHERE open_kfid = '${KFID}'`) === '1');
+  }
+});
+
+test('msgids differing only in case are two messages; receiving keeps a manual busy', async () => {
+  sql("INSERT INTO kf_wecom_msg (msgid, open_kfid, msgtype, state) VALUES ('kfCaseA', 'wkNone', 'text', 'done'), ('kfCasea', 'wkNone', 'text', 'done')");
+  try {
+    assert.equal(sql("SELECT COUNT(*) FROM kf_wecom_msg WHERE open_kfid = 'wkNone'"), '2');
+  } finally {
+    sql("DELETE FROM kf_wecom_msg WHERE open_kfid = 'wkNone'");
+  }
+  sql("UPDATE kf_agent SET status = 'busy', status_source = 'manual' WHERE id = 'a5'");
+  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ChenXiao', status: 1 });
+  const last = fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ZhaoXiao', status: 1 });
+  await fake.callback(CALLBACK, KFID);
+  await until(() => sql(`SELECT state FROM kf_wecom_msg WHERE msgid = '${last.msgid}'`) === 'done');
+  assert.equal(sql("SELECT status FROM kf_agent WHERE id = 'a5'"), 'busy');
 });
 
 test('a stored cursor WeCom refuses does not stall the account', async () => {
@@ -332,7 +449,7 @@ test('a stored cursor WeCom refuses does not stall the account', async () => {
     enterAndWrite('wmF9', 'kff9', 'W-F9');
     await fake.callback(CALLBACK, KFID);
     await until(() => sess('wmF9').state === 3, 15000, 'transferred');
-    assert.match(readFileSync(`${VAR}/log/kfworker.log`, 'utf8'), /refused the stored cursor/);
+    assert.match(readFileSync(`${VAR}/log/kfworker.log`, 'utf8'), /refused a page from the stored cursor/);
     assert.notEqual(sql(`SELECT next_cursor FROM kf_wecom_cursor WHERE open_kfid = '${KFID}'`), 'zz-no-such-cursor');
   } finally {
     dropEntry('kff9');
