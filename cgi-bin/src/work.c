@@ -420,7 +420,7 @@ finish_handoff(struct pull *p, const char *kfid, const char *user,
     const char *msgid, const struct store_wecom_session *ws, const char **why)
 {
 	struct assign_commit	 c;
-	const struct snap	*snap;
+	struct snap		*snap;	/* this worker's: its turn moves now */
 	enum wecom_err		 rc;
 
 	memset(&c, 0, sizeof(c));
@@ -435,8 +435,7 @@ finish_handoff(struct pull *p, const char *kfid, const char *user,
 	c.key = msgid;
 	c.at = time(NULL);
 	snap = p->cache->mode == CACHE_SNAPSHOT ? p->cache->snap : NULL;
-	if (assign_commit(p->store, (struct snap *)snap, &c) ==
-	    ASSIGN_DB) {
+	if (assign_commit(p->store, snap, &c) == ASSIGN_DB) {
 		*why = "database";
 		return WORK_RETRY;
 	}
