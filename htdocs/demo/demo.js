@@ -138,7 +138,8 @@ async function tap(id) {
 }
 
 async function load() {
-  client = new window.KfRoute.Client({ baseUrl: '', scene: $('scene').value, maxAgeMs: REFRESH_MS, request, storage });
+  // Relative to the demo page (…/demo/): kfroute may live under a sub-path.
+  client = new window.KfRoute.Client({ baseUrl: '..', scene: $('scene').value, maxAgeMs: REFRESH_MS, request, storage });
   renderButtons();
   await client.loadEntries();
   renderButtons();
@@ -150,16 +151,16 @@ async function load() {
 // /admin/, otherwise the kfctl command to run.
 async function presence() {
   const panel = $('presence');
-  const me = await request('GET', '/admin/api/me');
+  const me = await request('GET', '../admin/api/me');
   if (!me.data || !me.data.success) {
     panel.replaceChildren(h('p', { className: 'note' }, '在本机终端切换某位客服的状态,左边几秒内就会变化:'),
       h('p', {}, h('code', {}, 'bin/kfctl agent status a1 offline')),
-      h('p', { className: 'note' }, '或先登录 ', h('a', { href: '/admin/' }, '管理页'), ',这里就会出现切换按钮。'));
+      h('p', { className: 'note' }, '或先登录 ', h('a', { href: '../admin/' }, '管理页'), ',这里就会出现切换按钮。'));
     return;
   }
-  const agents = await request('GET', '/admin/api/agents');
+  const agents = await request('GET', '../admin/api/agents');
   const set = async (a, status) => {
-    await fetch(`/admin/api/agents/${encodeURIComponent(a.id)}/presence`, {
+    await fetch(`../admin/api/agents/${encodeURIComponent(a.id)}/presence`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.data.csrf },
       body: JSON.stringify({ status }),
     });

@@ -10,9 +10,13 @@ import { ROOT, VAR } from './lib.mjs';
 test('make install PREFIX=… SYSCONFDIR=… installs programs, page, SQL and a config that kfctl finds', () => {
   const tmp = mkdtempSync('/tmp/kfinstall-');
   try {
-    // A build of its own (another default config path), not the stack's.
+    // A build of its own (another default config path) in the temporary
+    // tree, not the stack's; nothing of an outer make (make asan's
+    // sanitizer flags) leaks in.
+    const menv = { ...process.env };
+    for (const k of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'SANITIZE', 'OPT', 'BUILD']) delete menv[k];
     execFileSync('make', ['-s', '-j2', 'install', `PREFIX=${tmp}/usr`, `SYSCONFDIR=${tmp}/etc`,
-      'BUILD=build/install'], { cwd: ROOT, stdio: 'pipe' });
+      `BUILD=${tmp}/build`], { cwd: ROOT, stdio: 'pipe', env: menv });
     for (const f of ['usr/lib/kfroute/cgi-bin/kfroute.fcgi', 'usr/lib/kfroute/cgi-bin/kfwecom.fcgi',
       'usr/lib/kfroute/cgi-bin/kfadmin.fcgi', 'usr/bin/kfctl', 'usr/share/kfroute/sql/grants.sql',
       'usr/share/kfroute/sql/migrations/001_schema.sql', 'usr/share/kfroute/scripts/migrate.sh',

@@ -23,7 +23,8 @@ export async function api(method, path, body, type = 'application/json') {
   if (body !== undefined) headers['Content-Type'] = type;
   let res;
   try {
-    res = await fetch(`/admin/api/${path}`, {
+    // Relative to the page (…/admin/): kfroute may live under a sub-path.
+    res = await fetch(`api/${path}`, {
       method, headers, credentials: 'same-origin', cache: 'no-store',
       body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
     });

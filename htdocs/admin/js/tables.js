@@ -46,7 +46,7 @@ function dialog(label, ...body) {
 
 // The entry's /go/ link as a QR code (SVG made by the server).
 function qr(item) {
-  const src = `/admin/api/entries/${encodeURIComponent(item.id)}/qr`;
+  const src = `api/entries/${encodeURIComponent(item.id)}/qr`;
   dialog(`入口 ${item.id} 的二维码`, h('h3', {}, `${item.label}:扫码打开`),
     h('img.qr', { src, alt: `${location.origin}/go/${item.id} 的二维码`, width: 240, height: 240 }),
     h('p', {}, h('code', {}, `${location.origin}/go/${item.id}`)),
@@ -205,7 +205,7 @@ function dataView(root, spec) {
       });
       return h('div.card.tools', {}, search,
         canWrite() && h('label', {}, '导入 CSV ', file),
-        h('a', { href: `/admin/api/export/${spec.coll}`, download: `${spec.coll}.csv` }, '导出 CSV'),
+        h('a', { href: `api/export/${spec.coll}`, download: `${spec.coll}.csv` }, '导出 CSV'),
         h('p.hint', {}, `CSV 第一行为表头:${spec.columns.map((c) => c.key).join(',')}。同一个键的行会替换原有记录;有任何一行出错就一行也不导入。`),
         report);
     },
