@@ -29,7 +29,6 @@
 struct arena;
 struct cache;
 struct cfg;
-struct snap;
 struct store;
 struct wecom;
 
