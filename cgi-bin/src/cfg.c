@@ -20,7 +20,11 @@ enum cfg_type {
 	CFG_HOSTS,	/* comma-separated host names into a char *[] */
 	CFG_STRATEGY,	/* a group strategy name into an int */
 	CFG_ZONE,	/* an installed IANA time zone, char * */
+	CFG_PATH,	/* a URL path prefix "/a/b" (no trailing /), char * */
 };
+
+/* Flags of a key. */
+#define CFG_SECRET	0x1	/* may come from a file: <key>_file = path */
 
 struct cfg_key {
 	const char	*section;
@@ -29,104 +33,105 @@ struct cfg_key {
 	size_t		 off;	/* offset in struct cfg */
 	const char	*def;	/* default as text, NULL for none */
 	long long	 min, max;
+	int		 flags;
 };
 
 #define OFF(f)	offsetof(struct cfg, f)
 
 /* The one list of settings; conf/kfroute.conf.example documents each. */
 static const struct cfg_key keys[] = {
-	{ "database", "socket", CFG_STR, OFF(db.socket), NULL, 0, 0 },
-	{ "database", "host", CFG_STR, OFF(db.host), "localhost", 0, 0 },
-	{ "database", "port", CFG_INT, OFF(db.port), "3306", 1, 65535 },
-	{ "database", "name", CFG_STR, OFF(db.name), "kfroute", 0, 0 },
-	{ "database", "user", CFG_STR, OFF(db.user), "kfroute", 0, 0 },
-	{ "database", "password", CFG_STR, OFF(db.password), NULL, 0, 0 },
-	{ "database", "password_file", CFG_STR, OFF(db.password_file),
-	    NULL, 0, 0 },
+	{ "database", "socket", CFG_STR, OFF(db.socket), NULL, 0, 0, 0 },
+	{ "database", "host", CFG_STR, OFF(db.host), "localhost", 0, 0, 0 },
+	{ "database", "port", CFG_INT, OFF(db.port), "3306", 1, 65535, 0 },
+	{ "database", "name", CFG_STR, OFF(db.name), "kfroute", 0, 0, 0 },
+	{ "database", "user", CFG_STR, OFF(db.user), "kfroute", 0, 0, 0 },
+	{ "database", "password", CFG_STR, OFF(db.password), NULL, 0, 0,
+	    CFG_SECRET },
 	{ "database", "connect_timeout", CFG_INT, OFF(db.connect_timeout),
-	    "2", 1, 60 },
-	{ "database", "rw_timeout", CFG_INT, OFF(db.rw_timeout), "5", 1, 300 },
+	    "2", 1, 60, 0 },
+	{ "database", "rw_timeout", CFG_INT, OFF(db.rw_timeout), "5", 1, 300, 0 },
 	{ "cache", "staleness_ms", CFG_INT, OFF(staleness_ms), "1000",
-	    0, 60000 },
-	{ "log", "level", CFG_LOGLEVEL, OFF(log_level), "info", 0, 0 },
-	{ "http", "max_body", CFG_SIZE, OFF(max_body), "16384", 64, 1048576 },
-	{ "http", "redirect_hosts", CFG_HOSTS, OFF(redirect_hosts), "", 0, 0 },
-	{ "database", "admin_user", CFG_STR, OFF(db.admin_user), NULL, 0, 0 },
+	    0, 60000, 0 },
+	{ "log", "level", CFG_LOGLEVEL, OFF(log_level), "info", 0, 0, 0 },
+	{ "http", "max_body", CFG_SIZE, OFF(max_body), "16384", 64, 1048576, 0 },
+	{ "http", "redirect_hosts", CFG_HOSTS, OFF(redirect_hosts), "", 0, 0, 0 },
+	{ "http", "base_path", CFG_PATH, OFF(base_path), NULL, 0, 0, 0 },
+	{ "database", "admin_user", CFG_STR, OFF(db.admin_user), NULL, 0, 0, 0 },
 	{ "database", "admin_password", CFG_STR, OFF(db.admin_password),
-	    NULL, 0, 0 },
-	{ "database", "admin_password_file", CFG_STR,
-	    OFF(db.admin_password_file), NULL, 0, 0 },
-	{ "database", "wecom_user", CFG_STR, OFF(db.wecom_user), NULL, 0, 0 },
+	    NULL, 0, 0, CFG_SECRET },
+	{ "database", "wecom_user", CFG_STR, OFF(db.wecom_user), NULL, 0, 0, 0 },
 	{ "database", "wecom_password", CFG_STR, OFF(db.wecom_password),
-	    NULL, 0, 0 },
-	{ "database", "wecom_password_file", CFG_STR,
-	    OFF(db.wecom_password_file), NULL, 0, 0 },
+	    NULL, 0, 0, CFG_SECRET },
 	{ "routing", "fallback_group", CFG_STR, OFF(routing.fallback_group),
-	    NULL, 0, 0 },
+	    NULL, 0, 0, 0 },
 	{ "routing", "fallback_strategy", CFG_STRATEGY,
-	    OFF(routing.fallback_strategy), "least_busy", 0, 0 },
+	    OFF(routing.fallback_strategy), "least_busy", 0, 0, 0 },
 	{ "routing", "sticky_days", CFG_INT, OFF(routing.sticky_days), "30",
-	    0, 3650 },
+	    0, 3650, 0 },
 	{ "routing", "timezone", CFG_ZONE, OFF(routing.timezone),
-	    TZ_DEFAULT, 0, 0 },
+	    TZ_DEFAULT, 0, 0, 0 },
 	{ "routing", "stats_flush_ms", CFG_INT, OFF(routing.stats_flush_ms),
-	    "5000", 100, 600000 },
-	{ "customer", "secret", CFG_STR, OFF(customer_secret), NULL, 0, 0 },
-	{ "wecom", "corp_id", CFG_STR, OFF(wecom.corp_id), NULL, 0, 0 },
-	{ "wecom", "secret", CFG_STR, OFF(wecom.secret), NULL, 0, 0 },
-	{ "wecom", "token", CFG_STR, OFF(wecom.token), NULL, 0, 0 },
+	    "5000", 100, 600000, 0 },
+	{ "customer", "secret", CFG_STR, OFF(customer_secret), NULL, 0, 0,
+	    CFG_SECRET },
+	{ "wecom", "corp_id", CFG_STR, OFF(wecom.corp_id), NULL, 0, 0, 0 },
+	{ "wecom", "secret", CFG_STR, OFF(wecom.secret), NULL, 0, 0,
+	    CFG_SECRET },
+	{ "wecom", "token", CFG_STR, OFF(wecom.token), NULL, 0, 0,
+	    CFG_SECRET },
 	{ "wecom", "encoding_aes_key", CFG_STR, OFF(wecom.encoding_aes_key),
-	    NULL, 0, 0 },
+	    NULL, 0, 0, CFG_SECRET },
 	{ "wecom", "api_base", CFG_STR, OFF(wecom.api_base),
-	    "https://qyapi.weixin.qq.com", 0, 0 },
-	{ "wecom", "ca_file", CFG_STR, OFF(wecom.ca_file), NULL, 0, 0 },
-	{ "ticket", "secret", CFG_STR, OFF(ticket.secret), NULL, 0, 0 },
+	    "https://qyapi.weixin.qq.com", 0, 0, 0 },
+	{ "wecom", "ca_file", CFG_STR, OFF(wecom.ca_file), NULL, 0, 0, 0 },
+	{ "ticket", "secret", CFG_STR, OFF(ticket.secret), NULL, 0, 0,
+	    CFG_SECRET },
 	{ "ticket", "max_age", CFG_INT, OFF(ticket.max_age), "86400", 60,
-	    604800 },
+	    604800, 0 },
 	{ "wecom", "callback_max_skew", CFG_INT, OFF(wecom.callback_max_skew),
-	    "300", 0, 86400 },
+	    "300", 0, 86400, 0 },
 	{ "wecom", "connect_timeout_ms", CFG_INT,
-	    OFF(wecom.connect_timeout_ms), "3000", 100, 60000 },
+	    OFF(wecom.connect_timeout_ms), "3000", 100, 60000, 0 },
 	{ "wecom", "timeout_ms", CFG_INT, OFF(wecom.timeout_ms), "10000",
-	    100, 120000 },
-	{ "wecom", "lease_s", CFG_INT, OFF(wecom.lease_s), "120", 2, 3600 },
+	    100, 120000, 0 },
+	{ "wecom", "lease_s", CFG_INT, OFF(wecom.lease_s), "120", 2, 3600, 0 },
 	{ "miniprogram", "app_id", CFG_STR, OFF(miniprogram.app_id), NULL,
-	    0, 0 },
+	    0, 0, 0 },
 	{ "miniprogram", "app_secret", CFG_STR, OFF(miniprogram.app_secret),
-	    NULL, 0, 0 },
+	    NULL, 0, 0, CFG_SECRET },
 	{ "miniprogram", "api_base", CFG_STR, OFF(miniprogram.api_base),
-	    "https://api.weixin.qq.com", 0, 0 },
+	    "https://api.weixin.qq.com", 0, 0, 0 },
 	{ "admin", "insecure_http", CFG_INT, OFF(admin.insecure_http), "0",
-	    0, 1 },
+	    0, 1, 0 },
 	{ "admin", "idle_timeout", CFG_INT, OFF(admin.idle_timeout), "1800",
-	    60, 86400 },
+	    60, 86400, 0 },
 	{ "admin", "absolute_timeout", CFG_INT, OFF(admin.absolute_timeout),
-	    "43200", 300, 604800 },
-	{ "admin", "origin", CFG_STR, OFF(admin.origin), NULL, 0, 0 },
+	    "43200", 300, 604800, 0 },
+	{ "admin", "origin", CFG_STR, OFF(admin.origin), NULL, 0, 0, 0 },
 	{ "notice", "welcome", CFG_STR, OFF(welcome), "正在为您接入{agent}…",
-	    0, 0 },
+	    0, 0, 0 },
 	{ "notice", "reassigned", CFG_STR, OFF(reassigned),
-	    "{promised}暂时无法接待,已为您转接{agent}", 0, 0 },
+	    "{promised}暂时无法接待,已为您转接{agent}", 0, 0, 0 },
 	{ "notice", "connected", CFG_STR, OFF(notice[NOTICE_CONNECTED]),
-	    "已为您接入{agent}", 0, 0 },
+	    "已为您接入{agent}", 0, 0, 0 },
 	{ "notice", "fallback", CFG_STR, OFF(notice[NOTICE_FALLBACK]),
-	    "您指定的客服{designated}暂时不在线,已为您转接{agent}", 0, 0 },
+	    "您指定的客服{designated}暂时不在线,已为您转接{agent}", 0, 0, 0 },
 	{ "notice", "fallback_busy", CFG_STR,
 	    OFF(notice[NOTICE_FALLBACK_BUSY]),
-	    "您指定的客服{designated}正忙,已为您转接{agent}", 0, 0 },
+	    "您指定的客服{designated}正忙,已为您转接{agent}", 0, 0, 0 },
 	{ "notice", "strict_offline", CFG_STR,
 	    OFF(notice[NOTICE_STRICT_OFFLINE]),
 	    "客服{designated}暂时不在线,您可以先留言,上线后会尽快回复您",
-	    0, 0 },
+	    0, 0, 0 },
 	{ "notice", "strict_busy", CFG_STR, OFF(notice[NOTICE_STRICT_BUSY]),
-	    "客服{designated}正在忙,请稍候…", 0, 0 },
+	    "客服{designated}正在忙,请稍候…", 0, 0, 0 },
 	{ "notice", "busy", CFG_STR, OFF(notice[NOTICE_BUSY]),
-	    "当前客服繁忙,请稍候…", 0, 0 },
+	    "当前客服繁忙,请稍候…", 0, 0, 0 },
 	{ "notice", "offline", CFG_STR, OFF(notice[NOTICE_OFFLINE]),
-	    "当前暂无客服在线,您可以先留言,我们会尽快回复", 0, 0 },
+	    "当前暂无客服在线,您可以先留言,我们会尽快回复", 0, 0, 0 },
 	{ "notice", "closed", CFG_STR, OFF(notice[NOTICE_CLOSED]),
 	    "现在是非工作时间(工作时间 {hours}),您可以先留言,"
-	    "我们将于{next_open}开始回复", 0, 0 },
+	    "我们将于{next_open}开始回复", 0, 0, 0 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -176,6 +181,44 @@ hosts_parse(char **hosts, const char *val)
 	return NULL;
 }
 
+/*
+ * A URL path prefix: "" or "/" is none (NULL), else "/seg/seg" of URL path
+ * characters, no "." or ".." segment, no empty one; a trailing / is dropped.
+ */
+static const char *
+path_parse(char **field, const char *val)
+{
+	const char	*p, *seg;
+	size_t		 len = strlen(val), n;
+
+	free(*field);
+	*field = NULL;
+	while (len > 0 && val[len - 1] == '/')
+		len--;
+	if (len == 0)
+		return *val == '\0' || *val == '/' ? NULL :
+		    "a URL path must start with /";
+	if (val[0] != '/')
+		return "a URL path must start with / (e.g. /kf)";
+	for (p = val; p < val + len; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/-._~%!$&'()*+,;=:@",
+		    *p) == NULL)
+			return "a URL path may hold letters, digits and "
+			    "-._~%!$&'()*+,;=:@ only";
+	for (seg = val + 1; seg <= val + len; seg += n + 1) {
+		n = strcspn(seg, "/");
+		if (seg + n > val + len)
+			n = (size_t)(val + len - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return "a URL path may not hold empty, . or .. segments";
+	}
+	*field = xmalloc(len + 1);
+	memcpy(*field, val, len);
+	(*field)[len] = '\0';
+	return NULL;
+}
+
 /* Store val into the field of k. Returns NULL or a static reason. */
 static const char *
 set_value(struct cfg *cfg, const struct cfg_key *k, const char *val)
@@ -214,6 +257,8 @@ set_value(struct cfg *cfg, const struct cfg_key *k, const char *val)
 			return "strategy must be ordered, round_robin, "
 			    "least_busy, longest_idle or random";
 		return NULL;
+	case CFG_PATH:
+		return path_parse((char **)field, val);
 	case CFG_ZONE:
 		if (!tz_known(val))
 			return "not an installed time zone (e.g. Asia/Shanghai)";
@@ -234,6 +279,73 @@ find_key(const char *section, const char *key)
 		    strcmp(keys[i].key, key) == 0)
 			return &keys[i];
 	return NULL;
+}
+
+/*
+ * "<key>_file" names a file holding the secret <key> (one trailing newline
+ * is dropped): returns that secret key, or NULL.
+ */
+static const struct cfg_key *
+find_secret_file_key(const char *section, const char *key)
+{
+	const struct cfg_key	*k;
+	char			 base[64];
+	size_t			 len = strlen(key);
+
+	if (len <= 5 || len - 5 >= sizeof(base) ||
+	    strcmp(key + len - 5, "_file") != 0)
+		return NULL;
+	memcpy(base, key, len - 5);
+	base[len - 5] = '\0';
+	k = find_key(section, base);
+	return k != NULL && (k->flags & CFG_SECRET) ? k : NULL;
+}
+
+/* Remember that k's secret is in the file at path (read by cfg_load). */
+static void
+set_file(struct cfg *cfg, const struct cfg_key *k, const char *path)
+{
+	size_t	 i = (size_t)(k - keys);
+
+	free(cfg->secret_file[i]);
+	cfg->secret_file[i] = *path == '\0' ? NULL : xstrdup(path);
+}
+
+/*
+ * Read k's secret file. It holds the secret alone, up to 4 KiB, one
+ * trailing newline (LF or CRLF) allowed; an empty one is an error, not
+ * "no secret". Returns NULL or a reason (in buf).
+ */
+static const char *
+read_secret_file(struct cfg *cfg, const struct cfg_key *k, const char *path,
+    char *buf, size_t buflen)
+{
+	FILE	*f;
+	char	 v[4097];
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(buf, buflen, "%s: cannot open secret file for [%s] "
+		    "%s: %s", path, k->section, k->key, strerror(errno));
+		return buf;
+	}
+	n = fread(v, 1, sizeof(v) - 1, f);
+	if (n == sizeof(v) - 1 && fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(buf, buflen, "%s: secret file over 4096 bytes", path);
+		return buf;
+	}
+	fclose(f);
+	v[n] = '\0';
+	if (n > 0 && v[n - 1] == '\n')
+		v[--n] = '\0';
+	if (n > 0 && v[n - 1] == '\r')
+		v[--n] = '\0';
+	if (n == 0 || strlen(v) != n) {
+		snprintf(buf, buflen, "%s: secret file empty or binary", path);
+		return buf;
+	}
+	return set_value(cfg, k, v);
 }
 
 static int
@@ -261,12 +373,22 @@ trim(char *s)
 	return s;
 }
 
+/* Files a config may include, nested (include = path). */
+#define CFG_INCLUDE_DEPTH	8
+
+/*
+ * One config file. "include = path" (relative paths start from this
+ * file's directory) reads another file there, which starts outside any
+ * section; this file's section goes on after it.
+ */
 static int
-load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
+load_file(struct cfg *cfg, const char *path, int depth, char *err,
+    size_t errlen)
 {
 	FILE			*f;
 	char			 line[4096], section[64] = "", *p, *eq, *key, *val;
-	const char		*why;
+	char			 inc[4096];
+	const char		*why, *slash;
 	const struct cfg_key	*k;
 	int			 lineno = 0;
 
@@ -305,17 +427,42 @@ load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
 		*eq = '\0';
 		key = trim(p);
 		val = trim(eq + 1);
+		if (strcmp(key, "include") == 0) {
+			if (*val == '\0') {
+				why = "include needs a file name";
+				goto bad;
+			}
+			if (depth >= CFG_INCLUDE_DEPTH) {
+				why = "includes nested too deeply (a loop?)";
+				goto bad;
+			}
+			slash = strrchr(path, '/');
+			if (*val == '/' || slash == NULL)
+				snprintf(inc, sizeof(inc), "%s", val);
+			else
+				snprintf(inc, sizeof(inc), "%.*s/%s",
+				    (int)(slash - path), path, val);
+			if (load_file(cfg, inc, depth + 1, err, errlen) == -1) {
+				fclose(f);
+				return -1;
+			}
+			continue;
+		}
 		if (section[0] == '\0') {
 			why = "key outside of a [section]";
 			goto bad;
 		}
-		if ((k = find_key(section, key)) == NULL) {
+		if ((k = find_key(section, key)) != NULL)
+			why = set_value(cfg, k, val);
+		else if ((k = find_secret_file_key(section, key)) != NULL)
+			set_file(cfg, k, val);
+		else {
 			snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]",
 			    path, lineno, key, section);
 			fclose(f);
 			return -1;
 		}
-		if ((why = set_value(cfg, k, val)) != NULL)
+		if (why != NULL)
 			goto bad;
 	}
 	if (ferror(f)) {
@@ -331,21 +478,38 @@ bad:
 	return -1;
 }
 
+/* KFROUTE_<SECTION>_<KEY><suffix> into name. */
+static void
+env_name(char *name, size_t len, const struct cfg_key *k, const char *suffix)
+{
+	char		*q = name;
+	const char	*p;
+
+	(void)len;	/* sections and keys are short: 128 is plenty */
+	q += snprintf(name, 16, "KFROUTE_");
+	for (p = k->section; *p != '\0'; p++)
+		*q++ = (char)toupper((unsigned char)*p);
+	*q++ = '_';
+	for (p = k->key; *p != '\0'; p++)
+		*q++ = (char)toupper((unsigned char)*p);
+	strcpy(q, suffix);
+}
+
+/* The environment wins over the file. */
 static int
 load_env(struct cfg *cfg, char *err, size_t errlen)
 {
-	char		 name[128], *q;
-	const char	*val, *why, *p;
+	char		 name[128];
+	const char	*val, *why;
 	size_t		 i;
 
 	for (i = 0; i < NKEYS; i++) {
-		q = name + snprintf(name, sizeof(name), "KFROUTE_");
-		for (p = keys[i].section; *p != '\0'; p++)
-			*q++ = (char)toupper((unsigned char)*p);
-		*q++ = '_';
-		for (p = keys[i].key; *p != '\0'; p++)
-			*q++ = (char)toupper((unsigned char)*p);
-		*q = '\0';
+		if (keys[i].flags & CFG_SECRET) {
+			env_name(name, sizeof(name), &keys[i], "_FILE");
+			if ((val = getenv(name)) != NULL)
+				set_file(cfg, &keys[i], val);
+		}
+		env_name(name, sizeof(name), &keys[i], "");
 		if ((val = getenv(name)) == NULL)
 			continue;
 		if ((why = set_value(cfg, &keys[i], val)) != NULL) {
@@ -356,58 +520,44 @@ load_env(struct cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * A password file holds the password alone; one trailing newline is fine.
- * A password given directly (file or environment) wins over the file.
- */
-static int
-load_password_file(const char *path, char **password, char *err,
-    size_t errlen)
-{
-	FILE	*f;
-	char	 pw[512];
-	size_t	 n;
-
-	if (path == NULL || *password != NULL)
-		return 0;
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open password file: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	n = fread(pw, 1, sizeof(pw) - 1, f);
-	fclose(f);
-	pw[n] = '\0';
-	if (n > 0 && pw[n - 1] == '\n')
-		pw[--n] = '\0';
-	if (n > 0 && pw[n - 1] == '\r')
-		pw[--n] = '\0';
-	*password = xstrdup(pw);
-	return 0;
-}
-
 int
 cfg_load(struct cfg *cfg, const char *path, char *err, size_t errlen)
 {
-	size_t	 i;
+	const char	*why;
+	size_t		 i;
+
+	/* One path slot per key (cfg.h): the table must fit. */
+	_Static_assert(NKEYS <= CFG_MAX_KEYS, "raise CFG_MAX_KEYS");
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].def != NULL &&
 		    set_value(cfg, &keys[i], keys[i].def) != NULL)
 			abort();	/* a bad default is a programming error */
-	if ((path != NULL && load_file(cfg, path, err, errlen) == -1) ||
-	    load_env(cfg, err, errlen) == -1 ||
-	    load_password_file(cfg->db.password_file, &cfg->db.password, err,
-	    errlen) == -1 ||
-	    load_password_file(cfg->db.admin_password_file,
-	    &cfg->db.admin_password, err, errlen) == -1 ||
-	    load_password_file(cfg->db.wecom_password_file,
-	    &cfg->db.wecom_password, err, errlen) == -1) {
-		cfg_free(cfg);
-		return -1;
+	if ((path != NULL && load_file(cfg, path, 0, err, errlen) == -1) ||
+	    load_env(cfg, err, errlen) == -1)
+		goto fail;
+	/*
+	 * Secret files last, and only for secrets not given directly: a
+	 * program reads exactly the files its own config names.
+	 */
+	for (i = 0; i < NKEYS; i++) {
+		char	*field = (char *)cfg + keys[i].off;
+
+		if (cfg->secret_file[i] == NULL || *(char **)field != NULL)
+			continue;
+		if ((why = read_secret_file(cfg, &keys[i],
+		    cfg->secret_file[i], err, errlen)) != NULL) {
+			if (why != err)
+				snprintf(err, errlen, "%s: %s",
+				    cfg->secret_file[i], why);
+			goto fail;
+		}
 	}
 	return 0;
+fail:
+	cfg_free(cfg);
+	return -1;
 }
 
 const char *
@@ -428,8 +578,11 @@ cfg_free(struct cfg *cfg)
 	char	*field;
 
 	for (i = 0; i < NKEYS; i++) {
+		free(cfg->secret_file[i]);
+		cfg->secret_file[i] = NULL;
 		field = (char *)cfg + keys[i].off;
-		if (keys[i].type == CFG_STR || keys[i].type == CFG_ZONE) {
+		if (keys[i].type == CFG_STR || keys[i].type == CFG_ZONE ||
+		    keys[i].type == CFG_PATH) {
 			free(*(char **)field);
 			*(char **)field = NULL;
 		} else if (keys[i].type == CFG_HOSTS)

@@ -1,7 +1,11 @@
 /*
- * Configuration: an INI-style file named by KFROUTE_CONF, then environment
- * variables KFROUTE_<SECTION>_<KEY>, which win over the file. Every key is
- * declared once in the table in cfg.c with its type, bounds and default.
+ * Configuration: an INI-style file named by KFROUTE_CONF (which may
+ * "include = other.conf"), then environment variables
+ * KFROUTE_<SECTION>_<KEY>, which win over the file. Every key is declared
+ * once in the table in cfg.c with its type, bounds and default. A secret
+ * (passwords, keys) may instead be read from a file: "<key>_file = path"
+ * or KFROUTE_<SECTION>_<KEY>_FILE, so each program's config names only
+ * the secret files that program may read.
  *
  * The struct owns all of its strings; cfg_free() releases them.
  */
@@ -14,6 +18,7 @@
 #include "snap.h"
 
 #define CFG_MAX_HOSTS	32
+#define CFG_MAX_KEYS	96	/* settings in cfg.c's table, at most */
 
 struct cfg {
 	struct {
@@ -22,14 +27,11 @@ struct cfg {
 		int	 port;
 		char	*name;
 		char	*user;
-		char	*password;	/* from password or password_file */
-		char	*password_file;
+		char	*password;	/* password or password_file */
 		char	*admin_user;	/* kfctl and the admin program */
 		char	*admin_password;
-		char	*admin_password_file;
 		char	*wecom_user;	/* the WeCom callback and puller */
 		char	*wecom_password;
-		char	*wecom_password_file;
 		int	 connect_timeout;	/* seconds */
 		int	 rw_timeout;		/* seconds */
 	} db;
@@ -37,6 +39,8 @@ struct cfg {
 	enum log_level	 log_level;
 	size_t		 max_body;	/* request body cap, bytes */
 	char		*redirect_hosts[CFG_MAX_HOSTS];	/* NULL-terminated */
+	/* URL path kfroute is mounted under (prefix mounts), or NULL */
+	char		*base_path;
 	struct {
 		char	*fallback_group;	/* global fallback, or NULL */
 		enum strategy fallback_strategy;
@@ -77,6 +81,8 @@ struct cfg {
 	char		*welcome;	/* WeCom greeting, {agent} */
 	/* WeCom: told {promised}, given {agent} */
 	char		*reassigned;
+	/* "<key>_file" paths by key, read at the end of cfg_load (cfg.c) */
+	char		*secret_file[CFG_MAX_KEYS];
 };
 
 /* Where the config is when KFROUTE_CONF does not say (make install). */

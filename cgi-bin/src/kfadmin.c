@@ -45,7 +45,7 @@ main(void)
 	}
 	a.cfg = &cfg;
 	a.store = store_new(&cfg, STORE_ADMIN);
-	rc = transport_serve(handle, NULL, 0, &a);
+	rc = transport_serve(handle, NULL, 0, cfg.base_path, &a);
 	store_free(a.store);
 	mysql_library_end();
 	cfg_free(&cfg);

@@ -113,7 +113,8 @@ main(void)
 		log_info("FastCGI worker started (snapshot, staleness %d ms)",
 		    cfg.staleness_ms);
 	/* Idle workers wake to write quote counts within the interval. */
-	rc = transport_serve(handle, after, cfg.routing.stats_flush_ms, &app);
+	rc = transport_serve(handle, after, cfg.routing.stats_flush_ms,
+	    cfg.base_path, &app);
 	if (!cgi)
 		log_info("FastCGI worker stopping");
 	/* What the interval has not written yet goes now. */

@@ -69,7 +69,7 @@ main(void)
 	pull_init(&pull, &cfg, store, wecom, &cache);
 	callback_init(&cb, &cfg, store, &pull);
 
-	rc = transport_serve(handle, after, 0, &cb);
+	rc = transport_serve(handle, after, 0, cfg.base_path, &cb);
 
 	callback_free(&cb);
 	pull_free(&pull);

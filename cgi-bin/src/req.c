@@ -47,31 +47,35 @@ has_suffix(const char *s, size_t len, const char *suffix)
 
 const char *
 req_route_path(struct arena *a, const char *uri, const char *script,
-    const char *path_info)
+    const char *path_info, const char *mount)
 {
 	const char	*p;
-	size_t		 len, slen;
-	char		*joined;
+	size_t		 len, slen, mlen;
 
-	if (uri == NULL || *uri == '\0') {
-		if (script == NULL)
-			script = "";
-		if (path_info == NULL)
-			path_info = "";
-		joined = arena_alloc(a, strlen(script) + strlen(path_info) + 1);
-		strcpy(joined, script);
-		strcat(joined, path_info);
-		uri = joined;
+	/*
+	 * The web server ran the program by its file name (plain CGI,
+	 * mod_fcgid, a rewrite to cgi-bin/kfroute.cgi/api/...): PATH_INFO is
+	 * what lies below it, already decoded, wherever it is mounted. Only
+	 * then: lighttpd's prefix mounts split SCRIPT_NAME/PATH_INFO at will.
+	 */
+	if (script != NULL && (slen = strlen(script)) > 0 &&
+	    (has_suffix(script, slen, ".fcgi") ||
+	    has_suffix(script, slen, ".cgi"))) {
+		if (path_info == NULL || *path_info == '\0')
+			return "/";
+		return *path_info == '/' ? arena_strdup(a, path_info) : NULL;
 	}
+	if (uri == NULL || *uri == '\0')
+		uri = script != NULL ? script : "";
 	len = strcspn(uri, "?#");
 	p = uri;
-	if (script != NULL && (slen = strlen(script)) > 0 && slen <= len &&
-	    (has_suffix(script, slen, ".fcgi") ||
-	    has_suffix(script, slen, ".cgi")) &&
-	    memcmp(uri, script, slen) == 0 &&
-	    (slen == len || uri[slen] == '/')) {
-		p += slen;
-		len -= slen;
+	/* A prefix mount (lighttpd, mod_proxy_fcgi) below [http] base_path. */
+	if (mount != NULL && (mlen = strlen(mount)) > 0) {
+		if (mlen > len || memcmp(p, mount, mlen) != 0 ||
+		    (mlen < len && p[mlen] != '/'))
+			return NULL;
+		p += mlen;
+		len -= mlen;
 	}
 	if (len == 0)
 		return "/";
@@ -117,7 +121,8 @@ req_parse_ctype(const char *ct)
 }
 
 void
-req_init(struct req *r, struct arena *a, const struct req_source *src)
+req_init(struct req *r, struct arena *a, const struct req_source *src,
+    const char *mount)
 {
 	const char	*m, *q;
 	int		 i;
@@ -131,7 +136,7 @@ req_init(struct req *r, struct arena *a, const struct req_source *src)
 			if (strcmp(m, method_names[i]) == 0)
 				r->method = (enum req_method)i;
 	r->path = req_route_path(a, param(r, "REQUEST_URI"),
-	    param(r, "SCRIPT_NAME"), param(r, "PATH_INFO"));
+	    param(r, "SCRIPT_NAME"), param(r, "PATH_INFO"), mount);
 	if (r->path == NULL)
 		r->path = "";	/* matches no route: a 404 */
 	q = param(r, "QUERY_STRING");

@@ -71,9 +71,12 @@ struct req_field {
 	enum req_field_type	 type;
 };
 
-/* Fill method, path, query and content type. Never fails. */
+/*
+ * Fill method, path (below mount, see req_route_path), query and content
+ * type. Never fails.
+ */
 void		 req_init(struct req *, struct arena *,
-		    const struct req_source *);
+		    const struct req_source *, const char *mount);
 /*
  * Read exactly CONTENT_LENGTH bytes (at most max). AE_LENGTH_REQUIRED when
  * absent, AE_BAD_LENGTH when not a plain decimal, AE_TOO_LARGE over max,
@@ -90,14 +93,20 @@ enum apierr	 req_fields(struct req *, const struct req_field *, size_t n,
 void		 req_cleanup(struct req *);
 
 /*
- * The path the router sees: REQUEST_URI without its query, minus the
- * program's own SCRIPT_NAME when that names a .fcgi/.cgi file (plain CGI
- * on shared hosting: /cgi-bin/kfroute.fcgi/api/contact), percent-decoded.
- * Falls back to SCRIPT_NAME + PATH_INFO when REQUEST_URI is absent.
- * Returns NULL for an undecodable path.
+ * The path the router sees, below the program's mount point:
+ * - when SCRIPT_NAME names a .fcgi/.cgi program (plain CGI, mod_fcgid, a
+ *   rewrite to cgi-bin/kfroute.cgi/api/contact): PATH_INFO as the web
+ *   server decoded it, "/" when empty;
+ * - otherwise (a prefix mount: lighttpd, mod_proxy_fcgi, ScriptAlias)
+ *   REQUEST_URI (or SCRIPT_NAME when absent) without its query, minus
+ *   mount ([http] base_path, e.g. "/kf"; NULL or "" for none),
+ *   percent-decoded.
+ * Returns NULL (a 404) for an undecodable path or one outside the mount.
+ * The result lives in the arena (or is static).
  */
 const char	*req_route_path(struct arena *, const char *request_uri,
-		    const char *script_name, const char *path_info);
+		    const char *script_name, const char *path_info,
+		    const char *mount);
 enum req_ctype	 req_parse_ctype(const char *);
 /* 1 when s is a valid id: [A-Za-z0-9_-]{1,64}. */
 int		 req_valid_id(const char *s, size_t len);

@@ -102,11 +102,11 @@ struct serving {
 /* Parse, handle and render one request into s->out. */
 static void
 handle_one(struct serving *s, const struct req_source *src,
-    transport_handler handler, void *ctx)
+    const char *mount, transport_handler handler, void *ctx)
 {
 	struct req	 req;
 
-	req_init(&req, s->arena, src);
+	req_init(&req, s->arena, src, mount);
 	resp_reset(&s->resp);
 	handler(ctx, &req, &s->resp);
 	resp_write(&s->resp, req.method == REQ_HEAD, &s->out);
@@ -145,7 +145,7 @@ wait_listen(int fd, int idle_ms)
 
 int
 transport_serve(transport_handler handler, transport_after after,
-    int idle_ms, void *ctx)
+    int idle_ms, const char *mount, void *ctx)
 {
 	struct serving		 s = { 0 };
 	struct req_source	 src;
@@ -156,7 +156,7 @@ transport_serve(transport_handler handler, transport_after after,
 	s.arena = arena_new(16384);
 	if (FCGX_IsCGI()) {
 		src = (struct req_source){ cgi_param, cgi_read, NULL };
-		handle_one(&s, &src, handler, ctx);
+		handle_one(&s, &src, mount, handler, ctx);
 		transport_cgi_drain();
 		fwrite(s.out.data, 1, s.out.len, stdout);
 		/*
@@ -205,7 +205,7 @@ transport_serve(transport_handler handler, transport_after after,
 			log_error("FastCGI accept failed (%d)", rc);
 			break;
 		}
-		handle_one(&s, &src, handler, ctx);
+		handle_one(&s, &src, mount, handler, ctx);
 		FCGX_PutStr(s.out.data, (int)s.out.len, rq.out);
 		/* Finish sends the response; after() is then unseen. */
 		FCGX_Finish_r(&rq);

@@ -27,10 +27,11 @@ int	 transport_is_cgi(void);
  * Serve requests until the web server asks the worker to stop (SIGTERM or
  * SIGUSR1, FastCGI) or the one request is done (CGI). after (may be NULL)
  * runs after each response and, under FastCGI, every idle_ms while no
- * request comes (0: only after responses). Returns 0, or -1 when FastCGI
- * could not be set up.
+ * request comes (0: only after responses). mount ([http] base_path,
+ * NULL for none) is where a prefix-mounted program lives (req_route_path).
+ * Returns 0, or -1 when FastCGI could not be set up.
  */
 int	 transport_serve(transport_handler, transport_after, int idle_ms,
-	    void *ctx);
+	    const char *mount, void *ctx);
 
 #endif

@@ -85,6 +85,10 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
   contentLength, env = {}, bin = FCGI_BIN, script = '/cgi-bin/kfroute.fcgi' }) {
   return new Promise((resolve, reject) => {
     const [path, query = ''] = uri.split('?');
+    // As a web server would: below the program's own name, or the whole
+    // path when a rewrite sent it there (/api/contact -> kfroute.fcgi).
+    const below = path.startsWith(script + '/') ? path.slice(script.length)
+      : path === script ? '' : path;
     const cgiEnv = {
       PATH: process.env.PATH,
       KFROUTE_CONF: `${VAR}/kfroute.conf`,
@@ -92,7 +96,7 @@ export function runCgi({ method = 'GET', uri, body = null, contentType,
       REQUEST_METHOD: method,
       REQUEST_URI: uri,
       SCRIPT_NAME: script,
-      PATH_INFO: path,
+      PATH_INFO: (() => { try { return decodeURIComponent(below); } catch { return below; } })(),
       QUERY_STRING: query,
       ...env,
     };

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -133,6 +134,12 @@ test_errors(void **state)
 	    ":2: not an installed time zone");
 	expect_error("[routing]\ntimezone = ../../etc/passwd\n",
 	    ":2: not an installed time zone");
+	expect_error("[http]\nbase_path = kf\n", ":2: a URL path must start");
+	expect_error("[http]\nbase_path = /a/../b\n", ":2: a URL path may not");
+	expect_error("[http]\nbase_path = /a//b\n", ":2: a URL path may not");
+	expect_error("[http]\nbase_path = /a b\n", ":2: a URL path may hold");
+	expect_error("[http]\nbase_path = /kf?x\n", ":2: a URL path may hold");
+	expect_error("include =\n", ":1: include needs a file name");
 }
 
 static void
@@ -144,8 +151,90 @@ test_password_file_error_names_that_file(void **state)
 	(void)state;
 	write_conf("[database]\npassword_file = /nonexistent/pw\n");
 	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
-	assert_string_equal(err, "/nonexistent/pw: cannot open password "
-	    "file: No such file or directory");
+	assert_string_equal(err, "/nonexistent/pw: cannot open secret file "
+	    "for [database] password: No such file or directory");
+}
+
+static void
+write_file(const char *name, const char *text)
+{
+	FILE	*f = fopen(name, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * Each program's config includes the shared one and names only its own
+ * secret files; a secret given directly wins over its file.
+ */
+static void
+test_include_and_secret_files(void **state)
+{
+	struct cfg	 c;
+	char		 err[512], dir[64], common[96], sec[96], text[512];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/kfroute-inc-%d", (int)getpid());
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(common, sizeof(common), "%s/common.conf", dir);
+	write_file(common, "[database]\nname = shared\nport = 3307\n"
+	    "[cache]\nstaleness_ms = 300\n");
+	snprintf(sec, sizeof(sec), "%s/ticket.secret", dir);
+	write_file(sec, "t-secret\r\n");
+	/* Relative to the including file; its section goes on after. */
+	snprintf(text, sizeof(text), "[database]\nport = 3308\n"
+	    "include = %s/common.conf\nuser = own\n[ticket]\n"
+	    "secret_file = %s\n[customer]\nsecret_file = /nonexistent/x\n"
+	    "secret = direct\n[http]\nbase_path = /~user/kf/\n", dir, sec);
+	write_conf(text);
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.db.name, "shared");
+	assert_int_equal(c.db.port, 3307);	/* the later line wins */
+	assert_string_equal(c.db.user, "own");
+	assert_int_equal(c.staleness_ms, 300);
+	assert_string_equal(c.ticket.secret, "t-secret");
+	assert_string_equal(c.customer_secret, "direct");	/* not read */
+	assert_string_equal(c.base_path, "/~user/kf");
+	cfg_free(&c);
+
+	/* An include by relative name, and the environment's _FILE. */
+	snprintf(text, sizeof(text), "%s/program.conf", dir);
+	write_file(text, "include = common.conf\n");
+	setenv("KFROUTE_TICKET_SECRET_FILE", sec, 1);
+	assert_int_equal(cfg_load(&c, text, err, sizeof(err)), 0);
+	assert_string_equal(c.db.name, "shared");
+	assert_string_equal(c.ticket.secret, "t-secret");
+	assert_null(c.base_path);
+	cfg_free(&c);
+	unsetenv("KFROUTE_TICKET_SECRET_FILE");
+
+	/* A secret file that is empty is an error, not "no secret". */
+	write_file(sec, "\n");
+	snprintf(text, sizeof(text), "[ticket]\nsecret_file = %s\n", sec);
+	write_conf(text);
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "secret file empty"));
+	/* Only secrets have a _file form. */
+	write_conf("[database]\nname_file = /etc/passwd\n");
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown key 'name_file'"));
+	/* An include loop stops with the line that loops. */
+	snprintf(text, sizeof(text), "%s/loop.conf", dir);
+	write_file(text, "include = loop.conf\n");
+	assert_int_equal(cfg_load(&c, text, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "loop.conf:1: includes nested too deeply"));
+	write_conf("include = /nonexistent/common.conf\n");
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/common.conf: cannot open"));
+
+	unlink(text);
+	unlink(sec);
+	unlink(common);
+	snprintf(text, sizeof(text), "%s/program.conf", dir);
+	unlink(text);
+	rmdir(dir);
 }
 
 static void
@@ -192,6 +281,8 @@ main(void)
 		cmocka_unit_test_teardown(
 		    test_password_file_error_names_that_file, teardown),
 		cmocka_unit_test_teardown(test_env_error_and_missing_file,
+		    teardown),
+		cmocka_unit_test_teardown(test_include_and_secret_files,
 		    teardown),
 	};
 

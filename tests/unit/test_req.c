@@ -82,7 +82,7 @@ post(struct fixture *fx, const char *uri, const char *ctype, const char *body)
 	    { "CONTENT_TYPE", ctype }, { "CONTENT_LENGTH", fx->cl },
 	    { "QUERY_STRING", strchr(uri, '?') ? strchr(uri, '?') + 1 : "" } },
 	    .body = body, .body_len = strlen(body), .chunk = 3 };
-	req_init(&fx->req, fx->arena, &fx->src);
+	req_init(&fx->req, fx->arena, &fx->src, NULL);
 }
 
 static enum apierr
@@ -100,25 +100,52 @@ test_route_path(void **state)
 	struct fixture	*fx = *state;
 	struct arena	*a = fx->arena;
 
+	/* lighttpd's prefix mount: the request URI, no query. */
 	assert_string_equal(req_route_path(a, "/api/contact?entry=cs1",
-	    "/api/contact", NULL), "/api/contact");
-	/* Plain CGI under cgi-bin: the program's own name is stripped. */
+	    "/api/contact", NULL, NULL), "/api/contact");
+	/* Plain CGI under cgi-bin: PATH_INFO is what lies below. */
 	assert_string_equal(req_route_path(a,
 	    "/cgi-bin/kfroute.fcgi/api/contact?x=1", "/cgi-bin/kfroute.fcgi",
-	    "/api/contact"), "/api/contact");
+	    "/api/contact", NULL), "/api/contact");
 	assert_string_equal(req_route_path(a, "/cgi-bin/kfroute.fcgi",
-	    "/cgi-bin/kfroute.fcgi", NULL), "/");
-	/* A name that merely starts the same is not stripped. */
-	assert_string_equal(req_route_path(a, "/cgi-bin/kfroute.fcgix/a",
-	    "/cgi-bin/kfroute.fcgi", NULL), "/cgi-bin/kfroute.fcgix/a");
-	/* Without REQUEST_URI: SCRIPT_NAME + PATH_INFO. */
-	assert_string_equal(req_route_path(a, NULL, "/go", "/help"),
+	    "/cgi-bin/kfroute.fcgi", NULL, NULL), "/");
+	/* A rewrite under a sub-path (/~user/kf/api/... -> cgi-bin/). */
+	assert_string_equal(req_route_path(a, "/~user/kf/api/contact?e=1",
+	    "/~user/kf/cgi-bin/kfroute.cgi", "/api/contact", NULL),
+	    "/api/contact");
+	/*
+	 * lighttpd splits a prefix mount's path at will (SCRIPT_NAME /api,
+	 * PATH_INFO /contact); ScriptAlias /kf/api gives SCRIPT_NAME /kf:
+	 * the request URI, below base_path.
+	 */
+	assert_string_equal(req_route_path(a, "/api/contact?x=1", "/api",
+	    "/contact", NULL), "/api/contact");
+	assert_string_equal(req_route_path(a, "/kf/api/contact", "/kf",
+	    "/api/contact", "/kf"), "/api/contact");
+	/* PATH_INFO must be a path. */
+	assert_null(req_route_path(a, "/x", "/cgi-bin/kfroute.cgi", "x", NULL));
+	/* Without REQUEST_URI: SCRIPT_NAME. */
+	assert_string_equal(req_route_path(a, NULL, "/go/help", NULL, NULL),
 	    "/go/help");
-	assert_string_equal(req_route_path(a, "/go/a%2Db", NULL, NULL),
+	assert_string_equal(req_route_path(a, "/go/a%2Db", NULL, NULL, NULL),
 	    "/go/a-b");
-	assert_null(req_route_path(a, "/go/%zz", NULL, NULL));
-	assert_null(req_route_path(a, "/go/a%00b", NULL, NULL));
-	assert_null(req_route_path(a, "/go/a%0", NULL, NULL));
+	assert_null(req_route_path(a, "/go/%zz", NULL, NULL, NULL));
+	assert_null(req_route_path(a, "/go/a%00b", NULL, NULL, NULL));
+	assert_null(req_route_path(a, "/go/a%0", NULL, NULL, NULL));
+	/* A prefix mount below [http] base_path. */
+	assert_string_equal(req_route_path(a, "/kf/api/contact?x", "/kf/api",
+	    "", "/kf"), "/api/contact");
+	assert_string_equal(req_route_path(a, "/kf", "/kf", NULL, "/kf"), "/");
+	assert_string_equal(req_route_path(a, "/kf?x=1", NULL, NULL, "/kf"),
+	    "/");
+	assert_string_equal(req_route_path(a, "/~u/kf/healthz", NULL, NULL,
+	    "/~u/kf"), "/healthz");
+	/* Outside the mount, or a name that merely starts the same: 404. */
+	assert_null(req_route_path(a, "/api/contact", NULL, NULL, "/kf"));
+	assert_null(req_route_path(a, "/kfx/api/contact", NULL, NULL, "/kf"));
+	assert_null(req_route_path(a, "/k", NULL, NULL, "/kf"));
+	/* The mount is matched before decoding: %2F is no separator. */
+	assert_null(req_route_path(a, "/kf%2Fapi/contact", NULL, NULL, "/kf"));
 }
 
 static void
@@ -164,12 +191,12 @@ test_method_and_query(void **state)
 
 	fx->fake = (struct fake){ .vars = { { "REQUEST_METHOD", "BREW" },
 	    { "REQUEST_URI", "/x" } } };
-	req_init(&fx->req, fx->arena, &fx->src);
+	req_init(&fx->req, fx->arena, &fx->src, NULL);
 	assert_int_equal(fx->req.method, REQ_OTHER);
 	assert_string_equal(fx->req.query, "");
 	fx->fake = (struct fake){ .vars = { { "REQUEST_METHOD", "HEAD" },
 	    { "REQUEST_URI", "/healthz" } } };
-	req_init(&fx->req, fx->arena, &fx->src);
+	req_init(&fx->req, fx->arena, &fx->src, NULL);
 	assert_int_equal(fx->req.method, REQ_HEAD);
 	assert_string_equal(fx->req.path, "/healthz");
 }
