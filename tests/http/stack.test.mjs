@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, rmSync, existsSync, readdirSync, lstatSync } from 'node:fs';
 import net from 'node:net';
 import { ROOT } from './lib.mjs';
 
@@ -106,4 +106,19 @@ test('run: URLs printed, settings reach workers, SIGTERM stops all, data kept', 
   assert.equal(r.notice, '已为您接入小王', 'without the variable the default template is back');
   const stopped = await stopRun(second.child);
   assert.equal(stopped.code, 0);
+});
+
+// Hosts that take an upload of htdocs/ follow no symbolic links: the demo
+// carries its own copy of the component's library, kept identical here.
+test('htdocs/ holds no symbolic links; the demo library is the component\'s', () => {
+  const walk = (dir) => readdirSync(dir).flatMap((n) => {
+    const p = `${dir}/${n}`;
+    const st = lstatSync(p);
+    assert.ok(!st.isSymbolicLink(), `${p} is a symbolic link`);
+    return st.isDirectory() ? walk(p) : [p];
+  });
+  assert.ok(walk(`${ROOT}/htdocs`).length > 5);
+  assert.equal(readFileSync(`${ROOT}/htdocs/demo/kfroute.js`, 'utf8'),
+    readFileSync(`${ROOT}/clients/miniprogram/lib/kfroute.js`, 'utf8'),
+    'htdocs/demo/kfroute.js differs from clients/miniprogram/lib/kfroute.js: copy it over');
 });
