@@ -14,6 +14,12 @@
 # KFROUTE_NO_DEV_ADMIN (set: no dev admin user is made), and any
 # KFROUTE_<SECTION>_<KEY> setting, which
 # reaches the FastCGI workers through lighttpd's environment.
+#
+# A web-only node (another web server on a database that exists already):
+# KFROUTE_CONF_DIR=/etc/kfroute names a directory with the programs' own
+# configs, public.conf, wecom.conf and admin.conf (conf/etc-kfroute/).
+# Then no MariaDB is started, nothing is migrated, no demo data and no dev
+# operator are made: only lighttpd and the WeCom worker, on those configs.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +35,17 @@ DEV_ADMIN_PASS=""
 DBNAME=kfroute
 ME=$(id -un)
 SOCK=$VAR/run/mysqld.sock
+CONF_DIR=${KFROUTE_CONF_DIR:-}
+if [ -n "$CONF_DIR" ]; then
+	CONF_DIR=$(cd "$CONF_DIR" && pwd)
+	PUBLIC_CONF=$CONF_DIR/public.conf
+	WECOM_CONF=$CONF_DIR/wecom.conf
+	ADMIN_CONF=$CONF_DIR/admin.conf
+else
+	PUBLIC_CONF=$VAR/kfroute.conf
+	WECOM_CONF=$VAR/kfroute.conf
+	ADMIN_CONF=$VAR/kfroute.conf
+fi
 
 # The database administrator is this OS user through unix_socket auth:
 # no password exists for it anywhere.
@@ -150,9 +167,15 @@ redirect_hosts = help.example.com
 # production (see conf/kfroute.conf.example).
 insecure_http = 1
 CONF
+}
+
+write_lighttpd_config() {
 	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$PORT|g" \
 	    -e "s|@FCGI_BIN@|$FCGI_BIN|g" -e "s|@WECOM_BIN@|$WECOM_BIN|g" \
 	    -e "s|@ADMIN_BIN@|$ADMIN_BIN|g" \
+	    -e "s|@PUBLIC_CONF@|$PUBLIC_CONF|g" \
+	    -e "s|@WECOM_CONF@|$WECOM_CONF|g" \
+	    -e "s|@ADMIN_CONF@|$ADMIN_CONF|g" \
 	    -e "s|@PROCS@|${KFROUTE_PROCS:-2}|g" \
 	    "$ROOT/conf/lighttpd.conf.in" >"$VAR/lighttpd.conf"
 	if [ -n "${KFROUTE_LIGHTTPD_EXTRA:-}" ]; then
@@ -195,18 +218,28 @@ web_start() {
 # works messages at least once, retries, empties waiting pools.
 worker_start() {
 	pid_alive "$VAR/run/kfworker.pid" && return 0
-	KFROUTE_CONF="$VAR/kfroute.conf" "$KFCTL" wecom worker \
+	KFROUTE_CONF="$WECOM_CONF" "$KFCTL" wecom worker \
 	    </dev/null >>"$VAR/log/kfworker.log" 2>&1 &
 	echo $! >"$VAR/run/kfworker.pid"
 }
 
 start() {
 	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp"
-	db_init
-	db_start
-	db_setup
-	write_config
-	dev_admin
+	if [ -z "$CONF_DIR" ]; then
+		db_init
+		db_start
+		db_setup
+		write_config
+		dev_admin
+	else
+		for c in "$PUBLIC_CONF" "$WECOM_CONF" "$ADMIN_CONF"; do
+			[ -r "$c" ] || { echo "stack: $c: not readable" \
+			    "(KFROUTE_CONF_DIR needs public.conf, wecom.conf," \
+			    "admin.conf)" >&2; exit 1; }
+		done
+		echo "stack: web-only node on the configs in $CONF_DIR" >&2
+	fi
+	write_lighttpd_config
 	if ! web_start; then
 		echo "stack: lighttpd did not start on 127.0.0.1:$PORT" \
 		    "(port in use? try PORT=...); stopping" >&2
@@ -284,7 +317,8 @@ start)
 stop)
 	stop ;;
 status)
-	pid_alive "$VAR/run/mysqld.pid" && pid_alive "$VAR/run/lighttpd.pid" ;;
+	{ [ -n "$CONF_DIR" ] || pid_alive "$VAR/run/mysqld.pid"; } &&
+	    pid_alive "$VAR/run/lighttpd.pid" ;;
 run)
 	trap 'stop; exit 0' INT TERM
 	trap 'stop' EXIT

@@ -270,6 +270,56 @@ test_example_config_parses(void **state)
 	cfg_free(&c);
 }
 
+/*
+ * The per-program configs of conf/etc-kfroute/ parse, and each holds only
+ * its program's secrets (given here directly, so no file is read).
+ */
+static void
+test_split_configs_parse(void **state)
+{
+	static const char *const secrets[] = {
+		"KFROUTE_DATABASE_PASSWORD", "KFROUTE_DATABASE_ADMIN_PASSWORD",
+		"KFROUTE_DATABASE_WECOM_PASSWORD", "KFROUTE_CUSTOMER_SECRET",
+		"KFROUTE_TICKET_SECRET", "KFROUTE_WECOM_SECRET",
+		"KFROUTE_WECOM_TOKEN", "KFROUTE_WECOM_ENCODING_AES_KEY",
+	};
+	struct cfg	 c;
+	char		 err[512];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		setenv(secrets[i], "x", 1);
+	if (cfg_load(&c, "conf/etc-kfroute/public.conf", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.db.user, "kfroute_public");
+	assert_string_equal(c.db.name, "kfroute");	/* from common.conf */
+	assert_null(c.db.admin_user);
+	assert_null(c.db.wecom_user);
+	cfg_free(&c);
+	if (cfg_load(&c, "conf/etc-kfroute/wecom.conf", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.db.wecom_user, "kfroute_wecom");
+	assert_null(c.db.admin_user);
+	cfg_free(&c);
+	if (cfg_load(&c, "conf/etc-kfroute/admin.conf", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.db.admin_user, "kfroute_admin");
+	assert_null(c.db.wecom_user);
+	cfg_free(&c);
+	if (cfg_load(&c, "conf/etc-kfroute/kfroute.conf", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.db.admin_user, "kfroute_admin");
+	cfg_free(&c);
+	/* Without the direct values each reads only the files it names. */
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		unsetenv(secrets[i]);
+	assert_int_equal(cfg_load(&c, "conf/etc-kfroute/admin.conf", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "/etc/kfroute/secrets/db-admin.pass: "
+	    "cannot open secret file for [database] admin_password"));
+}
+
 int
 main(void)
 {
@@ -284,6 +334,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(test_include_and_secret_files,
 		    teardown),
+		cmocka_unit_test_teardown(test_split_configs_parse, teardown),
 	};
 
 	return cmocka_run_group_tests_name("cfg", tests, NULL, NULL);
