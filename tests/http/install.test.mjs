@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { ROOT, VAR } from './lib.mjs';
 
 test('make install PREFIX=… SYSCONFDIR=… installs programs, page, SQL and a config that kfctl finds', () => {
@@ -36,6 +36,34 @@ test('make install PREFIX=… SYSCONFDIR=… installs programs, page, SQL and a 
     r = kfctl();
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^a1\s+小王/m);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+// Debian habits: DESTDIR stages the tree, PREFIX=/usr, the config under
+// /etc/kfroute; the programs are built for /etc/kfroute/kfroute.conf.
+test('make install DESTDIR=… PREFIX=/usr stages /usr and /etc/kfroute; kfctl looks in /etc/kfroute', () => {
+  const tmp = mkdtempSync('/tmp/kfdest-');
+  try {
+    const menv = { ...process.env };
+    for (const k of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'SANITIZE', 'OPT', 'BUILD']) delete menv[k];
+    execFileSync('make', ['-s', '-j2', 'install', `DESTDIR=${tmp}`, 'PREFIX=/usr'],
+      { cwd: ROOT, stdio: 'pipe', env: menv });
+    for (const f of ['usr/lib/kfroute/cgi-bin/kfroute.fcgi', 'usr/bin/kfctl',
+      'usr/share/kfroute/conf/etc-kfroute/public.conf', 'usr/share/kfroute/htdocs/admin/index.html',
+      'etc/kfroute/kfroute.conf.example']) {
+      assert.ok(existsSync(`${tmp}/${f}`), `${f} staged`);
+    }
+    // Built in: the default path (the behaviour below shows it is used).
+    assert.ok(readFileSync(`${tmp}/usr/bin/kfctl`).includes('/etc/kfroute/kfroute.conf'));
+    if (!existsSync('/etc/kfroute/kfroute.conf')) {
+      const env = { ...process.env };
+      delete env.KFROUTE_CONF;
+      const r = spawnSync(`${tmp}/usr/bin/kfctl`, ['agent', 'list'], { cwd: tmp, env, encoding: 'utf8' });
+      assert.equal(r.status, 3);
+      assert.match(r.stderr, /no config: set KFROUTE_CONF to its path, or create \/etc\/kfroute\/kfroute\.conf/);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
