@@ -228,6 +228,13 @@ set_value(struct cfg *cfg, const struct cfg_key *k, const char *val)
 
 	switch (k->type) {
 	case CFG_STR:
+		/*
+		 * Empty is "not set" for optional keys; a key with a default
+		 * (a notice, a URL) is used as text, so it needs one.
+		 */
+		if (*val == '\0' && k->def != NULL)
+			return "needs a value (leave the key out for the "
+			    "default)";
 		free(*(char **)field);
 		*(char **)field = *val == '\0' ? NULL : xstrdup(val);
 		return NULL;

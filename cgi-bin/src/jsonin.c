@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -38,6 +39,103 @@ all_finite(struct json_object *o)
 	}
 }
 
+/*
+ * Keys per object of the document s[0..n) (already parsed, so well-formed),
+ * objects in pre-order (as they open), into counts[]. Returns how many
+ * objects there are, at most max; the text is read only within n.
+ */
+static size_t
+raw_key_counts(const char *s, size_t n, size_t *counts, size_t max)
+{
+	/* Open containers: index into counts for objects, -1 for arrays. */
+	long		 stack[JSONIN_MAX_DEPTH + 2];
+	size_t		 i, j, nobj = 0, depth = 0;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '{':
+		case '[':
+			if (depth == JSONIN_MAX_DEPTH + 2)
+				return 0;	/* deeper than any caller allows */
+			if (s[i] == '{') {
+				if (nobj == max)
+					return 0;
+				counts[nobj] = 0;
+				stack[depth++] = (long)nobj++;
+			} else
+				stack[depth++] = -1;
+			break;
+		case '}':
+		case ']':
+			if (depth > 0)
+				depth--;
+			break;
+		case '"':
+			/* To the closing quote; a key is followed by ':'. */
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			for (j = i + 1; j < n && strchr(" \t\r\n", s[j]) != NULL;
+			    j++)
+				continue;
+			if (j < n && s[j] == ':' && depth > 0 &&
+			    stack[depth - 1] >= 0)
+				counts[stack[depth - 1]]++;
+			break;
+		}
+	}
+	return nobj;
+}
+
+/*
+ * 1 when some object of o has fewer members than its text has keys: json-c
+ * keeps the last of duplicate keys ({"entry":"x","entry":"y"}), which a
+ * request must not get away with. *k walks counts[] in the same pre-order.
+ */
+static int
+lost_keys(struct json_object *o, const size_t *counts, size_t n, size_t *k)
+{
+	size_t	 i, len;
+
+	switch (json_object_get_type(o)) {
+	case json_type_object:
+		if (*k >= n ||
+		    (size_t)json_object_object_length(o) != counts[(*k)++])
+			return 1;
+		{
+			json_object_object_foreach(o, key, val) {
+				(void)key;
+				if (lost_keys(val, counts, n, k))
+					return 1;
+			}
+		}
+		return 0;
+	case json_type_array:
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			if (lost_keys(json_object_array_get_idx(o, i), counts,
+			    n, k))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+has_duplicate_keys(const char *s, size_t n, struct json_object *o)
+{
+	size_t	*counts, max = n / 2 + 1, nobj, k = 0;
+	int	 dup;
+
+	if ((counts = calloc(max, sizeof(*counts))) == NULL)
+		return -1;
+	nobj = raw_key_counts(s, n, counts, max);
+	dup = lost_keys(o, counts, nobj, &k) || k != nobj;
+	free(counts);
+	return dup;
+}
+
 enum jsonin_err
 jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 {
@@ -45,8 +143,11 @@ jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 	struct json_object	*o;
 	enum json_tokener_error	 jerr;
 	size_t			 end;
+	int			 dup;
 
 	*out = NULL;
+	if (max_depth < 1 || max_depth > JSONIN_MAX_DEPTH)
+		return JSONIN_BAD_JSON;
 	/* Checked here rather than left to json-c: bytes outside strings too. */
 	if (!utf8_valid(s, n))
 		return JSONIN_BAD_UTF8;
@@ -58,17 +159,27 @@ jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	if (o == NULL || jerr != json_tokener_success ||
-	    strspn(s + end, " \t\r\n") != n - end || !all_finite(o)) {
-		json_object_put(o);
-		return JSONIN_BAD_JSON;
-	}
+	if (o == NULL || jerr != json_tokener_success || end > n)
+		goto bad;
+	/* Only whitespace after the value, and not one byte past n. */
+	for (; end < n; end++)
+		if (strchr(" \t\r\n", s[end]) == NULL || s[end] == '\0')
+			goto bad;
+	if (!all_finite(o))
+		goto bad;
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		return JSONIN_NOT_OBJECT;
 	}
+	if ((dup = has_duplicate_keys(s, n, o)) != 0) {
+		json_object_put(o);
+		return dup == -1 ? JSONIN_NOMEM : JSONIN_DUP_KEY;
+	}
 	*out = o;
 	return JSONIN_OK;
+bad:
+	json_object_put(o);
+	return JSONIN_BAD_JSON;
 }
 
 const char *

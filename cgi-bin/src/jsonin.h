@@ -15,12 +15,18 @@ enum jsonin_err {
 	JSONIN_BAD_UTF8,
 	JSONIN_BAD_JSON,	/* syntax, trailing data, NaN/Infinity, depth */
 	JSONIN_NOT_OBJECT,
+	JSONIN_DUP_KEY,		/* an object names a key twice */
 	JSONIN_NOMEM,
 };
 
+/* Deepest nesting any caller may ask jsonin_object for. */
+#define JSONIN_MAX_DEPTH	32
+
 /*
- * Parse s[0..n) as one JSON object (whitespace around it is fine). On
- * JSONIN_OK *out is the caller's to json_object_put().
+ * Parse s[0..n) as one JSON object (whitespace around it is fine), nested
+ * at most max_depth (1..JSONIN_MAX_DEPTH) deep. Reads s[0..n) only: s need
+ * not be NUL-terminated. Every object's keys must be distinct
+ * (JSONIN_DUP_KEY). On JSONIN_OK *out is the caller's to json_object_put().
  */
 enum jsonin_err	 jsonin_object(const char *s, size_t n, int max_depth,
 		    struct json_object **out);

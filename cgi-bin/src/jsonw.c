@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "jsonw.h"
+#include "utf8.h"
 
 void
 jsonw_init(struct jsonw *w, struct buf *b)
@@ -79,10 +80,18 @@ jsonw_escape(struct buf *b, const char *s, size_t n)
 				/* U+2028/9 end lines in older JavaScript. */
 				rep = p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
 				width = 3;
+			} else if (p[i] >= 0x80 &&
+			    (width = utf8_char(s + i, n - i)) == 0) {
+				/*
+				 * Not UTF-8 (a cut message, bytes from a
+				 * client): the answer stays valid JSON text.
+				 */
+				rep = "\\ufffd";
+				width = 1;
 			}
 		}
 		if (rep == NULL) {
-			run++;
+			run += width;
 			continue;
 		}
 		buf_append(b, s + i - run, run);

@@ -34,7 +34,10 @@ void	 jsonw_null(struct jsonw *);
 /* A value that is already JSON text (from a trusted source: the database's
  * JSON functions), written as it is. */
 void	 jsonw_raw(struct jsonw *, const char *);
-/* Escape s[0..n) as the inside of a JSON string (no quotes). */
+/*
+ * Escape s[0..n) as the inside of a JSON string (no quotes). Bytes that are
+ * not UTF-8 become U+FFFD, so the output is always valid UTF-8 JSON.
+ */
 void	 jsonw_escape(struct buf *, const char *s, size_t n);
 
 #endif

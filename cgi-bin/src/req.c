@@ -180,6 +180,8 @@ parse_json(struct req *r)
 		return AE_OK;
 	case JSONIN_BAD_UTF8:
 		return AE_BAD_UTF8;
+	case JSONIN_DUP_KEY:
+		return AE_DUPLICATE;
 	case JSONIN_NOMEM:
 		return AE_INTERNAL;
 	default:

@@ -76,13 +76,14 @@ util_parse_llong(const char *s, long long min, long long max, long long *out)
 	long long	 v = 0;
 	int		 digit;
 
-	if (s == NULL || *s == '\0')
+	if (s == NULL || *s == '\0' || max < 0)
 		return -1;
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9')
 			return -1;
 		digit = *s - '0';
-		if (v > (max - digit) / 10)
+		/* v * 10 + digit <= max, without overflowing on the way. */
+		if (v > max / 10 || (v == max / 10 && digit > max % 10))
 			return -1;
 		v = v * 10 + digit;
 	}

@@ -6,6 +6,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "utf8.h"
 #include "valid.h"
 
 void
@@ -26,6 +27,8 @@ valid_fail(struct valid *v, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A long quoted value may be cut mid-character: cut before it. */
+	msg[utf8_prefix(msg, strlen(msg), sizeof(msg) - 1)] = '\0';
 	v->errs[v->nerr].field = field;
 	v->errs[v->nerr++].message = arena_strdup(v->arena, msg);
 }

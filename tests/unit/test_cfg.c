@@ -140,6 +140,9 @@ test_errors(void **state)
 	expect_error("[http]\nbase_path = /a b\n", ":2: a URL path may hold");
 	expect_error("[http]\nbase_path = /kf?x\n", ":2: a URL path may hold");
 	expect_error("include =\n", ":1: include needs a file name");
+	/* A notice rendered as text may not be empty (it crashed). */
+	expect_error("[notice]\nconnected =\n", ":2: needs a value");
+	expect_error("[wecom]\napi_base = \n", ":2: needs a value");
 }
 
 static void
@@ -249,6 +252,15 @@ test_env_error_and_missing_file(void **state)
 	assert_string_equal(err, "environment KFROUTE_CACHE_STALENESS_MS: "
 	    "not a whole number from 0 to 60000");
 	unsetenv("KFROUTE_CACHE_STALENESS_MS");
+	setenv("KFROUTE_NOTICE_CONNECTED", "", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
+	assert_string_equal(err, "environment KFROUTE_NOTICE_CONNECTED: needs "
+	    "a value (leave the key out for the default)");
+	unsetenv("KFROUTE_NOTICE_CONNECTED");
+	setenv("KFROUTE_ADMIN_INSECURE_HTTP", "7", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a whole number from 0 to 1"));
+	unsetenv("KFROUTE_ADMIN_INSECURE_HTTP");
 	assert_int_equal(cfg_load(&c, "/nonexistent/kfroute.conf", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/kfroute.conf: cannot open"));

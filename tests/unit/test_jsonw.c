@@ -56,9 +56,20 @@ test_escapes(void **state)
 	escape_str(&b, "售后\xe2\x80\xa8x\xe2\x80\xa9");
 	assert_string_equal(buf_str(&b), "售后\\u2028x\\u2029");
 	buf_clear(&b);
-	/* A truncated U+2028 prefix at the end is copied, not overread. */
+	/* A truncated U+2028 prefix at the end is not overread. */
 	jsonw_escape(&b, "a\xe2\x80", 3);
-	assert_int_equal(b.len, 3);
+	assert_string_equal(buf_str(&b), "a\\ufffd\\ufffd");
+	buf_clear(&b);
+	/*
+	 * Bytes that are not UTF-8 (a message cut mid-character, a client's
+	 * bytes) become U+FFFD: the answer is always valid UTF-8.
+	 */
+	jsonw_escape(&b, "\xe5\x94\xae\xe5\x90", 5);	/* 售 + half of 后 */
+	assert_string_equal(buf_str(&b), "售\\ufffd\\ufffd");
+	buf_clear(&b);
+	jsonw_escape(&b, "\xff\xc0\xaf\xed\xa0\x80x", 7);
+	assert_string_equal(buf_str(&b),
+	    "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffdx");
 	buf_free(&b);
 }
 

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <json-c/json.h>
+
 #include "arena.h"
+#include "jsonin.h"
 #include "req.h"
 
 /* A fake transport: CGI variables from a table, the body from a string. */
@@ -271,6 +274,17 @@ test_json_rejects(void **state)
 		{ "{\"customerId\":\"cs\\u0000\"}", AE_BAD_ID },
 		{ "{\"customerId\":\"\xff\"}", AE_BAD_UTF8 },
 		{ "{\"x\":\"\xed\xa0\x80\"}", AE_BAD_UTF8 },
+		/* json-c keeps the last of duplicate keys: refused. */
+		{ "{\"customerId\":\"nope\",\"customerId\":\"cs1\"}",
+		    AE_DUPLICATE },
+		{ "{\"customerId\":\"cs1\",\"c\\u0075stomerId\":\"x\"}",
+		    AE_DUPLICATE },
+		{ "{\"customerId\":\"cs1\",\"o\":{\"a\":1,\"a\":2}}",
+		    AE_DUPLICATE },
+		{ "{\"customerId\":\"cs1\",\"o\":[{\"a\":{}}, {\"b\":1,"
+		    "\"b\":{\"c\":1}}]}", AE_DUPLICATE },
+		{ "{\"o\":{\"k\":{\"x\":1}},\"o\":{},\"customerId\":\"cs1\"}",
+		    AE_DUPLICATE },
 	};
 	size_t		 i;
 
@@ -283,6 +297,46 @@ test_json_rejects(void **state)
 			fail_msg("body %s: want %d", cases[i].body,
 			    (int)cases[i].want);
 	}
+}
+
+/* Keys that look alike but differ, and ":" inside strings, are fine. */
+static void
+test_json_distinct_keys(void **state)
+{
+	struct fixture	*fx = *state;
+	const char	*v, *bad;
+
+	post(fx, "/api/getCustomerServiceUrl", "application/json",
+	    "{\"customerId\":\"cs1\",\"customerid\":\"\\\":{\",\"o\":"
+	    "[{\"a\":\"}:\"},{\"a\":{\"a\":[]}}],\"e\":{}}");
+	assert_int_equal(req_read_body(&fx->req, 16384), AE_OK);
+	assert_int_equal(one_field(fx, "customerId", &v, &bad), AE_OK);
+	assert_string_equal(v, "cs1");
+}
+
+/* jsonin_object reads exactly n bytes: no NUL needed after them. */
+static void
+test_jsonin_reads_only_n(void **state)
+{
+	struct json_object	*o;
+	char			*s;
+
+	(void)state;
+	/* A heap copy without a terminator: ASan sees any read past it. */
+	s = malloc(3);
+	memcpy(s, "\"\"\"", 3);
+	assert_int_equal(jsonin_object(s, 3, 4, &o), JSONIN_BAD_JSON);
+	memcpy(s, "{} ", 3);
+	assert_int_equal(jsonin_object(s, 3, 4, &o), JSONIN_OK);
+	json_object_put(o);
+	assert_int_equal(jsonin_object(s, 2, 4, &o), JSONIN_OK);
+	json_object_put(o);
+	free(s);
+	s = malloc(9);
+	memcpy(s, "{\"a\":1}  ", 9);
+	assert_int_equal(jsonin_object(s, 9, 4, &o), JSONIN_OK);
+	json_object_put(o);
+	free(s);
 }
 
 static void
@@ -357,6 +411,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_json_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_rejects, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_json_distinct_keys, setup,
+		    teardown),
+		cmocka_unit_test(test_jsonin_reads_only_n),
 		cmocka_unit_test_setup_teardown(test_json_depth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_and_query, setup,
 		    teardown),

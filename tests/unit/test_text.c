@@ -24,6 +24,14 @@ test_utf8(void **state)
 	assert_false(utf8_valid("\xe5\x94", 2));	/* truncated */
 	assert_false(utf8_valid("\x80", 1));		/* lone continuation */
 	assert_false(utf8_valid("\xff", 1));
+	/* Cutting never splits a character. */
+	assert_int_equal(utf8_prefix("售后", 6, 5), 3);
+	assert_int_equal(utf8_prefix("售后", 6, 6), 6);
+	assert_int_equal(utf8_prefix("ab售", 5, 4), 2);
+	assert_int_equal(utf8_prefix("a\xff" "b", 3, 3), 1);
+	assert_int_equal(utf8_char("售", 3), 3);
+	assert_int_equal(utf8_char("售", 2), 0);
+	assert_int_equal(utf8_char("", 1), 0);
 }
 
 static void
@@ -151,6 +159,14 @@ test_parse_llong(void **state)
 	    0x7fffffffffffffffLL, &v), -1);
 	assert_int_equal(util_parse_llong("11", 0, 10, &v), -1);
 	assert_int_equal(util_parse_llong("4", 5, 10, &v), -1);
+	/* One digit above a small max (KFROUTE_ADMIN_INSECURE_HTTP=7). */
+	assert_int_equal(util_parse_llong("7", 0, 1, &v), -1);
+	assert_int_equal(util_parse_llong("2", 0, 1, &v), -1);
+	assert_int_equal(util_parse_llong("1", 0, 1, &v), 0);
+	assert_int_equal(util_parse_llong("10", 0, 9, &v), -1);
+	assert_int_equal(util_parse_llong("19", 0, 15, &v), -1);
+	assert_int_equal(util_parse_llong("15", 0, 15, &v), 0);
+	assert_int_equal(v, 15);
 	assert_int_equal(util_parse_llong("", 0, 10, &v), -1);
 	assert_int_equal(util_parse_llong(NULL, 0, 10, &v), -1);
 	assert_int_equal(util_parse_llong("-1", -5, 10, &v), -1);

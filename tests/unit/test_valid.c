@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "utf8.h"
 #include "valid.h"
 
 static const char *const colours[] = { "red", "green", NULL };
@@ -124,12 +125,37 @@ test_errors(void **state)
 	arena_free(a);
 }
 
+/* A long message (a quoted value) is cut between characters, never in one. */
+static void
+test_message_cut_on_character(void **state)
+{
+	struct arena	*a = arena_new(1024);
+	struct valid	 v;
+	char		 val[400];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i + 3 < sizeof(val); i += 3)
+		memcpy(val + i, "售", 3);
+	val[i] = '\0';
+	for (i = 0; i < 3; i++) {	/* every offset of the cut */
+		valid_init(&v, a);
+		valid_fail(&v, "f", "%.*s%s", (int)i, "xyz", val);
+		assert_int_equal(v.nerr, 1);
+		assert_true(strlen(v.errs[0].message) >= 250);
+		assert_true(utf8_valid(v.errs[0].message,
+		    strlen(v.errs[0].message)));
+	}
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_and_defaults),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_message_cut_on_character),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
