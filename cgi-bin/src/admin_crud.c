@@ -778,7 +778,7 @@ update(struct actx *c, const struct kind *k)
 	size_t			 i, n = row_fields(k);
 	enum store_rc		 rc;
 
-	if (!req_valid_id(c->id, strlen(c->id))) {
+	if (!util_id_valid(c->id, strlen(c->id))) {
 		admin_fail(c, AE_NO_OBJECT);
 		return;
 	}
@@ -857,7 +857,7 @@ delete(struct actx *c, const struct kind *k)
 	enum store_rc	 rc;
 	int		 bad = 0;
 
-	if (!req_valid_id(c->id, strlen(c->id))) {
+	if (!util_id_valid(c->id, strlen(c->id))) {
 		admin_fail(c, AE_NO_OBJECT);
 		return;
 	}
@@ -910,7 +910,7 @@ admin_crud(struct actx *c)
 		update(c, k);
 	else if (c->req->method == REQ_DELETE)
 		delete(c, k);
-	else if (!req_valid_id(c->id, strlen(c->id)))
+	else if (!util_id_valid(c->id, strlen(c->id)))
 		admin_fail(c, AE_NO_OBJECT);
 	else
 		show(c, k);

@@ -454,7 +454,7 @@ page_go(struct api *api, struct req *req, const char *id, struct resp *resp)
 	struct jsonw		*w;
 	time_t			 now = time(NULL);
 
-	if (!req_valid_id(id, strlen(id))) {
+	if (!util_id_valid(id, strlen(id))) {
 		resp_error(resp, AE_BAD_ID, "entry");
 		return;
 	}

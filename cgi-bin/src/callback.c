@@ -222,7 +222,7 @@ event(struct callback *cb, struct req *req, struct resp *resp)
 	}
 	free(plain);
 	if ((cb->open_kfid[0] != '\0' &&
-	    !req_valid_id(cb->open_kfid, strlen(cb->open_kfid))) ||
+	    !util_id_valid(cb->open_kfid, strlen(cb->open_kfid))) ||
 	    !token_ok(cb->token)) {
 		resp_error(resp, AE_BAD_CALLBACK, NULL);
 		return;

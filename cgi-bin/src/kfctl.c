@@ -80,7 +80,7 @@ usage(void)
 static int
 valid_id_arg(const char *what, const char *s)
 {
-	if (req_valid_id(s, strlen(s)))
+	if (util_id_valid(s, strlen(s)))
 		return 1;
 	fprintf(stderr, "kfctl: %s '%s' is not a valid id "
 	    "([A-Za-z0-9_-]{1,64})\n", what, s);

@@ -88,7 +88,7 @@ record_page(struct pull *p, const char *kfid, struct json_object *list)
 		}
 		if (etype != NULL && strlen(etype) > 48)
 			etype = NULL;
-		if (user != NULL && !req_valid_id(user, strlen(user)))
+		if (user != NULL && !util_id_valid(user, strlen(user)))
 			user = NULL;
 		if (store_wecom_msg_record(p->store, msgid, kfid,
 		    strlen(type) <= 32 ? type : "other", etype, user,

@@ -22,21 +22,6 @@ param(const struct req *r, const char *name)
 	return r->src->param(r->src->ctx, name);
 }
 
-int
-req_valid_id(const char *s, size_t len)
-{
-	size_t	 i;
-
-	if (len == 0 || len > 64)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static int
 has_suffix(const char *s, size_t len, const char *suffix)
 {
@@ -260,7 +245,7 @@ validate(enum req_field_type type, const char *val, size_t len)
 {
 	switch (type) {
 	case REQ_FIELD_ID:
-		return req_valid_id(val, len) ? AE_OK : AE_BAD_ID;
+		return util_id_valid(val, len) ? AE_OK : AE_BAD_ID;
 	case REQ_FIELD_TEXT:
 		if (len == 0 || len > 1024)
 			return AE_BAD_TYPE;
@@ -272,7 +257,7 @@ validate(enum req_field_type type, const char *val, size_t len)
 		if (len == 0 || len > 256)
 			return AE_BAD_TOKEN;
 		for (size_t i = 0; i < len; i++)
-			if (!req_valid_id(val + i, 1) && val[i] != '.')
+			if (!util_id_valid(val + i, 1) && val[i] != '.')
 				return AE_BAD_TOKEN;
 		return AE_OK;
 	}

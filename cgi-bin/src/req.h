@@ -108,7 +108,5 @@ const char	*req_route_path(struct arena *, const char *request_uri,
 		    const char *script_name, const char *path_info,
 		    const char *mount);
 enum req_ctype	 req_parse_ctype(const char *);
-/* 1 when s is a valid id: [A-Za-z0-9_-]{1,64}. */
-int		 req_valid_id(const char *s, size_t len);
 
 #endif

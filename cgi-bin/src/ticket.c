@@ -9,6 +9,7 @@
 
 #include "req.h"
 #include "ticket.h"
+#include "util.h"
 
 #define MAC_BYTES	16
 #define NONCE_BYTES	6
@@ -95,11 +96,11 @@ ticket_make(const char *key, struct ticket *t, char out[TICKET_MAX + 1])
 
 	out[0] = '\0';
 	if (key == NULL || *key == '\0' || t->at < 0 ||
-	    !req_valid_id(t->entry, strlen(t->entry)) ||
-	    (*agent != '\0' && !req_valid_id(agent, strlen(agent))) ||
+	    !util_id_valid(t->entry, strlen(t->entry)) ||
+	    (*agent != '\0' && !util_id_valid(agent, strlen(agent))) ||
 	    kind_text(t, kind, sizeof(kind)) == -1)
 		return -1;
-	if (*cust != '\0' && !req_valid_id(cust, strlen(cust)))
+	if (*cust != '\0' && !util_id_valid(cust, strlen(cust)))
 		cust = "";	/* not an identifier: no sticky from this one */
 	v = (uint64_t)t->at;
 	do {
@@ -147,7 +148,7 @@ id_field(const char *f, size_t len, char out[65], int optional)
 	out[0] = '\0';
 	if (optional && len == 1 && f[0] == '-')
 		return 0;
-	if (!req_valid_id(f, len))
+	if (!util_id_valid(f, len))
 		return -1;
 	memcpy(out, f, len);
 	out[len] = '\0';

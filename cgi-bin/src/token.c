@@ -41,7 +41,7 @@ token_verify(const char *secret, const char *token, time_t now,
 	klen = (size_t)(dot1 - token);
 	elen = (size_t)(dot2 - dot1 - 1);
 	mac = dot2 + 1;
-	if (!req_valid_id(token, klen) || elen == 0 || elen >= sizeof(expiry) ||
+	if (!util_id_valid(token, klen) || elen == 0 || elen >= sizeof(expiry) ||
 	    strlen(mac) != MAC_HEX)
 		return TOKEN_MALFORMED;
 	memcpy(expiry, dot1 + 1, elen);
@@ -76,7 +76,7 @@ token_mint(const char *secret, const char *key, time_t expiry, char *out,
 	char	 mac[MAC_HEX + 1];
 	int	 n;
 
-	if (!req_valid_id(key, strlen(key)) || secret == NULL || *secret == '\0')
+	if (!util_id_valid(key, strlen(key)) || secret == NULL || *secret == '\0')
 		return -1;
 	n = snprintf(out, len, "%s.%lld", key, (long long)expiry);
 	if (n < 0 || (size_t)n + 1 + MAC_HEX + 1 > len ||

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "tz.h"
 
@@ -15,8 +16,11 @@ static char	 current[80];
 int
 tz_known(const char *zone)
 {
-	char	 path[128];
-	size_t	 i, n = strlen(zone);
+	char		 path[128], magic[4];
+	size_t		 i, n = strlen(zone);
+	struct stat	 st;
+	FILE		*f;
+	int		 ok;
 
 	if (n == 0 || n > 64 || zone[0] == '/' || strstr(zone, "..") != NULL)
 		return 0;
@@ -27,7 +31,16 @@ tz_known(const char *zone)
 		    zone[i] == '-' || zone[i] == '+' || zone[i] == '/'))
 			return 0;
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
-	return access(path, R_OK) == 0;
+	/*
+	 * A zone is a TZif file: "Asia" is a directory, "zone.tab" a table,
+	 * and glibc would quietly use UTC for either.
+	 */
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
 }
 
 int

@@ -103,3 +103,18 @@ util_name_index(const char *const *names, int n, const char *name)
 			return i;
 	return -1;
 }
+
+int
+util_id_valid(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > UTIL_ID_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}

@@ -29,4 +29,13 @@ int	 util_parse_llong(const char *s, long long min, long long max,
 /* Index of name in names[0..n), or -1: for enum <-> text tables. */
 int	 util_name_index(const char *const *names, int n, const char *name);
 
+/* Longest identifier (entry, agent, group, customer, order...). */
+#define UTIL_ID_MAX	64
+/*
+ * The one identifier check of every input (public API, admin API, CSV,
+ * WeCom callback, tickets, tokens, kfctl): s[0..len) is
+ * [A-Za-z0-9_-]{1,UTIL_ID_MAX}. A NUL inside fails (it is no such byte).
+ */
+int	 util_id_valid(const char *s, size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "utf8.h"
+#include "util.h"
 #include "valid.h"
 
 void
@@ -47,16 +48,11 @@ valid_has(const struct valid *v, const char *field)
 int
 valid_id(const char *s, size_t min, size_t max)
 {
-	size_t	 i, n = strlen(s);
+	size_t	 n = strlen(s);
 
 	if (n < min || n > max)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
+	return n == 0 || util_id_valid(s, n);
 }
 
 void
@@ -154,8 +150,10 @@ choice(struct valid *v, const struct valid_field *f, struct json_object *o)
 	const char	*s, *msg;
 	size_t		 i;
 
-	if (json_object_is_type(o, json_type_string)) {
-		s = json_object_get_string(o);
+	/* The whole string: "page\u0000junk" is not "page". */
+	if (json_object_is_type(o, json_type_string) &&
+	    strlen(s = json_object_get_string(o)) ==
+	    (size_t)json_object_get_string_len(o)) {
 		for (i = 0; f->names[i] != NULL; i++)
 			if (strcmp(f->names[i], s) == 0)
 				return f->names[i];
@@ -187,7 +185,8 @@ idlist(struct valid *v, const struct valid_field *f, struct json_object *o)
 		struct json_object *it = json_object_array_get_idx(o, i);
 
 		if (!json_object_is_type(it, json_type_string) ||
-		    !valid_id(s = json_object_get_string(it), 1, 64)) {
+		    !util_id_valid(s = json_object_get_string(it),
+		    (size_t)json_object_get_string_len(it))) {
 			valid_fail(v, f->name, "第 %zu 项不是有效的 ID", i + 1);
 			goto done;
 		}
@@ -267,13 +266,38 @@ done:
 	return res;
 }
 
+/*
+ * 1 when s is "YYYY-MM-DD", digits only, a day of the calendar (leap years
+ * included) in 2000..2200: what MariaDB's DATE takes without complaint.
+ */
+static int
+calendar_day(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	 i, y, m, d, leap;
+
+	for (i = 0; i < 10; i++)
+		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (s[10] != '\0')
+		return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
 static const char *
 dates(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
 	struct buf	 out = { 0 };
 	const char	*res = NULL, *day, *note;
 	size_t		 i, j, n, nlen;
-	int		 y, mo, d;
 
 	if (!json_object_is_type(o, json_type_array) ||
 	    (n = json_object_array_length(o)) > (size_t)f->max) {
@@ -292,10 +316,8 @@ dates(struct valid *v, const struct valid_field *f, struct json_object *o)
 			nlen = (size_t)json_object_get_string_len(nj);
 		}
 		if (dj == NULL || !json_object_is_type(dj, json_type_string) ||
-		    strlen(day = json_object_get_string(dj)) != 10 ||
-		    sscanf(day, "%4d-%2d-%2d", &y, &mo, &d) != 3 ||
-		    day[4] != '-' || day[7] != '-' || y < 2000 || y > 2200 ||
-		    mo < 1 || mo > 12 || d < 1 || d > 31 ||
+		    json_object_get_string_len(dj) != 10 ||
+		    !calendar_day(day = json_object_get_string(dj)) ||
 		    (nj != NULL && !json_object_is_type(nj, json_type_string)) ||
 		    nlen > 64 || strlen(note) != nlen ||
 		    json_object_object_length(it) > 2 ||

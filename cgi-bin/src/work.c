@@ -238,7 +238,7 @@ enter_session(struct pull *p, const char *kfid, struct json_object *ev,
 	enum wecom_err		 rc;
 	int			 has_t;
 
-	if (user == NULL || !req_valid_id(user, strlen(user)))
+	if (user == NULL || !util_id_valid(user, strlen(user)))
 		return WORK_DONE;
 	memset(&ws, 0, sizeof(ws));
 	has_t = param != NULL && ticket_read(p->cfg->ticket.secret, param,
@@ -862,7 +862,7 @@ work_message(struct pull *p, const char *open_kfid, const char *msgid,
 	}
 	/* A customer's own message (origin 3) may start the handoff. */
 	if (jsonin_int(m, "origin", 0) == 3 && user != NULL &&
-	    req_valid_id(user, strlen(user)))
+	    util_id_valid(user, strlen(user)))
 		return customer_message(p, open_kfid, user, msgid, why);
 	return WORK_DONE;
 }

@@ -38,7 +38,7 @@ wxlogin_openid(struct https *h, const struct cfg *cfg, const char *code,
 	if (https_json(h, url, NULL, &o) == HTTPS_OK) {
 		if (json_object_object_get_ex(o, "openid", &v) &&
 		    json_object_is_type(v, json_type_string) &&
-		    req_valid_id(json_object_get_string(v),
+		    util_id_valid(json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v)) &&
 		    (size_t)json_object_get_string_len(v) < len) {
 			snprintf(openid, len, "%s", json_object_get_string(v));

@@ -91,9 +91,16 @@ test('business hours: slots past midnight, closures, time zone, in use', async (
     { closures: [{ day: '2026-02-30x' }] },
     { closures: [{ day: '2026-12-25' }, { day: '2026-12-25' }] },
     { tz: 'Mars/Olympus' },
+    // Not days of the calendar, or not digits: a field error, not a 503.
+    { closures: [{ day: '2026-02-31' }] },
+    { closures: [{ day: '2026- 1- 2' }] },
+    // A directory and a table under zoneinfo are no time zones.
+    { tz: 'Asia' },
+    { tz: 'zone.tab' },
   ]) {
     r = await admin.patch('schedules/shop', { version: 1, ...bad });
     assertError(r, 400, 'invalid');
+    assert.ok(r.body.fields && Object.keys(r.body.fields).length === 1, JSON.stringify(r.body));
   }
   assert.equal((await admin.del('schedules/shop?version=1')).status, 200);
   assert.equal(sql("SELECT COUNT(*) FROM kf_schedule_slot WHERE schedule_id = 'shop'"), '0');

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "jsonin.h"
 #include "req.h"
+#include "util.h"
 
 /* A fake transport: CGI variables from a table, the body from a string. */
 struct fake {
@@ -176,15 +177,15 @@ test_valid_id(void **state)
 	char	 long_id[66];
 
 	(void)state;
-	assert_true(req_valid_id("cs1", 3));
-	assert_true(req_valid_id("A-z_0", 5));
-	assert_false(req_valid_id("", 0));
-	assert_false(req_valid_id("a b", 3));
-	assert_false(req_valid_id("a.b", 3));
-	assert_false(req_valid_id("a\0b", 3));
+	assert_true(util_id_valid("cs1", 3));
+	assert_true(util_id_valid("A-z_0", 5));
+	assert_false(util_id_valid("", 0));
+	assert_false(util_id_valid("a b", 3));
+	assert_false(util_id_valid("a.b", 3));
+	assert_false(util_id_valid("a\0b", 3));
 	memset(long_id, 'x', sizeof(long_id));
-	assert_true(req_valid_id(long_id, 64));
-	assert_false(req_valid_id(long_id, 65));
+	assert_true(util_id_valid(long_id, 64));
+	assert_false(util_id_valid(long_id, 65));
 }
 
 static void

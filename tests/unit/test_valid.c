@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "tz.h"
 #include "utf8.h"
 #include "valid.h"
 
@@ -94,6 +95,9 @@ test_errors(void **state)
 		    "n" },
 		{ "{\"id\":\"a\",\"name\":\"x\",\"on\":1}", "on" },
 		{ "{\"id\":\"a\",\"name\":\"x\",\"colour\":\"blue\"}", "colour" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"colour\":\"red\\u0000x\"}",
+		    "colour" },
+		{ "{\"id\":\"a\\u0000b\",\"name\":\"x\"}", "id" },
 		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":\"a\"}", "ids" },
 		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":[\"a\",\"a\"]}", "ids" },
 		{ "{\"id\":\"a\",\"name\":\"x\",\"ids\":[\"a\",\"b\",\"c\",\"d\"]}",
@@ -122,6 +126,52 @@ test_errors(void **state)
 	assert_false(valid_id("", 1, 64));
 	assert_true(valid_id("", 0, 64));
 	assert_false(valid_id("a.b", 1, 64));
+	arena_free(a);
+}
+
+/* Calendar dates, ids with a NUL inside, time zones that are not zones. */
+static void
+test_typed_values(void **state)
+{
+	static const struct valid_field df[] = {
+		{ "closed", VT_DATES, 0, 0, 8, NULL, "" },
+		{ "ids", VT_IDLIST, 0, 0, 3, NULL, "" },
+	};
+	static const struct { const char *json; int ok; } cases[] = {
+		{ "{\"closed\":[{\"day\":\"2026-12-25\"}]}", 1 },
+		{ "{\"closed\":[{\"day\":\"2024-02-29\"}]}", 1 },
+		{ "{\"closed\":[{\"day\":\"2000-02-29\"}]}", 1 },
+		{ "{\"closed\":[{\"day\":\"2026-02-31\"}]}", 0 },
+		{ "{\"closed\":[{\"day\":\"2026-04-31\"}]}", 0 },
+		{ "{\"closed\":[{\"day\":\"2100-02-29\"}]}", 0 },
+		{ "{\"closed\":[{\"day\":\"2026- 1- 2\"}]}", 0 },
+		{ "{\"closed\":[{\"day\":\"2026-1-02x\"}]}", 0 },
+		{ "{\"closed\":[{\"day\":\"+026-01-02\"}]}", 0 },
+		{ "{\"closed\":[{\"day\":\"2026-01-02\\u0000\"}]}", 0 },
+		{ "{\"ids\":[\"a1\"]}", 1 },
+		{ "{\"ids\":[\"a1\\u0000junk\"]}", 0 },
+	};
+	struct arena	*a = arena_new(1024);
+	struct valid	 v;
+	const char	*vals[2];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct json_object *o = json_tokener_parse(cases[i].json);
+
+		assert_non_null(o);
+		valid_init(&v, a);
+		valid_fields(&v, o, df, 2, vals);
+		json_object_put(o);
+		if ((v.nerr == 0) != cases[i].ok)
+			fail_msg("%s: %zu errors", cases[i].json, v.nerr);
+	}
+	assert_true(tz_known("Asia/Shanghai"));
+	assert_true(tz_known("UTC"));
+	assert_false(tz_known("Asia"));		/* a directory */
+	assert_false(tz_known("zone.tab"));	/* a table, not a zone */
+	assert_false(tz_known("Asia/../Asia/Shanghai"));
 	arena_free(a);
 }
 
@@ -156,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_good_and_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_message_cut_on_character),
+		cmocka_unit_test(test_typed_values),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
