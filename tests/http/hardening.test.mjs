@@ -3,8 +3,16 @@
 // shape, valid UTF-8, and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, assertError, dbChecksum, postRaw } from './lib.mjs';
+import { createHmac } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { BASE, ROOT, VAR, assertError, dbChecksum, getJson, postRaw, runCgi, sql, withoutTicket } from './lib.mjs';
 import { loggedIn } from './admin-lib.mjs';
+
+function token(key, ttl = 600) {
+  const secret = readFileSync(`${VAR}/secrets/customer.secret`, 'utf8').trim();
+  const exp = Math.floor(Date.now() / 1000) + ttl;
+  return `${key}.${exp}.${createHmac('sha256', secret).update(`${key}.${exp}`).digest('hex')}`;
+}
 
 // The raw bytes of an answer, decoded strictly: invalid UTF-8 throws.
 async function strictJson(res) {
@@ -35,4 +43,31 @@ test('a CSV error quoting a long header stays valid UTF-8', async () => {
   const body = await strictJson(res);
   assert.equal(body.success, false);
   assert.ok(JSON.stringify(body).includes('A'.repeat(50)), JSON.stringify(body));
+});
+
+// Identifiers are byte strings in C; the database compared them ignoring
+// case (ascii_general_ci), so plain CGI and the snapshot disagreed.
+test('identifiers are case-sensitive in the database as in the programs (ascii_bin)', async () => {
+  assert.equal(sql(`SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+    AND CHARACTER_SET_NAME = 'ascii' AND COLLATION_NAME <> 'ascii_bin'`), '0');
+  // The foreign keys were made again as they were.
+  const fks = readdirSync(`${ROOT}/sql/migrations`).map((f) => readFileSync(`${ROOT}/sql/migrations/${f}`, 'utf8'))
+    .join("\n").match(/CONSTRAINT \w+ FOREIGN KEY/g).length;
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS
+    WHERE CONSTRAINT_SCHEMA = DATABASE()`)), fks);
+  assert.equal(sql(`SELECT DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS
+    WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'kf_admin_session_user'`), 'CASCADE');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_entry WHERE id = 'CS1'"), '0');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_customer WHERE customer_key = 'VIP001'"), '0');
+  // The same answer from plain CGI (point queries) and FastCGI (snapshot).
+  const cgi = await runCgi({ uri: '/api/contact?entry=CS1' });
+  assert.equal(cgi.status, 404, cgi.raw);
+  assertError(await getJson('/api/contact?entry=CS1'), 404, 'unknown_entry');
+  const t = token('VIP001');
+  const vipUpper = await runCgi({ uri: `/api/contact?entry=cs1&customer=${t}` });
+  const vipLower = await runCgi({ uri: `/api/contact?entry=cs1&customer=${token('vip001')}` });
+  assert.equal(vipUpper.status, 200);
+  assert.notEqual(vipUpper.body.reason, vipLower.body.reason, 'VIP001 is not vip001');
+  assert.deepEqual(withoutTicket((await getJson(`/api/contact?entry=cs1&customer=${t}`)).body),
+    withoutTicket(vipUpper.body));
 });
