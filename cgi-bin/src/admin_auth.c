@@ -166,8 +166,24 @@ admin_logout(struct actx *c)
 
 /* ---- login ---------------------------------------------------------- */
 
+/*
+ * Throttling, per username and per source address (REMOTE_ADDR), in
+ * kf_admin_throttle (keys: the username, "ip:<address>"). Each attempt is
+ * counted as a failure BEFORE its password is checked, inside a
+ * transaction holding both rows, and cleared by a success: parallel
+ * attempts for one name get at most FREE_FAILURES checks before the
+ * back-off, whatever their timing. A source address (an office behind one
+ * NAT) may fail SOURCE_EXTRA times more than one name.
+ */
+#define SOURCE_EXTRA	7
+/* Password checks (64 MiB Argon2id each) running at once per database. */
+#define PWCHECK_SLOTS	2
+/* Throttle rows idle this long are purged at a login (seconds). */
+#define THROTTLE_PURGE	FAIL_MEMORY
+
 struct throttle_row {
 	long long	 failures, locked_until, failed_at;
+	int		 found;
 };
 
 static int
@@ -180,7 +196,115 @@ row_throttle(void *arg, char **col, unsigned n)
 	t->failures = num(col[0]);
 	t->locked_until = num(col[1]);
 	t->failed_at = num(col[2]);
+	t->found = 1;
 	return 0;
+}
+
+/*
+ * Lock key's row (made when absent) and count one more attempt. Returns
+ * 1 when the row is locked (*retry: seconds left), 0 when the attempt may
+ * go on, -1 on a database error. Runs inside the caller's transaction.
+ */
+static int
+throttle_take(struct actx *c, const char *key, int extra, long long *retry)
+{
+	struct throttle_row	 t = { 0, 0, 0, 0 };
+	char			 f[24], lock[24], now[24];
+	const char		*p[4] = { key, f, lock, now };
+	long long		 fails;
+	int			 wait;
+
+	if (store_q_exec(c->a->store, Q_THROTTLE_ROW, p, 1) != STORE_OK ||
+	    store_q_rows(c->a->store, Q_THROTTLE_LOCK, p, 1, row_throttle,
+	    &t) != STORE_OK || !t.found)
+		return -1;
+	if (t.locked_until > c->now) {
+		*retry = t.locked_until - c->now;
+		return 1;
+	}
+	fails = c->now - t.failed_at > FAIL_MEMORY ? 1 : t.failures + 1;
+	wait = auth_backoff(fails > extra ? (unsigned)(fails - extra) : 0);
+	snprintf(f, sizeof(f), "%lld", fails);
+	snprintf(lock, sizeof(lock), "%lld", (long long)c->now + wait);
+	snprintf(now, sizeof(now), "%lld", (long long)c->now);
+	return store_q_exec(c->a->store, Q_THROTTLE_FAIL, p, 4) == STORE_OK ?
+	    0 : -1;
+}
+
+/* "ip:<REMOTE_ADDR>", or "ip:?" when the server gave none we can use. */
+#define ADDR(key)	((key) + 3)	/* the address in a source key */
+static void
+source_key(struct actx *c, char *key, size_t len)
+{
+	const char	*ip = param(c, "REMOTE_ADDR");
+
+	if (ip == NULL || *ip == '\0' || strlen(ip) > 45 ||
+	    strspn(ip, "0123456789abcdefABCDEF.:") != strlen(ip))
+		ip = "?";
+	snprintf(key, len, "ip:%s", ip);
+}
+
+/*
+ * Count this attempt for the name and the source, in one transaction;
+ * purge rows idle past THROTTLE_PURGE. Returns 0 to go on, 1 when locked
+ * (the 429 is answered), -1 when the database failed (answered).
+ */
+static int
+throttle_reserve(struct actx *c, const char *user, const char *source)
+{
+	char		 retry[24], cut[24];
+	const char	*p[1] = { cut };
+	long long	 left = 0;
+	int		 rc;
+
+	if (store_begin(c->a->store) != STORE_OK) {
+		admin_fail_store(c);
+		return -1;
+	}
+	if ((rc = throttle_take(c, user, 0, &left)) == 0)
+		rc = throttle_take(c, source, SOURCE_EXTRA, &left);
+	if (rc == 0) {
+		snprintf(cut, sizeof(cut), "%lld",
+		    (long long)c->now - THROTTLE_PURGE);
+		if (store_q_exec(c->a->store, Q_THROTTLE_PURGE, p, 1) !=
+		    STORE_OK)
+			rc = -1;
+	}
+	/* A locked row: nothing counted, nothing to keep. */
+	if (rc != 0 || store_commit(c->a->store) != STORE_OK) {
+		store_rollback(c->a->store);
+		if (rc == 1) {
+			log_warn("admin login for '%s' from %s refused: "
+			    "locked for %lld s more", user, ADDR(source), left);
+			snprintf(retry, sizeof(retry), "%lld", left);
+			resp_header(c->resp, "Retry-After", retry);
+			admin_fail(c, AE_THROTTLED);
+			return 1;
+		}
+		admin_fail_store(c);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One of PWCHECK_SLOTS named locks, so a flood of logins cannot run more
+ * Argon2 checks at once than the host has memory and cores for. Returns
+ * the slot, or -1 (busy, or the database failed).
+ */
+static int
+pwcheck_slot(struct actx *c, char *name, size_t len)
+{
+	int	 i;
+
+	for (i = 0; i < PWCHECK_SLOTS; i++) {
+		snprintf(name, len, "kfroute_pwcheck_%d", i);
+		if (store_lock(c->a->store, name, 0) == STORE_OK)
+			return i;
+	}
+	/* All taken: wait a moment for the first. */
+	snprintf(name, len, "kfroute_pwcheck_0");
+	return store_lock(c->a->store, name, 2) == STORE_OK ? 0 : -1;
 }
 
 struct user_row {
@@ -204,25 +328,11 @@ row_user(void *arg, char **col, unsigned n)
 
 /* One generic answer for every failure; the log says which. */
 static void
-login_failed(struct actx *c, const char *user, const struct throttle_row *t,
+login_failed(struct actx *c, const char *user, const char *source,
     const char *why)
 {
-	char		 f[24], lock[24], now[24];
-	const char	*p[4] = { user, f, lock, now };
-	long long	 fails;
-	int		 wait;
-
-	fails = c->now - t->failed_at > FAIL_MEMORY ? 1 : t->failures + 1;
-	wait = auth_backoff((unsigned)fails);
-	snprintf(f, sizeof(f), "%lld", fails);
-	snprintf(lock, sizeof(lock), "%lld", (long long)c->now + wait);
-	snprintf(now, sizeof(now), "%lld", (long long)c->now);
-	if (user != NULL)
-		(void)store_q_exec(c->a->store, Q_THROTTLE_FAIL, p, 4);
-	log_warn("admin login failed for '%s' from %s: %s (%lld in a row, "
-	    "locked %d s)", user != NULL ? user : "(malformed)",
-	    param(c, "REMOTE_ADDR") ? param(c, "REMOTE_ADDR") : "?", why,
-	    fails, wait);
+	log_warn("admin login failed for '%s' from %s: %s",
+	    user != NULL ? user : "(malformed)", ADDR(source), why);
 	admin_fail(c, AE_LOGIN_FAILED);
 }
 
@@ -285,10 +395,9 @@ admin_login(struct actx *c)
 {
 	struct json_object	*o;
 	struct valid		 v;
-	struct throttle_row	 t = { 0, 0, 0 };
 	struct user_row		 u;
 	const char		*vals[2], *p[1];
-	char			 retry[24];
+	char			 source[64], slot[32];
 	enum pwhash_rc		 rc;
 
 	if ((o = admin_body(c)) == NULL)
@@ -300,47 +409,54 @@ admin_login(struct actx *c)
 		admin_fail_fields(c, &v);
 		return;
 	}
+	source_key(c, source, sizeof(source));
+	/*
+	 * No such name can exist, so no timing hides it: refused at once,
+	 * without a password check (each is 64 MiB of Argon2).
+	 */
 	if (!auth_username_ok(vals[0])) {
-		pwhash_dummy(vals[1]);	/* same time as any other failure */
-		login_failed(c, NULL, &t, "malformed username");
+		login_failed(c, NULL, source, "malformed username");
 		return;
 	}
+	if (throttle_reserve(c, vals[0], source) != 0)
+		return;
 	p[0] = vals[0];
 	memset(&u, 0, sizeof(u));
-	if (store_q_rows(c->a->store, Q_THROTTLE_GET, p, 1, row_throttle,
-	    &t) != STORE_OK ||
-	    store_q_rows(c->a->store, Q_ADMIN_USER_GET, p, 1, row_user, &u) !=
+	if (store_q_rows(c->a->store, Q_ADMIN_USER_GET, p, 1, row_user, &u) !=
 	    STORE_OK) {
 		admin_fail_store(c);
 		return;
 	}
-	if (t.locked_until > c->now) {
-		log_warn("admin login for '%s' from %s refused: locked for "
-		    "%lld s more", vals[0], param(c, "REMOTE_ADDR") ?
-		    param(c, "REMOTE_ADDR") : "?", t.locked_until - c->now);
-		snprintf(retry, sizeof(retry), "%lld", t.locked_until - c->now);
-		resp_header(c->resp, "Retry-After", retry);
+	if (pwcheck_slot(c, slot, sizeof(slot)) == -1) {
+		log_warn("admin login for '%s' from %s: every password check "
+		    "slot busy", vals[0], ADDR(source));
+		resp_header(c->resp, "Retry-After", "1");
 		admin_fail(c, AE_THROTTLED);
 		return;
 	}
 	if (!u.found) {
-		pwhash_dummy(vals[1]);
-		login_failed(c, vals[0], &t, "no such user");
-		return;
-	}
-	if ((rc = pwhash_verify(u.hash, vals[1])) == PWHASH_MISMATCH) {
-		login_failed(c, vals[0], &t, "wrong password");
+		pwhash_dummy(vals[1]);	/* the time of a real check */
+		rc = PWHASH_MISMATCH;
+	} else
+		rc = pwhash_verify(u.hash, vals[1]);
+	store_unlock(c->a->store, slot);
+	if (rc != PWHASH_OK && rc != PWHASH_OK_REHASH) {
+		login_failed(c, vals[0], source, u.found ? "wrong password" :
+		    "no such user");
 		return;
 	}
 	if (rc == PWHASH_OK_REHASH)
 		rehash(c, vals[0], u.hash, vals[1]);
-	if (t.failures > 0)
-		(void)store_q_exec(c->a->store, Q_THROTTLE_CLEAR, p, 1);
+	/* A success clears what this attempt and earlier ones counted. */
+	(void)store_q_exec(c->a->store, Q_THROTTLE_CLEAR, p, 1);
+	p[0] = source;
+	(void)store_q_exec(c->a->store, Q_THROTTLE_CLEAR, p, 1);
 	if (start_session(c, vals[0], u.role) == -1) {
 		admin_fail_store(c);
 		return;
 	}
-	log_info("admin login: '%s' (%s)", vals[0], u.role);
+	log_info("admin login: '%s' (%s) from %s", vals[0], u.role,
+	    ADDR(source));
 	(void)admin_audit(c, "login", "session", vals[0], NULL, NULL);
 	answer_session(c);
 }

@@ -276,8 +276,11 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_SESSION_PURGE] = "DELETE FROM kf_admin_session "
 	    "WHERE seen_at < ? OR created_at < ?",
 
-	[Q_THROTTLE_GET] = "SELECT failures, locked_until, failed_at "
-	    "FROM kf_admin_throttle WHERE username = ?",
+	/* username: the row to lock, made when absent */
+	[Q_THROTTLE_ROW] = "INSERT INTO kf_admin_throttle (username) "
+	    "VALUES (?) ON DUPLICATE KEY UPDATE username = username",
+	[Q_THROTTLE_LOCK] = "SELECT failures, locked_until, failed_at "
+	    "FROM kf_admin_throttle WHERE username = ? FOR UPDATE",
 	/* username, failures, locked_until, failed_at */
 	[Q_THROTTLE_FAIL] = "INSERT INTO kf_admin_throttle "
 	    "(username, failures, locked_until, failed_at) VALUES (?, ?, ?, ?) "
@@ -286,6 +289,9 @@ const char *const store_q_sql[Q__MAX] = {
 	    "failed_at = VALUES(failed_at)",
 	[Q_THROTTLE_CLEAR] = "DELETE FROM kf_admin_throttle "
 	    "WHERE username = ?",
+	/* idle since (seconds since the epoch); rows not locked any more */
+	[Q_THROTTLE_PURGE] = "DELETE FROM kf_admin_throttle "
+	    "WHERE failed_at < ? AND locked_until < UNIX_TIMESTAMP() LIMIT 100",
 
 	/* username, action, kind, object_id, before_json, after_json */
 	[Q_AUDIT_ADD] = "INSERT INTO kf_audit (username, action, kind, "
@@ -360,7 +366,8 @@ store_q_write(int q)
 	case Q_ADMIN_USER_REHASH:
 	case Q_SESSION_INSERT: case Q_SESSION_TOUCH: case Q_SESSION_DELETE:
 	case Q_SESSION_DELETE_USER: case Q_SESSION_PURGE:
-	case Q_THROTTLE_FAIL: case Q_THROTTLE_CLEAR:
+	case Q_THROTTLE_ROW: case Q_THROTTLE_FAIL: case Q_THROTTLE_CLEAR:
+	case Q_THROTTLE_PURGE:
 	case Q_AUDIT_ADD:
 		return 1;
 	default:

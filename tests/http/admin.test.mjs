@@ -92,6 +92,42 @@ test('login failures are throttled per account with back-off, then cleared', asy
   assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'victim'"), '0');
 });
 
+test('parallel wrong passwords for one name: at most 3 password checks, the rest 429', async () => {
+  operator('racer', 'racer-password-123');
+  sql("DELETE FROM kf_admin_throttle WHERE username IN ('racer', 'ip:127.0.0.1')");
+  const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => new Admin().login('racer', `wrong-${i}-xxxxxx`)));
+  const checked = rs.filter((r) => r.status === 401).length;
+  const refused = rs.filter((r) => r.status === 429).length;
+  assert.equal(checked + refused, 12, JSON.stringify(rs.map((r) => r.status)));
+  assert.equal(checked, 3, 'three password checks, whatever the timing');
+  for (const r of rs.filter((x) => x.status === 429)) assert.equal(r.body.code, 'throttled');
+  // Every check was counted before it ran: 3 for the name (locked 1 s).
+  assert.equal(sql("SELECT failures FROM kf_admin_throttle WHERE username = 'racer'"), '3');
+  sql("DELETE FROM kf_admin_throttle WHERE username IN ('racer', 'ip:127.0.0.1')");
+});
+
+test('a source address is throttled across names; malformed names count nothing; idle rows are purged', async (t) => {
+  t.after(() => sql("DELETE FROM kf_admin_throttle WHERE username LIKE 'spray%' OR username = 'ip:127.0.0.1'"));
+  sql("DELETE FROM kf_admin_throttle WHERE username LIKE 'spray%' OR username = 'ip:127.0.0.1'");
+  const a = new Admin();
+  // Ten names, one wrong password each: the source's 10th failure locks it.
+  for (let i = 0; i < 10; i++) assertError(await a.login(`spray${i}`, 'wrong-password-xx'), 401, 'login_failed');
+  assert.equal(sql("SELECT failures FROM kf_admin_throttle WHERE username = 'ip:127.0.0.1'"), '10');
+  assertError(await a.login('spray10', 'wrong-password-xx'), 429, 'throttled');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'spray10'"), '0',
+    'a refused attempt counts nothing');
+  sql("UPDATE kf_admin_throttle SET locked_until = 0 WHERE username = 'ip:127.0.0.1'");
+  // A name no account can have: refused at once, no row.
+  assertError(await a.login('bad name!', 'whatever-xxxx'), 401, 'login_failed');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'bad name!'"), '0');
+  // Rows idle past a day go at the next login.
+  sql("UPDATE kf_admin_throttle SET failed_at = UNIX_TIMESTAMP() - 90000, locked_until = 0 WHERE username LIKE 'spray%'");
+  assert.equal((await a.login('ops', PW)).status, 200);
+  assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username LIKE 'spray%'"), '0');
+  // A success clears its source too.
+  assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'ip:127.0.0.1'"), '0');
+});
+
 test('sessions: 256-bit random id, stored hashed, cookie flags, new id at login', async () => {
   const a = new Admin();
   const r = await a.login('ops', PW);
