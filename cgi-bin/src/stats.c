@@ -92,6 +92,21 @@ stats_due(const struct stats *s, int64_t now_ms, int interval_ms)
 	    s->ncounts == MAX_COUNTS;
 }
 
+/* Rows in key order: every worker locks them in the same order. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct count_row	*x = a, *y = b;
+	int			 c;
+
+	if (x->minute != y->minute)
+		return x->minute < y->minute ? -1 : 1;
+	if ((c = strcmp(x->entry, y->entry)) != 0 ||
+	    (c = strcmp(x->agent, y->agent)) != 0)
+		return c;
+	return strcmp(x->reason, y->reason);
+}
+
 int
 stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 {
@@ -100,6 +115,11 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 	s->flushed_ms = now_ms;
 	if (stats_pending(s) == 0)
 		return 0;
+	/*
+	 * Two workers writing overlapping rows in different orders could
+	 * deadlock each other; in one order, one simply waits.
+	 */
+	qsort(s->counts, s->ncounts, sizeof(s->counts[0]), row_cmp);
 	if (store_begin(db) != STORE_OK)
 		goto fail;
 	for (i = 0; i < s->ncounts; i++)
