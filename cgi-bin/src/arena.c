@@ -20,7 +20,7 @@ struct arena {
 static struct chunk *
 chunk_new(size_t size)
 {
-	struct chunk	*c = xmalloc(sizeof(*c) + size);
+	struct chunk	*c = xmalloc(xadd(sizeof(*c), size));
 
 	c->next = NULL;
 	c->size = size;
@@ -74,18 +74,18 @@ arena_reset(struct arena *a)
 void *
 arena_alloc(struct arena *a, size_t n)
 {
-	const size_t	 align = sizeof(max_align_t);
+	const size_t	 align = _Alignof(max_align_t);
 	struct chunk	*c = a->head;
 	size_t		 size;
 	void		*p;
 
-	n = (n + align - 1) & ~(align - 1);
+	n = xadd(n, align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;
 	if (c->size - c->used < n) {
 		size = n > a->chunk ? n : a->chunk;
 		/* Grow geometrically so one reset-and-reuse cycle settles. */
-		if (size < c->size * 2)
+		if (c->size <= SIZE_MAX / 2 && size < c->size * 2)
 			size = c->size * 2;
 		c = chunk_new(size);
 		c->next = a->head;

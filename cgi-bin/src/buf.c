@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +9,14 @@
 static void
 buf_reserve(struct buf *b, size_t extra)
 {
-	size_t	 need = b->len + extra + 1;
+	size_t	 need = xadd(xadd(b->len, extra), 1);
 
 	if (need <= b->cap)
 		return;
 	if (b->cap == 0)
 		b->cap = 256;
 	while (b->cap < need)
-		b->cap *= 2;
+		b->cap = b->cap <= SIZE_MAX / 2 ? b->cap * 2 : need;
 	b->data = xrealloc(b->data, b->cap);
 }
 

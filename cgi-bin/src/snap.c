@@ -149,7 +149,7 @@ static void *
 grow(void *arr, size_t n, size_t size)
 {
 	if (n == 0 || (n & (n - 1)) == 0)
-		arr = xrealloc(arr, (n ? n * 2 : 4) * size);
+		arr = xrealloc(arr, xmul(n ? xmul(n, 2) : 4, size));
 	return arr;
 }
 
@@ -555,7 +555,7 @@ snap_finish(struct snap *s)
 	sort(s->schedules, s->nschedules, sizeof(*s->schedules), cmp_schedule);
 	sort(s->entries, s->nentries, sizeof(*s->entries), cmp_entry_display);
 	s->entries_by_id = xrealloc(s->entries_by_id,
-	    (s->nentries ? s->nentries : 1) * sizeof(*s->entries_by_id));
+	    xmul(s->nentries ? s->nentries : 1, sizeof(*s->entries_by_id)));
 	for (i = 0; i < s->nentries; i++)
 		s->entries_by_id[i] = &s->entries[i];
 	sort(s->entries_by_id, s->nentries, sizeof(*s->entries_by_id),

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,22 @@ oom(size_t n)
 	/* Nothing sensible can continue without memory; die loudly. */
 	fprintf(stderr, "kfroute: out of memory (%zu bytes)\n", n);
 	abort();
+}
+
+size_t
+xadd(size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b)
+		oom(SIZE_MAX);
+	return a + b;
+}
+
+size_t
+xmul(size_t a, size_t b)
+{
+	if (b != 0 && a > SIZE_MAX / b)
+		oom(SIZE_MAX);
+	return a * b;
 }
 
 void *

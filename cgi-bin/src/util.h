@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * a + b, or the program dies as out of memory when that overflows: sizes
+ * computed from input (lengths, counts) never wrap to a small allocation.
+ */
+size_t	 xadd(size_t a, size_t b);
+size_t	 xmul(size_t a, size_t b);	/* a * b, the same way */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);

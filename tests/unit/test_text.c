@@ -1,7 +1,14 @@
 /* Small text helpers: UTF-8, form decoding, URLs, routes, arena, numbers. */
 #include "unit.h"
 
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "arena.h"
+#include "buf.h"
 #include "form.h"
 #include "req.h"
 #include "route.h"
@@ -133,7 +140,7 @@ test_arena(void **state)
 	(void)state;
 	p = arena_strdup(a, "hello");
 	assert_string_equal(p, "hello");
-	assert_int_equal((uintptr_t)arena_alloc(a, 1) % sizeof(max_align_t), 0);
+	assert_int_equal((uintptr_t)arena_alloc(a, 1) % _Alignof(max_align_t), 0);
 	big = arena_alloc(a, 10000);	/* larger than a chunk */
 	memset(big, 'x', 10000);
 	assert_string_equal(p, "hello");	/* earlier data intact */
@@ -173,6 +180,54 @@ test_parse_llong(void **state)
 	assert_int_equal(util_parse_llong("1 ", 0, 10, &v), -1);
 }
 
+/* Run fn in a child: 1 when it died of SIGABRT (out of memory, loudly). */
+static int
+aborts(void (*fn)(void))
+{
+	pid_t	 pid;
+	int	 st;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		/* The child's message is expected; keep the test output clean. */
+		freopen("/dev/null", "w", stderr);
+		fn();
+		_exit(0);
+	}
+	return waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+	    WTERMSIG(st) == SIGABRT;
+}
+
+static void
+huge_arena(void)
+{
+	struct arena	*a = arena_new(256);
+
+	(void)arena_alloc(a, SIZE_MAX - 3);	/* would wrap to 0 */
+}
+
+static void
+huge_buf(void)
+{
+	struct buf	 b = { 0 };
+
+	buf_append(&b, "x", 1);
+	/* len + n + 1 wraps: dies before copying a byte. */
+	buf_append(&b, "y", SIZE_MAX);
+}
+
+/* Sizes from input never wrap into a small allocation. */
+static void
+test_size_overflow(void **state)
+{
+	(void)state;
+	assert_int_equal(xadd(2, 3), 5);
+	assert_int_equal(xmul(6, 7), 42);
+	assert_int_equal(xmul(0, SIZE_MAX), 0);
+	assert_true(aborts(huge_arena));
+	assert_true(aborts(huge_buf));
+}
+
 int
 main(void)
 {
@@ -183,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_parse_llong),
+		cmocka_unit_test(test_size_overflow),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
