@@ -1,9 +1,12 @@
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "cache.h"
 #include "log.h"
 #include "snap.h"
 #include "store.h"
+#include "util.h"
 
 void
 cache_init(struct cache *c, struct store *store, enum cache_mode mode,
@@ -18,6 +21,9 @@ cache_init(struct cache *c, struct store *store, enum cache_mode mode,
 	c->fresh_ms = -1;
 	c->live_mark = 0;
 	c->db_up = 0;
+	c->background = 0;
+	c->held = 0;
+	pthread_mutex_init(&c->mu, NULL);
 }
 
 void
@@ -26,6 +32,7 @@ cache_free(struct cache *c)
 	snap_free(c->snap);
 	snap_free(c->request_snap);
 	c->snap = c->request_snap = NULL;
+	pthread_mutex_destroy(&c->mu);
 }
 
 /*
@@ -35,10 +42,14 @@ cache_free(struct cache *c)
  */
 #define LIVE_OVERLAP_MS	10000
 
+/* Assignments read from the database, applied later under the lock. */
 struct live {
-	struct snap	*snap;
+	struct live_row	{
+		char	 agent[65];
+		int64_t	 at_ms;
+	}		*rows;
+	size_t		 n, cap;
 	int64_t		 newest;
-	int		 moved;
 };
 
 static void
@@ -46,27 +57,31 @@ live_row(void *arg, const char *agent, int64_t at_ms)
 {
 	struct live	*l = arg;
 
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->rows = xrealloc(l->rows, xmul(l->cap, sizeof(*l->rows)));
+	}
+	snprintf(l->rows[l->n].agent, sizeof(l->rows[0].agent), "%s", agent);
+	l->rows[l->n++].at_ms = at_ms;
 	if (at_ms > l->newest)
 		l->newest = at_ms;
-	l->moved |= snap_assigned(l->snap, agent, at_ms);
 }
 
-/*
- * Assignments committed anywhere since the last look (live state, not
- * configuration: no reload). Round robin and longest idle follow.
- */
+/* Live state into the snapshot (caller holds the lock). */
 static void
-refresh_live(struct cache *c)
+live_apply(struct cache *c, const struct live *l)
 {
-	struct live	 l = { c->snap, c->live_mark, 0 };
+	size_t	 i;
+	int	 moved = 0;
 
-	if (store_activity_since(c->store, c->live_mark - LIVE_OVERLAP_MS,
-	    live_row, &l) != STORE_OK) {
-		c->db_up = 0;
+	if (c->snap == NULL)
 		return;
-	}
-	c->live_mark = l.newest;
-	if (l.moved)
+	for (i = 0; i < l->n; i++)
+		moved |= snap_assigned(c->snap, l->rows[i].agent,
+		    l->rows[i].at_ms);
+	if (l->newest > c->live_mark)
+		c->live_mark = l->newest;
+	if (moved)
 		snap_rotation(c->snap);
 }
 
@@ -82,38 +97,10 @@ newest_assignment(const struct snap *s)
 	return best;
 }
 
-/*
- * Bring the whole snapshot up to date if the bound has passed. A failing
- * database leaves the old snapshot in place (stale answers beat none) and
- * is asked again only after another bound, so an outage costs one failed
- * attempt per bound, not one per request.
- */
+/* A freshly loaded snapshot replaces the old (caller holds the lock). */
 static void
-refresh(struct cache *c, int64_t now)
+install(struct cache *c, struct snap *next, int64_t now)
 {
-	long long	 version;
-	struct snap	*next;
-
-	if (c->checked_ms >= 0 && now - c->checked_ms < c->staleness_ms)
-		return;
-	c->checked_ms = now;
-	if (store_version(c->store, &version) != STORE_OK) {
-		c->db_up = 0;
-		return;
-	}
-	c->db_up = 1;
-	if (c->snap != NULL && c->snap->version == version) {
-		refresh_live(c);
-		if (c->db_up)
-			c->fresh_ms = now;
-		return;
-	}
-	next = snap_new();
-	if (store_load_all(c->store, next) != STORE_OK) {
-		snap_free(next);
-		c->db_up = 0;
-		return;
-	}
 	log_debug("snapshot version %lld loaded", next->version);
 	snap_carry_runtime(next, c->snap);
 	snap_free(c->snap);
@@ -122,13 +109,98 @@ refresh(struct cache *c, int64_t now)
 	c->fresh_ms = now;
 }
 
+/*
+ * One round of bringing the snapshot up to date through st. locked: the
+ * caller holds c->mu throughout (a request); otherwise (the background
+ * thread) the database is asked without the lock and only the results
+ * are put in under it, so requests never wait for the database.
+ *
+ * Live state (assignments committed anywhere since the last look) is not
+ * configuration: it is read incrementally, without a reload. A failing
+ * database leaves the old snapshot in place (stale answers beat none).
+ */
+static void
+refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
+{
+	long long	 version, have;
+	struct snap	*next;
+	struct live	 l = { NULL, 0, 0, 0 };
+	int64_t		 since;
+
+	if (store_version(st, &version) != STORE_OK) {
+		c->db_up = 0;
+		return;
+	}
+	if (!locked)
+		pthread_mutex_lock(&c->mu);
+	have = c->snap != NULL ? c->snap->version : -1;
+	since = c->live_mark - LIVE_OVERLAP_MS;
+	if (!locked)
+		pthread_mutex_unlock(&c->mu);
+	if (have == version) {
+		if (store_activity_since(st, since, live_row, &l) != STORE_OK) {
+			c->db_up = 0;
+			free(l.rows);
+			return;
+		}
+		if (!locked)
+			pthread_mutex_lock(&c->mu);
+		live_apply(c, &l);
+		c->fresh_ms = now;
+		c->db_up = 1;
+		if (!locked)
+			pthread_mutex_unlock(&c->mu);
+		free(l.rows);
+		return;
+	}
+	next = snap_new();
+	if (store_load_all(st, next) != STORE_OK) {
+		snap_free(next);
+		c->db_up = 0;
+		return;
+	}
+	if (!locked)
+		pthread_mutex_lock(&c->mu);
+	install(c, next, now);
+	c->db_up = 1;
+	if (!locked)
+		pthread_mutex_unlock(&c->mu);
+}
+
+/*
+ * In the request (no background thread, a first load, or an entry the
+ * snapshot does not know yet): once the bound has passed. An outage costs
+ * one failed attempt per bound, not one per request.
+ */
+static void
+refresh(struct cache *c, int64_t now)
+{
+	if (c->checked_ms >= 0 && now - c->checked_ms < c->staleness_ms)
+		return;
+	c->checked_ms = now;
+	refresh_with(c, c->store, now, 1);
+}
+
+void
+cache_refresh_background(struct cache *c, struct store *st, int64_t now)
+{
+	refresh_with(c, st, now, 0);
+}
+
 struct snap *
 cache_get(struct cache *c, int64_t now, const struct cache_want *want)
 {
 	enum store_rc	 rc;
 
 	if (c->mode == CACHE_SNAPSHOT) {
-		refresh(c, now);
+		/* Held until cache_release: the background thread's changes
+		 * wait for the end of the request. */
+		if (!c->held) {
+			pthread_mutex_lock(&c->mu);
+			c->held = 1;
+		}
+		if (!c->background || c->snap == NULL || c->checked_ms < 0)
+			refresh(c, now);
 		return c->snap;
 	}
 	snap_free(c->request_snap);
@@ -158,6 +230,10 @@ cache_release(struct cache *c)
 {
 	snap_free(c->request_snap);
 	c->request_snap = NULL;
+	if (c->held) {
+		c->held = 0;
+		pthread_mutex_unlock(&c->mu);
+	}
 }
 
 int64_t

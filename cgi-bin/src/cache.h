@@ -9,10 +9,18 @@
  *
  * The cache owns its snapshots. A snapshot returned by cache_get() stays
  * valid until cache_release(), which the transport calls per request.
+ *
+ * With a background thread (background = 1, kfroute.fcgi: bgwork.c), the
+ * request never asks the database for the version or live state: the
+ * thread does, through its own connection, and swaps results in under
+ * the mutex, which a request holds from cache_get to cache_release. A
+ * frozen database then stalls only that thread; requests answer from the
+ * snapshot. Without one (kfwecom.fcgi, kfctl) cache_get refreshes itself.
  */
 #ifndef KF_CACHE_H
 #define KF_CACHE_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 struct decide_customer;
@@ -46,7 +54,11 @@ struct cache {
 	int64_t		 checked_ms;	/* last version check, -1 never */
 	int64_t		 fresh_ms;	/* last time snap was known current */
 	int64_t		 live_mark;	/* newest last assignment seen, ms */
-	int		 db_up;		/* outcome of the last database call */
+	_Atomic int	 db_up;		/* outcome of the last database call */
+	int		 background;	/* a thread refreshes (set before use) */
+	int		 held;		/* the request holds mu (its thread) */
+	/* Guards snap, live_mark, fresh_ms against the background thread. */
+	pthread_mutex_t	 mu;
 };
 
 void		 cache_init(struct cache *, struct store *, enum cache_mode,
@@ -66,6 +78,12 @@ void		 cache_release(struct cache *);
  * bound, not gone).
  */
 void		 cache_invalidate(struct cache *);
+/*
+ * The background thread's round (every staleness bound): version and live
+ * state through st, its own connection; the results go in under the lock.
+ */
+void		 cache_refresh_background(struct cache *, struct store *st,
+		    int64_t now_ms);
 /* Milliseconds since the snapshot was last known current, -1 if none. */
 int64_t		 cache_age_ms(const struct cache *, int64_t now_ms);
 

@@ -15,6 +15,7 @@
 #include <mysql.h>
 
 #include "api.h"
+#include "bgwork.h"
 #include "cache.h"
 #include "cfg.h"
 #include "https.h"
@@ -70,6 +71,7 @@ main(void)
 	struct cfg	 cfg;
 	struct store	*store;
 	struct app	 app;
+	struct bgwork	*bg = NULL;
 	const char	*path = cfg_path();
 	char		 err[512];
 	int		 cgi, rc;
@@ -109,12 +111,20 @@ main(void)
 	}
 	app.api.rng = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 1u;
 
-	if (!cgi)
+	if (!cgi) {
 		log_info("FastCGI worker started (snapshot, staleness %d ms)",
 		    cfg.staleness_ms);
-	/* Idle workers wake to write quote counts within the interval. */
-	rc = transport_serve(handle, after, cfg.routing.stats_flush_ms,
-	    cfg.base_path, &app);
+		/* Version, live state, quote counts: off the request path. */
+		bg = bgwork_start(&cfg, &app.cache, app.api.stats);
+	}
+	/*
+	 * Without the thread (plain CGI, or it failed to start) the work
+	 * runs after each response, and idle workers wake to write quote
+	 * counts within the interval.
+	 */
+	rc = transport_serve(handle, bg == NULL ? after : NULL,
+	    bg == NULL ? cfg.routing.stats_flush_ms : 0, cfg.base_path, &app);
+	bgwork_stop(bg);
 	if (!cgi)
 		log_info("FastCGI worker stopping");
 	/* What the interval has not written yet goes now. */

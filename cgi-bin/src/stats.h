@@ -5,6 +5,11 @@
  * been idle that long) and at exit: no write per quote. Fixed-size table,
  * so counting allocates nothing. Taps and handoffs are not counted here:
  * each is written with its commit (assign.c).
+ *
+ * Thread-safe: requests count while the background thread (bgwork.c)
+ * flushes; a flush takes the rows out, writes them without the lock, and
+ * puts them back on failure. A worker killed with SIGKILL loses at most
+ * one interval of quote counts (views), never a tap or handoff.
  */
 #ifndef KF_STATS_H
 #define KF_STATS_H
@@ -25,14 +30,14 @@ void		 stats_quote(struct stats *, time_t now, const char *entry,
  * never during the cool-down after a failed flush (250 ms, doubling up to
  * 30 s), so a dead database is not asked on every response.
  */
-int		 stats_due(const struct stats *, int64_t now_ms,
+int		 stats_due(struct stats *, int64_t now_ms,
 		    int interval_ms);
 /*
- * Write everything in one transaction, in the table's order; 0, or -1
- * with the transaction rolled back and everything kept for the next try.
+ * Write everything in one transaction, in key order; 0, or -1 with the
+ * transaction rolled back and everything kept for the next try.
  */
 int		 stats_flush(struct stats *, struct store *, int64_t now_ms);
 /* Pending rows, for tests and logs. */
-unsigned	 stats_pending(const struct stats *);
+unsigned	 stats_pending(struct stats *);
 
 #endif
