@@ -112,3 +112,83 @@ test('a worker killed mid-load loses no committed tap: each ticket counted exact
   assert.equal(Number(sql("SELECT COALESCE(SUM(taps), 0) FROM kf_stat_minute WHERE entry_id = 'cs2'")),
     tickets.length, 'every ticket counted exactly once');
 });
+
+test('slow clients holding connections do not hold up the others', async () => {
+  const net = await import('node:net');
+  const { port, hostname } = new URL(BASE);
+  // 60 clients that send half a request and then nothing.
+  const slow = await Promise.all(Array.from({ length: 60 }, () => new Promise((resolve) => {
+    const s = net.connect(Number(port), hostname, () => {
+      s.write('POST /api/tap HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"tic');
+      resolve(s);
+    });
+    s.on('error', () => resolve(s));
+  })));
+  try {
+    const rs = await load(4, Date.now() + 1500, (k, i) => timed(`/api/contact?entry=cs${1 + ((k + i) % 3)}`));
+    assert.equal(rs.filter((r) => r.status !== 200).length, 0);
+    assert.ok(p99(rs.map((r) => r.ms)) < 500, `p99 ${p99(rs.map((r) => r.ms))} ms beside 60 slow clients`);
+  } finally {
+    for (const s of slow) s.destroy();
+  }
+});
+
+test('out of database connections: workers answer from the snapshot, plain CGI says 503 in JSON', async () => {
+  const { runCgi, SOCK } = await import('./lib.mjs');
+  const { spawn } = await import('node:child_process');
+  await settle();
+  const max = sql('SELECT @@GLOBAL.max_connections');
+  // One administrator session stays open to give the connections back:
+  // with every connection taken, nobody new gets in, not even the
+  // administrator (beyond MariaDB's one extra).
+  const admin = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, '-N', '-B', '--unbuffered'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  admin.stdout.on('data', (d) => { out += d; });
+  const run = (q) => new Promise((resolve) => {
+    const mark = `done-${Math.random()}`;
+    const check = () => (out.includes(mark) ? resolve() : setTimeout(check, 20));
+    admin.stdin.write(`${q}; SELECT '${mark}';\n`);
+    check();
+  });
+  // MariaDB's floor is 10: fill what is left with idle sessions.
+  await run('SET GLOBAL max_connections = 10');
+  const fillers = [];
+  for (let i = 0; i < 10; i++) {
+    fillers.push(spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, '-e', 'SELECT SLEEP(30)'], { stdio: 'ignore' }));
+  }
+  await sleep(500);
+  try {
+    const rs = await load(4, Date.now() + 1500, (k, i) => timed(`/api/contact?entry=cs${1 + ((k + i) % 3)}`));
+    assert.equal(rs.filter((r) => r.status !== 200).length, 0);
+    assert.ok(p99(rs.map((r) => r.ms)) < 500);
+    const cgi = await runCgi({ uri: '/api/contact?entry=cs1' });
+    assert.equal(cgi.status, 503, cgi.raw);
+    assert.equal(cgi.body.code, 'unavailable');
+  } finally {
+    await run(`SET GLOBAL max_connections = ${max}`);
+    admin.stdin.end();
+    for (const f of fillers) f.kill();
+  }
+  assert.equal(sql('SELECT @@GLOBAL.max_connections'), max);
+});
+
+test('database killed under load: every answer is JSON, snapshots go on, service comes back', async () => {
+  const { ROOT } = await import('./lib.mjs');
+  await settle();
+  const pid = mysqldPid();
+  const stopAt = Date.now() + 3000;
+  setTimeout(() => process.kill(pid, 'SIGKILL'), 500);
+  const rs = await load(4, stopAt, (k, i) => timed(`/api/contact?entry=cs${1 + ((k + i) % 3)}`));
+  // Answers from snapshots; a worker without one would say 503, in JSON
+  // (timed() parsed every body).
+  assert.ok(rs.every((r) => r.status === 200 || (r.status === 503 && r.body.code === 'unavailable')));
+  assert.ok(rs.filter((r) => r.status === 200).length > rs.length * 0.9);
+  assert.ok(p99(rs.map((r) => r.ms)) < 500, `p99 ${p99(rs.map((r) => r.ms))} ms with the database killed`);
+  execFileSync(`${ROOT}/scripts/stack.sh`, ['start'], { stdio: 'ignore' });
+  let up = false;
+  for (let i = 0; i < 100 && !up; i++) {
+    await sleep(100);
+    up = (await timed('/healthz')).body.database === 'up';
+  }
+  assert.ok(up, 'the workers reconnect by themselves');
+});
