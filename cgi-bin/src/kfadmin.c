@@ -11,6 +11,7 @@
 #include "admin.h"
 #include "cfg.h"
 #include "log.h"
+#include "program.h"
 #include "pwhash.h"
 #include "store.h"
 #include "transport.h"
@@ -27,27 +28,18 @@ main(void)
 	struct cfg	 cfg;
 	struct admin	 a;
 	const char	*path = cfg_path();
-	char		 err[512];
 	int		 rc;
 
-	if (cfg_load(&cfg, path, err, sizeof(err)) == -1) {
-		fprintf(stderr, "kfadmin: config: %s\n", err);
+	if (program_start("kfadmin", path, &cfg, PROGRAM_WEB | PROGRAM_MYSQL |
+	    PROGRAM_SODIUM) == -1)
 		return 1;
-	}
-	log_init("kfadmin", cfg.log_level);
 	if (cfg.db.admin_user == NULL)
 		log_warn("no [database] admin_user: writes will fail with the "
 		    "public user's rights");
-	if (pwhash_init() == -1 || mysql_library_init(0, NULL, NULL) != 0) {
-		log_error("libsodium or MySQL library setup failed");
-		cfg_free(&cfg);
-		return 1;
-	}
 	a.cfg = &cfg;
 	a.store = store_new(&cfg, STORE_ADMIN);
 	rc = transport_serve(handle, NULL, 0, cfg.base_path, &a);
 	store_free(a.store);
-	mysql_library_end();
-	cfg_free(&cfg);
+	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL | PROGRAM_SODIUM);
 	return rc == 0 ? 0 : 1;
 }

@@ -38,6 +38,7 @@
 #include "cfg.h"
 #include "decide.h"
 #include "log.h"
+#include "program.h"
 #include "notice.h"
 #include "preview.h"
 #include "pull.h"
@@ -797,7 +798,6 @@ main(int argc, char **argv)
 {
 	struct ctl	 c;
 	const char	*path = getenv("KFROUTE_CONF");
-	char		 err[512];
 	int		 rc;
 
 	if (argc < 2)
@@ -813,20 +813,16 @@ main(int argc, char **argv)
 		    "path, or create " KFROUTE_DEFAULT_CONF "\n");
 		return EXIT_FAIL;
 	}
-	if (cfg_load(&c.cfg, path, err, sizeof(err)) == -1) {
-		fprintf(stderr, "kfctl: config: %s\n", err);
+	if (program_start("kfctl", path, &c.cfg, PROGRAM_MYSQL |
+	    PROGRAM_CURL) == -1)
 		return EXIT_FAIL;
-	}
+	/* A tool's output is its answer: warnings and errors only. */
 	log_init("kfctl", LOG_LVL_WARN);
-	mysql_library_init(0, NULL, NULL);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c.store = store_new(&c.cfg, STORE_ADMIN);
 	c.arena = arena_new(4096);
 	rc = dispatch(&c, argc - 1, argv + 1);
 	arena_free(c.arena);
 	store_free(c.store);
-	curl_global_cleanup();
-	mysql_library_end();
-	cfg_free(&c.cfg);
+	program_end(&c.cfg, PROGRAM_MYSQL | PROGRAM_CURL);
 	return rc;
 }

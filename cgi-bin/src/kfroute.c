@@ -20,6 +20,7 @@
 #include "cfg.h"
 #include "https.h"
 #include "log.h"
+#include "program.h"
 #include "req.h"
 #include "resp.h"
 #include "stats.h"
@@ -51,20 +52,6 @@ after(void *ctx)
 	api_after(&app->api);
 }
 
-/*
- * A config error under plain CGI would otherwise be a bare 500 from the
- * web server; answer it in the API's own JSON shape, then fail.
- */
-static void
-cgi_config_error(void)
-{
-	transport_cgi_drain();
-	printf("Status: 500 Internal Server Error\r\n"
-	    "Content-Type: application/json; charset=utf-8\r\n\r\n"
-	    "{\"success\":false,\"code\":\"internal\","
-	    "\"message\":\"服务器配置错误\"}");
-}
-
 int
 main(void)
 {
@@ -73,28 +60,14 @@ main(void)
 	struct app	 app;
 	struct bgwork	*bg = NULL;
 	const char	*path = cfg_path();
-	char		 err[512];
 	int		 cgi, rc;
 
-	if (cfg_load(&cfg, path, err, sizeof(err)) == -1) {
-		fprintf(stderr, "kfroute: config: %s\n", err);
-		if (transport_is_cgi())
-			cgi_config_error();
+	if (program_start("kfroute", path, &cfg, PROGRAM_WEB | PROGRAM_MYSQL |
+	    PROGRAM_CURL) == -1)
 		return 1;
-	}
-	log_init("kfroute", cfg.log_level);
-	if (path == NULL)
-		log_warn("no config file (KFROUTE_CONF unset, no "
-		    KFROUTE_DEFAULT_CONF "): defaults and environment only");
 	if (cfg.ticket.secret == NULL)
 		log_warn("[ticket] secret not set: answers carry no ticket, so "
 		    "taps cannot be committed (no rotation, sticky or counts)");
-	if (mysql_library_init(0, NULL, NULL) != 0 ||
-	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		log_error("mysql_library_init failed");
-		cfg_free(&cfg);
-		return 1;
-	}
 	cgi = transport_is_cgi();
 	store = store_new(&cfg, STORE_PUBLIC);
 	cache_init(&app.cache, store, cgi ? CACHE_POINT : CACHE_SNAPSHOT,
@@ -134,8 +107,6 @@ main(void)
 
 	cache_free(&app.cache);
 	store_free(store);
-	curl_global_cleanup();
-	mysql_library_end();
-	cfg_free(&cfg);
+	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL | PROGRAM_CURL);
 	return rc == 0 ? 0 : 1;
 }

@@ -14,6 +14,7 @@
 #include "callback.h"
 #include "cfg.h"
 #include "log.h"
+#include "program.h"
 #include "pull.h"
 #include "req.h"
 #include "resp.h"
@@ -43,20 +44,11 @@ main(void)
 	struct cache	 cache;
 	struct pull	 pull;
 	const char	*path = cfg_path();
-	char		 err[512];
 	int		 rc;
 
-	if (cfg_load(&cfg, path, err, sizeof(err)) == -1) {
-		fprintf(stderr, "kfwecom: config: %s\n", err);
+	if (program_start("kfwecom", path, &cfg, PROGRAM_WEB | PROGRAM_MYSQL |
+	    PROGRAM_CURL) == -1)
 		return 1;
-	}
-	log_init("kfwecom", cfg.log_level);
-	if (mysql_library_init(0, NULL, NULL) != 0 ||
-	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		log_error("library initialisation failed");
-		cfg_free(&cfg);
-		return 1;
-	}
 	/*
 	 * The callback records news and, under plain CGI, pulls and works:
 	 * the WeCom account (sql/grants.sql), never the public program's
@@ -76,8 +68,6 @@ main(void)
 	cache_free(&cache);
 	wecom_free(wecom);
 	store_free(store);
-	curl_global_cleanup();
-	mysql_library_end();
-	cfg_free(&cfg);
+	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL | PROGRAM_CURL);
 	return rc == 0 ? 0 : 1;
 }

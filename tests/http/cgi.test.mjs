@@ -96,6 +96,21 @@ test('CGI: a bad config stops the program with file, line and reason', async () 
   const env = await runCgi({ uri: '/healthz', env: { KFROUTE_CACHE_STALENESS_MS: 'soon' } });
   assert.equal(env.code, 1);
   assert.match(env.stderr, /environment KFROUTE_CACHE_STALENESS_MS: not a whole number/);
+  // The admin and WeCom programs answer the same JSON 500 (one setup for
+  // every program), never the web server's HTML page; a POST's body is
+  // read first, so mod_cgid delivers the answer.
+  for (const [bin, script, uri, name] of [
+    [process.env.KF_ADMIN_BIN, '/cgi-bin/kfadmin.fcgi', '/admin/api/login', 'kfadmin'],
+    [process.env.KFROUTE_WECOM_BIN, '/cgi-bin/kfwecom.fcgi', '/wecom/callback', 'kfwecom'],
+  ]) {
+    const r = await runCgi({ method: 'POST', uri, bin, script, contentType: 'application/json',
+      body: '{"username":"x","password":"y"}', env: { KFROUTE_CONF: `${dir}/bad.conf` } });
+    assert.equal(r.code, 1, name);
+    assert.match(r.stderr, new RegExp(`^${name}: config: .*bad\\.conf:1: key outside`));
+    assert.equal(r.status, 500, name);
+    assert.equal(r.body.code, 'internal', name);
+    assert.equal(r.stdinError, null, `${name} read its body`);
+  }
 });
 
 test('CGI: environment settings win over the file', async () => {
