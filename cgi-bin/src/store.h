@@ -38,6 +38,19 @@ enum store_role {
 	STORE_ADMIN,
 };
 
+/* The statement tables: the routing engine's (store.c), the admin
+ * program's (enum store_q) and the WeCom program's (enum store_w). */
+enum store_table {
+	STORE_TABLE_ROUTING,
+	STORE_TABLE_ADMIN,
+	STORE_TABLE_WECOM,
+};
+/*
+ * 1 when an account of role may run statement stmt of table (the engine
+ * refuses the others, logging which; sql/grants.sql agrees).
+ */
+int		 store_may(enum store_role, enum store_table, int stmt);
+
 struct store	*store_new(const struct cfg *, enum store_role);
 void		 store_free(struct store *);	/* NULL is a no-op */
 

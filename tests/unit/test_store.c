@@ -1,0 +1,33 @@
+/* Which database account may run which statement (store.c's roles). */
+#include "unit.h"
+
+#include "store.h"
+#include "store_sql.h"
+
+static void
+test_roles(void **state)
+{
+	(void)state;
+	/* The admin program's statements: the admin account only. */
+	assert_false(store_may(STORE_PUBLIC, STORE_TABLE_ADMIN,
+	    Q_ADMIN_USER_GET));
+	assert_false(store_may(STORE_WECOM, STORE_TABLE_ADMIN, Q_ENTRY_INSERT));
+	assert_true(store_may(STORE_ADMIN, STORE_TABLE_ADMIN, Q_ADMIN_USER_GET));
+	/* The WeCom program's: its account and the admin's (kfctl wecom). */
+	assert_false(store_may(STORE_PUBLIC, STORE_TABLE_WECOM, W_TOKEN_GET));
+	assert_true(store_may(STORE_WECOM, STORE_TABLE_WECOM, W_TOKEN_GET));
+	assert_true(store_may(STORE_ADMIN, STORE_TABLE_WECOM, W_TOKEN_PUT));
+	/* The routing engine's reads and commits: everyone. */
+	assert_true(store_may(STORE_PUBLIC, STORE_TABLE_ROUTING, 0));
+	assert_true(store_may(STORE_WECOM, STORE_TABLE_ROUTING, 0));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roles),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
