@@ -218,14 +218,20 @@ throttle_take(struct actx *c, const char *key, int extra, long long *retry)
 	    store_q_rows(c->a->store, Q_THROTTLE_LOCK, p, 1, row_throttle,
 	    &t) != STORE_OK || !t.found)
 		return -1;
-	if (t.locked_until > c->now) {
-		*retry = t.locked_until - c->now;
+	/*
+	 * Times are whole seconds: a lock runs to the end of its last second
+	 * (a 1 s back-off holds 1-2 s), so a burst that crosses a second
+	 * boundary gets no extra check. 0 is no lock.
+	 */
+	if (t.locked_until != 0 && t.locked_until >= c->now) {
+		*retry = t.locked_until - c->now + 1;
 		return 1;
 	}
 	fails = c->now - t.failed_at > FAIL_MEMORY ? 1 : t.failures + 1;
 	wait = auth_backoff(fails > extra ? (unsigned)(fails - extra) : 0);
 	snprintf(f, sizeof(f), "%lld", fails);
-	snprintf(lock, sizeof(lock), "%lld", (long long)c->now + wait);
+	snprintf(lock, sizeof(lock), "%lld",
+	    wait > 0 ? (long long)c->now + wait : 0LL);
 	snprintf(now, sizeof(now), "%lld", (long long)c->now);
 	return store_q_exec(c->a->store, Q_THROTTLE_FAIL, p, 4) == STORE_OK ?
 	    0 : -1;
