@@ -47,7 +47,7 @@ UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
 FUZZ     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ:%=$(BUILD)/bin/%)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 2
+FUZZ_SMOKE_SECONDS ?= 1
 FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BUILD = $(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
