@@ -6,6 +6,8 @@
 #   make test       C unit tests, then HTTP tests against a throw-away stack
 #                   (make http TESTS=tests/http/x.test.mjs: just those files)
 #   make asan       the same tests with AddressSanitizer + UBSan builds
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (60) each;
+#                   make fuzz-smoke: a few seconds each (part of make test)
 #   make bench      wrk: /api/contact against a do-nothing FastCGI responder
 #   make install    programs, page, SQL and examples under PREFIX (Debian
 #                   habits: PREFIX=/usr, config in SYSCONFDIR/kfroute)
@@ -40,6 +42,16 @@ LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena as
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
+# libFuzzer harnesses (tests/fuzz/fuzz_<name>.c), built with clang in
+# build/fuzz by make fuzz / fuzz-smoke, run by scripts/fuzz.sh.
+FUZZ     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ:%=$(BUILD)/bin/%)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 1
+FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BUILD = $(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
+	    SANITIZE="$(FUZZ_SANITIZE)" fuzz-bin
 
 # The release build lands in cgi-bin/; sanitizer builds stay in $(BUILD).
 ifeq ($(BUILD),build/release)
@@ -54,7 +66,8 @@ ADMIN    := $(BUILD)/kfadmin.fcgi
 KFCTL    := $(BUILD)/kfctl
 endif
 
-.PHONY: all deps run start stop test unit http asan bench vectors clean install faults
+.PHONY: all deps run start stop test unit http asan fuzz fuzz-smoke fuzz-bin \
+	bench vectors clean install faults
 
 all: $(FCGI) $(WECOM) $(ADMIN) $(KFCTL)
 
@@ -71,7 +84,7 @@ $(BUILD)/default-conf: FORCE | $(BUILD)/obj
 	@echo '$(DEFAULT_CONF)' | cmp -s - $@ || echo '$(DEFAULT_CONF)' >$@
 FORCE:
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/bin:
 	mkdir -p $@
 
 $(BUILD)/libkf.a: $(LIB_OBJ)
@@ -93,6 +106,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libkf.a | $
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkf.a \
 	    $(LDFLAGS) $(LIBS_DEPS) -lcmocka
 
+$(BUILD)/obj/fuzzcheck.o: tests/fuzz/check.c tests/fuzz/check.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -Itests/fuzz -c -o $@ $<
+
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/check.h \
+    $(BUILD)/obj/fuzzcheck.o $(BUILD)/libkf.a | $(BUILD)/bin
+	$(CC) $(CFLAGS) -Itests/fuzz -o $@ $< $(BUILD)/obj/fuzzcheck.o \
+	    $(BUILD)/libkf.a $(LDFLAGS) $(LIBS_DEPS)
+
 run: deps all
 	PORT=$(PORT) scripts/stack.sh run
 
@@ -103,7 +124,7 @@ stop:
 	scripts/stack.sh stop
 
 test: deps
-	$(MAKE) unit http
+	$(MAKE) unit fuzz-smoke http
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -123,6 +144,20 @@ asan: deps
 	$(MAKE) BUILD=build/asan OPT=-O1 \
 	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    unit http
+
+# libFuzzer + ASan + UBSan (clang), in build/fuzz: each harness for
+# FUZZ_SECONDS on a scratch copy of its committed corpus, stopping at the
+# first crash. fuzz-smoke replays every committed corpus and regression
+# file, then fuzzes each harness for FUZZ_SMOKE_SECONDS.
+fuzz: deps
+	$(FUZZ_BUILD)
+	scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	$(FUZZ_BUILD)
+	scripts/fuzz.sh --smoke build/fuzz $(FUZZ_SMOKE_SECONDS)
+
+fuzz-bin: $(FUZZ_BIN)
 
 bench: all
 	@scripts/deps.sh bench

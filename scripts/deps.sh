@@ -26,6 +26,8 @@ libssl-dev           HMAC-SHA256 for customer tokens (libcrypto)
 openssl              test CA and certificates for the fake WeCom server
 libsodium-dev        Argon2id password hashes and session ids (admin page)
 libqrencode-dev      QR codes of the entries' /go/ links (admin page)
+clang                compiler of the fuzz harnesses (make fuzz, fuzz-smoke)
+libclang-rt-14-dev   libFuzzer and the sanitizer runtimes clang links them with
 chromium             headless browser for the admin page tests
 fonts-wqy-microhei   Chinese glyphs in the browser tests' screenshots
 "

@@ -11,6 +11,17 @@ formula_start(char c)
 	    c == '\r';
 }
 
+/*
+ * A text a spreadsheet would run, or one that only looks guarded: a
+ * formula character first, after any apostrophes. csv_cell() adds one
+ * apostrophe to each, csv_unguard() takes exactly that one off again.
+ */
+static int
+needs_guard(const char *s)
+{
+	return formula_start(s[strspn(s, "'")]);
+}
+
 /* One field starting at *p; advances *p past it (not the separator). */
 static int
 field(struct arena *a, const char **p, const char *end, size_t *line,
@@ -135,9 +146,9 @@ csv_cell(struct buf *b, const char *s, int first)
 		buf_putc(b, ',');
 	if (s == NULL)
 		return;
-	if (formula_start(*s) || strpbrk(s, ",\"\r\n") != NULL) {
+	if (needs_guard(s) || strpbrk(s, ",\"\r\n") != NULL) {
 		buf_putc(b, '"');
-		if (formula_start(*s))
+		if (needs_guard(s))
 			buf_putc(b, '\'');
 		for (q = s; *q != '\0'; q++) {
 			if (*q == '"')
@@ -152,5 +163,5 @@ csv_cell(struct buf *b, const char *s, int first)
 const char *
 csv_unguard(const char *s)
 {
-	return s[0] == '\'' && formula_start(s[1]) ? s + 1 : s;
+	return s[0] == '\'' && needs_guard(s) ? s + 1 : s;
 }

@@ -34,8 +34,9 @@ int	 csv_parse(struct arena *, const char *text, size_t len,
 	    struct csv *, size_t *err_line, const char **why);
 /*
  * Append one field, quoted when needed. A field starting with = + - @
- * or a tab gets a leading ' so a spreadsheet shows it instead of running
- * it as a formula; csv_unguard() undoes that on import.
+ * or a tab (after any apostrophes) gets a leading ' so a spreadsheet
+ * shows it instead of running it as a formula; csv_unguard() undoes
+ * exactly that on import, so every text comes back as it was.
  */
 void	 csv_cell(struct buf *, const char *s, int first);
 const char *csv_unguard(const char *s);

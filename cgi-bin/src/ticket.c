@@ -102,6 +102,11 @@ ticket_make(const char *key, struct ticket *t, char out[TICKET_MAX + 1])
 		return -1;
 	if (*cust != '\0' && !util_id_valid(cust, strlen(cust)))
 		cust = "";	/* not an identifier: no sticky from this one */
+	/* "-" is nobody: an id that is just "-" cannot be told from it. */
+	if (strcmp(agent, "-") == 0)
+		agent = "";
+	if (strcmp(cust, "-") == 0)
+		cust = "";
 	v = (uint64_t)t->at;
 	do {
 		rev[k++] = b36[v % 36];

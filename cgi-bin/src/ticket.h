@@ -20,7 +20,8 @@
  *
  * At most 128 bytes, as WeCom's scene_param allows: when the ids are too
  * long together the customer is left out (no sticky on that commit), then
- * the agent.
+ * the agent. An agent or customer whose id is just "-" is left out too:
+ * it would read back as nobody.
  */
 #ifndef KF_TICKET_H
 #define KF_TICKET_H
@@ -47,9 +48,9 @@ struct ticket {
 
 /*
  * Sign t (entry, agent, customer, ttype, fallback, reason, rule_id, at)
- * into out with a fresh nonce; t->key gets the MAC. 0, or -1 without a
- * key, for ids that are not identifiers, or when the entry alone does not
- * fit.
+ * into out with a fresh nonce; t->key gets the MAC, and t->agent and
+ * t->customer are emptied when left out. 0, or -1 without a key, for ids
+ * that are not identifiers, or when the entry alone does not fit.
  */
 int	 ticket_make(const char *key, struct ticket *t,
 	    char out[TICKET_MAX + 1]);

@@ -122,6 +122,32 @@ test_long_ids_drop_customer_then_agent(void **state)
 	assert_string_equal(out.customer, "");
 }
 
+/*
+ * "-" is the ticket's "nobody": an agent or customer whose id is just "-"
+ * cannot be written, so it is left out like one that does not fit, and
+ * the caller sees that (found by fuzz_ticket: "-" was written, then read
+ * back as nobody).
+ */
+static void
+test_dash_ids_left_out(void **state)
+{
+	char		 s[TICKET_MAX + 1];
+	struct ticket	 t = decision("cs1", "-", "-"), out;
+
+	(void)state;
+	assert_int_equal(ticket_make("k", &t, s), 0);
+	assert_string_equal(t.agent, "");
+	assert_string_equal(t.customer, "");
+	assert_int_equal(read_str("k", s, NOW, 60, &out), 0);
+	assert_string_equal(out.agent, t.agent);
+	assert_string_equal(out.customer, t.customer);
+	t = decision("cs1", "a-", "-x");		/* only "-" itself */
+	assert_int_equal(ticket_make("k", &t, s), 0);
+	assert_int_equal(read_str("k", s, NOW, 60, &out), 0);
+	assert_string_equal(out.agent, "a-");
+	assert_string_equal(out.customer, "-x");
+}
+
 /* Sign arbitrary text with the key, as a forger who knew it would. */
 static void
 sign(const char *key, const char *body, char *out, size_t len)
@@ -208,6 +234,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_nonce_keeps_identical_decisions_apart),
 		cmocka_unit_test(test_long_ids_drop_customer_then_agent),
+		cmocka_unit_test(test_dash_ids_left_out),
 		cmocka_unit_test(test_refused),
 	};
 
