@@ -211,10 +211,15 @@ hhmm(struct json_object *o, int end)
 	const char	*s;
 	int		 h, m;
 
+	/* Digits exactly where they belong: no " 9:00", "+9:00", "09: 5". */
 	if (!json_object_is_type(o, json_type_string) ||
-	    strlen(s = json_object_get_string(o)) != 5 || s[2] != ':' ||
-	    sscanf(s, "%2d:%2d", &h, &m) != 2 || h < 0 || m < 0 || m > 59 ||
-	    h > 24 || (h == 24 && (m != 0 || !end)))
+	    json_object_get_string_len(o) != 5 ||
+	    strspn(s = json_object_get_string(o), "0123456789") != 2 ||
+	    s[2] != ':' || strspn(s + 3, "0123456789") != 2)
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && (m != 0 || !end)))
 		return -1;
 	return h * 60 + m;
 }

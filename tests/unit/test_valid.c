@@ -136,6 +136,7 @@ test_typed_values(void **state)
 	static const struct valid_field df[] = {
 		{ "closed", VT_DATES, 0, 0, 8, NULL, "" },
 		{ "ids", VT_IDLIST, 0, 0, 3, NULL, "" },
+		{ "hours", VT_SLOTS, 0, 0, 8, NULL, "" },
 	};
 	static const struct { const char *json; int ok; } cases[] = {
 		{ "{\"closed\":[{\"day\":\"2026-12-25\"}]}", 1 },
@@ -149,11 +150,16 @@ test_typed_values(void **state)
 		{ "{\"closed\":[{\"day\":\"+026-01-02\"}]}", 0 },
 		{ "{\"closed\":[{\"day\":\"2026-01-02\\u0000\"}]}", 0 },
 		{ "{\"ids\":[\"a1\"]}", 1 },
+		{ "{\"hours\":[{\"weekday\":1,\"start\":\"09:00\",\"end\":\"24:00\"}]}", 1 },
+		{ "{\"hours\":[{\"weekday\":1,\"start\":\" 9:00\",\"end\":\"18:00\"}]}", 0 },
+		{ "{\"hours\":[{\"weekday\":1,\"start\":\"+9:00\",\"end\":\"18:00\"}]}", 0 },
+		{ "{\"hours\":[{\"weekday\":1,\"start\":\"09: 5\",\"end\":\"18:00\"}]}", 0 },
+		{ "{\"hours\":[{\"weekday\":1,\"start\":\"09:00\",\"end\":\"24:01\"}]}", 0 },
 		{ "{\"ids\":[\"a1\\u0000junk\"]}", 0 },
 	};
 	struct arena	*a = arena_new(1024);
 	struct valid	 v;
-	const char	*vals[2];
+	const char	*vals[3];
 	size_t		 i;
 
 	(void)state;
@@ -162,7 +168,7 @@ test_typed_values(void **state)
 
 		assert_non_null(o);
 		valid_init(&v, a);
-		valid_fields(&v, o, df, 2, vals);
+		valid_fields(&v, o, df, 3, vals);
 		json_object_put(o);
 		if ((v.nerr == 0) != cases[i].ok)
 			fail_msg("%s: %zu errors", cases[i].json, v.nerr);
