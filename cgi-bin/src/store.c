@@ -861,6 +861,15 @@ store_begin(struct store *s)
 }
 
 enum store_rc
+store_begin_rr(struct store *s)
+{
+	/* For the next transaction only; nothing reconnects in between. */
+	if (txn(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") == -1)
+		return STORE_ERR;
+	return store_begin(s);
+}
+
+enum store_rc
 store_commit(struct store *s)
 {
 	int	 broken = s->txn == TXN_BROKEN;
