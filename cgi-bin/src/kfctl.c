@@ -783,10 +783,10 @@ print_retention(void *arg, const struct retention_result *r)
 static int
 cmd_retention(struct ctl *c)
 {
-	const char	*failed;
+	char	 err[512];
 
 	switch (retention_run(&c->cfg, c->store, time(NULL), print_retention,
-	    NULL, &failed)) {
+	    NULL, err, sizeof(err))) {
 	case RETENTION_OK:
 		return EXIT_OK;
 	case RETENTION_BUSY:
@@ -796,10 +796,8 @@ cmd_retention(struct ctl *c)
 	case RETENTION_DB:
 		break;
 	}
-	fprintf(stderr, "kfctl: retention: %s: database error%s%s; "
-	    "stopped there (tables above are done)\n", failed,
-	    *store_error(c->store) != '\0' ? ": " : "",
-	    store_error(c->store));
+	fprintf(stderr, "kfctl: retention: %s; stopped there (tables above "
+	    "are done)\n", err);
 	return EXIT_FAIL;
 }
 

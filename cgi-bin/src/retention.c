@@ -285,9 +285,19 @@ step(struct run *r, struct retention_result *res)
 	return STORE_ERR;
 }
 
+/* The failure, before anything else runs (and clears store_error). */
+static void
+failure(struct store *s, const char *table, char *err, size_t errlen)
+{
+	const char	*why = store_error(s);
+
+	snprintf(err, errlen, "%s: database error%s%s", table,
+	    *why != '\0' ? ": " : "", why);
+}
+
 enum retention_rc
 retention_run(const struct cfg *cfg, struct store *s, time_t now,
-    retention_fn fn, void *arg, const char **failed)
+    retention_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct run		 r;
 	struct retention_result	 res;
@@ -295,7 +305,7 @@ retention_run(const struct cfg *cfg, struct store *s, time_t now,
 	enum retention_rc	 rc = RETENTION_OK;
 	int			 i;
 
-	*failed = NULL;
+	*err = '\0';
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
 	r.s = s;
@@ -310,14 +320,14 @@ retention_run(const struct cfg *cfg, struct store *s, time_t now,
 	case STORE_NOTFOUND:
 		return RETENTION_BUSY;
 	default:
-		*failed = "(lock)";
+		failure(s, "GET_LOCK", err, errlen);
 		return RETENTION_DB;
 	}
 	for (i = 0; i < RET__MAX; i++) {
 		memset(&res, 0, sizeof(res));
 		res.step = (enum retention_step)i;
 		if (step(&r, &res) != STORE_OK) {
-			*failed = res.table;
+			failure(s, res.table, err, errlen);
 			rc = RETENTION_DB;
 			break;
 		}

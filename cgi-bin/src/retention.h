@@ -52,12 +52,14 @@ enum retention_rc {
 
 /*
  * Every step once, in enum order, at time now (unix seconds). On
- * RETENTION_DB, *failed names the table whose step failed (steps before
- * it stay done, that step's completed batches too; a roll-up transaction
- * is all or nothing). One run at a time per database (a named lock).
+ * RETENTION_DB, err holds "<table>: database error[: <server's message>]"
+ * (steps before it stay done, that step's completed batches too; a
+ * roll-up transaction is all or nothing). One run at a time per database
+ * (a named lock).
  */
 enum retention_rc retention_run(const struct cfg *, struct store *,
-		    time_t now, retention_fn, void *arg, const char **failed);
+		    time_t now, retention_fn, void *arg, char *err,
+		    size_t errlen);
 
 /*
  * The instant before which rows older than days go: now - days * 86400,

@@ -308,6 +308,10 @@ prepare(struct store *s, int id)
 	if (mysql_stmt_prepare(st, sql_of(id), strlen(sql_of(id))) != 0) {
 		log_error("prepare statement %d: %s", (int)id,
 		    mysql_stmt_error(st));
+		/* For store_error(): a refused right shows here, not later. */
+		s->err = mysql_stmt_errno(st);
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+		    mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		return NULL;
 	}

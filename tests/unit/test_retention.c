@@ -134,6 +134,13 @@ store_q_rows(struct store *s, enum store_q q, const char *const *p,
 	return fn(arg, col, 1) == 0 ? STORE_OK : STORE_ERR;
 }
 
+const char *
+store_error(const struct store *s)
+{
+	(void)s;
+	return "refused";
+}
+
 unsigned long long
 store_affected(const struct store *s)
 {
@@ -209,6 +216,7 @@ assign_claim_ttl(const struct cfg *cfg)
 
 static struct retention_result	 seen[RET__MAX];
 static int			 nseen;
+static char			 failed[256];
 
 static void
 collect(void *arg, const struct retention_result *r)
@@ -224,6 +232,13 @@ load_cfg(struct cfg *c)
 
 	assert_int_equal(cfg_load(c, NULL, err, sizeof(err)), 0);
 	nseen = 0;
+}
+
+static enum retention_rc
+run(struct cfg *c)
+{
+	return retention_run(c, NULL, NOW, collect, NULL, failed,
+	    sizeof(failed));
 }
 
 static const struct retention_result *
@@ -259,7 +274,6 @@ static void
 test_defaults_purge_in_batches(void **state)
 {
 	struct cfg	 c;
-	const char	*failed;
 	char		 want[24];
 
 	(void)state;
@@ -269,9 +283,8 @@ test_defaults_purge_in_batches(void **state)
 	db.left[Q_RET_WECOM_MSG] = 25;
 	db.left[Q_RET_AUDIT] = 10;
 	db.left[Q_SESSION_PURGE] = 2;
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_OK);
-	assert_null(failed);
+	assert_int_equal(run(&c), RETENTION_OK);
+	assert_string_equal(failed, "");
 	assert_int_equal(nseen, RET__MAX);
 	assert_int_equal(result(RET_WECOM_MSG)->rows, 25);
 	/* 10, 10, 5, then one that deletes nothing */
@@ -305,7 +318,6 @@ static void
 test_zero_keeps(void **state)
 {
 	struct cfg	 c;
-	const char	*failed;
 
 	(void)state;
 	reset();
@@ -315,8 +327,7 @@ test_zero_keeps(void **state)
 	c.routing.sticky_days = 0;
 	db.left[Q_RET_AUDIT] = 5;
 	db.minutes[db.nminutes++] = NOW - 400 * 86400;
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_OK);
+	assert_int_equal(run(&c), RETENTION_OK);
 	assert_true(result(RET_AUDIT)->kept);
 	assert_true(result(RET_STAT_MINUTE)->kept);
 	assert_true(result(RET_LAST_AGENT)->kept);
@@ -338,7 +349,6 @@ static void
 test_rollup_whole_hours(void **state)
 {
 	struct cfg	 c;
-	const char	*failed;
 	time_t		 cut = retention_rollup_cutoff(NOW, 1);
 
 	(void)state;
@@ -351,8 +361,7 @@ test_rollup_whole_hours(void **state)
 	db.minutes[db.nminutes++] = cut;		/* stays */
 	db.minutes[db.nminutes++] = NOW - 86400 - 60;	/* stays: cut hour */
 	db.minutes[db.nminutes++] = NOW - 60;		/* stays */
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_OK);
+	assert_int_equal(run(&c), RETENTION_OK);
 	assert_int_equal(result(RET_STAT_MINUTE)->rows, 3);
 	assert_int_equal(result(RET_STAT_MINUTE)->hours, 2);
 	assert_int_equal(db.nrolled, 2);
@@ -363,8 +372,7 @@ test_rollup_whole_hours(void **state)
 	assert_int_equal(db.rollbacks, 0);
 	assert_int_equal(db.nminutes, 3);
 	nseen = 0;
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_OK);
+	assert_int_equal(run(&c), RETENTION_OK);
 	assert_int_equal(result(RET_STAT_MINUTE)->rows, 0);
 	assert_int_equal(db.begins, 2);
 	cfg_free(&c);
@@ -375,7 +383,6 @@ static void
 test_rollup_mismatch_rolls_back(void **state)
 {
 	struct cfg	 c;
-	const char	*failed;
 
 	(void)state;
 	reset();
@@ -383,9 +390,9 @@ test_rollup_mismatch_rolls_back(void **state)
 	db.lie = 1;
 	db.minutes[db.nminutes++] = NOW - 40 * 86400;
 	db.minutes[db.nminutes++] = NOW - 40 * 86400 + 60;
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_DB);
-	assert_string_equal(failed, "kf_stat_minute");
+	assert_int_equal(run(&c), RETENTION_DB);
+	assert_string_equal(failed, "kf_stat_minute: database error: "
+	    "refused");
 	assert_int_equal(db.commits, 0);
 	assert_int_equal(db.rollbacks, 1);
 	assert_int_equal(nseen, RET_STAT_MINUTE);	/* the steps before */
@@ -398,16 +405,14 @@ static void
 test_failure_stops_there(void **state)
 {
 	struct cfg	 c;
-	const char	*failed;
 
 	(void)state;
 	reset();
 	load_cfg(&c);
 	db.fail_q = Q_RET_AUDIT;
 	db.left[Q_RET_THROTTLE] = 3;
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_DB);
-	assert_string_equal(failed, "kf_audit");
+	assert_int_equal(run(&c), RETENTION_DB);
+	assert_string_equal(failed, "kf_audit: database error: refused");
 	assert_int_equal(nseen, RET_AUDIT);
 	assert_int_equal(db.execs[Q_RET_THROTTLE], 0);
 	assert_int_equal(db.unlocked, 1);
@@ -419,15 +424,13 @@ static void
 test_busy(void **state)
 {
 	struct cfg	 c;
-	const char	*failed;
 	int		 q;
 
 	(void)state;
 	reset();
 	load_cfg(&c);
 	db.lock_busy = 1;
-	assert_int_equal(retention_run(&c, NULL, NOW, collect, NULL, &failed),
-	    RETENTION_BUSY);
+	assert_int_equal(run(&c), RETENTION_BUSY);
 	assert_int_equal(nseen, 0);
 	for (q = 0; q < Q__MAX; q++)
 		assert_int_equal(db.execs[q], 0);
