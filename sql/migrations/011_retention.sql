@@ -4,13 +4,14 @@
 -- [retention] stats_minute_days: the same columns per UTC hour. The roll-up
 -- moves one whole hour per transaction (adds to the hour's rows, deletes
 -- the minutes), and the admin statistics read both tables, so totals do
--- not change. Written by kfctl (the admin account) only.
+-- not change. Written by kfctl (the admin account) only. Identifiers
+-- compare byte for byte (ascii_bin), as in kf_stat_minute since 012.
 
 CREATE TABLE IF NOT EXISTS kf_stat_hour (
   hour       DATETIME NOT NULL,            -- UTC, the start of the hour
-  entry_id   VARCHAR(64) CHARACTER SET ascii NOT NULL,
-  agent_id   VARCHAR(64) CHARACTER SET ascii NOT NULL DEFAULT '',
-  reason     VARCHAR(160) CHARACTER SET ascii NOT NULL,
+  entry_id   VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  agent_id   VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL DEFAULT '',
+  reason     VARCHAR(160) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   quotes     INT UNSIGNED NOT NULL DEFAULT 0,
   taps       INT UNSIGNED NOT NULL DEFAULT 0,
   handoffs   INT UNSIGNED NOT NULL DEFAULT 0,
