@@ -17,7 +17,8 @@
  * admin add/passwd read the new password from the terminal (not echoed)
  * or from the first line of stdin; --generate makes one and prints it.
  *
- * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
+ * Exit status: 0 done, 1 unknown id (retention: another run is under
+ * way), 2 usage, 3 config or database error.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -778,7 +779,8 @@ print_retention(void *arg, const struct retention_result *r)
 /*
  * Every [retention] purge and the statistics roll-up, once (cron or a
  * systemd timer, daily): one line per table. Exit 3 when the database
- * fails (the lines printed are done) or another run holds the lock.
+ * fails (the lines printed are done); 1 when another run holds the lock
+ * (on another host, say), which is doing the work: not a failure.
  */
 static int
 cmd_retention(struct ctl *c)
@@ -791,8 +793,9 @@ cmd_retention(struct ctl *c)
 		return EXIT_OK;
 	case RETENTION_BUSY:
 		fprintf(stderr, "kfctl: retention: another run holds the lock "
-		    "on database %s; nothing done\n", c->cfg.db.name);
-		return EXIT_FAIL;
+		    "on database %s; nothing done\n", c->cfg.db.name != NULL ?
+		    c->cfg.db.name : "");
+		return EXIT_UNKNOWN;
 	case RETENTION_DB:
 		break;
 	}

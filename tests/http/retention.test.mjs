@@ -326,7 +326,7 @@ test('one run at a time: another holding the lock means nothing is done', async 
       await sleep(50);
     }
     const r = await kfctl(['retention']);
-    assert.equal(r.code, 3);
+    assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /kfctl: retention: another run holds the lock on database kfroute; nothing done/);
     assert.equal(q("SELECT COUNT(*) FROM kf_audit WHERE object_id = 'locked-out' AND username = 'ret-test'"), '1');
