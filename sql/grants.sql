@@ -10,7 +10,8 @@
 --   wecom   kfwecom.fcgi and `kfctl wecom worker`: routing reads, its own
 --           kf_wecom_* tables, presence and load of agents (those columns
 --           only), the commits of handoffs. No operators, no config.
---   admin   kfadmin.fcgi and kfctl: every kfroute table's rows.
+--   admin   kfadmin.fcgi and kfctl: every kfroute table's rows (kfctl
+--           retention purges old rows and alone writes kf_stat_hour).
 -- The owner (migrations: CREATE, ALTER, TRIGGER...) is whoever runs
 -- scripts/migrate.sh; triggers run with their definer's rights.
 

@@ -17,6 +17,7 @@
 #include "preview.h"
 #include "req.h"
 #include "resp.h"
+#include "retention.h"
 #include "snap.h"
 #include "store.h"
 #include "util.h"
@@ -194,17 +195,22 @@ admin_preview(struct actx *c)
 
 /* ---- statistics ----------------------------------------------------- */
 
-/* GET /admin/api/stats?hours=24 (1-720): per-minute buckets up to six
- * hours, hourly beyond. */
+/*
+ * GET /admin/api/stats?hours=24 (1-720): per-minute buckets up to six
+ * hours, hourly beyond. Hourly views start on the hour, so the first
+ * bucket is whole and hours rolled up by kfctl retention (kf_stat_hour)
+ * count exactly as their minutes did.
+ */
 void
 admin_stats(struct actx *c)
 {
 	static const enum store_q parts[] = { Q_STATS_BY_ENTRY,
 	    Q_STATS_BY_AGENT, Q_STATS_BY_REASON };
 	static const char *const names[] = { "entries", "agents", "reasons" };
-	const char	*hs, *p[2], *json[3], *series;
+	const char	*hs, *p[3], *json[3], *series;
 	char		 since[24];
 	long long	 hours = 24;
+	time_t		 from;
 	struct jsonw	*w;
 	struct valid	 v;
 	int		 bad = 0, minutes;
@@ -220,17 +226,20 @@ admin_stats(struct actx *c)
 		return;
 	}
 	minutes = hours <= 6;
-	snprintf(since, sizeof(since), "%lld",
-	    (long long)c->now - hours * 3600);
+	from = c->now - (time_t)hours * 3600;
+	if (!minutes)
+		from = retention_hour(from);
+	snprintf(since, sizeof(since), "%lld", (long long)from);
 	p[0] = minutes ? "%Y-%m-%dT%H:%i:00Z" : "%Y-%m-%dT%H:00:00Z";
 	p[1] = since;
-	if (store_q_text(c->a->store, Q_STATS_SERIES, p, 2, c->req->arena,
+	p[2] = since;
+	if (store_q_text(c->a->store, Q_STATS_SERIES, p, 3, c->req->arena,
 	    &series) != STORE_OK) {
 		admin_fail_store(c);
 		return;
 	}
 	for (i = 0; i < 3; i++)
-		if (store_q_text(c->a->store, parts[i], p + 1, 1,
+		if (store_q_text(c->a->store, parts[i], p + 1, 2,
 		    c->req->arena, &json[i]) != STORE_OK) {
 			admin_fail_store(c);
 			return;
@@ -241,7 +250,7 @@ admin_stats(struct actx *c)
 	jsonw_key(w, "bucket");
 	jsonw_str(w, minutes ? "minute" : "hour");
 	jsonw_key(w, "since");
-	jsonw_int(w, (long long)c->now - hours * 3600);
+	jsonw_int(w, (long long)from);
 	jsonw_key(w, "series");
 	jsonw_raw(w, series);
 	for (i = 0; i < 3; i++) {

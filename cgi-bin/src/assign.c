@@ -258,7 +258,12 @@ assign_housekeeping(const struct cfg *cfg, struct store *st, int64_t now_ms)
 	if (last_ms != 0 && now_ms - last_ms < PURGE_EVERY_MS)
 		return;
 	last_ms = now_ms;
-	if (store_commit_purge(st, cfg->ticket.max_age + CLAIM_MARGIN_S) !=
-	    STORE_OK)
+	if (store_commit_purge(st, assign_claim_ttl(cfg)) != STORE_OK)
 		log_info("assign: old commit claims not purged this time");
+}
+
+int
+assign_claim_ttl(const struct cfg *cfg)
+{
+	return cfg->ticket.max_age + CLAIM_MARGIN_S;
 }

@@ -114,6 +114,11 @@ enum assign_rc assign_commit(struct store *, struct snap *local,
  */
 void	 assign_housekeeping(const struct cfg *, struct store *,
 	    int64_t now_ms);
+/*
+ * Seconds a commit claim must be kept: every ticket that could still be
+ * committed ([ticket] max_age) is younger, with a margin for clocks.
+ */
+int	 assign_claim_ttl(const struct cfg *);
 
 /*
  * A ticket's decision as a commit (entry, agent, reason text, fallback,

@@ -21,6 +21,7 @@ enum cfg_type {
 	CFG_STRATEGY,	/* a group strategy name into an int */
 	CFG_ZONE,	/* an installed IANA time zone, char * */
 	CFG_PATH,	/* a URL path prefix "/a/b" (no trailing /), char * */
+	CFG_DAYS,	/* int: 0 (keep for ever) or within [min, max] */
 };
 
 /* Flags of a key. */
@@ -108,6 +109,24 @@ static const struct cfg_key keys[] = {
 	{ "admin", "absolute_timeout", CFG_INT, OFF(admin.absolute_timeout),
 	    "43200", 300, 604800, 0 },
 	{ "admin", "origin", CFG_STR, OFF(admin.origin), NULL, 0, 0, 0 },
+	/*
+	 * Lower bounds: WeCom hands out messages of the last 3 days again
+	 * (a lost cursor), and one not on record would be worked twice; a
+	 * customer's chat stays open about 2 days; the admin stats show the
+	 * last 6 hours by minute; an audit log should outlive a month.
+	 */
+	{ "retention", "wecom_msg_days", CFG_DAYS,
+	    OFF(retention.wecom_msg_days), "30", 4, 36500, 0 },
+	{ "retention", "wecom_session_days", CFG_DAYS,
+	    OFF(retention.wecom_session_days), "90", 7, 36500, 0 },
+	{ "retention", "stats_minute_days", CFG_DAYS,
+	    OFF(retention.stats_minute_days), "30", 1, 36500, 0 },
+	{ "retention", "audit_days", CFG_DAYS, OFF(retention.audit_days),
+	    "365", 30, 36500, 0 },
+	{ "retention", "throttle_days", CFG_DAYS, OFF(retention.throttle_days),
+	    "30", 1, 36500, 0 },
+	{ "retention", "batch", CFG_INT, OFF(retention.batch), "10000", 1,
+	    100000, 0 },
 	{ "notice", "welcome", CFG_STR, OFF(welcome), "正在为您接入{agent}…",
 	    0, 0, 0 },
 	{ "notice", "reassigned", CFG_STR, OFF(reassigned),
@@ -252,6 +271,17 @@ set_value(struct cfg *cfg, const struct cfg_key *k, const char *val)
 			*(int *)field = (int)v;
 		else
 			*(size_t *)field = (size_t)v;
+		return NULL;
+	case CFG_DAYS:
+		if (util_parse_llong(val, 0, k->max, &v) == -1 ||
+		    (v != 0 && v < k->min)) {
+			static char	 msg[96];
+
+			snprintf(msg, sizeof(msg), "0 (keep for ever) or a "
+			    "whole number from %lld to %lld", k->min, k->max);
+			return msg;
+		}
+		*(int *)field = (int)v;
 		return NULL;
 	case CFG_LOGLEVEL:
 		if (log_level_parse(val, (enum log_level *)field) == -1)

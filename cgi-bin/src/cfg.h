@@ -77,6 +77,15 @@ struct cfg {
 		int	 absolute_timeout;	/* seconds */
 		char	*origin;	/* expected Origin; NULL: from Host */
 	} admin;
+	/* What kfctl retention keeps, in days; 0 keeps for ever (retention.h) */
+	struct {
+		int	 wecom_msg_days;	/* done/failed WeCom messages */
+		int	 wecom_session_days;	/* idle WeCom sessions */
+		int	 stats_minute_days;	/* then rolled up into hours */
+		int	 audit_days;		/* the admin audit log */
+		int	 throttle_days;		/* failed-login records */
+		int	 batch;			/* rows per DELETE statement */
+	} retention;
 	char		*notice[NOTICE__MAX];	/* templates by kind */
 	char		*welcome;	/* WeCom greeting, {agent} */
 	/* WeCom: told {promised}, given {agent} */

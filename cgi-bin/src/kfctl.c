@@ -12,11 +12,13 @@
  *   kfctl wecom worker [--once]
  *   kfctl admin add USER [--role admin|viewer] [--generate]
  *   kfctl admin passwd USER [--generate]
+ *   kfctl retention
  *
  * admin add/passwd read the new password from the terminal (not echoed)
  * or from the first line of stdin; --generate makes one and prints it.
  *
- * Exit status: 0 done, 1 unknown id, 2 usage, 3 config or database error.
+ * Exit status: 0 done, 1 unknown id (retention: another run is under
+ * way), 2 usage, 3 config or database error.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@
 #include "pull.h"
 #include "pwhash.h"
 #include "req.h"
+#include "retention.h"
 #include "snap.h"
 #include "store.h"
 #include "store_wecom.h"
@@ -73,6 +76,7 @@ usage(void)
 	    "       kfctl wecom worker [--once]\n"
 	    "       kfctl admin add USER [--role admin|viewer] [--generate]\n"
 	    "       kfctl admin passwd USER [--generate]\n"
+	    "       kfctl retention\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
 	    "[routing] timezone.\n", stderr);
 	return EXIT_USAGE;
@@ -754,6 +758,53 @@ cmd_admin(struct ctl *c, int argc, char **argv)
 	}
 }
 
+/* ---- retention ------------------------------------------------------- */
+
+static void
+print_retention(void *arg, const struct retention_result *r)
+{
+	char	 did[40];
+
+	(void)arg;
+	if (r->kept)
+		snprintf(did, sizeof(did), "kept");
+	else if (r->step == RET_STAT_MINUTE)
+		snprintf(did, sizeof(did), "rolled up %llu (%llu h)", r->rows,
+		    r->hours);
+	else
+		snprintf(did, sizeof(did), "purged %llu", r->rows);
+	printf("%-18s %-24s %s\n", r->table, did, r->rule);
+	fflush(stdout);		/* a line per table as it is done (cron mail) */
+}
+
+/*
+ * Every [retention] purge and the statistics roll-up, once (cron or a
+ * systemd timer, daily): one line per table. Exit 3 when the database
+ * fails (the lines printed are done); 1 when another run holds the lock
+ * (on another host, say), which is doing the work: not a failure.
+ */
+static int
+cmd_retention(struct ctl *c)
+{
+	char	 err[512];
+
+	switch (retention_run(&c->cfg, c->store, time(NULL), print_retention,
+	    NULL, err, sizeof(err))) {
+	case RETENTION_OK:
+		return EXIT_OK;
+	case RETENTION_BUSY:
+		fprintf(stderr, "kfctl: retention: another run holds the lock "
+		    "on database %s; nothing done\n", c->cfg.db.name != NULL ?
+		    c->cfg.db.name : "");
+		return EXIT_UNKNOWN;
+	case RETENTION_DB:
+		break;
+	}
+	fprintf(stderr, "kfctl: retention: %s; stopped there (tables above "
+	    "are done)\n", err);
+	return EXIT_FAIL;
+}
+
 static int
 dispatch(struct ctl *c, int argc, char **argv)
 {
@@ -790,6 +841,8 @@ dispatch(struct ctl *c, int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[0], "wecom") == 0 &&
 	    strcmp(argv[1], "worker") == 0)
 		return cmd_worker(c, argc - 1, argv + 1);
+	if (argc == 1 && strcmp(argv[0], "retention") == 0)
+		return cmd_retention(c);
 	return usage();
 }
 

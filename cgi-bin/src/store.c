@@ -341,6 +341,10 @@ prepare(struct store *s, int id)
 	if (mysql_stmt_prepare(st, sql_of(id), strlen(sql_of(id))) != 0) {
 		log_error("prepare statement %d: %s", (int)id,
 		    mysql_stmt_error(st));
+		/* For store_error(): a refused right shows here, not later. */
+		s->err = mysql_stmt_errno(st);
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+		    mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		return NULL;
 	}
@@ -897,6 +901,15 @@ store_begin(struct store *s)
 		return STORE_ERR;
 	s->txn = TXN_OPEN;
 	return STORE_OK;
+}
+
+enum store_rc
+store_begin_rr(struct store *s)
+{
+	/* For the next transaction only; nothing reconnects in between. */
+	if (txn(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") == -1)
+		return STORE_ERR;
+	return store_begin(s);
 }
 
 enum store_rc

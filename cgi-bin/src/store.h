@@ -89,6 +89,12 @@ enum store_rc	 store_order_agent(struct store *, struct arena *,
  * or rollback.
  */
 enum store_rc	 store_begin(struct store *);
+/*
+ * store_begin in REPEATABLE READ, whatever the server's default: a
+ * locking read (FOR UPDATE) then locks the gaps of the range it scanned
+ * too, so no row enters that range until the commit or rollback.
+ */
+enum store_rc	 store_begin_rr(struct store *);
 enum store_rc	 store_commit(struct store *);
 void		 store_rollback(struct store *);	/* no-op outside one */
 /* Quotes (views) of one minute, entry, agent ("" none) and reason. */
@@ -176,6 +182,10 @@ enum store_q {
 	Q_AUDIT_ADD, Q_AUDIT_LIST,
 	Q_STATS_SERIES, Q_STATS_BY_ENTRY, Q_STATS_BY_AGENT,
 	Q_STATS_BY_REASON,
+	Q_RET_WECOM_MSG, Q_RET_WECOM_SESSION, Q_RET_AUDIT, Q_RET_THROTTLE,
+	Q_RET_LAST_AGENT,
+	Q_RET_STAT_OLDEST, Q_RET_STAT_LOCK, Q_RET_STAT_ROLLUP,
+	Q_RET_STAT_DELETE,
 	Q__MAX
 };
 

@@ -82,8 +82,24 @@
 	"SELECT COALESCE(JSON_ARRAYAGG(" json " ORDER BY " order "), " \
 	"JSON_ARRAY()) FROM " from
 
-/* Decisions since FROM_UNIXTIME(?), grouped by expr. */
-#define STATS_SINCE	"FROM kf_stat_minute WHERE minute >= FROM_UNIXTIME(?)"
+/*
+ * Counts since FROM_UNIXTIME(?) (given twice), as rows s(minute, entry_id,
+ * agent_id, reason, quotes, taps, handoffs, link_taps, fallbacks): the
+ * minutes, and the hours kfctl retention rolled them up into (whole hours:
+ * a caller starting mid-hour sees an hour's row only from the next hour).
+ */
+#define STAT_COLS \
+	"entry_id, agent_id, reason, quotes, taps, handoffs, link_taps, " \
+	"fallbacks"
+#define STATS_SINCE \
+	"FROM (SELECT minute, " STAT_COLS " FROM kf_stat_minute " \
+	"WHERE minute >= FROM_UNIXTIME(?) UNION ALL " \
+	"SELECT hour, " STAT_COLS " FROM kf_stat_hour " \
+	"WHERE hour >= FROM_UNIXTIME(?)) s"
+/* The minutes of one hour: start, end (unix seconds). */
+#define STAT_HOUR \
+	"FROM kf_stat_minute WHERE minute >= FROM_UNIXTIME(?) " \
+	"AND minute < FROM_UNIXTIME(?)"
 
 const char *const store_q_sql[Q__MAX] = {
 	[Q_ENTRY_LIST] = LIST(ENTRY_JSON, "kf_entry e", "e.sort_order, e.id"),
@@ -311,7 +327,7 @@ const char *const store_q_sql[Q__MAX] = {
 	 * and none are handoffs (a person or the pool really got the chat);
 	 * quotes (views), taps and link taps are their own series.
 	 */
-	/* bucket format (DATE_FORMAT), since */
+	/* bucket format (DATE_FORMAT), since, since */
 	[Q_STATS_SERIES] = LIST("JSON_OBJECT('t', x.t, 'total', x.total, "
 	    "'fallbacks', x.fb, 'none', x.nn, 'quotes', x.q, 'taps', x.tp, "
 	    "'link_taps', x.lt)",
@@ -319,7 +335,7 @@ const char *const store_q_sql[Q__MAX] = {
 	    "SUM(fallbacks) fb, SUM(IF(agent_id = '', handoffs, 0)) nn, "
 	    "SUM(quotes) q, SUM(taps) tp, SUM(link_taps) lt "
 	    STATS_SINCE " GROUP BY t) x", "x.t"),
-	/* since */
+	/* since, since */
 	[Q_STATS_BY_ENTRY] = LIST("JSON_OBJECT('entry_id', x.entry_id, "
 	    "'label', (SELECT label FROM kf_entry WHERE id = x.entry_id), "
 	    "'total', x.total, 'fallbacks', x.fb, 'none', x.nn, "
@@ -328,20 +344,67 @@ const char *const store_q_sql[Q__MAX] = {
 	    "SUM(IF(agent_id = '', handoffs, 0)) nn, SUM(quotes) q, "
 	    "SUM(taps) tp, SUM(link_taps) lt " STATS_SINCE
 	    " GROUP BY entry_id) x", "x.total DESC, x.entry_id"),
-	/* since: every agent, with what it took and what it carries now */
+	/* since, since: every agent, what it took and what it carries now */
 	[Q_STATS_BY_AGENT] = LIST("JSON_OBJECT('agent_id', a.id, "
 	    "'name', a.display_name, 'total', COALESCE(x.total, 0), "
 	    "'status', a.status, 'active_sessions', a.active_sessions, "
 	    "'capacity', a.capacity)",
 	    "kf_agent a LEFT JOIN (SELECT agent_id, SUM(handoffs) total "
-	    STATS_SINCE " AND agent_id <> '' GROUP BY agent_id) x "
+	    STATS_SINCE " WHERE agent_id <> '' GROUP BY agent_id) x "
 	    "ON x.agent_id = a.id", "COALESCE(x.total, 0) DESC, a.id"),
-	/* since: handoffs by the reason's kind (designated, rule, none...) */
+	/* since, since: handoffs by the reason's kind (designated, rule...) */
 	[Q_STATS_BY_REASON] = LIST("JSON_OBJECT('reason', x.r, "
 	    "'total', x.total)",
 	    "(SELECT SUBSTRING_INDEX(reason, ':', 1) r, SUM(handoffs) total "
-	    STATS_SINCE " AND handoffs > 0 GROUP BY r) x",
+	    STATS_SINCE " WHERE handoffs > 0 GROUP BY r) x",
 	    "x.total DESC, x.r"),
+
+	/*
+	 * kfctl retention (retention.c). Purges take a cut-off (unix seconds)
+	 * and the batch size last; each deletes at most a batch, so none holds
+	 * its locks for long. WeCom messages go only once finished.
+	 */
+	[Q_RET_WECOM_MSG] = "DELETE FROM kf_wecom_msg "
+	    "WHERE received_at < FROM_UNIXTIME(?) "
+	    "AND state IN ('done', 'failed') LIMIT ?",
+	/* Not one waiting in the pool, nor one with a message to work. */
+	[Q_RET_WECOM_SESSION] = "DELETE FROM kf_wecom_session "
+	    "WHERE entered_at < FROM_UNIXTIME(?) AND pooled_at IS NULL "
+	    "AND NOT EXISTS (SELECT 1 FROM kf_wecom_msg m "
+	    "WHERE m.open_kfid = kf_wecom_session.open_kfid "
+	    "AND m.external_userid = kf_wecom_session.external_userid "
+	    "AND m.state IN ('new', 'retry', 'working')) LIMIT ?",
+	[Q_RET_AUDIT] = "DELETE FROM kf_audit WHERE at < FROM_UNIXTIME(?) "
+	    "LIMIT ?",
+	/* cut-off twice: no failure and no lock since (both unix seconds) */
+	[Q_RET_THROTTLE] = "DELETE FROM kf_admin_throttle "
+	    "WHERE failed_at < ? AND locked_until < ? LIMIT ?",
+	[Q_RET_LAST_AGENT] = "DELETE FROM kf_last_agent "
+	    "WHERE served_at < FROM_UNIXTIME(?) LIMIT ?",
+	/*
+	 * The roll-up, one whole hour per transaction (REPEATABLE READ): lock
+	 * the hour's minutes and the gaps between them (a late writer waits
+	 * for the commit, then writes a minute row of its own, still
+	 * counted), add them to the hour's rows, delete exactly them.
+	 */
+	/* cut-off: the oldest minute before it, or NULL */
+	[Q_RET_STAT_OLDEST] = "SELECT UNIX_TIMESTAMP(MIN(minute)) "
+	    "FROM kf_stat_minute WHERE minute < FROM_UNIXTIME(?)",
+	/* hour start, end */
+	[Q_RET_STAT_LOCK] = "SELECT COUNT(*) " STAT_HOUR " FOR UPDATE",
+	/* hour start, hour start, end */
+	[Q_RET_STAT_ROLLUP] = "INSERT INTO kf_stat_hour (hour, " STAT_COLS ") "
+	    "SELECT FROM_UNIXTIME(?), entry_id, agent_id, reason, "
+	    "SUM(quotes), SUM(taps), SUM(handoffs), SUM(link_taps), "
+	    "SUM(fallbacks) " STAT_HOUR " GROUP BY entry_id, agent_id, reason "
+	    "ON DUPLICATE KEY UPDATE "
+	    "quotes = kf_stat_hour.quotes + VALUES(quotes), "
+	    "taps = kf_stat_hour.taps + VALUES(taps), "
+	    "handoffs = kf_stat_hour.handoffs + VALUES(handoffs), "
+	    "link_taps = kf_stat_hour.link_taps + VALUES(link_taps), "
+	    "fallbacks = kf_stat_hour.fallbacks + VALUES(fallbacks)",
+	/* hour start, end */
+	[Q_RET_STAT_DELETE] = "DELETE " STAT_HOUR,
 };
 
 int
@@ -369,6 +432,9 @@ store_q_write(int q)
 	case Q_THROTTLE_ROW: case Q_THROTTLE_FAIL: case Q_THROTTLE_CLEAR:
 	case Q_THROTTLE_PURGE:
 	case Q_AUDIT_ADD:
+	case Q_RET_WECOM_MSG: case Q_RET_WECOM_SESSION: case Q_RET_AUDIT:
+	case Q_RET_THROTTLE: case Q_RET_LAST_AGENT:
+	case Q_RET_STAT_ROLLUP: case Q_RET_STAT_DELETE:
 		return 1;
 	default:
 		return 0;

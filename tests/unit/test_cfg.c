@@ -55,6 +55,12 @@ test_defaults(void **state)
 	assert_int_equal(c.routing.sticky_days, 30);
 	assert_null(c.routing.fallback_group);
 	assert_null(c.customer_secret);
+	assert_int_equal(c.retention.wecom_msg_days, 30);
+	assert_int_equal(c.retention.wecom_session_days, 90);
+	assert_int_equal(c.retention.stats_minute_days, 30);
+	assert_int_equal(c.retention.audit_days, 365);
+	assert_int_equal(c.retention.throttle_days, 30);
+	assert_int_equal(c.retention.batch, 10000);
 	for (int k = 0; k < NOTICE__MAX; k++)
 		assert_non_null(c.notice[k]);
 	cfg_free(&c);
@@ -143,6 +149,34 @@ test_errors(void **state)
 	/* A notice rendered as text may not be empty (it crashed). */
 	expect_error("[notice]\nconnected =\n", ":2: needs a value");
 	expect_error("[wecom]\napi_base = \n", ":2: needs a value");
+	/* Days: 0 keeps for ever, else within the key's bounds. */
+	expect_error("[retention]\naudit_days = 29\n", ":2: 0 (keep for ever) "
+	    "or a whole number from 30 to 36500");
+	expect_error("[retention]\n\nwecom_msg_days = 3\n",
+	    ":3: 0 (keep for ever) or a whole number from 4 to 36500");
+	expect_error("[retention]\nstats_minute_days = 36501\n",
+	    ":2: 0 (keep for ever) or a whole number from 1 to 36500");
+	expect_error("[retention]\nthrottle_days = -1\n", ":2: 0 (keep for");
+	expect_error("[retention]\nbatch = 0\n",
+	    ":2: not a whole number from 1 to 100000");
+}
+
+static void
+test_retention_days(void **state)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	(void)state;
+	write_conf("[retention]\naudit_days = 0\nwecom_msg_days = 4\n"
+	    "stats_minute_days = 1\nbatch = 500\n");
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.retention.audit_days, 0);
+	assert_int_equal(c.retention.wecom_msg_days, 4);
+	assert_int_equal(c.retention.stats_minute_days, 1);
+	assert_int_equal(c.retention.batch, 500);
+	assert_int_equal(c.retention.throttle_days, 30);	/* default */
+	cfg_free(&c);
 }
 
 static void
@@ -340,6 +374,7 @@ main(void)
 		cmocka_unit_test_teardown(test_example_config_parses, teardown),
 		cmocka_unit_test_teardown(test_file_and_env, teardown),
 		cmocka_unit_test_teardown(test_errors, teardown),
+		cmocka_unit_test_teardown(test_retention_days, teardown),
 		cmocka_unit_test_teardown(
 		    test_password_file_error_names_that_file, teardown),
 		cmocka_unit_test_teardown(test_env_error_and_missing_file,
