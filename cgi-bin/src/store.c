@@ -218,6 +218,8 @@ struct store {
 	MYSQL_STMT		*stmts[NSTMT];
 	unsigned		 reconnects;	/* lost connections seen */
 	int			 down;		/* the last connect failed */
+	int64_t			 retry_ms;	/* no connect before (when down) */
+	int			 pause_ms;	/* the cool-down, growing */
 	unsigned long long	 affected;	/* rows the last write touched */
 	unsigned long long	 insert_id;	/* of the last insert */
 	/* Inside store_begin..commit; broken once the connection was lost
@@ -295,6 +297,14 @@ connect_db(struct store *s)
 
 	if (s->db != NULL)
 		return 0;
+	/*
+	 * After a failed connect, fail at once until the cool-down ends
+	 * (250 ms, doubling up to 2 s): a dead or frozen database costs one
+	 * connect timeout per cool-down, not one per request, and one back
+	 * is used within 2 s.
+	 */
+	if (s->down && util_now_ms() < s->retry_ms)
+		return -1;
 	if (s->role == STORE_WECOM && c->db.wecom_user != NULL) {
 		user = c->db.wecom_user;
 		pw = c->db.wecom_password;
@@ -316,8 +326,11 @@ connect_db(struct store *s)
 		/* One line per outage, not one per try. */
 		if (!s->down)
 			log_warn("database connect failed: %s (trying again "
-			    "quietly)", mysql_error(s->db));
+			    "quietly, with growing pauses)", mysql_error(s->db));
 		s->down = 1;
+		s->pause_ms = s->pause_ms == 0 ? 250 :
+		    (s->pause_ms >= 1000 ? 2000 : s->pause_ms * 2);
+		s->retry_ms = util_now_ms() + s->pause_ms;
 		mysql_close(s->db);
 		s->db = NULL;
 		return -1;
@@ -325,6 +338,7 @@ connect_db(struct store *s)
 	if (s->down)
 		log_info("database connection back");
 	s->down = 0;
+	s->pause_ms = 0;
 	return 0;
 }
 

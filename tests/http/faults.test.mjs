@@ -1,6 +1,8 @@
 // Faults under load (the short form; `make faults` runs the longer one):
 // a database frozen for 5 s must not stall answers the snapshot can give,
 // and a worker killed with SIGKILL mid-commit must lose no committed tap.
+// (The database killed under load is in zz-dbdown.test.mjs, which runs
+// last: the suites after a killed database would see its recovery.)
 // The figures asserted are the service's promises (README "Operations"),
 // not benchmarks: p99 of anonymous quotes under 500 ms while frozen.
 import { test, after } from 'node:test';
@@ -170,25 +172,4 @@ test('out of database connections: workers answer from the snapshot, plain CGI s
     for (const f of fillers) f.kill();
   }
   assert.equal(sql('SELECT @@GLOBAL.max_connections'), max);
-});
-
-test('database killed under load: every answer is JSON, snapshots go on, service comes back', async () => {
-  const { ROOT } = await import('./lib.mjs');
-  await settle();
-  const pid = mysqldPid();
-  const stopAt = Date.now() + 3000;
-  setTimeout(() => process.kill(pid, 'SIGKILL'), 500);
-  const rs = await load(4, stopAt, (k, i) => timed(`/api/contact?entry=cs${1 + ((k + i) % 3)}`));
-  // Answers from snapshots; a worker without one would say 503, in JSON
-  // (timed() parsed every body).
-  assert.ok(rs.every((r) => r.status === 200 || (r.status === 503 && r.body.code === 'unavailable')));
-  assert.ok(rs.filter((r) => r.status === 200).length > rs.length * 0.9);
-  assert.ok(p99(rs.map((r) => r.ms)) < 500, `p99 ${p99(rs.map((r) => r.ms))} ms with the database killed`);
-  execFileSync(`${ROOT}/scripts/stack.sh`, ['start'], { stdio: 'ignore' });
-  let up = false;
-  for (let i = 0; i < 100 && !up; i++) {
-    await sleep(100);
-    up = (await timed('/healthz')).body.database === 'up';
-  }
-  assert.ok(up, 'the workers reconnect by themselves');
 });
