@@ -77,16 +77,21 @@ leftovers() {
 }
 
 stop() {
+	ran=""
 	if pid_alive "$DIR/run/httpd.pid"; then
+		ran=1
 		stop_one "$(cat "$DIR/run/httpd.pid")"
 	fi
 	rm -f "$DIR/run/httpd.pid"
 	for f in "$DIR"/run/*.pids; do
 		[ -f "$f" ] || continue
+		ran=1
 		for p in $(cat "$f"); do stop_one "$p"; done
 		rm -f "$f"
 	done
-	for p in $(leftovers); do stop_one "$p"; done
+	if [ -n "$ran" ]; then
+		for p in $(leftovers); do stop_one "$p"; done
+	fi
 }
 
 # KFROUTE_<SECTION>_<KEY>=value settings of this environment, as config
