@@ -86,7 +86,8 @@ stop() {
 	for f in "$DIR"/run/*.pids; do
 		[ -f "$f" ] || continue
 		ran=1
-		for p in $(cat "$f"); do stop_one "$p"; done
+		# (spawn-fcgi ends its last line without a newline)
+		while read -r p || [ -n "$p" ]; do stop_one "$p"; done <"$f"
 		rm -f "$f"
 	done
 	if [ -n "$ran" ]; then
@@ -226,7 +227,8 @@ spawn() {	# name program
 		chown "$AUSER:$AGROUP" "$DIR/log/$1.log"
 		owner="-u $AUSER -g $AGROUP -U $AUSER -G $AGROUP"
 	fi
-	# shellcheck disable=SC2086 # $owner is several words
+	# shellcheck disable=SC2086,SC2016 # $owner is several words; $0, $1
+	# are the inner shell's
 	env -i PATH=/usr/bin:/bin KFROUTE_CONF="$DIR/kfroute.conf" \
 	    spawn-fcgi -s "$DIR/run/$1.sock" -M 0600 -F 2 \
 	    -P "$DIR/run/$1.pids" $owner -- \
@@ -307,9 +309,10 @@ EOF
 }
 
 start_checkout() {
-	[ -n "${KFROUTE_CHECKOUT:-}" ] && [ -d "$KFROUTE_CHECKOUT" ] || {
+	if [ -z "${KFROUTE_CHECKOUT:-}" ] || [ ! -d "$KFROUTE_CHECKOUT" ]; then
 		echo "apache-stack: set KFROUTE_CHECKOUT to a checkout copy" >&2
-		exit 2; }
+		exit 2
+	fi
 	# A config for the checkout's .htaccess to name (its SetEnv line).
 	write_config "$DIR/private"
 	{
@@ -330,7 +333,7 @@ EOF
 cmd=${1:-}
 case $cmd in
 start)
-	[ $# -ge 4 ] && [ $# -le 5 ] || usage
+	if [ $# -lt 4 ] || [ $# -gt 5 ]; then usage; fi
 	MODE=$2; DIR=$3; PORT=$4; BASE=${5:-/} ;;
 stop)
 	[ $# -eq 2 ] || usage

@@ -16,8 +16,10 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 1 ] && [ $# -le 2 ] || {
-	echo "usage: $0 DEST [CONF]" >&2; exit 2; }
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 DEST [CONF]" >&2
+	exit 2
+fi
 DEST=$1
 CONF=${2:-}
 FCGI_BIN=${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}
@@ -55,6 +57,7 @@ if [ -n "$CONF" ]; then
 		exit 1
 	fi
 	# The path as it is: | and & are no path characters we expect.
+	# shellcheck disable=SC1003 # a backslash, not a quote
 	case $CONF in *'|'*|*'&'*|*'\'*)
 		echo "upload-tree: CONF holds | & or \\" >&2; exit 2 ;;
 	esac

@@ -51,7 +51,7 @@ after(() => {
   for (const dir of started) stopApache(dir);
   // Under `make asan` the programs are instrumented; their stderr goes to
   // Apache's error log (spawn-fcgi: a log of their own).
-  for (const dir of started) {
+  for (const dir of started.filter((d) => existsSync(`${d}/log`))) {
     for (const f of readdirSync(`${dir}/log`)) {
       const text = readFileSync(`${dir}/log/${f}`, 'utf8');
       assert.doesNotMatch(text, /ERROR: (Address|Leak)Sanitizer|runtime error:/, `${dir}/log/${f}`);
@@ -77,7 +77,7 @@ const postJson = (url, body, headers = {}) => json(url, { method: 'POST', body,
 // Bytes as they are, for what fetch() will not send: a Content-Length far
 // larger than what follows. Resolves when the server closes or timeoutMs.
 function raw(port, bytes, timeoutMs = 10000) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
     const chunks = [];
     const done = () => {
@@ -91,7 +91,9 @@ function raw(port, bytes, timeoutMs = 10000) {
     const timer = setTimeout(done, timeoutMs);
     sock.on('connect', () => sock.write(bytes));
     sock.on('data', (d) => chunks.push(d));
-    sock.on('error', (e) => (chunks.length ? done() : reject(e)));
+    // A server that answers before reading all may reset the rest: what
+    // arrived is the answer (none: status 0, and the caller's assert says).
+    sock.on('error', () => {});
     sock.on('close', done);
   });
 }
@@ -259,6 +261,19 @@ for (const s of SETUPS) {
         }
         assertError(r, 503, 'unavailable');
         assert.equal((await fetch(`${ctx.url}/admin/`)).status, 200, 'the page is still served');
+      });
+    }
+
+    if (s.mode === 'fcgid' && s.base === '/') {
+      test('a chunked body past FcgidMaxRequestLen: mod_fcgid\'s 500, in JSON', async () => {
+        const chunk = 'x'.repeat(65536);
+        let req = 'POST /api/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n';
+        for (let i = 0; i < 33; i++) req += `10000\r\n${chunk}\r\n`;
+        const r = await raw(ctx.port, `${req}0\r\n\r\n`);
+        assert.equal(r.status, 500, r.head);
+        assert.match(r.head, /^Content-Type: application\/json/im);
+        assertError({ status: r.status, body: JSON.parse(unchunk(r.head, r.body)) }, 500, 'internal');
       });
     }
 
