@@ -136,6 +136,11 @@ function suite(ctx, transport) {
     assert.equal(h.body.ok, true);
     assert.equal(h.body.database, 'up');
     assert.equal(h.body.mode, transport, 'the program runs as this mode says');
+    // Each program with its own config (the FastCGI setups hand each its
+    // own file, with only its own database password).
+    const w = await json(`${ctx.url}/wecom/healthz`);
+    assert.equal(w.status, 200, JSON.stringify(w.body));
+    assert.equal(w.body.database, 'up');
     const go = await fetch(`${ctx.url}/go/help`, { redirect: 'manual' });
     assert.equal(go.status, 302);
     assert.equal(go.headers.get('location'), 'https://help.example.com/kf');
