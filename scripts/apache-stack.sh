@@ -397,6 +397,18 @@ if [ "$(id -u)" -eq 0 ]; then
 	AGROUP=$(id -gn "$AUSER")
 fi
 
+# Apache's children run as AUSER: the page, the programs and the database
+# socket must be within its reach (a checkout under a 0700 home is not).
+# shellcheck disable=SC2016 # the inner shell's $1 $2 $3
+if [ -n "$AUSER" ] && ! runuser -u "$AUSER" -- sh -c \
+    'test -r "$1/htdocs/admin/index.html" && test -x "$2/kfroute.fcgi" &&
+    test -w "$3/run/mysqld.sock"' sh "$ROOT" "$CGI" "$VAR"; then
+	echo "apache-stack: $AUSER cannot read $ROOT/htdocs, run $CGI or" \
+	    "reach $VAR/run/mysqld.sock: make the directories on the way" \
+	    "searchable (chmod o+x) or set APACHE_USER" >&2
+	exit 1
+fi
+
 if [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ]; then
 	echo "apache-stack: $DIR is not empty" >&2
 	exit 1

@@ -223,6 +223,11 @@ function suite(ctx, transport) {
     }
     const page = await (await fetch(`${ctx.url}/admin/`)).text();
     assert.match(page, /<script type="module" src="js\/app\.js"><\/script>/);
+    // The JSON error bodies are the API's: a missing page file is Apache's.
+    const miss = await fetch(`${ctx.url}/admin/no-such-file.js`);
+    assert.equal(miss.status, 404);
+    assert.match(miss.headers.get('content-type'), /^text\/html/);
+    await miss.arrayBuffer();
     // The public API sets no policy and its own caching, once.
     const api = await json(`${ctx.url}/api/entries`);
     assert.equal(api.headers.get('content-security-policy'), null);
