@@ -11,6 +11,8 @@
 #   make bench      wrk: /api/contact against a do-nothing FastCGI responder
 #   make install    programs, page, SQL and examples under PREFIX (Debian
 #                   habits: PREFIX=/usr, config in SYSCONFDIR/kfroute)
+#   make upload-tree DEST=dir [CONF=path]
+#                   the directory to upload for shared hosting (plain CGI)
 
 PORT     ?= 8080
 PREFIX   ?= /usr/local
@@ -67,7 +69,7 @@ KFCTL    := $(BUILD)/kfctl
 endif
 
 .PHONY: all deps run start stop test unit http asan fuzz fuzz-smoke fuzz-bin \
-	bench vectors clean install faults
+	bench vectors clean install faults upload-tree
 
 all: $(FCGI) $(WECOM) $(ADMIN) $(KFCTL)
 
@@ -186,6 +188,14 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/kfroute/scripts/
 	install -m 640 conf/kfroute.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/kfroute/kfroute.conf.example
+
+# Shared hosting: the page, its .htaccess files and the programs in one
+# directory to upload (README "Shared hosting"); CONF is the config's
+# path on the host, outside the web root.
+upload-tree: $(FCGI) $(WECOM) $(ADMIN)
+	@test -n "$(DEST)" || { echo "make upload-tree DEST=dir [CONF=/home/you/kfroute/kfroute.conf]" >&2; exit 2; }
+	KFROUTE_FCGI_BIN=$(FCGI) KFROUTE_WECOM_BIN=$(WECOM) KFROUTE_ADMIN_BIN=$(ADMIN) \
+	    scripts/upload-tree.sh "$(DEST)" $(CONF)
 
 clean:
 	rm -rf build cgi-bin/*.fcgi bin/kfctl

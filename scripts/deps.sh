@@ -20,6 +20,9 @@ libcurl4-openssl-dev HTTPS client for the WeCom helper
 mariadb-server       the private database of make run / make test
 mariadb-client       migrations and test fixtures (mariadb CLI)
 lighttpd             the web server in front of the FastCGI programs
+apache2              the Apache setups' tests (private instances, never the service)
+libapache2-mod-fcgid Apache starting the FastCGI programs itself (mod_fcgid)
+spawn-fcgi           the programs on unix sockets for Apache's mod_proxy_fcgi
 libcmocka-dev        C unit tests
 tzdata               time zones for business hours (Asia/Shanghai...)
 libssl-dev           HMAC-SHA256 for customer tokens (libcrypto)

@@ -23,6 +23,16 @@ PORT=$(node -e 'const s=require("net").createServer();
 	s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 export PORT
 
+# The private Apache instances of tests/http/apache.test.mjs stop in its
+# after() hooks; this catches a run that was interrupted.
+stop_apaches() {
+	for d in "$KFROUTE_VAR"/apache/*/; do
+		[ -f "$d/httpd.conf" ] && "$ROOT/scripts/apache-stack.sh" stop "$d"
+	done
+	return 0
+}
+
+stop_apaches
 "$ROOT/scripts/stack.sh" stop 2>/dev/null || true
 rm -rf "$KFROUTE_VAR"
 
@@ -57,7 +67,7 @@ export KFROUTE_WECOM_ENCODING_AES_KEY=BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJS
 export KFROUTE_MINIPROGRAM_APP_ID=wx00112233aabbccdd
 export KFROUTE_MINIPROGRAM_APP_SECRET=miniprogram-secret-0123456789
 export KFROUTE_MINIPROGRAM_API_BASE="https://127.0.0.1:$FAKE_PORT"
-trap '"$ROOT/scripts/stack.sh" stop' EXIT INT TERM
+trap 'stop_apaches; "$ROOT/scripts/stack.sh" stop' EXIT INT TERM
 "$ROOT/scripts/stack.sh" start
 
 export KF_ROOT="$ROOT" KF_VAR="$KFROUTE_VAR" KF_FCGI_BIN="$KFROUTE_FCGI_BIN"
@@ -79,6 +89,7 @@ fi
 
 # Stop first: sanitizer builds report leaks when the workers exit, on their
 # stderr, which lighttpd writes to log/kfroute.log. Fail on any report.
+stop_apaches
 "$ROOT/scripts/stack.sh" stop
 if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
     "$KFROUTE_VAR/log/kfroute.log" "$KFROUTE_VAR/log/kfworker.log" >&2; then

@@ -145,6 +145,17 @@ admin_origin(struct actx *c)
 	return o;
 }
 
+const char *
+admin_base(struct actx *c)
+{
+	const char	*uri = param(c, "REQUEST_URI");
+	size_t		 n = req_mount_len(uri, c->req->path);
+
+	if (n == (size_t)-1)	/* sent encoded: what the config says */
+		return c->a->cfg->base_path != NULL ? c->a->cfg->base_path : "";
+	return arena_strndup(c->req->arena, uri, n);
+}
+
 /* Origin, CSRF token and role, for a state-changing request. */
 static int
 write_gates(struct actx *c, const struct aroute *r)

@@ -68,6 +68,8 @@ void		 admin_me(struct actx *);
 int		 admin_session(struct actx *);
 /* The Origin the page must come from ("https://host"). */
 const char	*admin_origin(struct actx *);
+/* The URL path kfroute answers under: "" at the root, else "/kf". */
+const char	*admin_base(struct actx *);
 
 /* admin_crud.c */
 int		 admin_crud_known(const char *coll);	/* a collection? */

@@ -313,8 +313,9 @@ admin_wecom(struct actx *c)
 }
 
 /*
- * GET /admin/api/entries/<id>/qr: the entry's /go/ link as a QR code in
- * SVG (one path, no script), for posters and counters.
+ * GET /admin/api/entries/<id>/qr: the entry's /go/ link (beside this
+ * program's mount point) as a QR code in SVG (one path, no script), for
+ * posters and counters.
  */
 void
 admin_qr(struct actx *c)
@@ -329,7 +330,8 @@ admin_qr(struct actx *c)
 		admin_fail(c, AE_NO_OBJECT);
 		return;
 	}
-	snprintf(url, sizeof(url), "%s/go/%s", origin, c->id);
+	/* Under a sub-path (/kf/admin/api/...), /go/ is there too. */
+	snprintf(url, sizeof(url), "%s%s/go/%s", origin, admin_base(c), c->id);
 	if ((qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) ==
 	    NULL) {
 		admin_fail(c, AE_INTERNAL);

@@ -67,6 +67,20 @@ req_route_path(struct arena *a, const char *uri, const char *script,
 	return form_pct_decode(a, p, len);
 }
 
+size_t
+req_mount_len(const char *uri, const char *path)
+{
+	size_t	 len, plen;
+
+	if (uri == NULL || path == NULL || *path != '/')
+		return (size_t)-1;
+	len = strcspn(uri, "?#");
+	plen = strlen(path);
+	if (plen > len || memcmp(uri + len - plen, path, plen) != 0)
+		return (size_t)-1;
+	return len - plen;
+}
+
 enum req_ctype
 req_parse_ctype(const char *ct)
 {

@@ -107,6 +107,14 @@ void		 req_cleanup(struct req *);
 const char	*req_route_path(struct arena *, const char *request_uri,
 		    const char *script_name, const char *path_info,
 		    const char *mount);
+/*
+ * How many leading bytes of REQUEST_URI lie above the route path: the URL
+ * path the program answers under as the client wrote it ("/kf" for
+ * /kf/admin/api/x routed as /admin/api/x, 0 at the site root), for links
+ * to the program's siblings (/go/...) that must work under a sub-path.
+ * (size_t)-1 when the two do not line up (the path was sent encoded).
+ */
+size_t		 req_mount_len(const char *request_uri, const char *route_path);
 enum req_ctype	 req_parse_ctype(const char *);
 
 #endif

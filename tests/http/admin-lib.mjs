@@ -14,17 +14,18 @@ export function operator(name, password, role = 'admin') {
   assert.equal(r.status, 0, r.stderr);
 }
 
-// One logged-in client. Origin is sent as the page's would be.
+// One logged-in client. Origin is sent as the page's would be. base: where
+// the page and its API live (another web server, a sub-path).
 export class Admin {
-  constructor() { this.cookie = ''; this.csrf = ''; }
+  constructor(base = BASE) { this.base = base; this.cookie = ''; this.csrf = ''; }
 
   async req(method, path, body, { headers = {}, raw } = {}) {
-    const h = { Origin: BASE, ...headers };
+    const h = { Origin: new URL(this.base).origin, ...headers };
     if (this.cookie) h.Cookie = this.cookie;
     if (method !== 'GET' && this.csrf && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
     if (body !== undefined) h['Content-Type'] = h['Content-Type'] || 'application/json';
     for (const k of Object.keys(h)) if (h[k] === null) delete h[k];
-    const res = await fetch(`${BASE}/admin/api/${path}`, {
+    const res = await fetch(`${this.base}/admin/api/${path}`, {
       method, headers: h, redirect: 'manual',
       body: body === undefined ? undefined : (raw ? body : JSON.stringify(body)),
     });

@@ -21,6 +21,9 @@ test('make install PREFIX=… SYSCONFDIR=… installs programs, page, SQL and a 
       'usr/lib/kfroute/cgi-bin/kfadmin.fcgi', 'usr/bin/kfctl', 'usr/share/kfroute/sql/grants.sql',
       'usr/share/kfroute/sql/migrations/001_schema.sql', 'usr/share/kfroute/scripts/migrate.sh',
       'usr/share/kfroute/scripts/db-grants.sh', 'usr/share/kfroute/htdocs/admin/index.html',
+      'usr/share/kfroute/conf/apache/kfroute-fcgid.conf', 'usr/share/kfroute/conf/apache/kfroute-proxy-fcgi.conf',
+      'usr/share/kfroute/conf/errors/kf-json-413.html', 'usr/share/kfroute/conf/systemd/kfroute-public.socket',
+      'usr/share/kfroute/htdocs/.htaccess', 'usr/share/kfroute/htdocs/admin/.htaccess',
       'etc/kfroute/kfroute.conf.example']) {
       assert.ok(existsSync(`${tmp}/${f}`), `${f} installed`);
     }

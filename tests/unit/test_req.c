@@ -98,6 +98,25 @@ one_field(struct fixture *fx, const char *name, const char **val,
 	return req_fields(&fx->req, &f, 1, val, bad);
 }
 
+/* The mount point above the route path, for links beside the program. */
+static void
+test_mount_len(void **state)
+{
+	(void)state;
+	assert_int_equal(req_mount_len("/admin/api/entries/x/qr",
+	    "/admin/api/entries/x/qr"), 0);
+	assert_int_equal(req_mount_len("/kf/admin/api/me?x=/me",
+	    "/admin/api/me"), 3);
+	assert_int_equal(req_mount_len("/~user/kf/admin/api/me#f",
+	    "/admin/api/me"), 9);
+	/* Sent encoded, or not below: no answer, the caller falls back. */
+	assert_true(req_mount_len("/kf/%61dmin/api/me", "/admin/api/me") ==
+	    (size_t)-1);
+	assert_true(req_mount_len("/me", "/admin/api/me") == (size_t)-1);
+	assert_true(req_mount_len(NULL, "/me") == (size_t)-1);
+	assert_true(req_mount_len("/kf/x", "") == (size_t)-1);
+}
+
 static void
 test_route_path(void **state)
 {
@@ -403,6 +422,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mount_len),
 		cmocka_unit_test_setup_teardown(test_route_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctype, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_valid_id, setup, teardown),

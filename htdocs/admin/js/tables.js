@@ -44,12 +44,16 @@ function dialog(label, ...body) {
   return dlg;
 }
 
+// The entry's /go/ link: beside this page's directory (admin/), so it is
+// right under a sub-path too (https://host/kf/go/...).
+const goLink = (id) => new URL(`../go/${encodeURIComponent(id)}`, location.href).href;
+
 // The entry's /go/ link as a QR code (SVG made by the server).
 function qr(item) {
   const src = `api/entries/${encodeURIComponent(item.id)}/qr`;
   dialog(`入口 ${item.id} 的二维码`, h('h3', {}, `${item.label}:扫码打开`),
-    h('img.qr', { src, alt: `${location.origin}/go/${item.id} 的二维码`, width: 240, height: 240 }),
-    h('p', {}, h('code', {}, `${location.origin}/go/${item.id}`)),
+    h('img.qr', { src, alt: `${goLink(item.id)} 的二维码`, width: 240, height: 240 }),
+    h('p', {}, h('code', {}, goLink(item.id))),
     h('p', {}, h('a', { href: src, download: `${item.id}-qr.svg` }, '下载 SVG')));
 }
 
@@ -89,7 +93,7 @@ contactKf() {
     h('p', {}, '或者手写:WXML'), h('pre', {}, wxml),
     h('p', {}, 'JS'), h('pre', {}, js)];
   if (item.target_type !== 'page') {
-    parts.push(h('p', {}, '网页链接:', h('code', {}, `${location.origin}/go/${item.id}`)));
+    parts.push(h('p', {}, '网页链接:', h('code', {}, goLink(item.id))));
   }
   dialog(`入口 ${item.id} 的小程序代码`, ...parts);
 }
