@@ -1,6 +1,7 @@
 # kfroute — see README.md.
 #
-#   make            build cgi-bin/kfroute.fcgi, cgi-bin/kfwecom.fcgi, bin/kfctl
+#   make            build cgi-bin/kfroute.fcgi, kfwecom.fcgi, kfadmin.fcgi,
+#                   bin/kfctl
 #   make run        private MariaDB + lighttpd on 127.0.0.1:$(PORT), foreground
 #   make start/stop the same stack in the background
 #   make test       C unit tests, then HTTP tests against a throw-away stack
@@ -183,6 +184,14 @@ install: all
 	rm -rf $(DESTDIR)$(PREFIX)/share/kfroute/htdocs
 	cp -RL htdocs $(DESTDIR)$(PREFIX)/share/kfroute/htdocs
 	cp -R sql conf $(DESTDIR)$(PREFIX)/share/kfroute/
+	# The shipped units, Apache and cron files name /usr/local: this
+	# install's PREFIX instead (and SYSCONFDIR for /etc/kfroute).
+	for f in $(DESTDIR)$(PREFIX)/share/kfroute/conf/systemd/* \
+	    $(DESTDIR)$(PREFIX)/share/kfroute/conf/apache/* \
+	    $(DESTDIR)$(PREFIX)/share/kfroute/conf/cron.d/*; do \
+		sed -i -e 's|/usr/local/|$(PREFIX)/|g' \
+		    -e 's|/etc/kfroute/|$(SYSCONFDIR)/kfroute/|g' "$$f"; \
+	done
 	install -d $(DESTDIR)$(PREFIX)/share/kfroute/scripts
 	install -m 755 scripts/migrate.sh scripts/db-grants.sh \
 	    $(DESTDIR)$(PREFIX)/share/kfroute/scripts/

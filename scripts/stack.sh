@@ -225,6 +225,17 @@ worker_start() {
 
 start() {
 	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp"
+	# One stack per data directory: a second start on another port would
+	# only rewrite the running one's config.
+	if pid_alive "$VAR/run/lighttpd.pid"; then
+		running=$(cat "$VAR/run/port" 2>/dev/null || echo "?")
+		if [ "$running" != "$PORT" ]; then
+			echo "stack: already running on port $running (data in" \
+			    "$VAR); make stop first, or use another" \
+			    "KFROUTE_VAR" >&2
+			exit 1
+		fi
+	fi
 	if [ -z "$CONF_DIR" ]; then
 		db_init
 		db_start
@@ -247,6 +258,7 @@ start() {
 		exit 1
 	fi
 	worker_start
+	echo "$PORT" >"$VAR/run/port"
 	echo "stack: up on http://127.0.0.1:$PORT/ (data in $VAR)" >&2
 }
 

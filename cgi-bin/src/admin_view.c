@@ -326,8 +326,20 @@ admin_qr(struct actx *c)
 	QRcode		*qr;
 	int		 x, y;
 
+	const char	*p[1] = { c->id }, *item;
+	enum store_rc	 rc;
+
 	if (!valid_id(c->id, 1, 64) || origin == NULL) {
 		admin_fail(c, AE_NO_OBJECT);
+		return;
+	}
+	/* A code for an entry that does not exist helps nobody: 404. */
+	if ((rc = store_q_text(c->a->store, Q_ENTRY_GET, p, 1,
+	    c->req->arena, &item)) != STORE_OK) {
+		if (rc == STORE_NOTFOUND)
+			admin_fail(c, AE_NO_OBJECT);
+		else
+			admin_fail_store(c);
 		return;
 	}
 	/* Under a sub-path (/kf/admin/api/...), /go/ is there too. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <pwd.h>
 #include <strings.h>
 
 #include "cfg.h"
@@ -600,12 +602,26 @@ fail:
 const char *
 cfg_path(void)
 {
-	const char	*p = getenv("KFROUTE_CONF");
+	static char	 home_conf[PATH_MAX];
+	const char	*p = getenv("KFROUTE_CONF"), *home;
+	struct passwd	*pw;
 
 	if (p != NULL && *p != '\0')
 		return p;
-	return access(KFROUTE_DEFAULT_CONF, F_OK) == 0 ?
-	    KFROUTE_DEFAULT_CONF : NULL;
+	if (access(KFROUTE_DEFAULT_CONF, F_OK) == 0)
+		return KFROUTE_DEFAULT_CONF;
+	/*
+	 * Shared hosting under suEXEC, which passes no KFROUTE_CONF: the
+	 * account's own ~/kfroute/kfroute.conf (HOME, else the password
+	 * database's home of the user we run as).
+	 */
+	if ((home = getenv("HOME")) == NULL || *home == '\0')
+		home = (pw = getpwuid(geteuid())) != NULL ? pw->pw_dir : NULL;
+	if (home != NULL && (size_t)snprintf(home_conf, sizeof(home_conf),
+	    "%s/kfroute/kfroute.conf", home) < sizeof(home_conf) &&
+	    access(home_conf, F_OK) == 0)
+		return home_conf;
+	return NULL;
 }
 
 void

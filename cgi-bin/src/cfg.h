@@ -101,8 +101,10 @@ struct cfg {
 
 /*
  * The config file to read: $KFROUTE_CONF when set, else
- * KFROUTE_DEFAULT_CONF when it exists, else NULL (defaults and the
- * environment only).
+ * KFROUTE_DEFAULT_CONF when it exists, else ~/kfroute/kfroute.conf of the
+ * user we run as when it exists (shared hosting under suEXEC, which
+ * passes no KFROUTE_CONF), else NULL (defaults and the environment only).
+ * The string is static or the environment's.
  */
 const char	*cfg_path(void);
 

@@ -21,6 +21,7 @@
  * way), 2 usage, 3 config or database error.
  */
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +551,9 @@ cmd_wecom_status(struct ctl *c)
 {
 	struct status_seen	 seen = { 0, 0 };
 
+	/* The WeCom account's tables: wecom.conf is enough. */
+	store_free(c->store);
+	c->store = store_new(&c->cfg, STORE_WECOM);
 	if (store_wecom_status(c->store, print_status, &seen) != STORE_OK) {
 		fprintf(stderr, "kfctl: cannot read the database\n");
 		return EXIT_FAIL;
@@ -846,18 +850,46 @@ dispatch(struct ctl *c, int argc, char **argv)
 	return usage();
 }
 
+/*
+ * The kfctl built in a checkout (bin/kfctl) uses that checkout's stack,
+ * var/kfroute.conf beside bin/, wherever it is run from; an installed
+ * kfctl never picks up a var/ of the current directory.
+ */
+static int
+dev_conf(char *out, size_t len)
+{
+	char	 self[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return 0;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return 0;
+	*slash = '\0';			/* .../bin */
+	if ((slash = strrchr(self, '/')) == NULL ||
+	    strcmp(slash, "/bin") != 0)
+		return 0;
+	*slash = '\0';			/* the checkout, if it is one */
+	if ((size_t)snprintf(out, len, "%s/cgi-bin/src/kfctl.c", self) >= len ||
+	    access(out, F_OK) != 0 ||
+	    (size_t)snprintf(out, len, "%s/var/kfroute.conf", self) >= len)
+		return 0;
+	return access(out, R_OK) == 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ctl	 c;
 	const char	*path = getenv("KFROUTE_CONF");
+	char		 dev[PATH_MAX];
 	int		 rc;
 
 	if (argc < 2)
 		return usage();
-	if ((path == NULL || *path == '\0') &&
-	    access("var/kfroute.conf", R_OK) == 0)
-		path = "var/kfroute.conf";	/* a dev checkout's stack */
+	if ((path == NULL || *path == '\0') && dev_conf(dev, sizeof(dev)))
+		path = dev;		/* bin/kfctl of a checkout: its stack */
 	else
 		path = cfg_path();
 	if (path == NULL) {

@@ -37,7 +37,8 @@ program_start(const char *name, const char *path, struct cfg *cfg,
 	log_init(name, cfg->log_level);
 	if (web && path == NULL)
 		log_warn("no config file (KFROUTE_CONF unset, no "
-		    KFROUTE_DEFAULT_CONF "): defaults and environment only");
+		    KFROUTE_DEFAULT_CONF ", no ~/kfroute/kfroute.conf): "
+		    "defaults and environment only");
 	if (((flags & PROGRAM_SODIUM) && pwhash_init() == -1) ||
 	    ((flags & PROGRAM_MYSQL) &&
 	    mysql_library_init(0, NULL, NULL) != 0) ||

@@ -2,7 +2,7 @@
 // hosting: point queries instead of a snapshot, same answers and errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STALENESS_MS, getJson, runCgi, sleep, sql, withoutTicket } from './lib.mjs';
+import { STALENESS_MS, VAR, getJson, runCgi, sleep, sql, withoutTicket } from './lib.mjs';
 
 test('CGI: seed contract via /cgi-bin/kfroute.fcgi/api/... paths', async () => {
   const r = await runCgi({ method: 'POST', uri: '/cgi-bin/kfroute.fcgi/api/getCustomerServiceUrl',
@@ -132,5 +132,24 @@ test('CGI: an early error still reads the whole body, so the web server can deli
     assert.equal(r.status, c.status, `${c.uri}: ${r.raw}`);
     assert.equal(r.body.success, false);
     assert.equal(r.stdinError, null, `${c.uri}: the body was not read (${r.stdinError})`);
+  }
+});
+
+// Shared hosting under suEXEC: no KFROUTE_CONF reaches the program, which
+// then reads ~/kfroute/kfroute.conf of the account it runs as.
+test('CGI without KFROUTE_CONF finds ~/kfroute/kfroute.conf', async () => {
+  const { mkdtempSync, mkdirSync, copyFileSync, rmSync } = await import('node:fs');
+  const home = mkdtempSync('/tmp/kfhome-');
+  try {
+    let r = await runCgi({ uri: '/healthz', env: { KFROUTE_CONF: '', HOME: home } });
+    assert.match(r.stderr, /no config file \(KFROUTE_CONF unset, no .*, no ~\/kfroute\/kfroute\.conf\)/);
+    mkdirSync(`${home}/kfroute`);
+    copyFileSync(`${VAR}/kfroute.conf`, `${home}/kfroute/kfroute.conf`);
+    r = await runCgi({ uri: '/healthz', env: { KFROUTE_CONF: '', HOME: home } });
+    assert.equal(r.status, 200, r.raw + r.stderr);
+    assert.equal(r.body.database, 'up');
+    assert.doesNotMatch(r.stderr, /no config file/);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 });

@@ -58,6 +58,11 @@ test('make install DESTDIR=… PREFIX=/usr stages /usr and /etc/kfroute; kfctl l
       'etc/kfroute/kfroute.conf.example']) {
       assert.ok(existsSync(`${tmp}/${f}`), `${f} staged`);
     }
+    // The shipped units and Apache files name this install's paths.
+    const unit = readFileSync(`${tmp}/usr/share/kfroute/conf/systemd/kfroute-public.service`, 'utf8');
+    assert.match(unit, /ExecStart=\/usr\/lib\/kfroute\/cgi-bin\/kfroute\.fcgi/);
+    assert.doesNotMatch(unit, /\/usr\/local\//);
+    assert.doesNotMatch(readFileSync(`${tmp}/usr/share/kfroute/conf/apache/kfroute-fcgid.conf`, 'utf8'), /\/usr\/local\//);
     // Built in: the default path (the behaviour below shows it is used).
     assert.ok(readFileSync(`${tmp}/usr/bin/kfctl`).includes('/etc/kfroute/kfroute.conf'));
     if (!existsSync('/etc/kfroute/kfroute.conf')) {
