@@ -241,6 +241,8 @@ test('QR code: an SVG of the entry\'s /go/ link', async () => {
   // The three finder patterns: a 7x7 dark square at each corner but one.
   assert.ok(svg.includes('M4 4h1v1h-1z') && svg.includes(`M${size - 5} 4h1v1h-1z`));
   assertError(await new (await import('./admin-lib.mjs')).Admin().get('entries/help/qr'), 401, 'unauthorized');
+  // No code for an entry that does not exist.
+  assertError(await admin.get('entries/nosuchentry/qr'), 404, 'no_such_object');
 });
 
 test('WeCom accounts and their links', async () => {
