@@ -41,25 +41,26 @@ struct aroute {
 	enum gate	 gate;
 	void		(*fn)(struct actx *);
 	const char	*allow;
+	int		 nobody;	/* takes no body: none needed (logout) */
 };
 
 static const struct aroute routes[] = {
-	{ "login", 1, NULL, M_POST, G_PUBLIC, admin_login, "POST" },
-	{ "logout", 1, NULL, M_POST, G_SESSION, admin_logout, "POST" },
-	{ "me", 1, NULL, M_GET, G_SESSION, admin_me, "GET, HEAD" },
-	{ "preview", 1, NULL, M_GET, G_SESSION, admin_preview, "GET, HEAD" },
-	{ "stats", 1, NULL, M_GET, G_SESSION, admin_stats, "GET, HEAD" },
-	{ "audit", 1, NULL, M_GET, G_SESSION, admin_audit_list, "GET, HEAD" },
-	{ "wecom", 1, NULL, M_GET, G_SESSION, admin_wecom, "GET, HEAD" },
-	{ "entries", 3, "qr", M_GET, G_SESSION, admin_qr, "GET, HEAD" },
-	{ "import", 2, NULL, M_POST, G_ADMIN_WRITE, admin_import, "POST" },
-	{ "export", 2, NULL, M_GET, G_SESSION, admin_export, "GET, HEAD" },
+	{ "login", 1, NULL, M_POST, G_PUBLIC, admin_login, "POST", 0 },
+	{ "logout", 1, NULL, M_POST, G_SESSION, admin_logout, "POST", 1 },
+	{ "me", 1, NULL, M_GET, G_SESSION, admin_me, "GET, HEAD", 0 },
+	{ "preview", 1, NULL, M_GET, G_SESSION, admin_preview, "GET, HEAD", 0 },
+	{ "stats", 1, NULL, M_GET, G_SESSION, admin_stats, "GET, HEAD", 0 },
+	{ "audit", 1, NULL, M_GET, G_SESSION, admin_audit_list, "GET, HEAD", 0 },
+	{ "wecom", 1, NULL, M_GET, G_SESSION, admin_wecom, "GET, HEAD", 0 },
+	{ "entries", 3, "qr", M_GET, G_SESSION, admin_qr, "GET, HEAD", 0 },
+	{ "import", 2, NULL, M_POST, G_ADMIN_WRITE, admin_import, "POST", 0 },
+	{ "export", 2, NULL, M_GET, G_SESSION, admin_export, "GET, HEAD", 0 },
 	{ "agents", 3, "presence", M_POST, G_ADMIN_WRITE, admin_presence,
-	    "POST" },
+	    "POST", 0 },
 	{ NULL, 1, NULL, M_GET | M_POST, G_ADMIN_WRITE, admin_crud,
-	    "GET, HEAD, POST" },
+	    "GET, HEAD, POST", 0 },
 	{ NULL, 2, NULL, M_GET | REQ_M(REQ_PATCH) | REQ_M(REQ_DELETE),
-	    G_ADMIN_WRITE, admin_crud, "GET, HEAD, PATCH, DELETE" },
+	    G_ADMIN_WRITE, admin_crud, "GET, HEAD, PATCH, DELETE", 0 },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -136,7 +137,14 @@ admin_origin(struct actx *c)
 
 	if (c->a->cfg->admin.origin != NULL)
 		return c->a->cfg->admin.origin;
-	if (host == NULL)
+	/*
+	 * From the Host header only when it is a plain host[:port] (or an
+	 * IPv6 literal): it ends up in Origin checks, QR codes and links.
+	 * [admin] origin says it for sure.
+	 */
+	if (host == NULL || *host == '\0' || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:[]") != strlen(host))
 		return NULL;
 	n = strlen(host) + 9;
 	o = arena_alloc(c->req->arena, n);
@@ -211,7 +219,7 @@ admin_handle(struct admin *a, struct req *req, struct resp *resp)
 	if (REQ_M(req->method) & M_WRITE) {
 		if (write_gates(&c, r) == -1)
 			return;
-		if (req->method != REQ_DELETE &&
+		if (req->method != REQ_DELETE && !r->nobody &&
 		    (e = req_read_body(req, ADMIN_MAX_BODY)) != AE_OK) {
 			resp_error(resp, e, NULL);
 			return;

@@ -593,6 +593,18 @@ cfg_load(struct cfg *cfg, const char *path, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	/* Signing keys anyone could guess sign nothing. */
+	if ((cfg->customer_secret != NULL &&
+	    strlen(cfg->customer_secret) < CFG_SECRET_MIN) ||
+	    (cfg->ticket.secret != NULL &&
+	    strlen(cfg->ticket.secret) < CFG_SECRET_MIN)) {
+		snprintf(err, errlen, "[%s] secret: at least %d characters "
+		    "(make one with: openssl rand -hex 32)",
+		    cfg->customer_secret != NULL &&
+		    strlen(cfg->customer_secret) < CFG_SECRET_MIN ?
+		    "customer" : "ticket", CFG_SECRET_MIN);
+		goto fail;
+	}
 	return 0;
 fail:
 	cfg_free(cfg);

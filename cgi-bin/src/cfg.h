@@ -19,6 +19,8 @@
 
 #define CFG_MAX_HOSTS	32
 #define CFG_MAX_KEYS	96	/* settings in cfg.c's table, at most */
+/* Shortest [customer] and [ticket] secret accepted (bytes). */
+#define CFG_SECRET_MIN	16
 
 struct cfg {
 	struct {

@@ -38,8 +38,17 @@ https_url_allowed(const char *url)
 		"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
 		"http://localhost/", "http://[::1]:", "http://[::1]/",
 	};
-	size_t	 i;
+	size_t	 i, auth;
+	const char	*rest;
 
+	/* No userinfo: http://127.0.0.1:x@evil/ is evil's. */
+	rest = strstr(url, "://");
+	if (rest != NULL) {
+		rest += 3;
+		auth = strcspn(rest, "/?#");
+		if (memchr(rest, '@', auth) != NULL)
+			return 0;
+	}
 	if (strncasecmp(url, "https://", 8) == 0)
 		return url[8] != '\0';
 	for (i = 0; i < sizeof(loopback) / sizeof(loopback[0]); i++)

@@ -198,6 +198,23 @@ test('logout ends the session and clears the cookie', async () => {
   assertError(await old.get('me'), 401, 'unauthorized');
 });
 
+test('logout needs no body; a Host that is no host name gives no origin', async () => {
+  const a = await loggedIn('ops', PW);
+  // A POST without Content-Length (what a bare fetch sends): not a 411.
+  const res = await fetch(`${BASE}/admin/api/logout`, { method: 'POST',
+    headers: { Origin: BASE, Cookie: a.cookie, 'X-CSRF-Token': a.csrf } });
+  assert.equal(res.status, 200, await res.text());
+  // Host headers are for QR codes and origin checks only when plain.
+  const b = await loggedIn('ops', PW);
+  const { runCgi } = await import('./lib.mjs');
+  const qr = (host) => runCgi({ uri: '/admin/api/entries/help/qr', bin: process.env.KF_ADMIN_BIN,
+    script: '/cgi-bin/kfadmin.fcgi', env: { HTTP_COOKIE: b.cookie, HTTP_HOST: host } });
+  assert.equal((await qr(new URL(BASE).host)).status, 200);
+  const bad = await qr('evil.example"><script>');
+  assert.equal(bad.status, 404, bad.raw);
+  assert.equal(bad.body.code, 'no_such_object');
+});
+
 test('CSRF: a write without the token, or with a wrong one, is 403 and changes nothing', async () => {
   const sum = dbChecksum();
   const body = { id: 'csrf_x', label: 'x', target: '/p' };

@@ -149,6 +149,16 @@ test_errors(void **state)
 	/* A notice rendered as text may not be empty (it crashed). */
 	expect_error("[notice]\nconnected =\n", ":2: needs a value");
 	expect_error("[wecom]\napi_base = \n", ":2: needs a value");
+	{
+		struct cfg	 c;
+		char		 err[256];
+
+		/* A guessable signing key is refused at start. */
+		write_conf("[ticket]\nsecret = short\n");
+		assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+		assert_string_equal(err, "[ticket] secret: at least 16 "
+		    "characters (make one with: openssl rand -hex 32)");
+	}
 	/* Days: 0 keeps for ever, else within the key's bounds. */
 	expect_error("[retention]\naudit_days = 29\n", ":2: 0 (keep for ever) "
 	    "or a whole number from 30 to 36500");
@@ -219,20 +229,22 @@ test_include_and_secret_files(void **state)
 	write_file(common, "[database]\nname = shared\nport = 3307\n"
 	    "[cache]\nstaleness_ms = 300\n");
 	snprintf(sec, sizeof(sec), "%s/ticket.secret", dir);
-	write_file(sec, "t-secret\r\n");
+	write_file(sec, "t-secret-0123456789\r\n");
 	/* Relative to the including file; its section goes on after. */
 	snprintf(text, sizeof(text), "[database]\nport = 3308\n"
 	    "include = %s/common.conf\nuser = own\n[ticket]\n"
 	    "secret_file = %s\n[customer]\nsecret_file = /nonexistent/x\n"
-	    "secret = direct\n[http]\nbase_path = /~user/kf/\n", dir, sec);
+	    "secret = direct-0123456789\n[http]\nbase_path = /~user/kf/\n", dir,
+	    sec);
 	write_conf(text);
 	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
 	assert_string_equal(c.db.name, "shared");
 	assert_int_equal(c.db.port, 3307);	/* the later line wins */
 	assert_string_equal(c.db.user, "own");
 	assert_int_equal(c.staleness_ms, 300);
-	assert_string_equal(c.ticket.secret, "t-secret");
-	assert_string_equal(c.customer_secret, "direct");	/* not read */
+	assert_string_equal(c.ticket.secret, "t-secret-0123456789");
+	/* Given directly: its file (which does not exist) is not read. */
+	assert_string_equal(c.customer_secret, "direct-0123456789");
 	assert_string_equal(c.base_path, "/~user/kf");
 	cfg_free(&c);
 
@@ -242,7 +254,7 @@ test_include_and_secret_files(void **state)
 	setenv("KFROUTE_TICKET_SECRET_FILE", sec, 1);
 	assert_int_equal(cfg_load(&c, text, err, sizeof(err)), 0);
 	assert_string_equal(c.db.name, "shared");
-	assert_string_equal(c.ticket.secret, "t-secret");
+	assert_string_equal(c.ticket.secret, "t-secret-0123456789");
 	assert_null(c.base_path);
 	cfg_free(&c);
 	unsetenv("KFROUTE_TICKET_SECRET_FILE");
@@ -335,7 +347,7 @@ test_split_configs_parse(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
-		setenv(secrets[i], "x", 1);
+		setenv(secrets[i], "x-0123456789abcdef", 1);
 	if (cfg_load(&c, "conf/etc-kfroute/public.conf", err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(c.db.user, "kfroute_public");

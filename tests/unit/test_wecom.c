@@ -21,6 +21,10 @@ test_url_policy(void **state)
 	assert_false(https_url_allowed("file:///etc/passwd"));
 	assert_false(https_url_allowed("https://"));
 	assert_false(https_url_allowed(""));
+	/* Userinfo: the host is what follows the @. */
+	assert_false(https_url_allowed("http://127.0.0.1:x@evil/"));
+	assert_false(https_url_allowed("https://user:pw@qyapi.weixin.qq.com/"));
+	assert_true(https_url_allowed("https://qyapi.weixin.qq.com/x?a=b@c"));
 }
 
 static void
