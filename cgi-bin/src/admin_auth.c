@@ -269,13 +269,6 @@ throttle_reserve(struct actx *c, const char *user, const char *source)
 	}
 	if ((rc = throttle_take(c, user, 0, &left)) == 0)
 		rc = throttle_take(c, source, SOURCE_EXTRA, &left);
-	if (rc == 0) {
-		snprintf(cut, sizeof(cut), "%lld",
-		    (long long)c->now - THROTTLE_PURGE);
-		if (store_q_exec(c->a->store, Q_THROTTLE_PURGE, p, 1) !=
-		    STORE_OK)
-			rc = -1;
-	}
 	/* A locked row: nothing counted, nothing to keep. */
 	if (rc != 0 || store_commit(c->a->store) != STORE_OK) {
 		store_rollback(c->a->store);
@@ -290,6 +283,13 @@ throttle_reserve(struct actx *c, const char *user, const char *source)
 		admin_fail_store(c);
 		return -1;
 	}
+	/*
+	 * Idle rows go outside that transaction: inside, the purge would wait
+	 * on another login's new row while that one waits on the shared
+	 * address row (a deadlock). A failure here only delays a purge.
+	 */
+	snprintf(cut, sizeof(cut), "%lld", (long long)c->now - THROTTLE_PURGE);
+	(void)store_q_exec(c->a->store, Q_THROTTLE_PURGE, p, 1);
 	return 0;
 }
 
@@ -301,15 +301,17 @@ throttle_reserve(struct actx *c, const char *user, const char *source)
 static int
 pwcheck_slot(struct actx *c, char *name, size_t len)
 {
-	int	 i;
+	/* Per database: another kfroute on the same server has its own. */
+	const char	*db = c->a->cfg->db.name;
+	int		 i;
 
 	for (i = 0; i < PWCHECK_SLOTS; i++) {
-		snprintf(name, len, "kfroute_pwcheck_%d", i);
+		snprintf(name, len, "kf_pwcheck_%d_%.48s", i, db);
 		if (store_lock(c->a->store, name, 0) == STORE_OK)
 			return i;
 	}
 	/* All taken: wait a moment for the first. */
-	snprintf(name, len, "kfroute_pwcheck_0");
+	snprintf(name, len, "kf_pwcheck_0_%.48s", db);
 	return store_lock(c->a->store, name, 2) == STORE_OK ? 0 : -1;
 }
 
@@ -403,7 +405,7 @@ admin_login(struct actx *c)
 	struct valid		 v;
 	struct user_row		 u;
 	const char		*vals[2], *p[1];
-	char			 source[64], slot[32];
+	char			 source[64], slot[80];
 	enum pwhash_rc		 rc;
 
 	if ((o = admin_body(c)) == NULL)
@@ -424,20 +426,27 @@ admin_login(struct actx *c)
 		login_failed(c, NULL, source, "malformed username");
 		return;
 	}
-	if (throttle_reserve(c, vals[0], source) != 0)
-		return;
-	p[0] = vals[0];
-	memset(&u, 0, sizeof(u));
-	if (store_q_rows(c->a->store, Q_ADMIN_USER_GET, p, 1, row_user, &u) !=
-	    STORE_OK) {
-		admin_fail_store(c);
-		return;
-	}
+	/*
+	 * A slot first: a login turned away because the checks are busy is
+	 * no attempt, and counts nothing against the name.
+	 */
 	if (pwcheck_slot(c, slot, sizeof(slot)) == -1) {
 		log_warn("admin login for '%s' from %s: every password check "
 		    "slot busy", vals[0], ADDR(source));
 		resp_header(c->resp, "Retry-After", "1");
 		admin_fail(c, AE_THROTTLED);
+		return;
+	}
+	if (throttle_reserve(c, vals[0], source) != 0) {
+		store_unlock(c->a->store, slot);
+		return;
+	}
+	p[0] = vals[0];
+	memset(&u, 0, sizeof(u));
+	if (store_q_rows(c->a->store, Q_ADMIN_USER_GET, p, 1, row_user, &u) !=
+	    STORE_OK) {
+		store_unlock(c->a->store, slot);
+		admin_fail_store(c);
 		return;
 	}
 	if (!u.found) {

@@ -36,7 +36,8 @@ nap(struct bgwork *bg, int ms)
 	struct timespec	 until;
 	int		 stop;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	/* The monotonic clock: a wall clock set back must not stop us. */
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += ms / 1000;
 	until.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
@@ -79,15 +80,19 @@ struct bgwork *
 bgwork_start(const struct cfg *cfg, struct cache *cache, struct stats *stats)
 {
 	struct bgwork	*bg = xcalloc(1, sizeof(*bg));
-	sigset_t	 all, old;
-	int		 rc;
+	sigset_t		 all, old;
+	pthread_condattr_t	 ca;
+	int			 rc;
 
 	bg->cfg = cfg;
 	bg->cache = cache;
 	bg->stats = stats;
 	bg->store = store_new(cfg, STORE_PUBLIC);
 	pthread_mutex_init(&bg->mu, NULL);
-	pthread_cond_init(&bg->wake, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&bg->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	cache->background = 1;
 	/*
 	 * The web server's SIGTERM must reach the main thread, which waits in

@@ -733,11 +733,17 @@ cmd_admin(struct ctl *c, int argc, char **argv)
 		rc = store_q_exec(c->store, Q_ADMIN_USER_PASSWD, p, 3);
 		if (rc == STORE_OK && store_affected(c->store) == 0)
 			rc = STORE_NOTFOUND;
-		/* A new password ends every session of the old one. */
+		/*
+		 * A new password ends every session of the old one, and lifts
+		 * a login lock on the name (the way to let a locked-out
+		 * operator back in).
+		 */
 		if (rc == STORE_OK) {
 			p[0] = user;
 			rc = store_q_exec(c->store, Q_SESSION_DELETE_USER, p, 1);
 		}
+		if (rc == STORE_OK)
+			rc = store_q_exec(c->store, Q_THROTTLE_CLEAR, p, 1);
 	}
 	sodium_memzero(hash, sizeof(hash));
 	switch (rc) {

@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { BASE, VAR, ROOT, sql, dbChecksum, getJson, settle, sleep, runCgi, assertError, tap } from './lib.mjs';
 import { Admin, operator, loggedIn } from './admin-lib.mjs';
@@ -131,6 +132,42 @@ test('a source address is throttled across names; malformed names count nothing;
   assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username LIKE 'spray%'"), '0');
   // A success clears its source too.
   assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'ip:127.0.0.1'"), '0');
+});
+
+test('logins from one address at once never deadlock; busy checks count nothing; passwd lifts a lock', async () => {
+  sql("DELETE FROM kf_admin_throttle WHERE username LIKE 'par%' OR username = 'ip:127.0.0.1'");
+  // An office behind one NAT: different names, the same address, at once.
+  for (let round = 0; round < 4; round++) {
+    const rs = await Promise.all(Array.from({ length: 4 }, (_, i) =>
+      new Admin().login(`par${round}x${i}`, 'wrong-password-xx')));
+    assert.deepEqual(rs.map((r) => r.status), [401, 401, 401, 401], JSON.stringify(rs.map((r) => r.body)));
+    sql("DELETE FROM kf_admin_throttle WHERE username = 'ip:127.0.0.1'");
+  }
+  // Both password-check slots held elsewhere: 429, and nothing counted.
+  operator('slotted', 'slotted-password-1');
+  sql("DELETE FROM kf_admin_throttle WHERE username IN ('slotted', 'ip:127.0.0.1')");
+  const { spawn } = await import('node:child_process');
+  const { SOCK } = await import('./lib.mjs');
+  const holder = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, '-e',
+    "SELECT GET_LOCK('kf_pwcheck_0_kfroute', 0), GET_LOCK('kf_pwcheck_1_kfroute', 0), SLEEP(4)"], { stdio: 'ignore' });
+  const released = new Promise((r) => holder.on('close', r));
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    const busy = await new Admin().login('slotted', 'slotted-password-1');
+    assertError(busy, 429, 'throttled');
+    assert.equal(busy.headers.get('retry-after'), '1');
+    assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'slotted'"), '0');
+  } finally {
+    await released;		// the session ends, and its locks with it
+  }
+  // A locked-out operator is let back in by a new password.
+  sql("INSERT INTO kf_admin_throttle (username, failures, locked_until, failed_at) " +
+    "VALUES ('slotted', 9, UNIX_TIMESTAMP() + 900, UNIX_TIMESTAMP())");
+  const r = spawnSync(process.env.KF_KFCTL, ['admin', 'passwd', 'slotted'], {
+    env: { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` }, input: 'slotted-password-2\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(sql("SELECT COUNT(*) FROM kf_admin_throttle WHERE username = 'slotted'"), '0');
+  assert.equal((await new Admin().login('slotted', 'slotted-password-2')).status, 200);
 });
 
 test('sessions: 256-bit random id, stored hashed, cookie flags, new id at login', async () => {
