@@ -48,3 +48,52 @@ test('each migration file applied again by hand keeps data and triggers', () => 
   sql("UPDATE kf_agent SET capacity = capacity - 1 WHERE id = 'a1'");
   assert.ok(Number(sql('SELECT config_version FROM kf_meta')) >= v1 + 2);
 });
+
+// 012 makes ids case-sensitive; a child row whose id matched its parent
+// only ignoring case would break its foreign key. It must stop before
+// dropping anything, say what to fix, and finish on the next run.
+test('012 on old data: refuses case-only matches before dropping a key, then finishes', () => {
+  const db = 'kf_m012';
+  const m = (args, input) => spawnSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4',
+    `--socket=${SOCK}`, ...args], { input, encoding: 'utf8' });
+  const q = (query) => { const r = m(['-N', '-B', db, '-e', query]); assert.equal(r.status, 0, r.stderr); return r.stdout.trim(); };
+  const fks = () => Number(q(`SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '${db}'`));
+  m(['-e', `DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}`]);
+  try {
+    const files = readdirSync(`${ROOT}/sql/migrations`).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+    for (const f of files.filter((x) => x < '012')) {
+      assert.equal(m([db], readFileSync(`${ROOT}/sql/migrations/${f}`)).status, 0, f);
+    }
+    assert.equal(m([db], readFileSync(`${ROOT}/sql/demo.sql`)).status, 0);
+    const before = fks();
+    assert.ok(before >= 14);
+    // Accepted while ids compared ignoring case: agent 'A2' is 'a2'.
+    q("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('cs1', 'A2', 9)");
+    const migrate = () => spawnSync(`${ROOT}/scripts/migrate.sh`, [db],
+      { env: { ...process.env, MYSQL: client }, encoding: 'utf8' });
+    let r = migrate();
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /012: kf_entry_agent\.agent_id has 1 row\(s\) whose id matches its parent only ignoring case/);
+    assert.equal(fks(), before, 'no key dropped');
+    assert.equal(q("SELECT COUNT(*) FROM kf_schema_version WHERE version = 12"), '0');
+    q("UPDATE kf_entry_agent SET agent_id = 'a2' WHERE agent_id = 'A2'");
+    r = migrate();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fks(), before, 'every key made again');
+    assert.equal(q("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'kf_migrate_012_fk'"), '0');
+    assert.equal(q(`SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+      AND CHARACTER_SET_NAME = 'ascii' AND COLLATION_NAME <> 'ascii_bin'`), '0');
+    // Cut short after the keys went (as if the server died): the next run
+    // makes them again.
+    q("CREATE TABLE kf_migrate_012_fk (name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY, " +
+      "tbl VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, stmt TEXT NOT NULL)");
+    q("INSERT INTO kf_migrate_012_fk VALUES ('kf_rule_entry', 'kf_rule', " +
+      "'ALTER TABLE `kf_rule` ADD CONSTRAINT `kf_rule_entry` FOREIGN KEY (`entry_id`) REFERENCES `kf_entry` (`id`) ON DELETE CASCADE ON UPDATE RESTRICT')");
+    q('ALTER TABLE kf_rule DROP FOREIGN KEY kf_rule_entry');
+    assert.equal(fks(), before - 1);
+    assert.equal(m([db], readFileSync(`${ROOT}/sql/migrations/012_ascii_bin.sql`)).status, 0);
+    assert.equal(fks(), before);
+  } finally {
+    m(['-e', `DROP DATABASE IF EXISTS ${db}`]);
+  }
+});
