@@ -1,5 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,10 +224,10 @@ path_parse(char **field, const char *val)
 	if (val[0] != '/')
 		return "a URL path must start with / (e.g. /kf)";
 	for (p = val; p < val + len; p++)
-		if (!isalnum((unsigned char)*p) && strchr("/-._~%!$&'()*+,;=:@",
+		if (!isalnum((unsigned char)*p) && strchr("/-._~!$&'()*+,;=:@",
 		    *p) == NULL)
 			return "a URL path may hold letters, digits and "
-			    "-._~%!$&'()*+,;=:@ only";
+			    "-._~!$&'()*+,;=:@ only (no % escapes)";
 	for (seg = val + 1; seg <= val + len; seg += n + 1) {
 		n = strcspn(seg, "/");
 		if (seg + n > val + len)
@@ -340,6 +342,30 @@ find_secret_file_key(const char *section, const char *key)
 	return k != NULL && (k->flags & CFG_SECRET) ? k : NULL;
 }
 
+/*
+ * Open a config or secret file for reading: regular files only (a FIFO
+ * would hang the program at start, a device feed it forever). NULL with
+ * errno set otherwise.
+ */
+static FILE *
+open_regular(const char *path)
+{
+	struct stat	 st;
+	FILE		*f;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;		/* "Invalid argument": not a file */
+		return NULL;
+	}
+	if ((f = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return f;
+}
+
 /* Remember that k's secret is in the file at path (read by cfg_load). */
 static void
 set_file(struct cfg *cfg, const struct cfg_key *k, const char *path)
@@ -360,14 +386,16 @@ read_secret_file(struct cfg *cfg, const struct cfg_key *k, const char *path,
     char *buf, size_t buflen)
 {
 	FILE	*f;
-	char	 v[4097];
+	char	 v[4099];
 	size_t	 n;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = open_regular(path)) == NULL) {
 		snprintf(buf, buflen, "%s: cannot open secret file for [%s] "
-		    "%s: %s", path, k->section, k->key, strerror(errno));
+		    "%s: %s", path, k->section, k->key, errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
 		return buf;
 	}
+	/* 4096 bytes of secret and one newline (LF or CRLF) at most. */
 	n = fread(v, 1, sizeof(v) - 1, f);
 	if (n == sizeof(v) - 1 && fgetc(f) != EOF) {
 		fclose(f);
@@ -380,6 +408,10 @@ read_secret_file(struct cfg *cfg, const struct cfg_key *k, const char *path,
 		v[--n] = '\0';
 	if (n > 0 && v[n - 1] == '\r')
 		v[--n] = '\0';
+	if (n > 4096) {
+		snprintf(buf, buflen, "%s: secret file over 4096 bytes", path);
+		return buf;
+	}
 	if (n == 0 || strlen(v) != n) {
 		snprintf(buf, buflen, "%s: secret file empty or binary", path);
 		return buf;
@@ -431,9 +463,9 @@ load_file(struct cfg *cfg, const char *path, int depth, char *err,
 	const struct cfg_key	*k;
 	int			 lineno = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = open_regular(path)) == NULL) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
-		    strerror(errno));
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -493,8 +525,16 @@ load_file(struct cfg *cfg, const char *path, int depth, char *err,
 		}
 		if ((k = find_key(section, key)) != NULL)
 			why = set_value(cfg, k, val);
-		else if ((k = find_secret_file_key(section, key)) != NULL)
-			set_file(cfg, k, val);
+		else if ((k = find_secret_file_key(section, key)) != NULL) {
+			/* Relative names start where include's do. */
+			slash = strrchr(path, '/');
+			if (*val == '\0' || *val == '/' || slash == NULL)
+				snprintf(inc, sizeof(inc), "%s", val);
+			else
+				snprintf(inc, sizeof(inc), "%.*s/%s",
+				    (int)(slash - path), path, val);
+			set_file(cfg, k, inc);
+		}
 		else {
 			snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]",
 			    path, lineno, key, section);

@@ -45,11 +45,13 @@ all_finite(struct json_object *o)
  * objects there are, at most max; the text is read only within n.
  */
 static size_t
-raw_key_counts(const char *s, size_t n, size_t *counts, size_t max)
+raw_key_counts(const char *s, size_t n, size_t *counts, size_t max,
+    int *nul_key)
 {
 	/* Open containers: index into counts for objects, -1 for arrays. */
 	long		 stack[JSONIN_MAX_DEPTH + 2];
 	size_t		 i, j, nobj = 0, depth = 0;
+	int		 nul;
 
 	for (i = 0; i < n; i++) {
 		switch (s[i]) {
@@ -72,15 +74,23 @@ raw_key_counts(const char *s, size_t n, size_t *counts, size_t max)
 			break;
 		case '"':
 			/* To the closing quote; a key is followed by ':'. */
+			nul = 0;
 			for (i++; i < n && s[i] != '"'; i++)
-				if (s[i] == '\\')
+				if (s[i] == '\\') {
+					/* json-c keeps keys as C strings. */
+					if (n - i > 5 &&
+					    memcmp(s + i, "\\u0000", 6) == 0)
+						nul = 1;
 					i++;
+				}
 			for (j = i + 1; j < n && strchr(" \t\r\n", s[j]) != NULL;
 			    j++)
 				continue;
 			if (j < n && s[j] == ':' && depth > 0 &&
-			    stack[depth - 1] >= 0)
+			    stack[depth - 1] >= 0) {
 				counts[stack[depth - 1]]++;
+				*nul_key |= nul;
+			}
 			break;
 		}
 	}
@@ -122,18 +132,22 @@ lost_keys(struct json_object *o, const size_t *counts, size_t n, size_t *k)
 	}
 }
 
+/*
+ * 1 when a key is given twice, 2 when a key holds a NUL (json-c would cut
+ * it: "entry\u0000x" read as "entry"), 0 when neither, -1 out of memory.
+ */
 static int
 has_duplicate_keys(const char *s, size_t n, struct json_object *o)
 {
 	size_t	*counts, max = n / 2 + 1, nobj, k = 0;
-	int	 dup;
+	int	 dup, nul_key = 0;
 
 	if ((counts = calloc(max, sizeof(*counts))) == NULL)
 		return -1;
-	nobj = raw_key_counts(s, n, counts, max);
+	nobj = raw_key_counts(s, n, counts, max, &nul_key);
 	dup = lost_keys(o, counts, nobj, &k) || k != nobj;
 	free(counts);
-	return dup;
+	return nul_key ? 2 : dup;
 }
 
 enum jsonin_err
@@ -173,7 +187,8 @@ jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 	}
 	if ((dup = has_duplicate_keys(s, n, o)) != 0) {
 		json_object_put(o);
-		return dup == -1 ? JSONIN_NOMEM : JSONIN_DUP_KEY;
+		return dup == -1 ? JSONIN_NOMEM : dup == 2 ? JSONIN_BAD_JSON :
+		    JSONIN_DUP_KEY;
 	}
 	*out = o;
 	return JSONIN_OK;

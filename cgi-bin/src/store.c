@@ -180,8 +180,13 @@ static const char *const stmt_sql[STMT__MAX] = {
 static unsigned
 roles_of(int id)
 {
-	if (id >= W_BASE)
+	if (id >= W_BASE) {
+		/* kfctl wecom sync-accounts (admin) writes accounts and links;
+		 * the wecom account may only read them (sql/grants.sql). */
+		if (id - W_BASE == W_ACCOUNT_PUT || id - W_BASE == W_LINK_PUT)
+			return ROLE(STORE_ADMIN);
 		return ROLE(STORE_WECOM) | ROLE(STORE_ADMIN);
+	}
 	if (id >= Q_BASE)
 		return ROLE(STORE_ADMIN);
 	if (id == STMT_AGENT_STATUS_SET)

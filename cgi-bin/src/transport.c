@@ -69,12 +69,25 @@ void
 transport_cgi_drain(void)
 {
 	const char		*cl = getenv("CONTENT_LENGTH");
+	const char		*m = getenv("REQUEST_METHOD");
 	unsigned long long	 want = 0;
 	char			 buf[16384];
 	size_t			 got;
 
-	if (cl == NULL || *cl == '\0')
+	if (cl == NULL || *cl == '\0') {
+		/*
+		 * A chunked body reaches a CGI program without a length
+		 * (Apache decodes it): a request that may carry one is read
+		 * to its end, bounded, or mod_cgid drops the 411.
+		 */
+		if (m == NULL || strcmp(m, "GET") == 0 ||
+		    strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0)
+			return;
+		while (cgi_consumed < CGI_DRAIN_MAX &&
+		    (got = fread(buf, 1, sizeof(buf), stdin)) > 0)
+			cgi_consumed += got;
 		return;
+	}
 	for (; *cl >= '0' && *cl <= '9'; cl++) {
 		if (want > (CGI_DRAIN_MAX - (unsigned)(*cl - '0')) / 10)
 			return;		/* absurd: do not try */

@@ -59,7 +59,7 @@ void
 valid_known(struct valid *v, struct json_object *obj,
     const struct valid_field *f, size_t n, const char *const *extra)
 {
-	size_t	 i;
+	size_t	 i, unknown = 0;
 	int	 known;
 
 	json_object_object_foreach(obj, key, val) {
@@ -69,7 +69,11 @@ valid_known(struct valid *v, struct json_object *obj,
 			known = strcmp(f[i].name, key) == 0;
 		for (i = 0; extra != NULL && extra[i] != NULL && !known; i++)
 			known = strcmp(extra[i], key) == 0;
-		if (!known)
+		/*
+		 * Unknown keys must not crowd out the declared fields' own
+		 * errors ("every bad field at once"): room is kept for each.
+		 */
+		if (!known && unknown++ + n < VALID_MAXERR)
 			valid_fail(v, arena_strdup(v->arena, key), "未知字段");
 	}
 }

@@ -153,3 +153,15 @@ test('CGI without KFROUTE_CONF finds ~/kfroute/kfroute.conf', async () => {
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+// Apache hands a CGI program a chunked body decoded, without a length:
+// the program answers 411, and reads the body first, or mod_cgid drops
+// the answer ("Broken pipe").
+test('CGI: a body without Content-Length is read before the 411', async () => {
+  const body = 'x'.repeat(200 * 1024);
+  const r = await runCgi({ method: 'POST', uri: '/api/tap', contentType: 'application/json',
+    body, contentLength: '' });
+  assert.equal(r.status, 411, r.raw);
+  assert.equal(r.body.code, 'length_required');
+  assert.equal(r.stdinError, null, 'the whole body was read');
+});

@@ -145,6 +145,7 @@ test_errors(void **state)
 	expect_error("[http]\nbase_path = /a//b\n", ":2: a URL path may not");
 	expect_error("[http]\nbase_path = /a b\n", ":2: a URL path may hold");
 	expect_error("[http]\nbase_path = /kf?x\n", ":2: a URL path may hold");
+	expect_error("[http]\nbase_path = /%2e%2e\n", ":2: a URL path may hold");
 	expect_error("include =\n", ":1: include needs a file name");
 	/* A notice rendered as text may not be empty (it crashed). */
 	expect_error("[notice]\nconnected =\n", ":2: needs a value");
@@ -259,6 +260,38 @@ test_include_and_secret_files(void **state)
 	cfg_free(&c);
 	unsetenv("KFROUTE_TICKET_SECRET_FILE");
 
+	/* A relative secret file starts from the config's directory. */
+	write_file(sec, "rel-secret-0123456789\n");
+	snprintf(text, sizeof(text), "%s/rel.conf", dir);
+	write_file(text, "[ticket]\nsecret_file = ticket.secret\n");
+	assert_int_equal(cfg_load(&c, text, err, sizeof(err)), 0);
+	assert_string_equal(c.ticket.secret, "rel-secret-0123456789");
+	cfg_free(&c);
+	unlink(text);
+	/* 4096 bytes and a newline are a secret; a FIFO is no file. */
+	{
+		char	 big[4098];
+
+		memset(big, 'k', 4096);
+		big[4096] = '\n';
+		big[4097] = '\0';
+		write_file(sec, big);
+		snprintf(text, sizeof(text), "[ticket]\nsecret_file = %s\n",
+		    sec);
+		write_conf(text);
+		assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+		assert_int_equal(strlen(c.ticket.secret), 4096);
+		cfg_free(&c);
+		big[4096] = 'k';
+		write_file(sec, big);
+		assert_int_equal(cfg_load(&c, path, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "over 4096 bytes"));
+	}
+	snprintf(text, sizeof(text), "%s/fifo", dir);
+	assert_int_equal(mkfifo(text, 0600), 0);
+	assert_int_equal(cfg_load(&c, text, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a regular file"));
+	unlink(text);
 	/* A secret file that is empty is an error, not "no secret". */
 	write_file(sec, "\n");
 	snprintf(text, sizeof(text), "[ticket]\nsecret_file = %s\n", sec);

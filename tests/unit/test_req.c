@@ -305,6 +305,9 @@ test_json_rejects(void **state)
 		    "\"b\":{\"c\":1}}]}", AE_DUPLICATE },
 		{ "{\"o\":{\"k\":{\"x\":1}},\"o\":{},\"customerId\":\"cs1\"}",
 		    AE_DUPLICATE },
+		/* A key json-c would cut at its NUL. */
+		{ "{\"customerId\\u0000x\":\"cs1\"}", AE_BAD_JSON },
+		{ "{\"customerId\":\"cs1\",\"o\":{\"a\\u0000\":1}}", AE_BAD_JSON },
 	};
 	size_t		 i;
 

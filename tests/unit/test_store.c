@@ -17,6 +17,10 @@ test_roles(void **state)
 	assert_false(store_may(STORE_PUBLIC, STORE_TABLE_WECOM, W_TOKEN_GET));
 	assert_true(store_may(STORE_WECOM, STORE_TABLE_WECOM, W_TOKEN_GET));
 	assert_true(store_may(STORE_ADMIN, STORE_TABLE_WECOM, W_TOKEN_PUT));
+	/* Accounts and links are kfctl's (admin) to write; wecom reads. */
+	assert_false(store_may(STORE_WECOM, STORE_TABLE_WECOM, W_ACCOUNT_PUT));
+	assert_false(store_may(STORE_WECOM, STORE_TABLE_WECOM, W_LINK_PUT));
+	assert_true(store_may(STORE_ADMIN, STORE_TABLE_WECOM, W_LINK_PUT));
 	/* The routing engine's reads and commits: everyone. */
 	assert_true(store_may(STORE_PUBLIC, STORE_TABLE_ROUTING, 0));
 	assert_true(store_may(STORE_WECOM, STORE_TABLE_ROUTING, 0));

@@ -122,6 +122,20 @@ test_errors(void **state)
 	assert_int_equal(nerr, 4);
 	assert_string_equal(run(a, "{\"id\":\"a\",\"name\":\"x\",\"n\":9}", v,
 	    &nerr, "n"), "应为 -5 到 5 之间的整数");
+	/* 40 unknown keys leave room for the declared fields' errors. */
+	{
+		char	 big[2048];
+		int	 k, off = 0;
+
+		off += snprintf(big + off, sizeof(big) - off, "{");
+		for (k = 0; k < 40; k++)
+			off += snprintf(big + off, sizeof(big) - off,
+			    "\"x%d\":1,", k);
+		snprintf(big + off, sizeof(big) - off,
+		    "\"id\":\"a\",\"name\":\"x\",\"n\":9}");
+		assert_non_null(run(a, big, v, &nerr, "n"));
+		assert_int_equal(nerr, VALID_MAXERR - N + 1);
+	}
 	assert_true(valid_id("abc-_9", 1, 64));
 	assert_false(valid_id("", 1, 64));
 	assert_true(valid_id("", 0, 64));
