@@ -1,6 +1,8 @@
 /* Field validation of admin input (valid.c): every type, every error. */
 #include "unit.h"
 
+#include <stdio.h>
+
 #include <json-c/json.h>
 
 #include "arena.h"
