@@ -186,16 +186,17 @@ function suite(ctx, transport) {
     assert.equal(sql(`SELECT COUNT(*) FROM kf_group WHERE id = '${id}'`), '0');
     assertError(await a.post('groups', { id, name: 'x' }, { headers: { 'X-CSRF-Token': null } }), 403, 'csrf');
     // An entry's QR code holds its /go/ link here, sub-path included: the
-    // SVG the program makes at the root of a host named "host/kf".
+    // SVG the program makes when run below that path.
     const res = await fetch(`${ctx.url}/admin/api/entries/help/qr`, { headers: { Cookie: a.cookie } });
     assert.equal(res.status, 200);
     const svg = await res.text();
-    const qrFor = async (host) => (await runCgi({ uri: '/admin/api/entries/help/qr',
-      bin: process.env.KF_ADMIN_BIN, script: '/cgi-bin/kfadmin.fcgi',
-      env: { HTTP_HOST: host, HTTP_COOKIE: a.cookie } })).raw;
+    const qrFor = async (host, mount) => (await runCgi({ uri: `${mount}/admin/api/entries/help/qr`,
+      bin: process.env.KF_ADMIN_BIN, script: `${mount}/cgi-bin/kfadmin.fcgi`,
+      env: { HTTP_HOST: host, HTTP_COOKIE: a.cookie, PATH_INFO: '/admin/api/entries/help/qr' } })).raw;
     const host = new URL(ctx.url).host;
-    assert.equal(svg, await qrFor(`${host}${new URL(ctx.url).pathname.replace(/\/$/, '')}`));
-    if (ctx.url !== `http://${host}`) assert.notEqual(svg, await qrFor(host), 'the sub-path is in the link');
+    const mount = new URL(ctx.url).pathname.replace(/\/$/, '');
+    assert.equal(svg, await qrFor(host, mount));
+    if (mount !== '') assert.notEqual(svg, await qrFor(host, ''), 'the sub-path is in the link');
     assert.equal((await a.post('logout')).status, 200);
     assertError(await a.get('me'), 401, 'unauthorized');
   });
