@@ -16,6 +16,9 @@ before(async () => {
   mkdirSync(ART, { recursive: true });
   operator('demo-ops', 'demo-ops-password-1');
   kfctl('agent', 'status', 'a1', 'online');
+  // The suite before may have just removed its entries: every worker
+  // serves the database's state one staleness bound later.
+  await new Promise((r) => setTimeout(r, STALENESS_MS + 250));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
