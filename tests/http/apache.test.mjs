@@ -376,6 +376,11 @@ describe('Apache serving a whole checkout as its web root', () => {
     writeFileSync(`${tree}/bin/kfctl`, `${MARK}\n`);
     mkdirSync(`${tree}/node_modules/x`, { recursive: true });
     writeFileSync(`${tree}/node_modules/x/package.json`, `{"name":"${MARK}"}\n`);
+    // What an operator may leave lying about: a dump, an editor's copy,
+    // a key. No rule names them: only an allow-list keeps them unserved.
+    for (const f of ['kfroute-2026-11-30.sql.gz', 'kfroute.conf.save', 'notes.txt', 'id_rsa']) {
+      writeFileSync(`${tree}/${f}`, `${MARK}\n`);
+    }
     for (const f of ['var/kfroute.conf', 'var/secrets/public.pass', '.git/config']) chmodSync(`${tree}/${f}`, 0o644);
     chmodSync(`${tree}/var/secrets`, 0o755);
     Object.assign(ctx, await startApache('checkout', '/', 'checkout', { KFROUTE_CHECKOUT: tree }));
@@ -400,6 +405,7 @@ describe('Apache serving a whole checkout as its web root', () => {
     ['/cgi-bin/.htaccess', firstLine('cgi-bin/.htaccess')], ['/.gitignore', '/node_modules/'],
     ['/package.json', firstLine('package.json')], ['/clients/miniprogram/', 'kf-contact'],
     ['/conf/errors/kf-json-500.html', 'internal'], ['/bin/kfctl', MARK], ['/bin/', MARK], ['/htdocs/.htaccess', 'RewriteRule'],
+    ['/kfroute-2026-11-30.sql.gz', MARK], ['/kfroute.conf.save', MARK], ['/notes.txt', MARK], ['/id_rsa', MARK],
   ];
 
   test('a control: without the checkout\'s .htaccess Apache would serve the secrets', async () => {
