@@ -387,9 +387,11 @@ const char *const store_q_sql[Q__MAX] = {
 	 * for the commit, then writes a minute row of its own, still
 	 * counted), add them to the hour's rows, delete exactly them.
 	 */
-	/* cut-off: the oldest minute before it, or NULL */
+	/* cut-off: the oldest minute before it, or NULL; a row outside
+	 * the epoch (a zero date written by hand) has no hour: skipped */
 	[Q_RET_STAT_OLDEST] = "SELECT UNIX_TIMESTAMP(MIN(minute)) "
-	    "FROM kf_stat_minute WHERE minute < FROM_UNIXTIME(?)",
+	    "FROM kf_stat_minute WHERE minute >= '1970-01-02' "
+	    "AND minute < FROM_UNIXTIME(?)",
 	/* hour start, end */
 	[Q_RET_STAT_LOCK] = "SELECT COUNT(*) " STAT_HOUR " FOR UPDATE",
 	/* hour start, hour start, end */

@@ -365,3 +365,20 @@ test('settings out of range stop kfctl with file:line: reason', async () => {
   assert.equal(env.stderr, 'kfctl: config: environment KFROUTE_RETENTION_WECOM_MSG_DAYS: '
     + '0 (keep for ever) or a whole number from 4 to 36500\n');
 });
+
+// A row written by hand with a zero date has no hour: it must not stop the
+// roll-up of the real ones.
+test('a minute row outside the epoch does not stop the roll-up', async () => {
+  cleanup();
+  try {
+    q(`INSERT INTO kf_stat_minute (minute, entry_id, agent_id, reason, quotes)
+         VALUES ('0000-00-00 00:00:00', 'rtnzero', '', 'x', 1),
+                (UTC_TIMESTAMP() - INTERVAL 40 DAY, 'rtnzero', '', 'x', 2)`);
+    const r = await retention();
+    assert.ok(r.kf_stat_minute.rows >= 1, JSON.stringify(r.kf_stat_minute));
+    assert.equal(q("SELECT COALESCE(SUM(quotes), 0) FROM kf_stat_hour WHERE entry_id = 'rtnzero'"), '2');
+  } finally {
+    q("DELETE FROM kf_stat_minute WHERE entry_id = 'rtnzero'; DELETE FROM kf_stat_hour WHERE entry_id = 'rtnzero'");
+    cleanup();
+  }
+});
