@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BASE, VAR, settle, sleep, sql } from './lib.mjs';
+import { BASE, VAR, load, p99, settle, sleep, sql, timed } from './lib.mjs';
 
 const FREEZE_MS = Number(process.env.KF_FAULT_FREEZE_MS || 5000);
 const mysqldPid = () => Number(readFileSync(`${VAR}/run/mysqld.pid`, 'utf8'));
@@ -17,27 +17,6 @@ let frozen = false;
 
 // Whatever happens, the database runs again for the suites after this.
 after(() => { if (frozen) process.kill(mysqldPid(), 'SIGCONT'); });
-
-async function timed(path, init) {
-  const t0 = process.hrtime.bigint();
-  const res = await fetch(BASE + path, init);
-  const body = await res.json();
-  return { status: res.status, body, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-}
-
-// Concurrent loops of one request until stopAt; every result.
-async function load(loops, stopAt, make) {
-  const out = [];
-  await Promise.all(Array.from({ length: loops }, async (_, k) => {
-    for (let i = 0; Date.now() < stopAt; i++) out.push(await make(k, i));
-  }));
-  return out;
-}
-
-function p99(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))];
-}
 
 test('database frozen 5 s: anonymous quotes keep answering from the snapshot (p99 < 500 ms)', async () => {
   sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");

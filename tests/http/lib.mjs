@@ -169,3 +169,26 @@ export async function tap(ticket) {
     headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ticket }) });
   return { status: res.status, body: await res.json() };
 }
+
+// A request timed in milliseconds, its body parsed (JSON or the test fails).
+export async function timed(path, init) {
+  const t0 = process.hrtime.bigint();
+  const res = await fetch(BASE + path, init);
+  const body = await res.json();
+  return { status: res.status, body, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+// Concurrent loops of one request until stopAt; every result.
+export async function load(loops, stopAt, make) {
+  const out = [];
+  await Promise.all(Array.from({ length: loops }, async (_, k) => {
+    for (let i = 0; Date.now() < stopAt; i++) out.push(await make(k, i));
+  }));
+  return out;
+}
+
+// The 99th percentile of xs.
+export function p99(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))];
+}

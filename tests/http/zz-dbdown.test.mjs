@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BASE, ROOT, STALENESS_MS, VAR, assertError, getJson, runCgi, settle, sleep } from './lib.mjs';
+import { ROOT, STALENESS_MS, VAR, assertError, getJson, load, p99, runCgi, settle, sleep, timed } from './lib.mjs';
 
 const stack = (cmd) => execFileSync(`${ROOT}/scripts/stack.sh`, [cmd], { stdio: 'inherit' });
 
@@ -86,26 +86,6 @@ test('database back: workers recover without a restart, within a bound', async (
 });
 
 // Under load, the database SIGKILLed: every answer is still JSON.
-async function timed(path) {
-  const t0 = process.hrtime.bigint();
-  const res = await fetch(BASE + path);
-  const body = await res.json();
-  return { status: res.status, body, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-}
-
-async function load(loops, stopAt, make) {
-  const out = [];
-  await Promise.all(Array.from({ length: loops }, async (_, k) => {
-    for (let i = 0; Date.now() < stopAt; i++) out.push(await make(k, i));
-  }));
-  return out;
-}
-
-function p99(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))];
-}
-
 const mysqldPid = () => Number(readFileSync(`${VAR}/run/mysqld.pid`, 'utf8'));
 
 test('database killed under load: every answer is JSON, snapshots go on, service comes back', async () => {
