@@ -2,9 +2,8 @@
 // flash messages. Each view lives in its own module.
 import { h, clear } from './dom.js';
 import { get, post, setCsrf } from './api.js';
-import {
-  entriesView, agentsView, groupsView, rulesView, schedulesView, customersView, ordersView,
-} from './tables.js';
+import { entriesView, agentsView, groupsView, rulesView, schedulesView } from './tables.js';
+import { customersView, ordersView } from './data.js';
 import { wecomView } from './wecom.js';
 import { presenceView } from './presence.js';
 import { previewView } from './preview.js';

@@ -3,7 +3,7 @@
 import { h, clear, fmtTime } from './dom.js';
 import { get, post } from './api.js';
 import { state, flash } from './state.js';
-import { STATUS } from './tables.js';
+import { STATUS } from './words.js';
 
 const REFRESH_MS = 5000;
 const SOURCE = { manual: '手动', wecom: '企业微信', system: '系统' };

@@ -1,14 +1,15 @@
 // The three editable tables: entries (buttons), agents, groups.
-import { h, clear } from './dom.js';
+import { STATUS } from './words.js';
 import { crudView } from './crud.js';
-import { api } from './api.js';
+import { entryExtra } from './entrytools.js';
 import { state, agentName } from './state.js';
 
 const STRATEGIES = [['least_busy', '最空闲优先'], ['round_robin', '轮流'], ['ordered', '按顺序'],
   ['longest_idle', '最久未接待'], ['random', '随机']];
-const agentOptions = () => state.agents.map((a) => [a.id, `${a.display_name}(${a.id})`]);
 const groupOptions = () => [['', '(无)'], ...state.groups.map((g) => [g.id, `${g.name}(${g.id})`])];
 const scheduleOptions = () => [['', '(全天)'], ...state.schedules.map((s) => [s.id, `${s.name}(${s.id})`])];
+
+export const agentOptions = () => state.agents.map((a) => [a.id, `${a.display_name}(${a.id})`]);
 
 export function entriesView(root) {
   return crudView(root, {
@@ -31,71 +32,8 @@ export function entriesView(root) {
       { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES },
       { key: 'schedule_id', label: '营业时间', type: 'select', nullable: true, options: scheduleOptions },
     ],
-    extra: (item) => [h('button', { type: 'button', onclick: () => snippet(item) }, '代码'),
-      h('button', { type: 'button', onclick: () => qr(item) }, '二维码')],
+    extra: entryExtra,
   });
-}
-
-function dialog(label, ...body) {
-  const dlg = h('dialog.snippet', { 'aria-label': label }, ...body,
-    h('button', { type: 'button', onclick: () => { dlg.close(); dlg.remove(); } }, '关闭'));
-  document.body.appendChild(dlg);
-  dlg.showModal();
-  return dlg;
-}
-
-// The entry's /go/ link: beside this page's directory (admin/), so it is
-// right under a sub-path too (https://host/kf/go/...).
-const goLink = (id) => new URL(`../go/${encodeURIComponent(id)}`, location.href).href;
-
-// The entry's /go/ link as a QR code (SVG made by the server).
-function qr(item) {
-  const src = `api/entries/${encodeURIComponent(item.id)}/qr`;
-  dialog(`入口 ${item.id} 的二维码`, h('h3', {}, `${item.label}:扫码打开`),
-    h('img.qr', { src, alt: `${goLink(item.id)} 的二维码`, width: 240, height: 240 }),
-    h('p', {}, h('code', {}, goLink(item.id))),
-    h('p', {}, h('a', { href: src, download: `${item.id}-qr.svg` }, '下载 SVG')));
-}
-
-// WXML text: no markup, and no {{ }} data binding, from a label.
-function wxmlText(s) {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '{ {');
-}
-
-// What to paste into the mini-program for this button: the kf-contact
-// component, or by hand the same three steps it takes (ask ahead, act in
-// the tap, report the tap).
-function snippet(item) {
-  const component = `<!-- page.json: "usingComponents": { "kf-contact": "/components/kf-contact/kf-contact" } -->
-<kf-contact base-url="https://YOUR-HOST" scene="${item.scene || ''}" />`;
-  const wxml = `<button bindtap="contactKf" data-entry="${item.id}">${wxmlText(item.label)}</button>`;
-  const js = `// page.js. 1. Ask kfroute ahead (on show): who would answer. A quote changes nothing.
-onShow() {
-  wx.request({ url: 'https://YOUR-HOST/api/contact', method: 'POST', data: { entry: '${item.id}' },
-    success: ({ data }) => { if (data.success) this.quote = data; } });
-},
-// 2. Act inside the tap (WeChat opens a WeCom chat only from a tap handler),
-// 3. then report the tap: only now do rotation, sticky and counts move.
-contactKf() {
-  const q = this.quote;
-  if (!q) return wx.showToast({ title: '正在连接客服,请稍候再点', icon: 'none' });
-  const t = q.target;
-  if (t.type === 'wecom_kf') wx.openCustomerServiceChat({ extInfo: { url: t.url }, corpId: t.corp_id });
-  else if (t.type === 'page') wx.navigateTo({ url: t.url });
-  else if (t.type === 'url') wx.navigateTo({ url: '/pages/kf-webview/index?url=' + encodeURIComponent(t.url) });
-  if (q.notice) wx.showToast({ title: q.notice, icon: 'none' });
-  if (q.ticket) wx.request({ url: 'https://YOUR-HOST/api/tap', method: 'POST', data: { ticket: q.ticket } });
-  this.onShow(); // a fresh quote for the next tap
-}`;
-  const parts = [h('h3', {}, `入口 ${item.id}:粘贴到小程序`),
-    h('p', {}, '推荐:使用随 kfroute 提供的 kf-contact 组件(clients/miniprogram),它会提前查询、在点击时打开、并上报点击。'),
-    h('pre', {}, component),
-    h('p', {}, '或者手写:WXML'), h('pre', {}, wxml),
-    h('p', {}, 'JS'), h('pre', {}, js)];
-  if (item.target_type !== 'page') {
-    parts.push(h('p', {}, '网页链接:', h('code', {}, goLink(item.id))));
-  }
-  dialog(`入口 ${item.id} 的小程序代码`, ...parts);
 }
 
 export function agentsView(root) {
@@ -115,7 +53,6 @@ export function agentsView(root) {
   });
 }
 
-export const STATUS = { online: '在线', busy: '忙碌', offline: '离线' };
 
 export function groupsView(root) {
   return crudView(root, {
@@ -171,78 +108,6 @@ export function schedulesView(root) {
       { key: 'tz', label: '时区', max: 64 },
       { key: 'slots', label: '营业时段', type: 'slots', placeholder: '周一 09:00-18:00' },
       { key: 'closures', label: '休息日', type: 'dates', placeholder: '2026-12-25 圣诞' },
-    ],
-  });
-}
-
-// Customers and orders: a page at a time with a key search, CSV in and out.
-function dataView(root, spec) {
-  let q = '';
-  return crudView(root, {
-    ...spec,
-    query: () => (q ? `q=${encodeURIComponent(q)}` : ''),
-    tools: (reload) => {
-      const search = h('input', { name: 'q', placeholder: '按键前缀查找', 'aria-label': '查找' });
-      search.addEventListener('change', () => { q = search.value.trim(); reload(); });
-      const file = h('input', { type: 'file', name: 'csv', accept: '.csv,text/csv', 'aria-label': '导入 CSV' });
-      const report = h('div.report', { 'aria-live': 'polite' });
-      file.addEventListener('change', async () => {
-        if (!file.files.length) return;
-        clear(report);
-        try {
-          const text = await file.files[0].text();
-          const r = await importCsv(spec.coll, text);
-          report.append(h('p.ok', {}, `已导入 ${r.imported} 行`));
-          reload();
-        } catch (e) {
-          report.append(h('p.error', { role: 'alert' }, e.message));
-          const fields = e.body && e.body.fields;
-          if (fields) report.append(h('p.error', {}, Object.values(fields).join(';')));
-          if (e.body && e.body.rejected) {
-            report.append(h('p.error', {}, `${e.body.rejected_count} 行有误,没有导入任何一行:`),
-              h('table.grid.rejected', {}, h('tbody', {}, e.body.rejected.map((x) => h('tr', {},
-                h('td', {}, `第 ${x.line} 行`),
-                h('td', {}, Object.entries(x.fields).map(([k, v]) => `${k}:${v}`).join(';')))))));
-          }
-        }
-        file.value = '';
-      });
-      return h('div.card.tools', {}, search,
-        canWrite() && h('label', {}, '导入 CSV ', file),
-        h('a', { href: `api/export/${spec.coll}`, download: `${spec.coll}.csv` }, '导出 CSV'),
-        h('p.hint', {}, `CSV 第一行为表头:${spec.columns.map((c) => c.key).join(',')}。同一个键的行会替换原有记录;有任何一行出错就一行也不导入。`),
-        report);
-    },
-  });
-}
-
-const canWrite = () => state.me.role === 'admin';
-
-const importCsv = (coll, text) => api('POST', `import/${coll}`, text, 'text/csv; charset=utf-8');
-
-export function customersView(root) {
-  return dataView(root, {
-    coll: 'customers', key: 'customer_key', title: '客户', noun: '客户',
-    intro: '客户的等级、标签和专属客服,供规则使用(客户身份来自小程序的 customer 令牌或 wx.login)。',
-    columns: [
-      { key: 'customer_key', label: '客户 key', fixed: true, max: 64 },
-      { key: 'level', label: '等级', type: 'int' },
-      { key: 'tags', label: '标签(逗号分隔)', max: 512 },
-      { key: 'account_manager_id', label: '专属客服', type: 'select', nullable: true,
-        options: () => [['', '(无)'], ...agentOptions()] },
-    ],
-  });
-}
-
-export function ordersView(root) {
-  return dataView(root, {
-    coll: 'orders', key: 'order_id', title: '订单', noun: '订单',
-    intro: '订单的负责客服:客户带着自己的订单号来问时,交给负责人。',
-    columns: [
-      { key: 'order_id', label: '订单号', fixed: true, max: 64 },
-      { key: 'customer_key', label: '客户 key', max: 64 },
-      { key: 'agent_id', label: '负责客服', type: 'select', nullable: true,
-        options: () => [['', '(无)'], ...agentOptions()] },
     ],
   });
 }

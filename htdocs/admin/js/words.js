@@ -1,0 +1,95 @@
+// Every code the API answers with, in the words an operator reads: one
+// table per kind. Views never show a code without its Chinese name; an
+// unknown code shows as "其他" (with the code only in a tooltip), so a
+// newer server never puts raw identifiers on the page.
+
+export const STRATEGY = { least_busy: '最空闲优先', round_robin: '轮流', ordered: '按顺序',
+  longest_idle: '最久未接待', random: '随机' };
+export const TARGET_TYPE = { page: '小程序页面', url: '网页', wecom_kf: '微信客服' };
+export const POLICY = { overflow: '转给分组', strict: '只找指定客服' };
+export const RULE_KIND = { level_at_least: '等级不低于', has_tag: '带标签', order_agent: '订单负责人',
+  account_manager: '专属客服', time_window: '时段' };
+export const RULE_TARGET = { agent: '客服', group: '分组', implicit: '客户自己的客服' };
+export const STATUS = { online: '在线', busy: '忙碌', offline: '离线' };
+export const STATUS_SOURCE = { manual: '手动', wecom: '企业微信', system: '系统' };
+export const ROLE = { admin: '管理员', viewer: '只读' };
+
+// Routing steps (the preview's trace, routing.order).
+export const STEP = { rules: '规则', designated: '指定客服', account_manager: '专属客服',
+  sticky: '上次接待', group: '后备分组', global: '全局后备' };
+
+// What the engine found for each candidate.
+export const VERDICT = {
+  chosen: '选中', available: '可用(未选)', disabled: '已停用', offline: '离线', busy: '忙碌',
+  full: '已满', off_shift: '不在班', unknown: '不存在', no_match: '条件不符', closed: '非营业时间',
+  excluded: '已排除',
+};
+
+// Reasons as counted in the statistics (the first part of a decision's
+// reason: "rule:7" counts as rule).
+export const REASON = { designated: '指定客服', rule: '规则', account_manager: '专属客服',
+  sticky: '上次接待', group: '后备分组', global: '全局后备', none: '无人接待', link: '网页链接' };
+const NONE = { closed: '非营业时间', full: '客服都在忙', offline: '客服都不在线' };
+
+// Audit log: actions, object kinds, and each kind's fields.
+export const ACTION = { create: '新增', update: '修改', delete: '删除', presence: '改状态', login: '登录',
+  logout: '退出', import: '导入', passwd: '重设密码', disable: '停用', enable: '启用',
+  sync: '同步' };
+export const KIND = { entry: '入口', agent: '客服', group: '分组', rule: '规则', schedule: '营业时间',
+  customer: '客户', order: '订单', session: '登录', operator: '操作员', wecom: '微信客服',
+  wecom_account: '微信客服账号', wecom_link: '接入链接' };
+
+const COMMON = { id: 'ID', version: '版本', updated_at: '修改时间', enabled: '启用' };
+export const FIELD = {
+  entry: { label: '按钮文字', scene: '场景', sort_order: '排序', target_type: '打开方式',
+    target: '目标', agents: '指定客服', policy: '不在时', fallback_group_id: '后备分组',
+    fallback_strategy: '分配策略', schedule_id: '营业时间', designated_over_capacity: '指定客服可超上限',
+    wecom_scene: '微信客服场景值' },
+  agent: { display_name: '名称', wecom_userid: '企业微信 userid', capacity: '同时接待上限',
+    schedule_id: '班次', status: '状态', status_source: '状态来源', status_at: '状态时间',
+    active_sessions: '接待中' },
+  group: { name: '名称', members: '组员' },
+  rule: { entry_id: '入口', priority: '优先级', kind: '条件', level: '等级', tag: '标签',
+    window_start: '开始时间', window_end: '结束时间', target_type: '交给', target_id: '目标',
+    strategy: '分组策略' },
+  schedule: { name: '名称', tz: '时区', slots: '营业时段', closures: '休息日', workdays: '调休上班日' },
+  customer: { customer_key: '客户 key', level: '等级', tags: '标签', account_manager_id: '专属客服' },
+  order: { order_id: '订单号', customer_key: '客户 key', agent_id: '负责客服' },
+  operator: { username: '用户名', role: '角色', disabled: '已停用' },
+};
+// Enumerated field values shown by name (audit before -> after).
+export const VALUE = { target_type: TARGET_TYPE, policy: POLICY, fallback_strategy: STRATEGY,
+  strategy: STRATEGY, kind: RULE_KIND, status: STATUS, status_source: STATUS_SOURCE, role: ROLE };
+
+export function fieldName(kind, key) {
+  return (FIELD[kind] && FIELD[kind][key]) || COMMON[key] || '其他字段';
+}
+
+// A code by its table; never the bare code.
+export function word(table, code) {
+  if (code === null || code === undefined || code === '') return '—';
+  return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : '其他';
+}
+
+// A decision's reason ("rule:7", "group:g1:least_busy", "none:closed",
+// "designated") as a sentence part.
+export function reasonText(reason, names = {}) {
+  if (!reason) return '—';
+  const [head, a, b] = String(reason).split(':');
+  if (head === 'rule') return a ? `规则 #${a}` : '规则';
+  if (head === 'group') {
+    const g = a ? (names.group ? names.group(a) : a) : '';
+    return [`后备分组${g ? ` ${g}` : ''}`, b && STRATEGY[b] ? `(${STRATEGY[b]})` : ''].join('');
+  }
+  if (head === 'none') return `无人接待${a && NONE[a] ? `:${NONE[a]}` : ''}`;
+  return word(REASON, head);
+}
+
+// The preview trace's "what": a rule, a group, a step name, "closed".
+export function whatText(what, names = {}) {
+  if (!what) return '—';
+  if (what === 'closed') return '营业时间';
+  const [head] = String(what).split(':');
+  if (head === 'rule' || head === 'group') return reasonText(what, names);
+  return word(STEP, head);
+}
