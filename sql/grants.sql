@@ -38,6 +38,8 @@ GRANT SELECT, INSERT, UPDATE ON @DB@.kf_stat_minute TO @PUBLIC@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_last_agent TO @PUBLIC@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_agent_activity TO @PUBLIC@;
 GRANT SELECT, INSERT, DELETE ON @DB@.kf_commit TO @PUBLIC@;
+-- 013: make-up working days, read with the rest of the schedules
+GRANT SELECT ON @DB@.kf_schedule_workday TO @PUBLIC@;
 
 -- wecom
 GRANT SELECT ON @DB@.kf_meta TO @WECOM@;
@@ -66,6 +68,8 @@ GRANT SELECT, INSERT, UPDATE ON @DB@.kf_stat_minute TO @WECOM@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_last_agent TO @WECOM@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_agent_activity TO @WECOM@;
 GRANT SELECT, INSERT, DELETE ON @DB@.kf_commit TO @WECOM@;
+-- 013: make-up working days, read with the rest of the schedules
+GRANT SELECT ON @DB@.kf_schedule_workday TO @WECOM@;
 
 -- admin
 GRANT SELECT, INSERT, UPDATE, DELETE ON @DB@.* TO @ADMIN@;
