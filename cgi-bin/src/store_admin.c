@@ -70,6 +70,11 @@
 	"'day', DATE_FORMAT(y.day, '%Y-%m-%d'), 'note', y.note) " \
 	"ORDER BY y.day) FROM kf_schedule_closure y " \
 	"WHERE y.schedule_id = s.id), JSON_ARRAY()), " \
+	"'workdays', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT(" \
+	"'day', DATE_FORMAT(z.day, '%Y-%m-%d'), " \
+	"'start', " HHMM("z.start_min") ", 'end', " HHMM("z.end_min") ", " \
+	"'note', z.note) ORDER BY z.day) FROM kf_schedule_workday z " \
+	"WHERE z.schedule_id = s.id), JSON_ARRAY()), " \
 	"'version', s.version)"
 
 /* A page of a big table: keys after ?, starting with ? (both ""
@@ -407,6 +412,14 @@ const char *const store_q_sql[Q__MAX] = {
 	    "fallbacks = kf_stat_hour.fallbacks + VALUES(fallbacks)",
 	/* hour start, end */
 	[Q_RET_STAT_DELETE] = "DELETE " STAT_HOUR,
+
+	/* make-up working days (013): schedule_id */
+	[Q_WORKDAYS_CLEAR] = "DELETE FROM kf_schedule_workday "
+	    "WHERE schedule_id = ?",
+	/* schedule_id, day, start_min, end_min, note */
+	[Q_WORKDAY_ADD] = "INSERT INTO kf_schedule_workday "
+	    "(schedule_id, day, start_min, end_min, note) "
+	    "VALUES (?, ?, ?, ?, ?)",
 };
 
 int
@@ -437,6 +450,7 @@ store_q_write(int q)
 	case Q_RET_WECOM_MSG: case Q_RET_WECOM_SESSION: case Q_RET_AUDIT:
 	case Q_RET_THROTTLE: case Q_RET_LAST_AGENT:
 	case Q_RET_STAT_ROLLUP: case Q_RET_STAT_DELETE:
+	case Q_WORKDAYS_CLEAR: case Q_WORKDAY_ADD:
 		return 1;
 	default:
 		return 0;
