@@ -32,3 +32,5 @@ DROP TRIGGER IF EXISTS kf_schedule_workday_ad;
 CREATE TRIGGER kf_schedule_workday_ad AFTER DELETE ON kf_schedule_workday
   FOR EACH ROW
   UPDATE kf_meta SET config_version = config_version + 1 WHERE id = 1;
+
+INSERT IGNORE INTO kf_schema_version (version, name) VALUES (13, 'workdays');
