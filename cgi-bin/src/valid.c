@@ -554,17 +554,24 @@ done:
 	return res;
 }
 
+/* The line after s's first, or NULL when s has no other. */
+static const char *
+next_line(const char *s)
+{
+	const char	*nl = strchr(s, '\n');
+
+	return nl != NULL ? nl + 1 : NULL;
+}
+
 void
 valid_day_clash(struct valid *v, const char *field, const char *closures,
-    const char *workdays_)
+    const char *worked)
 {
 	const char	*w, *c;
 
 	/* Both are "YYYY-MM-DD..." lines: compare the first ten bytes. */
-	for (w = workdays_; w != NULL && *w != '\0'; w = strchr(w, '\n'),
-	    w = w != NULL ? w + 1 : NULL)
-		for (c = closures; c != NULL && *c != '\0'; c = strchr(c,
-		    '\n'), c = c != NULL ? c + 1 : NULL)
+	for (w = worked; w != NULL && *w != '\0'; w = next_line(w))
+		for (c = closures; c != NULL && *c != '\0'; c = next_line(c))
 			if (strncmp(w, c, 10) == 0) {
 				valid_fail(v, field, "%.10s 已设为休息日,"
 				    "不能同时是调休上班日", w);
