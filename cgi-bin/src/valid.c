@@ -298,8 +298,8 @@ only_keys(struct json_object *it, const char *const *keys)
 }
 
 /*
- * The array of a list field, or NULL having failed: what is "应为…数组"
- * and the item's unit ("段", "天") for "最多 70 段".
+ * 0 with *n the length of list field o, or -1 having failed: what names
+ * the list ("应为营业时间段列表"), unit its items ("最多 70 段").
  */
 static int
 list_of(struct valid *v, const struct valid_field *f, struct json_object *o,
