@@ -178,10 +178,14 @@ admin_csv_field(const char *coll, const char *cell)
 	return NULL;
 }
 
-/* The header row: known, distinct columns with every required field. */
+/*
+ * The header row: known, distinct columns with every required field.
+ * Every problem in one message (the report has one "csv" entry).
+ */
 static int
 header(struct import *im, const struct csv_row *h, struct valid *v)
 {
+	struct buf	 why = { 0 };
 	const char	*name;
 	size_t		 i, j;
 
@@ -194,21 +198,26 @@ header(struct import *im, const struct csv_row *h, struct valid *v)
 				im->col[i] = (int)j;
 		for (j = 0; j < i && im->col[i] >= 0; j++)
 			if (im->col[j] == im->col[i]) {
-				valid_fail(v, "csv", "表头第 %zu 列“%s”与第 "
-				    "%zu 列重复", i + 1, h->f[i], j + 1);
+				buf_printf(&why, "%s表头第 %zu 列“%s”与第 %zu "
+				    "列重复", why.len ? ";" : "", i + 1,
+				    h->f[i], j + 1);
 				im->col[i] = -2;
 			}
 		if (im->col[i] == -1)
-			valid_fail(v, "csv", "表头第 %zu 列“%s”不是可导入的列",
-			    i + 1, h->f[i]);
+			buf_printf(&why, "%s表头第 %zu 列“%s”不是可导入的列",
+			    why.len ? ";" : "", i + 1, h->f[i]);
 	}
 	for (j = 0; j < im->nf; j++) {
 		for (i = 0; i < h->n && im->col[i] != (int)j; i++)
 			;
 		if (i == h->n && (im->f[j].flags & VF_REQUIRED))
-			valid_fail(v, "csv", "表头缺少必需的列“%s”(%s)",
-			    label(im->b, im->f[j].name), im->f[j].name);
+			buf_printf(&why, "%s表头缺少必需的列“%s”(%s)",
+			    why.len ? ";" : "", label(im->b, im->f[j].name),
+			    im->f[j].name);
 	}
+	if (why.len > 0)
+		valid_fail(v, "csv", "%s", buf_str(&why));
+	buf_free(&why);
 	return v->nerr == 0 ? 0 : -1;
 }
 

@@ -205,9 +205,10 @@ const char *const store_q_sql[Q__MAX] = {
 	 * assignments run left to right. */
 	[Q_CUSTOMER_UPSERT] = "INSERT INTO kf_customer (customer_key, level, "
 	    "tags, account_manager_id) VALUES (?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE version = version + NOT ("
+	    "ON DUPLICATE KEY UPDATE version = IF("
 	    "level <=> VALUES(level) AND tags <=> VALUES(tags) AND "
-	    "account_manager_id <=> VALUES(account_manager_id)), "
+	    "account_manager_id <=> VALUES(account_manager_id), "
+	    "version, version + 1), "
 	    "level = VALUES(level), tags = VALUES(tags), "
 	    "account_manager_id = VALUES(account_manager_id)",
 	[Q_CUSTOMER_EXPORT] = "SELECT customer_key, level, tags, "
@@ -227,8 +228,8 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE order_id = ? AND version = ?",
 	[Q_ORDER_UPSERT] = "INSERT INTO kf_order (order_id, customer_key, "
 	    "agent_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
-	    "version = version + NOT (customer_key <=> VALUES(customer_key) "
-	    "AND agent_id <=> VALUES(agent_id)), "
+	    "version = IF(customer_key <=> VALUES(customer_key) "
+	    "AND agent_id <=> VALUES(agent_id), version, version + 1), "
 	    "customer_key = VALUES(customer_key), agent_id = VALUES(agent_id)",
 	[Q_ORDER_EXPORT] = "SELECT order_id, customer_key, agent_id "
 	    "FROM kf_order ORDER BY order_id",

@@ -137,6 +137,11 @@ textenc_decode(struct arena *a, const char *in, size_t n, enum textenc cs,
 	}
 	if (from_gb18030(a, in, n, &s, &len) == -1 || !clean_utf8(s, len))
 		return -1;
+	/* GB18030's own BOM (84 31 95 33) decodes to U+FEFF: off too. */
+	if (len >= 3 && memcmp(s, BOM, 3) == 0) {
+		s += 3;
+		len -= 3;
+	}
 	*out = s;
 	*outlen = len;
 	*found = TE_GB18030;

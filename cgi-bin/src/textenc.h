@@ -26,7 +26,8 @@ enum textenc {
  */
 int	 textenc_media(const char *ctype, const char *want, enum textenc *cs);
 /*
- * in[0..n) as UTF-8 text: NUL-terminated in the arena, without BOM,
+ * in[0..n) as UTF-8 text: NUL-terminated in the arena, without its
+ * leading BOM (UTF-8's, or GB18030's 84 31 95 33),
  * without NUL bytes or U+FFFD. *found says what the input was. -1 when
  * the bytes are not in charset cs (for TE_DETECT: neither UTF-8 nor
  * GB18030), or hold NUL or U+FFFD.
