@@ -55,6 +55,8 @@ static const struct aroute routes[] = {
 	{ "entries", 3, "qr", M_GET, G_SESSION, admin_qr, "GET, HEAD", 0 },
 	{ "import", 2, NULL, M_POST, G_ADMIN_WRITE, admin_import, "POST", 0 },
 	{ "export", 2, NULL, M_GET, G_SESSION, admin_export, "GET, HEAD", 0 },
+	{ "template", 2, NULL, M_GET, G_SESSION, admin_template, "GET, HEAD",
+	    0 },
 	{ "agents", 3, "presence", M_POST, G_ADMIN_WRITE, admin_presence,
 	    "POST", 0 },
 	{ NULL, 1, NULL, M_GET | M_POST, G_ADMIN_WRITE, admin_crud,

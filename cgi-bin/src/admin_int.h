@@ -93,5 +93,9 @@ void		 admin_qr(struct actx *);
 /* admin_csv.c: /admin/api/import/<kind> (text/csv), export/<kind> */
 void		 admin_import(struct actx *);
 void		 admin_export(struct actx *);
+/* template/<kind>: an empty sheet with the Chinese header row */
+void		 admin_template(struct actx *);
+/* The field a CSV header cell names (English or Chinese), or NULL. */
+const char	*admin_csv_field(const char *coll, const char *cell);
 
 #endif

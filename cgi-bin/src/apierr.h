@@ -42,6 +42,7 @@ enum apierr {
 	AE_NO_OBJECT,
 	AE_CONFLICT,		/* stale version; "current" holds the row */
 	AE_IN_USE,		/* "used_by" says by what */
+	AE_BAD_ENCODING,	/* an upload neither UTF-8 nor GB18030 */
 	AE__MAX
 };
 

@@ -204,13 +204,18 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE customer_key = ? AND version = ?",
 	[Q_CUSTOMER_DELETE] = "DELETE FROM kf_customer "
 	    "WHERE customer_key = ? AND version = ?",
-	/* CSV import: the insert's parameters; an existing row is replaced */
+	/* CSV import: the insert's parameters; an existing row is replaced,
+	 * its version moving only when something changes (so an import can
+	 * tell, and audit, just the rows it changed). The version goes first:
+	 * assignments run left to right. */
 	[Q_CUSTOMER_UPSERT] = "INSERT INTO kf_customer (customer_key, level, "
 	    "tags, account_manager_id) VALUES (?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE level = VALUES(level), "
-	    "tags = VALUES(tags), "
-	    "account_manager_id = VALUES(account_manager_id), "
-	    "version = version + 1",
+	    "ON DUPLICATE KEY UPDATE version = IF("
+	    "level <=> VALUES(level) AND tags <=> VALUES(tags) AND "
+	    "account_manager_id <=> VALUES(account_manager_id), "
+	    "version, version + 1), "
+	    "level = VALUES(level), tags = VALUES(tags), "
+	    "account_manager_id = VALUES(account_manager_id)",
 	[Q_CUSTOMER_EXPORT] = "SELECT customer_key, level, tags, "
 	    "account_manager_id FROM kf_customer ORDER BY customer_key",
 
@@ -228,8 +233,9 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE order_id = ? AND version = ?",
 	[Q_ORDER_UPSERT] = "INSERT INTO kf_order (order_id, customer_key, "
 	    "agent_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
-	    "customer_key = VALUES(customer_key), agent_id = VALUES(agent_id), "
-	    "version = version + 1",
+	    "version = IF(customer_key <=> VALUES(customer_key) "
+	    "AND agent_id <=> VALUES(agent_id), version, version + 1), "
+	    "customer_key = VALUES(customer_key), agent_id = VALUES(agent_id)",
 	[Q_ORDER_EXPORT] = "SELECT order_id, customer_key, agent_id "
 	    "FROM kf_order ORDER BY order_id",
 
