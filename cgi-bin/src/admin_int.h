@@ -94,4 +94,7 @@ void		 admin_qr(struct actx *);
 void		 admin_import(struct actx *);
 void		 admin_export(struct actx *);
 
+/* admin_view.c: POST /admin/api/wecom/sync (the worker does it) */
+void		 admin_wecom_sync(struct actx *);
+
 #endif
