@@ -75,9 +75,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON @DB@.* TO @ADMIN@;
 
 -- wecom: the sync the admin page requests (016). kfadmin.fcgi (admin)
 -- inserts the request; the worker claims it and writes what it found:
--- accounts upserted (name, time), links inserted once, the request's
+-- accounts upserted, links inserted once (never deleted), the request's
 -- state and result columns, its host's heartbeat.
-GRANT INSERT, UPDATE (name, synced_at) ON @DB@.kf_wecom_account TO @WECOM@;
+-- (INSERT ... ON DUPLICATE KEY UPDATE wants UPDATE on the key too.)
+GRANT INSERT, UPDATE ON @DB@.kf_wecom_account TO @WECOM@;
 GRANT INSERT ON @DB@.kf_wecom_link TO @WECOM@;
 GRANT SELECT, UPDATE (state, worker, started_at, lease_until, finished_at,
   accounts, links_created, problems, error, errcode)
