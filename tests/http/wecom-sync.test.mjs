@@ -76,7 +76,8 @@ test('a request is run by the worker: accounts and links visible within the boun
   assert.match(s.started_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.match(s.finished_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.match(s.worker, /^.+:\d+$/);
-  assert.equal(fake.state.calls['kf/account/list'], 1);
+  // Once, or twice when the token stored by an earlier fake is refused first.
+  assert.ok([1, 2].includes(fake.state.calls['kf/account/list']), JSON.stringify(fake.state.calls));
   // Accounts and the entry's link, as the page lists them.
   const acct = view.items.find((a) => a.open_kfid === 'wkAfterSale01');
   assert.equal(acct.name, '售后客服');

@@ -36,23 +36,23 @@ function workerLine(worker, sync) {
 // The latest request: waiting, progress, result or error, in words.
 function syncLine(sync) {
   if (!sync) return h('p.hint.wsync-state', {}, '还没有从本页同步过。');
-  const by = `(${sync.requested_by} 于 ${fmtTime(sync.requested_at)} 发起)`;
+  const by = `由 ${sync.requested_by} 于 ${fmtTime(sync.requested_at)} 发起。`;
   switch (sync.state) {
     case 'pending':
-      return h('p.wsync-state', { 'aria-live': 'polite' }, `已提交同步请求,等待后台进程接手…(${sync.age_s} 秒)`, by);
+      return h('p.wsync-state', { 'aria-live': 'polite' }, `已提交同步请求,等待后台进程接手…(${sync.age_s} 秒)。`, by);
     case 'running':
       return h('p.wsync-state', { 'aria-live': 'polite' },
-        `正在同步…已同步账号 ${sync.accounts ?? 0} 个,新生成链接 ${sync.links_created ?? 0} 条`, by);
+        `正在同步…已同步账号 ${sync.accounts ?? 0} 个,新生成链接 ${sync.links_created ?? 0} 条。`, by);
     case 'done':
       return h('div.wsync-state', {},
         h('p.ok', {}, `同步完成:企业微信客服账号 ${sync.accounts} 个,新生成接入链接 ${sync.links_created} 条。`,
-          `完成于 ${fmtTime(sync.finished_at)}`, by),
+          `完成于 ${fmtTime(sync.finished_at)},`, by),
         sync.problems ? h('p.error', {}, `另有 ${sync.problems} 个入口未能生成链接(见下表)。最后一个问题:${sync.error}`
           + (sync.errcode ? `(企业微信 errcode ${sync.errcode})` : '')) : null);
     case 'failed':
       return h('p.error.wsync-state', { role: 'alert' }, `同步失败:${sync.error || '原因不明'}`,
-        sync.errcode ? `(企业微信 errcode ${sync.errcode})` : '', `。${fmtTime(sync.finished_at)}`, by,
-        ' 处理后可再点“同步”。');
+        sync.errcode ? `(企业微信 errcode ${sync.errcode})` : '', `。失败于 ${fmtTime(sync.finished_at)},`, by,
+        '处理后可再点“同步”。');
     default:
       return h('p.wsync-state', {}, '其他');
   }
