@@ -36,7 +36,7 @@ enum gate {
 struct aroute {
 	const char	*coll;	/* first segment; NULL: a CRUD collection */
 	int		 segs;	/* path segments after /admin/api/ */
-	const char	*sub;	/* the third segment, when segs is 3 */
+	const char	*sub;	/* the last segment (segs 2 or 3), or NULL */
 	unsigned	 methods;
 	enum gate	 gate;
 	void		(*fn)(struct actx *);
@@ -59,6 +59,8 @@ static const struct aroute routes[] = {
 	    0 },
 	{ "agents", 3, "presence", M_POST, G_ADMIN_WRITE, admin_presence,
 	    "POST", 0 },
+	{ "wecom", 2, "sync", M_POST, G_ADMIN_WRITE, admin_wecom_sync, "POST",
+	    0 },
 	{ NULL, 1, NULL, M_GET | M_POST, G_ADMIN_WRITE, admin_crud,
 	    "GET, HEAD, POST", 0 },
 	{ NULL, 2, NULL, M_GET | REQ_M(REQ_PATCH) | REQ_M(REQ_DELETE),
@@ -105,7 +107,7 @@ match(const char *seg[3], int n, int *path_known)
 		if (r->coll != NULL ? strcmp(r->coll, seg[0]) != 0 :
 		    !admin_crud_known(seg[0]))
 			continue;
-		if (r->sub != NULL && strcmp(r->sub, seg[2]) != 0)
+		if (r->sub != NULL && strcmp(r->sub, seg[n - 1]) != 0)
 			continue;
 		*path_known = 1;
 		return r;

@@ -98,4 +98,7 @@ void		 admin_template(struct actx *);
 /* The field a CSV header cell names (English or Chinese), or NULL. */
 const char	*admin_csv_field(const char *coll, const char *cell);
 
+/* admin_view.c: POST /admin/api/wecom/sync (the worker does it) */
+void		 admin_wecom_sync(struct actx *);
+
 #endif

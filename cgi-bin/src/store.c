@@ -185,10 +185,9 @@ static unsigned
 roles_of(int id)
 {
 	if (id >= W_BASE) {
-		/* kfctl wecom sync-accounts (admin) writes accounts and links;
-		 * the wecom account may only read them (sql/grants.sql). */
-		if (id - W_BASE == W_ACCOUNT_PUT || id - W_BASE == W_LINK_PUT)
-			return ROLE(STORE_ADMIN);
+		/* Accounts and links are written by kfctl wecom sync-accounts
+		 * (admin) and by the worker's sync requests (wecom): insert
+		 * and update only, never delete (sql/grants.sql). */
 		return ROLE(STORE_WECOM) | ROLE(STORE_ADMIN);
 	}
 	if (id >= Q_BASE)

@@ -106,6 +106,17 @@
 	"FROM kf_stat_minute WHERE minute >= FROM_UNIXTIME(?) " \
 	"AND minute < FROM_UNIXTIME(?)"
 
+/* A sync request; age_s by the database's clock, not the browser's. */
+#define WSYNC_JSON \
+	"JSON_OBJECT('id', s.id, 'state', s.state, " \
+	"'requested_by', s.requested_by, " \
+	"'requested_at', " ISO("s.requested_at") ", " \
+	"'started_at', " ISO("s.started_at") ", " \
+	"'finished_at', " ISO("s.finished_at") ", 'worker', s.worker, " \
+	"'accounts', s.accounts, 'links_created', s.links_created, " \
+	"'problems', s.problems, 'error', s.error, 'errcode', s.errcode, " \
+	"'age_s', TIMESTAMPDIFF(SECOND, s.requested_at, NOW(3)))"
+
 const char *const store_q_sql[Q__MAX] = {
 	[Q_ENTRY_LIST] = LIST(ENTRY_JSON, "kf_entry e", "e.sort_order, e.id"),
 	[Q_ENTRY_GET] = "SELECT " ENTRY_JSON " FROM kf_entry e WHERE e.id = ?",
@@ -426,6 +437,32 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_WORKDAY_ADD] = "INSERT INTO kf_schedule_workday "
 	    "(schedule_id, day, start_min, end_min, note) "
 	    "VALUES (?, ?, ?, ?, ?)",
+	/*
+	 * WeCom sync requests (016): the page asks, the worker does. A
+	 * request while one is open inserts nothing (the unique `active`):
+	 * the caller answers the open one. requested_by.
+	 */
+	[Q_WSYNC_REQUEST] = "INSERT IGNORE INTO kf_wecom_sync (requested_by) "
+	    "VALUES (?)",
+	[Q_WSYNC_OPEN] = "SELECT " WSYNC_JSON " FROM kf_wecom_sync s "
+	    "WHERE s.active = 1",
+	[Q_WSYNC_LATEST] = "SELECT " WSYNC_JSON " FROM kf_wecom_sync s "
+	    "ORDER BY s.id DESC LIMIT 1",
+	/* The most recent heartbeat of any host's worker. */
+	[Q_WSYNC_WORKER] = "SELECT JSON_OBJECT('host', w.host, 'pid', w.pid, "
+	    "'started_at', " ISO("w.started_at") ", "
+	    "'beat_at', " ISO("w.beat_at") ", "
+	    "'age_s', TIMESTAMPDIFF(SECOND, w.beat_at, NOW(3))) "
+	    "FROM kf_wecom_worker w ORDER BY w.beat_at DESC LIMIT 1",
+	/* wecom_kf entries without a stored link, and what is in the way */
+	[Q_WECOM_UNLINKED] = LIST("JSON_OBJECT('id', e.id, 'label', e.label, "
+	    "'enabled', e.enabled <> 0, 'open_kfid', e.target, "
+	    "'scene', COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, "
+	    "NULL)), 'account_known', EXISTS(SELECT 1 FROM kf_wecom_account w "
+	    "WHERE w.open_kfid = e.target) <> 0)",
+	    "kf_entry e WHERE e.target_type = 'wecom_kf' AND NOT EXISTS "
+	    "(SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "AND l.scene = COALESCE(e.wecom_scene, e.id))", "e.id"),
 };
 
 int
@@ -457,6 +494,7 @@ store_q_write(int q)
 	case Q_RET_THROTTLE: case Q_RET_LAST_AGENT:
 	case Q_RET_STAT_ROLLUP: case Q_RET_STAT_DELETE:
 	case Q_WORKDAYS_CLEAR: case Q_WORKDAY_ADD:
+	case Q_WSYNC_REQUEST:
 		return 1;
 	default:
 		return 0;
