@@ -81,7 +81,7 @@ function chart(p) {
       yFont: Math.min(...[...svg.querySelectorAll('text.axis')].map((t) => t.getBoundingClientRect().height)),
       scale: box.width / svg.viewBox.baseVal.width,
       svgLeft: box.left, svgRight: box.right,
-      tips: svg.querySelectorAll('rect.hit title').length,
+      tips: [...svg.querySelectorAll('rect.hit title')].map((t) => t.textContent),
     };
   });
 }
@@ -133,7 +133,11 @@ test('the 24 h and 1 h charts: every bucket, the legend\'s colours, labels that 
   checkCommon(c, { buckets: [24, 25], labelRe: /^\d\d:\d\d$/ });
   // Each series has a dot where it counted something (this hour).
   for (const sr of SERIES) assert.ok(c.dots[sr]?.length, `${sr} dots`);
-  assert.ok(c.tips >= 24, 'a tooltip per bucket');
+  assert.equal(c.tips.length, c.lines.total.points, 'a tooltip per bucket');
+  for (const t of c.tips) assert.match(t, /^\d{1,2}月\d{1,2}日 \d\d:\d\d 起 1 小时\n接入 \d+,转接 \d+,无人接待 \d+$/);
+  // A bucket (this hour's, or the last one's at the turn of an hour)
+  // has what was just made.
+  assert.ok(c.tips.slice(-2).some((t) => /接入 [1-9]\d*,转接 [1-9]\d*,无人接待 [1-9]/.test(t)), c.tips.slice(-2).join(' | '));
   // The KPIs keep handoffs and what is counted apart apart.
   const kpis = await page.textContent('.kpis');
   assert.match(kpis, new RegExp(`${sum('total')}次接入`));

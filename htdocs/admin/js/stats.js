@@ -5,7 +5,7 @@
 import { h, clear, select } from './dom.js';
 import { get } from './api.js';
 import { lineChart, barChart, hhmm, monthDay } from './chart.js';
-import { REASON, STATUS, word } from './words.js';
+import { BUCKET, REASON, STATUS, word } from './words.js';
 
 const SERIES = [{ key: 'total', label: '接入', cls: 'total' }, { key: 'fallbacks', label: '转接', cls: 'fallback' },
   { key: 'none', label: '无人接待', cls: 'none' }];
@@ -47,7 +47,7 @@ export function statsView(root) {
     const pct = (n) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
     const points = fillBuckets(r);
     const minute = r.bucket === 'minute';
-    const when = (t) => (minute || Number(range.value) <= 24 ? `${monthDay(t)} ${hhmm(t)}` : `${monthDay(t)} ${hhmm(t)} 起 1 小时`);
+    const when = (t) => `${monthDay(t)} ${hhmm(t)}${minute ? '' : ' 起 1 小时'}`;
     body.append(
       h('div.kpis', {},
         h('div.kpi-group', { 'aria-label': '接入' },
@@ -59,7 +59,7 @@ export function statsView(root) {
           h('div.kpi', {}, h('b', {}, sum('link_taps')), '次打开网页'))),
       h('p.hint', {}, '接入、转接率和无人接待只计真正接入的会话(客服或排队池接到了);',
         '按钮被显示时的查看(次查看)和网页入口的点击(次打开网页)另计,不算接入。'),
-      h('h3', {}, `按${minute ? '分钟' : '小时'}的接入量`),
+      h('h3', {}, `按${word(BUCKET, r.bucket)}的接入量`),
       lineChart(points, SERIES, { label: '接入量随时间变化',
         tip: (p) => `${when(p.t)}\n${SERIES.map((x) => `${x.label} ${p.values[x.key]}`).join(',')}` }),
       h('p.legend', {}, SERIES.map((x) => h(`span.${x.cls}`, {}, x.label))),
