@@ -161,7 +161,9 @@ test('7 and 30 days read as dates', async () => {
 });
 
 test('on a phone (390 px) the chart text stays readable and the page fits', async () => {
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
+  // Where the operators are: ticks fall on Beijing hours and dates.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai' });
   phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await phone.context().addCookies(await page.context().cookies());
   await phone.goto(`${BASE}/admin/#stats`);
@@ -174,6 +176,9 @@ test('on a phone (390 px) the chart text stays readable and the page fits', asyn
     assert.ok(c.xRects.every((r) => r.height >= 10), `label heights ${c.xRects.map((r) => r.height)}`);
     assert.ok(c.yFont >= 10, `smallest axis text ${c.yFont}px`);
   }
+  await showRange(phone, 720);
+  checkCommon(await chart(phone), { buckets: [720, 721], labelRe: /^\d{1,2}月\d{1,2}日$/ });
+  await phone.screenshot({ path: `${ART}/charts-30d-390.png` });
   await showRange(phone, 24);
   const bars = await phone.evaluate(() => Math.min(...[...document.querySelectorAll('.bar-chart text')]
     .map((t) => t.getBoundingClientRect().height)));

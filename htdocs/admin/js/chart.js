@@ -35,17 +35,17 @@ export const monthDay = (t) => { const d = new Date(t); return `${d.getMonth() +
 
 const MIN = 60000, HOUR = 60 * MIN, DAY = 24 * HOUR;
 const STEPS = [MIN, 5 * MIN, 10 * MIN, 15 * MIN, 20 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR,
-  4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 3 * DAY, 5 * DAY, 7 * DAY, 14 * DAY];
+  4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 3 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 15 * DAY];
 
 // Time ticks over [t0, t1] (ms): local-time aligned, as many as fit in
 // `room` px, each label once. Up to a day they read HH:MM, beyond M月D日.
 function timeTicks(t0, t1, room) {
   const days = t1 - t0 > DAY + HOUR;
   const fmt = days ? monthDay : hhmm;
-  const labelW = days ? 84 : 64;	// a label and the gap after it
+  const labelW = days ? 76 : 64;	// a label and the gap after it
   const fit = Math.max(2, Math.floor(room / labelW));
-  const step = STEPS.find((st) => (days ? st >= DAY : st < DAY) && (t1 - t0) / st + 1 <= fit)
-    || (days ? 30 * DAY : DAY);
+  const kind = STEPS.filter((st) => (days ? st >= DAY : st < DAY));
+  const step = kind.find((st) => Math.floor((t1 - t0) / st) + 1 <= fit) || kind[kind.length - 1];
   // Align to local time: whole steps since the local epoch, or whole
   // days from the first local midnight.
   const off = (t) => new Date(t).getTimezoneOffset() * MIN;

@@ -18,7 +18,9 @@ export function fillBuckets(r) {
   const until = r.until ?? Math.floor(Date.now() / 1000);
   const have = new Map(r.series.map((p) => [Math.floor(Date.parse(p.t) / 1000 / step) * step, p]));
   const out = [];
-  for (let t = Math.floor(r.since / step) * step; t <= until; t += step) {
+  // From the first whole bucket: the API counts from since on, so a
+  // minute that began before it would look emptier than it was.
+  for (let t = Math.ceil(r.since / step) * step; t <= until; t += step) {
     const p = have.get(t) || {};
     out.push({ t: t * 1000, values: Object.fromEntries(KEYS.map((k) => [k, Number(p[k]) || 0])) });
   }
