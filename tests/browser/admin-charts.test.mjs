@@ -88,7 +88,14 @@ function chart(p) {
 
 async function showRange(p, hours) {
   await p.selectOption('select[name=hours]', String(hours));
-  await p.waitForSelector(`.stats[data-hours="${hours}"] .line-chart svg`);
+  try {
+    await p.waitForSelector(`.stats[data-hours="${hours}"] .line-chart svg`, { timeout: 10000 });
+  } catch (e) {
+    const state = await p.evaluate(() => ({ hours: document.querySelector('.stats')?.dataset.hours,
+      select: document.querySelector('select[name=hours]')?.value, selects: document.querySelectorAll('select[name=hours]').length,
+      boxes: document.querySelectorAll('.chart-box').length, text: document.querySelector('#view')?.innerText.slice(0, 300) }));
+    throw new Error(`${e.message}\n${JSON.stringify(state)}`);
+  }
 }
 
 function checkCommon(c, { buckets, labelRe }) {

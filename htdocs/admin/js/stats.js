@@ -35,13 +35,18 @@ export function statsView(root) {
   root.append(h('p', {}, range), body);
   range.addEventListener('change', load);
 
+  // Only the latest choice's answer is shown (answers may cross).
+  let asked = 0;
   async function load() {
+    const mine = ++asked;
     let r;
     try { r = await get(`stats?hours=${range.value}`); } catch (e) {
+      if (mine !== asked) return;
       delete body.dataset.hours;
       clear(body).append(h('p.error', {}, e.message));
       return;
     }
+    if (mine !== asked) return;
     clear(body);
     body.dataset.hours = r.hours;
     const sum = (k) => r.entries.reduce((n, e) => n + (Number(e[k]) || 0), 0);
