@@ -37,6 +37,8 @@ before(async () => {
   for (let i = 0; i < 3; i++) await handoff('cs2');
   for (let i = 0; i < 2; i++) assert.equal((await handoff('cs1')).fallback, true);
   assert.equal((await handoff('cs3')).agent, null);
+  // Two taps on the web-page entry: counted apart, not handoffs.
+  for (let i = 0; i < 2; i++) assert.equal((await fetch(`${BASE}/go/help`, { redirect: 'manual' })).status, 302);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
@@ -148,7 +150,10 @@ test('the 24 h and 1 h charts: every bucket, the legend\'s colours, labels that 
   // The KPIs keep handoffs and what is counted apart apart.
   const kpis = await page.textContent('.kpis');
   assert.match(kpis, new RegExp(`${sum('total')}次接入`));
-  assert.match(await page.textContent('.kpi-group.apart'), /次查看.*次打开网页/);
+  assert.ok(sum('link_taps') >= 2);
+  assert.match(await page.textContent('.kpi-group.apart'), new RegExp(`次查看${sum('link_taps')}次打开网页`));
+  // The web entry's bar says what it counts.
+  assert.match(await page.textContent('.bar-chart'), new RegExp(`在线帮助中心.*打开网页 ${sum('link_taps')}`));
   await page.screenshot({ path: `${ART}/charts-24h-1280.png`, fullPage: true });
 
   await showRange(page, 1);

@@ -74,6 +74,8 @@ export function statsView(root) {
         h('div', {}, h('h3', {}, '按入口'), r.entries.length ? barChart(r.entries.map((e) => ({
           label: e.label || `已删除的入口 ${e.entry_id}`,
           value: Number(e.total) || Number(e.link_taps) || 0,
+          // A web entry's taps are no handoffs: their bar is grey.
+          cls: e.link_taps && !e.total ? 'link' : '',
           note: e.link_taps && !e.total ? `打开网页 ${e.link_taps}` : `${e.total}(转接 ${e.fallbacks})` })),
         { label: '按入口的接入量' }) : h('p.hint', {}, '这段时间没有接入。')),
         h('div', {}, h('h3', {}, '按原因'), r.reasons.length ? barChart(r.reasons.map((x) => ({
