@@ -252,6 +252,10 @@ admin_stats(struct actx *c)
 	jsonw_str(w, minutes ? "minute" : "hour");
 	jsonw_key(w, "since");
 	jsonw_int(w, (long long)from);
+	/* The server's now: the page fills the empty buckets up to it
+	 * (the series holds only buckets with something). */
+	jsonw_key(w, "until");
+	jsonw_int(w, (long long)c->now);
 	jsonw_key(w, "series");
 	jsonw_raw(w, series);
 	for (i = 0; i < 3; i++) {

@@ -93,3 +93,6 @@ export function whatText(what, names = {}) {
   if (head === 'rule' || head === 'group') return reasonText(what, names);
   return word(STEP, head);
 }
+
+// Statistics: the size of a bucket of GET stats.
+export const BUCKET = { minute: '分钟', hour: '小时' };
