@@ -94,4 +94,9 @@ void		 admin_qr(struct actx *);
 void		 admin_import(struct actx *);
 void		 admin_export(struct actx *);
 
+/* admin_ops.c: /admin/api/operators[/<name>[/password]], admins only */
+void		 admin_ops_list_add(struct actx *);
+void		 admin_ops_update(struct actx *);
+void		 admin_ops_password(struct actx *);
+
 #endif

@@ -49,6 +49,11 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_CONFLICT] = { 409, "conflict",
 	    "数据已被他人修改,请刷新后再改" },
 	[AE_IN_USE] = { 409, "in_use", "仍在使用中,不能删除" },
+	[AE_ADMIN_ONLY] = { 403, "admin_only", "只有管理员可以管理操作员" },
+	[AE_SELF] = { 409, "self",
+	    "不能停用自己,也不能取消自己的管理员角色" },
+	[AE_LAST_ADMIN] = { 409, "last_admin",
+	    "这是最后一个启用的管理员,不能停用或改为只读" },
 };
 
 const struct apierr_info *

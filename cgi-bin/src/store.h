@@ -186,6 +186,9 @@ enum store_q {
 	Q_RET_LAST_AGENT,
 	Q_RET_STAT_OLDEST, Q_RET_STAT_LOCK, Q_RET_STAT_ROLLUP,
 	Q_RET_STAT_DELETE,
+	/* operators from the page, audit from kfctl (014) */
+	Q_AUDIT_ADD_VIA, Q_OP_LIST, Q_OP_GET, Q_OP_UPDATE, Q_OP_ADMINS_LOCK,
+	Q_OP_LOCK, Q_SESSION_DELETE_OTHERS,
 	Q__MAX
 };
 

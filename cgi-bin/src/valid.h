@@ -73,5 +73,7 @@ void	 valid_fields(struct valid *, struct json_object *obj,
 	    const struct valid_field *, size_t n, const char **vals);
 /* One value as VT_ID etc. would see it (used for query parameters). */
 int	 valid_id(const char *s, size_t min, size_t max);
+/* 1 when s is a calendar day "YYYY-MM-DD" in 2000..2200. */
+int	 valid_day(const char *s);
 
 #endif
