@@ -5,7 +5,7 @@
 import { h, clear, fmtTime, select } from './dom.js';
 import { get } from './api.js';
 import { state } from './state.js';
-import { ACTION, KIND, VALUE, VIA, WECOM_SYNC, fieldName, word } from './words.js';
+import { ACTION, KIND, STEP, VALUE, VIA, WECOM_SYNC, fieldName, word } from './words.js';
 
 // Bookkeeping the server moves on its own: not a change anyone made.
 const QUIET = new Set(['version', 'updated_at', 'status_at', 'active_sessions', 'created_at', 'last_login']);
@@ -35,6 +35,7 @@ function show(key, v, row) {
     if ('day' in v) return v.note ? `${v.day}(${v.note})` : String(v.day);
     return Object.values(v).map((x) => show('', x, row)).join(' ');
   }
+  if (key === 'decision_order') return String(v).split(',').map((x) => word(STEP, x.trim())).join('、');
   if (VALUE[key]) return word(VALUE[key], v);
   if (key === 'target_id' && row) {
     if (row.target_type === 'agent') return NAMED.agent_id(v);
@@ -54,7 +55,7 @@ function changes(a) {
   if (b && !f) return [`已删除${a.object_name ? `:${a.object_name}` : ''}`];
   const keys = Object.keys({ ...(b || {}), ...f }).filter((k) => !QUIET.has(k));
   if (!b) {
-    return keys.filter((k) => f[k] !== null && f[k] !== '' && !(Array.isArray(f[k]) && !f[k].length))
+    return keys.filter((k) => k !== 'id' && f[k] !== null && f[k] !== '' && !(Array.isArray(f[k]) && !f[k].length))
       .map((k) => `${fieldName(a.kind, k)}:${show(k, f[k], f)}`);
   }
   const out = keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(f[k]))
@@ -121,11 +122,11 @@ export async function auditView(root) {
     }
     for (const a of items) {
       tbody.appendChild(h('tr', { dataset: { id: a.id } },
-        h('td', {}, fmtTime(a.at)),
-        h('td', {}, who(a)),
-        h('td', {}, word(ACTION, a.action)),
-        h('td', {}, what(a)),
-        h('td', {}, changes(a).map((d) => h('div', {}, d)))));
+        h('td', { 'data-label': '时间' }, fmtTime(a.at)),
+        h('td', { 'data-label': '操作人' }, who(a)),
+        h('td', { 'data-label': '操作' }, word(ACTION, a.action)),
+        h('td', { 'data-label': '对象' }, what(a)),
+        h('td.changes', {}, changes(a).map((d) => h('div', {}, d)))));
     }
     if (items.length) before = items[items.length - 1].id;
     more.hidden = items.length < 100;

@@ -67,11 +67,11 @@ export async function operatorsView(root) {
     const role = select('role', ROLES, o.role, { disabled: self, 'aria-label': `${o.username} 的角色` });
     role.addEventListener('change', () => change(o, { role: role.value }, `${o.username} 的角色已改为${ROLE[role.value]}`));
     return h('tr', { dataset: { name: o.username }, class: o.disabled ? 'off' : null },
-      h('td', {}, o.username, self ? '(我)' : ''),
-      h('td', {}, role),
-      h('td', {}, o.disabled ? '已停用' : '正常'),
-      h('td', {}, fmtTime(o.created_at) || '—'),
-      h('td', {}, fmtTime(o.last_login) || '从未登录'),
+      h('td', { 'data-label': '用户名' }, o.username, self ? '(我)' : ''),
+      h('td', { 'data-label': '角色' }, role),
+      h('td', { 'data-label': '状态' }, o.disabled ? '已停用' : '正常'),
+      h('td', { 'data-label': '创建时间' }, fmtTime(o.created_at) || '—'),
+      h('td', { 'data-label': '最近登录' }, fmtTime(o.last_login) || '从未登录'),
       h('td.actions', {},
         h('button', { type: 'button', onclick: () => reset(o) }, '重设密码'),
         !self && h(o.disabled ? 'button' : 'button.danger', { type: 'button',
@@ -105,6 +105,7 @@ export async function operatorsView(root) {
     try {
       const r = await post('operators', body);
       form.reset();
+      form.elements.role.value = 'viewer';	// reset() picks the first option
       if (r.password) showPassword(r.item.username, r.password);
       flash(`已添加操作员 ${r.item.username}`);
       await refresh();

@@ -103,4 +103,5 @@ FIELD.wecom = { accounts: '客服账号', links_created: '新建接入链接', p
 FIELD.operator.created_at = '创建时间';
 FIELD.operator.last_login = '最近登录';
 FIELD.customer.rows = '行数';
+FIELD.entry.decision_order = FIELD.entry.decision_order || '判断顺序';
 FIELD.order.rows = '行数';
