@@ -5,7 +5,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { userInfo } from 'node:os';
-import { sql, kfctl, assertError } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { VAR, sql, kfctl, assertError } from './lib.mjs';
+import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
 import { loggedIn } from './admin-lib.mjs';
 
 let admin, viewer;
@@ -113,4 +115,35 @@ test('kfctl agent status: audited as the OS user, via kfctl, with before and aft
   } finally {
     kfctl('agent', 'status', 'a2', was);
   }
+});
+
+test('kfctl wecom sync-accounts and sync-status: one audit row each, via kfctl', async () => {
+  const certs = loadCerts();
+  const env = { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` };
+  const fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: env.KFROUTE_WECOM_CORP_ID,
+    secret: env.KFROUTE_WECOM_SECRET, port: Number(env.KF_FAKE_PORT), token: env.KFROUTE_WECOM_TOKEN,
+    aesKey: env.KFROUTE_WECOM_ENCODING_AES_KEY });
+  const run = (args) => new Promise((resolve) => {
+    const child = spawn(env.KF_KFCTL, args, { env: { ...env, KFROUTE_WECOM_API_BASE: fake.apiBase,
+      KFROUTE_WECOM_CA_FILE: certs.ca } });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => resolve({ code, err }));
+  });
+  const since = Number(sql('SELECT COALESCE(MAX(id), 0) FROM kf_audit'));
+  try {
+    const a = await run(['wecom', 'sync-accounts']);
+    assert.ok([0, 1].includes(a.code), a.err);	// 1: an entry with a problem
+    const b = await run(['wecom', 'sync-status']);
+    assert.equal(b.code, 0, b.err);
+  } finally {
+    fake.stop();
+  }
+  const items = (await admin.get(`audit?kind=wecom&user=${userInfo().username}`)).body.items
+    .filter((x) => x.id > since);
+  assert.deepEqual(items.map((x) => [x.via, x.action, x.object_id]),
+    [['kfctl', 'sync', 'servicers'], ['kfctl', 'sync', 'accounts']]);
+  assert.equal(typeof items[1].after.accounts, 'number');
+  assert.equal(typeof items[1].after.links_created, 'number');
+  assert.equal(typeof items[0].after.servicers, 'number');
 });

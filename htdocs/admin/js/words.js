@@ -98,7 +98,6 @@ export function whatText(what, names = {}) {
 // WeCom sync row stands for, and the fields of rows that are no table's.
 export const VIA = { page: '管理页面', kfctl: '命令行', worker: '企业微信同步' };
 export const WECOM_SYNC = { accounts: '客服账号与接入链接', servicers: '接待人员状态' };
-ACTION.passwd = '重设密码';
 FIELD.wecom = { accounts: '客服账号', links_created: '新建接入链接', problems: '问题', servicers: '接待人员' };
 FIELD.operator.created_at = '创建时间';
 FIELD.operator.last_login = '最近登录';
