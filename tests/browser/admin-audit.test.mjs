@@ -20,7 +20,11 @@ before(async () => {
   sql("DELETE FROM kf_admin_user WHERE username IN ('ab-new', 'ab-viewer')");
   operator('ab-admin', PASS, 'admin');
   operator('ab-viewer', 'ab-viewer-password-1', 'viewer');
-  // A log with each kind of row: the page's own, kfctl's, an import's.
+  // Older rows to page through (更早的记录), then a log with each kind
+  // of row: the page's own, kfctl's, an import's.
+  sql("DELETE FROM kf_audit WHERE username = 'ab-page'");
+  sql(`INSERT INTO kf_audit (username, action, kind, object_id) VALUES ${
+    Array.from({ length: 105 }, (_, i) => `('ab-page', 'delete', 'customer', 'P${i}')`).join(', ')}`);
   const a = new Admin();
   await a.login('ab-admin', PASS);
   sql("DELETE FROM kf_entry WHERE id = 'ab_entry'");
@@ -101,10 +105,10 @@ test('the audit log reads as a log book: Chinese fields, names, no codes', async
   assert.match(text, /专属客服:— → [^(]+\(a2\)/);
   // Logins read as such.
   assert.match(text, /登录管理页面/);
-  await page.screenshot({ path: `${ART}/audit-1-log-1280.png`, fullPage: true });
+  await page.screenshot({ path: `${ART}/audit-1-log-1280.png` });
 
   // Filters: the operator and a kind; then a day range with nothing.
-  await page.selectOption('form.audit-filter select[name=user]', 'ab-admin');
+  await page.fill('form.audit-filter input[name=user]', 'ab-admin');
   await page.selectOption('form.audit-filter select[name=kind]', 'entry');
   await page.click('form.audit-filter button[type=submit]');
   await page.waitForFunction(() => {
@@ -125,7 +129,7 @@ test('the audit log reads as a log book: Chinese fields, names, no codes', async
   await page.selectOption('form.audit-filter select[name=kind]', '');
   await page.click('form.audit-filter button[type=submit]');
   await page.waitForSelector('table.audit tbody tr');
-  await page.screenshot({ path: `${ART}/audit-2-log-390.png`, fullPage: true });
+  await page.screenshot({ path: `${ART}/audit-2-log-390.png` });
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
@@ -196,6 +200,14 @@ test('a viewer sees no operators link, and the view refuses', async () => {
   await page.waitForSelector('text=只有管理员可以管理操作员');
   await page.click('#nav a[href="#audit"]');
   await page.waitForSelector('table.audit tbody tr');
-  assert.equal(await page.locator('form.audit-filter input[name=user]').count(), 1, 'viewers type a name');
+  assert.equal(await page.locator('form.audit-filter datalist').count(), 0, 'no operator list for viewers');
+  // 更早的记录: the next hundred, for a name typed in.
+  await page.fill('form.audit-filter input[name=user]', 'ab-page');
+  await page.click('form.audit-filter button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('table.audit tbody tr').length === 100);
+  await page.click('button:has-text("更早的记录")');
+  await page.waitForFunction(() => document.querySelectorAll('table.audit tbody tr').length === 105);
+  assert.ok(await page.locator('button:has-text("更早的记录")').isHidden());
+  assert.match(await page.textContent('table.audit tbody tr:last-child'), /客户 P0/);
   await logout();
 });

@@ -79,15 +79,16 @@ function what(a) {
 
 export async function auditView(root) {
   clear(root).appendChild(h('h2', {}, '操作记录'));
-  // Admins pick an operator from the list; viewers type the name.
+  // The operator's name, typed (kfctl's rows go by the OS user); admins
+  // get the operators as suggestions.
   let names = [];
   if (state.me.role === 'admin') {
     try { names = (await get('operators')).items.map((o) => o.username); } catch { names = []; }
   }
   const form = h('form.fields.audit-filter', {},
-    h('label', {}, '操作人', names.length
-      ? select('user', [['', '全部'], ...names.map((n) => [n, n])], '')
-      : h('input', { name: 'user', maxlength: 64, placeholder: '全部' })),
+    h('label', {}, '操作人', h('input', { name: 'user', maxlength: 64, placeholder: '全部', autocomplete: 'off',
+      list: names.length ? 'audit-users' : null }),
+    names.length && h('datalist', { id: 'audit-users' }, names.map((n) => h('option', { value: n })))),
     h('label', {}, '对象类型', select('kind', [['', '全部'], ...Object.entries(KIND)], '')),
     h('label', {}, '从', h('input', { name: 'from', type: 'date' })),
     h('label', {}, '到', h('input', { name: 'to', type: 'date' })),
