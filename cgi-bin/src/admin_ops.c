@@ -60,8 +60,8 @@ check_password(struct valid *v, const char *pw)
 }
 
 /*
- * The password to set: the given one, or a new one in gen. Its hash goes
- * into hash; -1 (answered) when hashing fails.
+ * The password to set: the given one, or a new one made in gen. Its hash
+ * goes into hash; NULL (answered 500) when hashing fails.
  */
 static const char *
 password_hash(struct actx *c, const char *given, char *gen,
