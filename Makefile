@@ -43,7 +43,8 @@ LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena as
 	    program pull pwhash req resp retention route sched snap stats store store_admin store_wecom \
 	    ticket token transport tz url utf8 util valid wecom work wxcrypt wxlogin \
 	    textenc \
-	    wsync
+	    wsync \
+	    admin_ops
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)

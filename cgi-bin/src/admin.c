@@ -31,6 +31,7 @@ enum gate {
 	G_PUBLIC = 0,	/* login: no session yet */
 	G_SESSION = 1,	/* any logged-in user; writes need CSRF */
 	G_ADMIN_WRITE = 2,	/* writes also need the admin role */
+	G_ADMIN = 3,		/* reads too need the admin role (operators) */
 };
 
 struct aroute {
@@ -65,6 +66,13 @@ static const struct aroute routes[] = {
 	    "GET, HEAD, POST", 0 },
 	{ NULL, 2, NULL, M_GET | REQ_M(REQ_PATCH) | REQ_M(REQ_DELETE),
 	    G_ADMIN_WRITE, admin_crud, "GET, HEAD, PATCH, DELETE", 0 },
+	/* operators (admin_ops.c): admins only, reads included */
+	{ "operators", 1, NULL, M_GET | M_POST, G_ADMIN, admin_ops_list_add,
+	    "GET, HEAD, POST", 0 },
+	{ "operators", 2, NULL, REQ_M(REQ_PATCH), G_ADMIN, admin_ops_update,
+	    "PATCH", 0 },
+	{ "operators", 3, "password", M_POST, G_ADMIN, admin_ops_password,
+	    "POST", 0 },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -183,8 +191,9 @@ write_gates(struct actx *c, const struct aroute *r)
 		admin_fail(c, AE_CSRF);
 		return -1;
 	}
-	if (r->gate == G_ADMIN_WRITE && c->role != ROLE_ADMIN) {
-		admin_fail(c, AE_FORBIDDEN_ROLE);
+	if (r->gate >= G_ADMIN_WRITE && c->role != ROLE_ADMIN) {
+		admin_fail(c, r->gate == G_ADMIN ? AE_ADMIN_ONLY :
+		    AE_FORBIDDEN_ROLE);
 		return -1;
 	}
 	return 0;
@@ -220,6 +229,11 @@ admin_handle(struct admin *a, struct req *req, struct resp *resp)
 	}
 	if (r->gate != G_PUBLIC && admin_session(&c) == -1)
 		return;
+	if (r->gate == G_ADMIN && c.role != ROLE_ADMIN &&
+	    !(REQ_M(req->method) & M_WRITE)) {
+		admin_fail(&c, AE_ADMIN_ONLY);
+		return;
+	}
 	if (REQ_M(req->method) & M_WRITE) {
 		if (write_gates(&c, r) == -1)
 			return;

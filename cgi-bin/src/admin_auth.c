@@ -318,6 +318,7 @@ pwcheck_slot(struct actx *c, char *name, size_t len)
 struct user_row {
 	char	 role[16];
 	char	 hash[PWHASH_LEN];
+	int	 disabled;
 	int	 found;
 };
 
@@ -330,6 +331,7 @@ row_user(void *arg, char **col, unsigned n)
 		return -1;
 	snprintf(u->role, sizeof(u->role), "%s", col[0]);
 	snprintf(u->hash, sizeof(u->hash), "%s", col[1]);
+	u->disabled = n > 2 && col[2] != NULL && strcmp(col[2], "0") != 0;
 	u->found = 1;
 	return 0;
 }
@@ -458,6 +460,15 @@ admin_login(struct actx *c)
 	if (rc != PWHASH_OK && rc != PWHASH_OK_REHASH) {
 		login_failed(c, vals[0], source, u.found ? "wrong password" :
 		    "no such user");
+		return;
+	}
+	/*
+	 * Checked after the password, so a disabled account answers as a
+	 * wrong password does, in the same time; the right password for it
+	 * still counts as a failure against the name.
+	 */
+	if (u.disabled) {
+		login_failed(c, vals[0], source, "operator disabled");
 		return;
 	}
 	if (rc == PWHASH_OK_REHASH)

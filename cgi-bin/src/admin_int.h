@@ -101,4 +101,9 @@ const char	*admin_csv_field(const char *coll, const char *cell);
 /* admin_view.c: POST /admin/api/wecom/sync (the worker does it) */
 void		 admin_wecom_sync(struct actx *);
 
+/* admin_ops.c: /admin/api/operators[/<name>[/password]], admins only */
+void		 admin_ops_list_add(struct actx *);
+void		 admin_ops_update(struct actx *);
+void		 admin_ops_password(struct actx *);
+
 #endif

@@ -21,6 +21,7 @@
 #include "retention.h"
 #include "snap.h"
 #include "store.h"
+#include "tz.h"
 #include "util.h"
 #include "valid.h"
 
@@ -267,35 +268,77 @@ admin_stats(struct actx *c)
 
 /* ---- audit log and lists -------------------------------------------- */
 
-/* GET /admin/api/audit?before=<id>&kind=<kind>: 100 at a time, newest
- * first. */
+/*
+ * A day "YYYY-MM-DD" as the unix time its midnight is in [routing]
+ * timezone, plus `plus` days; -1 when it is no day.
+ */
+static time_t
+local_midnight(const char *zone, const char *day, int plus)
+{
+	struct tm	 tm;
+
+	if (!valid_day(day))
+		return (time_t)-1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (day[0] - '0') * 1000 + (day[1] - '0') * 100 +
+	    (day[2] - '0') * 10 + (day[3] - '0') - 1900;
+	tm.tm_mon = (day[5] - '0') * 10 + (day[6] - '0') - 1;
+	tm.tm_mday = (day[8] - '0') * 10 + (day[9] - '0') + plus;
+	return tz_mktime(zone, &tm);
+}
+
+/*
+ * GET /admin/api/audit?before=<id>&user=&kind=&object=&from=&to=: 100 at
+ * a time, newest first. from and to are days (YYYY-MM-DD) in [routing]
+ * timezone, both included; user is the operator (or the OS user for
+ * kfctl's rows), object an object's id.
+ */
 void
 admin_audit_list(struct actx *c)
 {
-	const char	*before, *kind = NULL, *p[3], *json;
+	static const char *const names[] = { "before", "user", "kind",
+	    "object", "from", "to" };
+	const char	*q[6], *p[11], *json, *zone = c->a->cfg->routing.timezone;
+	char		 from[24], to[24];
 	long long	 b;
+	time_t		 t0 = 0, t1 = 0;
 	struct valid	 v;
 	int		 bad = 0;
+	size_t		 i;
 
-	before = admin_query(c, "before", &bad);
-	if (!bad)
-		kind = admin_query(c, "kind", &bad);
+	for (i = 0; i < 6 && !bad; i++)
+		q[i] = admin_query(c, names[i], &bad);
 	if (bad)
 		return;
 	valid_init(&v, c->req->arena);
-	if (before != NULL && util_parse_llong(before, 1,
+	if (q[0] != NULL && util_parse_llong(q[0], 1,
 	    0x7fffffffffffffffLL, &b) == -1)
 		valid_fail(&v, "before", "应为审计记录的 id");
-	if (kind != NULL && !valid_id(kind, 1, 32))
+	if (q[1] != NULL && !auth_username_ok(q[1]))
+		valid_fail(&v, "user", "应为操作员的用户名");
+	if (q[2] != NULL && !valid_id(q[2], 1, 32))
 		valid_fail(&v, "kind", "应为对象类型,如 entry");
+	if (q[3] != NULL && (strlen(q[3]) > 128 || *q[3] == '\0'))
+		valid_fail(&v, "object", "应为对象的 ID(最多 128 个字符)");
+	if (q[4] != NULL && (t0 = local_midnight(zone, q[4], 0)) == -1)
+		valid_fail(&v, "from", "应为日期 YYYY-MM-DD(%s)", zone);
+	if (q[5] != NULL && (t1 = local_midnight(zone, q[5], 1)) == -1)
+		valid_fail(&v, "to", "应为日期 YYYY-MM-DD(%s)", zone);
+	if (q[4] != NULL && q[5] != NULL && t0 != -1 && t1 != -1 && t1 <= t0)
+		valid_fail(&v, "to", "结束日期不能早于开始日期");
 	if (v.nerr > 0) {
 		admin_fail_fields(c, &v);
 		return;
 	}
-	p[0] = before != NULL ? before : "9223372036854775807";
-	p[1] = kind;
-	p[2] = kind;
-	if (store_q_text(c->a->store, Q_AUDIT_LIST, p, 3, c->req->arena,
+	snprintf(from, sizeof(from), "%lld", (long long)t0);
+	snprintf(to, sizeof(to), "%lld", (long long)t1);
+	p[0] = q[0] != NULL ? q[0] : "9223372036854775807";
+	p[1] = p[2] = q[1];
+	p[3] = p[4] = q[2];
+	p[5] = p[6] = q[3];
+	p[7] = p[8] = q[4] != NULL ? from : NULL;
+	p[9] = p[10] = q[5] != NULL ? to : NULL;
+	if (store_q_text(c->a->store, Q_AUDIT_LIST, p, 11, c->req->arena,
 	    &json) != STORE_OK) {
 		admin_fail_store(c);
 		return;

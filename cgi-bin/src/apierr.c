@@ -52,6 +52,11 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_BAD_ENCODING] = { 400, "bad_encoding",
 	    "文件编码无法识别,请在 Excel 中另存为"
 	    "“CSV UTF-8(逗号分隔)”后再导入" },
+	[AE_ADMIN_ONLY] = { 403, "admin_only", "只有管理员可以管理操作员" },
+	[AE_SELF] = { 409, "self",
+	    "不能停用自己,也不能取消自己的管理员角色" },
+	[AE_LAST_ADMIN] = { 409, "last_admin",
+	    "这是最后一个启用的管理员,不能停用或改为只读" },
 };
 
 const struct apierr_info *

@@ -43,6 +43,10 @@ enum apierr {
 	AE_CONFLICT,		/* stale version; "current" holds the row */
 	AE_IN_USE,		/* "used_by" says by what */
 	AE_BAD_ENCODING,	/* an upload neither UTF-8 nor GB18030 */
+	/* Operators from the page (admin_ops.c). */
+	AE_ADMIN_ONLY,		/* a viewer, even for a read */
+	AE_SELF,		/* disabling or demoting oneself */
+	AE_LAST_ADMIN,		/* the last enabled admin must stay one */
 	AE__MAX
 };
 

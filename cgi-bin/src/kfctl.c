@@ -17,11 +17,17 @@
  * admin add/passwd read the new password from the terminal (not echoed)
  * or from the first line of stdin; --generate makes one and prints it.
  *
+ * Every command that writes configuration (admin add/passwd, agent
+ * status, wecom sync-accounts and sync-status) records it in the audit
+ * log as the operating-system user running kfctl (via 'kfctl'), in the
+ * same transaction where the change is one.
+ *
  * Exit status: 0 done, 1 unknown id (retention: another run is under
  * way), 2 usage, 3 config or database error.
  */
 #include <signal.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +70,43 @@ struct ctl {
 	struct store	*store;
 	struct arena	*arena;
 };
+
+/*
+ * Who ran this, for the audit log: the effective user's name as the
+ * system knows it, or "uid<N>" when it has none or one the log's
+ * username column cannot hold ([A-Za-z0-9_.@-], 64 at most).
+ */
+static const char *
+os_user(void)
+{
+	static char		 name[65];
+	const struct passwd	*pw;
+	uid_t			 uid = geteuid();
+
+	if (name[0] != '\0')
+		return name;
+	if ((pw = getpwuid(uid)) != NULL && pw->pw_name != NULL &&
+	    auth_username_ok(pw->pw_name))
+		snprintf(name, sizeof(name), "%s", pw->pw_name);
+	else
+		snprintf(name, sizeof(name), "uid%lu", (unsigned long)uid);
+	return name;
+}
+
+/* One audit row for a change made here; -1 when it could not be
+ * written (the caller's transaction then rolls back). */
+static int
+audit(struct ctl *c, const char *action, const char *kind,
+    const char *object_id, const char *before, const char *after)
+{
+	const char	*p[7] = { os_user(), "kfctl", action, kind,
+	    object_id != NULL ? object_id : "", before, after };
+
+	if (store_q_exec(c->store, Q_AUDIT_ADD_VIA, p, 7) == STORE_OK)
+		return 0;
+	fprintf(stderr, "kfctl: cannot write the audit log\n");
+	return -1;
+}
 
 static int
 usage(void)
@@ -113,6 +156,8 @@ static int
 cmd_agent_status(struct ctl *c, const char *agent, const char *status)
 {
 	enum agent_status	 st;
+	const char		*p[1] = { agent }, *before = NULL, *after = NULL;
+	enum store_rc		 rc;
 
 	if (!valid_id_arg("agent", agent))
 		return EXIT_USAGE;
@@ -121,7 +166,22 @@ cmd_agent_status(struct ctl *c, const char *agent, const char *status)
 		    "offline, not '%s'\n", status);
 		return EXIT_USAGE;
 	}
-	switch (store_set_agent_status(c->store, agent, st)) {
+	if ((rc = store_begin(c->store)) == STORE_OK)
+		rc = store_q_text(c->store, Q_AGENT_GET, p, 1, c->arena,
+		    &before);
+	if (rc == STORE_OK)
+		rc = store_set_agent_status(c->store, agent, st);
+	if (rc == STORE_OK)
+		rc = store_q_text(c->store, Q_AGENT_GET, p, 1, c->arena,
+		    &after);
+	if (rc == STORE_OK && audit(c, "presence", "agent", agent, before,
+	    after) == -1)
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_commit(c->store);
+	if (rc != STORE_OK)
+		store_rollback(c->store);
+	switch (rc) {
 	case STORE_OK:
 		printf("%s: %s\n", agent, snap_status_name(st));
 		return EXIT_OK;
@@ -346,6 +406,7 @@ static int
 cmd_sync(struct ctl *c, struct wecom *w)
 {
 	struct wsync_result	 r;
+	char			 after[128];
 
 	if (wsync_run(c->store, w, print_sync, NULL, &r) == -1) {
 		if (r.accounts < 0 && wecom_errcode(w) != 0)
@@ -357,6 +418,10 @@ cmd_sync(struct ctl *c, struct wecom *w)
 		return EXIT_FAIL;
 	}
 	printf("%d links created, %d problems\n", r.created, r.problems);
+	snprintf(after, sizeof(after), "{\"accounts\":%d,\"links_created\":%d,"
+	    "\"problems\":%d}", r.accounts, r.created, r.problems);
+	if (audit(c, "sync", "wecom", "accounts", NULL, after) == -1)
+		return EXIT_FAIL;
 	return r.problems > 0 ? EXIT_UNKNOWN : EXIT_OK;
 }
 
@@ -391,7 +456,7 @@ cmd_sync_status(struct ctl *c, struct wecom *w)
 {
 	static struct sync_list	 l;
 	struct json_object	*o, *list, *sv, *uid, *st;
-	char			 path[128];
+	char			 path[128], after[96];
 	const char		*userid;
 	size_t			 i, k, n;
 	int			 seen = 0, rc = EXIT_OK;
@@ -434,6 +499,10 @@ cmd_sync_status(struct ctl *c, struct wecom *w)
 		json_object_put(o);
 	}
 	printf("%zu kf accounts, %d servicers reconciled\n", l.n, seen);
+	snprintf(after, sizeof(after), "{\"accounts\":%zu,\"servicers\":%d}",
+	    l.n, seen);
+	if (audit(c, "sync", "wecom", "servicers", NULL, after) == -1)
+		return EXIT_FAIL;
 	return rc;
 }
 
@@ -568,19 +637,6 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 
 /* ---- admin users ---------------------------------------------------- */
 
-/* A new password: 20 characters from an unambiguous alphabet (~115 bits). */
-static void
-generate_password(char *out, size_t len)
-{
-	static const char abc[] = "abcdefghijkmnpqrstuvwxyz"
-	    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	size_t	 i;
-
-	for (i = 0; i + 1 < len && i < 20; i++)
-		out[i] = abc[randombytes_uniform(sizeof(abc) - 1)];
-	out[i] = '\0';
-}
-
 /* One line from the terminal without echo, or from stdin. */
 static int
 read_password(char *out, size_t len)
@@ -614,6 +670,7 @@ static int
 cmd_admin(struct ctl *c, int argc, char **argv)
 {
 	const char	*what = argv[0], *user = argv[1], *role = NULL, *p[3];
+	const char	*item = NULL;
 	char		 pw[PWHASH_MAX + 2], hash[PWHASH_LEN];
 	const char	*why;
 	int		 i, gen = 0, add = strcmp(what, "add") == 0;
@@ -637,7 +694,7 @@ cmd_admin(struct ctl *c, int argc, char **argv)
 	if (pwhash_init() == -1)
 		return EXIT_FAIL;
 	if (gen)
-		generate_password(pw, sizeof(pw));
+		pwhash_generate(pw);
 	else if (read_password(pw, sizeof(pw)) == -1) {
 		fprintf(stderr, "kfctl: no password given\n");
 		return EXIT_USAGE;
@@ -648,7 +705,9 @@ cmd_admin(struct ctl *c, int argc, char **argv)
 	}
 	if (pwhash_make(pw, hash) == -1)
 		return EXIT_FAIL;
-	if (add) {
+	if ((rc = store_begin(c->store)) != STORE_OK)
+		;
+	else if (add) {
 		p[0] = user;
 		p[1] = role != NULL ? role : "admin";
 		p[2] = hash;
@@ -673,6 +732,17 @@ cmd_admin(struct ctl *c, int argc, char **argv)
 			rc = store_q_exec(c->store, Q_THROTTLE_CLEAR, p, 1);
 	}
 	sodium_memzero(hash, sizeof(hash));
+	/* The operator's row without its hash (Q_OP_GET) is what is logged. */
+	p[0] = user;
+	if (rc == STORE_OK)
+		rc = store_q_text(c->store, Q_OP_GET, p, 1, c->arena, &item);
+	if (rc == STORE_OK && audit(c, add ? "create" : "passwd", "operator",
+	    user, NULL, item) == -1)
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_commit(c->store);
+	if (rc != STORE_OK)
+		store_rollback(c->store);
 	switch (rc) {
 	case STORE_OK:
 		if (gen)

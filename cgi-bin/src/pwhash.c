@@ -63,3 +63,15 @@ pwhash_dummy(const char *pw)
 {
 	(void)pwhash_verify(dummy, pw);
 }
+
+void
+pwhash_generate(char *out)
+{
+	static const char abc[] = "abcdefghijkmnpqrstuvwxyz"
+	    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	size_t	 i;
+
+	for (i = 0; i < PWHASH_GEN; i++)
+		out[i] = abc[randombytes_uniform(sizeof(abc) - 1)];
+	out[i] = '\0';
+}

@@ -30,5 +30,12 @@ enum pwhash_rc	 pwhash_verify(const char *hash, const char *pw);
  * response time does not tell which usernames do.
  */
 void		 pwhash_dummy(const char *pw);
+/*
+ * A new password for an operator (kfctl --generate, the page's add and
+ * reset): PWHASH_GEN characters from an unambiguous alphabet (~115 bits),
+ * NUL-terminated. out holds at least PWHASH_GEN + 1 bytes.
+ */
+#define PWHASH_GEN	20
+void		 pwhash_generate(char *out);
 
 #endif

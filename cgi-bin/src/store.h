@@ -190,6 +190,9 @@ enum store_q {
 	/* WeCom sync requests from the page (016) */
 	Q_WSYNC_REQUEST, Q_WSYNC_OPEN, Q_WSYNC_LATEST, Q_WSYNC_WORKER,
 	Q_WECOM_UNLINKED,
+	/* operators from the page, audit from kfctl (014) */
+	Q_AUDIT_ADD_VIA, Q_OP_LIST, Q_OP_GET, Q_OP_UPDATE, Q_OP_ADMINS_LOCK,
+	Q_OP_LOCK, Q_SESSION_DELETE_OTHERS,
 	Q__MAX
 };
 

@@ -56,6 +56,15 @@
 	"JSON_OBJECT('order_id', o.order_id, 'customer_key', o.customer_key, " \
 	"'agent_id', o.agent_id, 'version', o.version)"
 
+/* An operator as the page and the audit log see it: never the hash. The
+ * last login comes from the audit log (kept as long as [retention] says). */
+#define OPERATOR_JSON \
+	"JSON_OBJECT('username', u.username, 'role', u.role, " \
+	"'disabled', u.disabled <> 0, 'created_at', " ISO("u.created_at") ", " \
+	"'last_login', (SELECT " ISO("MAX(l.at)") " FROM kf_audit l " \
+	"WHERE l.kind = 'session' AND l.action = 'login' " \
+	"AND l.object_id = u.username))"
+
 /* minutes as "HH:MM" */
 #define HHMM(col) \
 	"CONCAT(LPAD(" col " DIV 60, 2, '0'), ':', LPAD(" col " MOD 60, 2, '0'))"
@@ -82,6 +91,11 @@
 #define PAGE(key) \
 	" WHERE " key " > ? AND LEFT(" key ", CHAR_LENGTH(?)) = ? " \
 	"ORDER BY " key " LIMIT 200"
+
+/* The name an audited row goes by, from its JSON (NULL: none). */
+#define AUDIT_NAME(col) \
+	"COALESCE(JSON_VALUE(" col ", '$.label'), " \
+	"JSON_VALUE(" col ", '$.display_name'), JSON_VALUE(" col ", '$.name'))"
 
 #define LIST(json, from, order) \
 	"SELECT COALESCE(JSON_ARRAYAGG(" json " ORDER BY " order "), " \
@@ -287,7 +301,7 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE l.open_kfid = w.open_kfid), JSON_ARRAY()))",
 	    "kf_wecom_account w", "w.open_kfid"),
 
-	[Q_ADMIN_USER_GET] = "SELECT role, pw_hash FROM kf_admin_user "
+	[Q_ADMIN_USER_GET] = "SELECT role, pw_hash, disabled FROM kf_admin_user "
 	    "WHERE username = ?",
 	/* username, role, pw_hash */
 	[Q_ADMIN_USER_PUT] = "INSERT INTO kf_admin_user "
@@ -304,7 +318,8 @@ const char *const store_q_sql[Q__MAX] = {
 	    "(id_hash, username, created_at, seen_at) VALUES (?, ?, ?, ?)",
 	[Q_SESSION_GET] = "SELECT s.username, u.role, s.created_at, s.seen_at "
 	    "FROM kf_admin_session s JOIN kf_admin_user u "
-	    "ON u.username = s.username WHERE s.id_hash = ?",
+	    "ON u.username = s.username WHERE s.id_hash = ? "
+	    "AND u.disabled = 0",
 	[Q_SESSION_TOUCH] = "UPDATE kf_admin_session SET seen_at = ? "
 	    "WHERE id_hash = ?",
 	[Q_SESSION_DELETE] = "DELETE FROM kf_admin_session WHERE id_hash = ?",
@@ -334,14 +349,25 @@ const char *const store_q_sql[Q__MAX] = {
 	/* username, action, kind, object_id, before_json, after_json */
 	[Q_AUDIT_ADD] = "INSERT INTO kf_audit (username, action, kind, "
 	    "object_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)",
-	/* before id (exclusive), kind (NULL: all) twice; newest first */
+	/*
+	 * before id (exclusive), then user, kind, object_id, from and to
+	 * (unix seconds, to exclusive), each twice (NULL: any); newest
+	 * first. object_name: the row's own name (label, display_name or
+	 * name), after the change or else before it.
+	 */
 	[Q_AUDIT_LIST] = LIST("JSON_OBJECT('id', a.id, 'at', "
 	    "DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%s.%fZ'), "
-	    "'username', a.username, 'action', a.action, 'kind', a.kind, "
-	    "'object_id', a.object_id, "
+	    "'username', a.username, 'via', a.via, 'action', a.action, "
+	    "'kind', a.kind, 'object_id', a.object_id, "
+	    "'object_name', COALESCE(" AUDIT_NAME("a.after_json") ", "
+	    AUDIT_NAME("a.before_json") "), "
 	    "'before', JSON_EXTRACT(a.before_json, '$'), "
 	    "'after', JSON_EXTRACT(a.after_json, '$'))",
-	    "(SELECT * FROM kf_audit WHERE id < ? AND (? IS NULL OR kind = ?) "
+	    "(SELECT * FROM kf_audit WHERE id < ? "
+	    "AND (? IS NULL OR username = ?) AND (? IS NULL OR kind = ?) "
+	    "AND (? IS NULL OR object_id = ?) "
+	    "AND (? IS NULL OR at >= FROM_UNIXTIME(?)) "
+	    "AND (? IS NULL OR at < FROM_UNIXTIME(?)) "
 	    "ORDER BY id DESC LIMIT 100) a", "a.id DESC"),
 
 	/*
@@ -463,6 +489,30 @@ const char *const store_q_sql[Q__MAX] = {
 	    "kf_entry e WHERE e.target_type = 'wecom_kf' AND NOT EXISTS "
 	    "(SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = e.target "
 	    "AND l.scene = COALESCE(e.wecom_scene, e.id))", "e.id"),
+	/*
+	 * Operators from the page (admin_ops.c) and kfctl's audit rows. No
+	 * statement here reads pw_hash: an operator's JSON goes into the
+	 * audit log as it is.
+	 */
+	/* username, via, action, kind, object_id, before_json, after_json */
+	[Q_AUDIT_ADD_VIA] = "INSERT INTO kf_audit (username, via, action, "
+	    "kind, object_id, before_json, after_json) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[Q_OP_LIST] = LIST(OPERATOR_JSON, "kf_admin_user u", "u.username"),
+	[Q_OP_GET] = "SELECT " OPERATOR_JSON " FROM kf_admin_user u "
+	    "WHERE u.username = ?",
+	/* role (NULL: keep), disabled (NULL: keep), username */
+	[Q_OP_UPDATE] = "UPDATE kf_admin_user SET role = COALESCE(?, role), "
+	    "disabled = COALESCE(?, disabled) WHERE username = ?",
+	/* Every enabled admin, locked: the last one must stay. */
+	[Q_OP_ADMINS_LOCK] = "SELECT COUNT(*) FROM kf_admin_user "
+	    "WHERE role = 'admin' AND disabled = 0 FOR UPDATE",
+	/* username: role and disabled, the row locked */
+	[Q_OP_LOCK] = "SELECT role, disabled FROM kf_admin_user "
+	    "WHERE username = ? FOR UPDATE",
+	/* username, the id_hash of the session to keep */
+	[Q_SESSION_DELETE_OTHERS] = "DELETE FROM kf_admin_session "
+	    "WHERE username = ? AND id_hash <> ?",
 };
 
 int
@@ -495,6 +545,7 @@ store_q_write(int q)
 	case Q_RET_STAT_ROLLUP: case Q_RET_STAT_DELETE:
 	case Q_WORKDAYS_CLEAR: case Q_WORKDAY_ADD:
 	case Q_WSYNC_REQUEST:
+	case Q_AUDIT_ADD_VIA: case Q_OP_UPDATE: case Q_SESSION_DELETE_OTHERS:
 		return 1;
 	default:
 		return 0;

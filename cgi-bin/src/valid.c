@@ -632,3 +632,9 @@ valid_fields(struct valid *v, struct json_object *obj,
 		vals[i] = one(v, &f[i], o);
 	}
 }
+
+int
+valid_day(const char *s)
+{
+	return strlen(s) == 10 && calendar_day(s);
+}

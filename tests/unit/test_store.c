@@ -13,6 +13,11 @@ test_roles(void **state)
 	    Q_ADMIN_USER_GET));
 	assert_false(store_may(STORE_WECOM, STORE_TABLE_ADMIN, Q_ENTRY_INSERT));
 	assert_true(store_may(STORE_ADMIN, STORE_TABLE_ADMIN, Q_ADMIN_USER_GET));
+	/* operators and kfctl's audit rows: the admin account's alone */
+	assert_false(store_may(STORE_WECOM, STORE_TABLE_ADMIN, Q_OP_LIST));
+	assert_false(store_may(STORE_PUBLIC, STORE_TABLE_ADMIN,
+	    Q_AUDIT_ADD_VIA));
+	assert_true(store_may(STORE_ADMIN, STORE_TABLE_ADMIN, Q_OP_UPDATE));
 	/* The WeCom program's: its account and the admin's (kfctl wecom). */
 	assert_false(store_may(STORE_PUBLIC, STORE_TABLE_WECOM, W_TOKEN_GET));
 	assert_true(store_may(STORE_WECOM, STORE_TABLE_WECOM, W_TOKEN_GET));

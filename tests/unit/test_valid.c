@@ -388,6 +388,22 @@ test_workdays(void **state)
 	arena_free(a);
 }
 
+/* The audit filter's days: calendar days only, nothing around them. */
+static void
+test_day(void **state)
+{
+	(void)state;
+	assert_true(valid_day("2031-03-02"));
+	assert_true(valid_day("2028-02-29"));
+	assert_false(valid_day("2027-02-29"));
+	assert_false(valid_day("2031-3-02"));
+	assert_false(valid_day("2031-03-02 "));
+	assert_false(valid_day("2031-03-0"));
+	assert_false(valid_day("2031-13-01"));
+	assert_false(valid_day("1999-12-31"));
+	assert_false(valid_day(""));
+}
+
 int
 main(void)
 {
@@ -398,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_typed_values),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_workdays),
+		cmocka_unit_test(test_day),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);

@@ -10,12 +10,14 @@ import { previewView } from './preview.js';
 import { statsView } from './stats.js';
 import { auditView } from './audit.js';
 import { state, flash, loadLists } from './state.js';
+import { operatorsView } from './operators.js';
 
 const VIEWS = {
   entries: entriesView, agents: agentsView, groups: groupsView, rules: rulesView,
   schedules: schedulesView, customers: customersView, orders: ordersView, wecom: wecomView,
   presence: presenceView, preview: previewView, stats: statsView, audit: auditView,
 };
+VIEWS.operators = operatorsView;
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,6 +39,7 @@ function showApp(me) {
   $('who').hidden = false;
   $('who-name').textContent = `${me.username}(${me.role === 'admin' ? '管理员' : '只读'})`;
   $('view').hidden = false;
+  $('nav-operators').hidden = me.role !== 'admin';	// admins only
   route();
 }
 

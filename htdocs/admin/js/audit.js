@@ -1,41 +1,144 @@
-// Every change made here: who, when, and what changed (before -> after).
-import { h, clear, fmtTime } from './dom.js';
+// The audit log as a log book: who (an operator, or "命令行 <OS user>"
+// for kfctl), when (local time), what (the object by its Chinese kind and
+// its name) and each changed field as "字段: 旧 → 新", in the words of
+// words.js. Filters by operator, kind and days; 100 rows a page.
+import { h, clear, fmtTime, select } from './dom.js';
 import { get } from './api.js';
+import { state } from './state.js';
+import { ACTION, KIND, STEP, VALUE, VIA, WECOM_SYNC, fieldName, word } from './words.js';
 
-const ACTION = { create: '新增', update: '修改', delete: '删除', presence: '状态', login: '登录', logout: '退出' };
+// Bookkeeping the server moves on its own: not a change anyone made.
+const QUIET = new Set(['version', 'updated_at', 'status_at', 'active_sessions', 'created_at', 'last_login']);
+const WEEKDAY = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
-// The keys whose values differ, as "key: before -> after".
-function diff(before, after) {
-  if (!before && !after) return [];
-  if (!before) return [`新增:${after.label || after.display_name || after.name || after.id}`];
-  if (!after) return [`删除:${before.label || before.display_name || before.name || before.id}`];
-  return Object.keys({ ...before, ...after })
-    .filter((k) => !['version', 'updated_at', 'status_at'].includes(k))
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map((k) => `${k}:${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`);
+const byId = (list, id, name) => {
+  const x = list.find((o) => o.id === id);
+  return x && x[name] ? `${x[name]}(${id})` : id;
+};
+const NAMED = {
+  agent_id: (v) => byId(state.agents, v, 'display_name'),
+  account_manager_id: (v) => byId(state.agents, v, 'display_name'),
+  agents: (v) => byId(state.agents, v, 'display_name'),
+  members: (v) => byId(state.agents, v, 'display_name'),
+  fallback_group_id: (v) => byId(state.groups, v, 'name'),
+  schedule_id: (v) => byId(state.schedules, v, 'name'),
+  entry_id: (v) => byId(state.entries, v, 'label'),
+};
+
+// One value as words: names for ids and codes, 是/否, lists with 、.
+function show(key, v, row) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (Array.isArray(v)) return v.length ? v.map((x) => show(key, x, row)).join('、') : '(无)';
+  if (typeof v === 'object') {
+    if ('weekday' in v) return `${WEEKDAY[v.weekday] || ''} ${v.start || ''}-${v.end || ''}`.trim();
+    if ('day' in v) return v.note ? `${v.day}(${v.note})` : String(v.day);
+    return Object.values(v).map((x) => show('', x, row)).join(' ');
+  }
+  if (key === 'decision_order') return String(v).split(',').map((x) => word(STEP, x.trim())).join('、');
+  if (VALUE[key]) return word(VALUE[key], v);
+  if (key === 'target_id' && row) {
+    if (row.target_type === 'agent') return NAMED.agent_id(v);
+    if (row.target_type === 'group') return NAMED.fallback_group_id(v);
+  }
+  if (NAMED[key]) return NAMED[key](String(v));
+  return String(v);
 }
 
-export function auditView(root) {
+// "字段: 旧 → 新" for each field that changed; "字段: 值" for a new row.
+function changes(a) {
+  const b = a.before && typeof a.before === 'object' ? a.before : null;
+  const f = a.after && typeof a.after === 'object' ? a.after : null;
+  if (a.action === 'passwd') return ['密码已重设(新密码不记录)'];
+  if (a.kind === 'session') return [];
+  if (!b && !f) return [];
+  if (b && !f) return [`已删除${a.object_name ? `:${a.object_name}` : ''}`];
+  const keys = Object.keys({ ...(b || {}), ...f }).filter((k) => !QUIET.has(k));
+  if (!b) {
+    return keys.filter((k) => k !== 'id' && f[k] !== null && f[k] !== '' && !(Array.isArray(f[k]) && !f[k].length))
+      .map((k) => `${fieldName(a.kind, k)}:${show(k, f[k], f)}`);
+  }
+  const out = keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(f[k]))
+    .map((k) => `${fieldName(a.kind, k)}:${show(k, b[k], b)} → ${show(k, f[k], f)}`);
+  return out.length ? out : ['没有字段变化'];
+}
+
+function who(a) {
+  if (a.via === 'kfctl') return `命令行 ${a.username}`;
+  if (a.via === 'worker') return VIA.worker;
+  return a.username;
+}
+
+function what(a) {
+  if (a.kind === 'session') return a.action === 'login' ? '登录管理页面' : a.action === 'logout' ? '退出管理页面' : '登录';
+  if (a.kind === 'wecom') return `${KIND.wecom} ${WECOM_SYNC[a.object_id] || ''}`.trim();
+  const kind = word(KIND, a.kind);
+  const name = a.object_name && a.object_name !== a.object_id ? `${a.object_name}(${a.object_id})` : a.object_id;
+  return name ? `${kind} ${name}` : kind;
+}
+
+export async function auditView(root) {
   clear(root).appendChild(h('h2', {}, '操作记录'));
+  // The operator's name, typed (kfctl's rows go by the OS user); admins
+  // get the operators as suggestions.
+  let names = [];
+  if (state.me.role === 'admin') {
+    try { names = (await get('operators')).items.map((o) => o.username); } catch { names = []; }
+  }
+  const form = h('form.fields.audit-filter', {},
+    h('label', {}, '操作人', h('input', { name: 'user', maxlength: 64, placeholder: '全部', autocomplete: 'off',
+      list: names.length ? 'audit-users' : null }),
+    names.length && h('datalist', { id: 'audit-users' }, names.map((n) => h('option', { value: n })))),
+    h('label', {}, '对象类型', select('kind', [['', '全部'], ...Object.entries(KIND)], '')),
+    h('label', {}, '从', h('input', { name: 'from', type: 'date' })),
+    h('label', {}, '到', h('input', { name: 'to', type: 'date' })),
+    h('label', {}, '\u00a0', h('button.primary', { type: 'submit' }, '查询')));
+  const note = h('p.hint', {}, '日期按路由时区([routing] timezone)计算,含首尾两天;时间按本机时区显示。');
+  const error = h('p.error', { role: 'alert' });
   const tbody = h('tbody');
-  const more = h('button', { type: 'button' }, '更早的记录');
-  root.append(h('div.scroll', {}, h('table.grid.audit', {},
-    h('thead', {}, h('tr', {}, ['时间', '操作人', '操作', '对象', '变化'].map((t) => h('th', {}, t)))), tbody)), more);
+  const more = h('button', { type: 'button', hidden: true }, '更早的记录');
+  const empty = h('p.hint', { hidden: true }, '没有符合条件的记录。');
+  root.append(form, note, error, h('div.scroll', {}, h('table.grid.audit', {},
+    h('thead', {}, h('tr', {}, ['时间', '操作人', '操作', '对象', '变化'].map((t) => h('th', {}, t)))), tbody)),
+  empty, more);
   let before = null;
+
+  function query() {
+    const q = new URLSearchParams();
+    for (const k of ['user', 'kind', 'from', 'to']) {
+      const v = form.elements[k].value.trim();
+      if (v) q.set(k, v);
+    }
+    if (before) q.set('before', before);
+    const s = q.toString();
+    return s ? `audit?${s}` : 'audit';
+  }
 
   async function load() {
     let items;
-    try { items = (await get(`audit${before ? `?before=${before}` : ''}`)).items; } catch (e) {
-      root.append(h('p.error', {}, e.message)); return;
+    error.textContent = '';
+    try { items = (await get(query())).items; } catch (e) {
+      error.textContent = Object.values(e.fields || {}).join(';') || e.message;
+      return;
     }
     for (const a of items) {
-      tbody.appendChild(h('tr', {}, h('td', {}, fmtTime(a.at)), h('td', {}, a.username),
-        h('td', {}, ACTION[a.action] || a.action), h('td', {}, `${a.kind} ${a.object_id}`),
-        h('td', {}, diff(a.before, a.after).map((d) => h('div', {}, d)))));
+      tbody.appendChild(h('tr', { dataset: { id: a.id } },
+        h('td', { 'data-label': '时间' }, fmtTime(a.at)),
+        h('td', { 'data-label': '操作人' }, who(a)),
+        h('td', { 'data-label': '操作' }, word(ACTION, a.action)),
+        h('td', { 'data-label': '对象' }, what(a)),
+        h('td.changes', {}, changes(a).map((d) => h('div', {}, d)))));
     }
     if (items.length) before = items[items.length - 1].id;
     more.hidden = items.length < 100;
+    empty.hidden = tbody.children.length > 0;
   }
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    before = null;
+    clear(tbody);
+    load();
+  });
   more.addEventListener('click', load);
-  load();
+  await load();
 }

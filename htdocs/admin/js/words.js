@@ -96,3 +96,13 @@ export function whatText(what, names = {}) {
 
 // Statistics: the size of a bucket of GET stats.
 export const BUCKET = { minute: '分钟', hour: '小时' };
+// Audit log (audit.js, operators.js): where a change came from, what a
+// WeCom sync row stands for, and the fields of rows that are no table's.
+export const VIA = { page: '管理页面', kfctl: '命令行', worker: '企业微信同步' };
+export const WECOM_SYNC = { accounts: '客服账号与接入链接', servicers: '接待人员状态' };
+FIELD.wecom = { accounts: '客服账号', links_created: '新建接入链接', problems: '问题', servicers: '接待人员' };
+FIELD.operator.created_at = '创建时间';
+FIELD.operator.last_login = '最近登录';
+FIELD.customer.rows = '行数';
+FIELD.entry.decision_order = FIELD.entry.decision_order || '判断顺序';
+FIELD.order.rows = '行数';
