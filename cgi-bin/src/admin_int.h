@@ -88,10 +88,14 @@ void		 admin_preview(struct actx *);
 void		 admin_stats(struct actx *);
 void		 admin_audit_list(struct actx *);
 void		 admin_wecom(struct actx *);
-void		 admin_qr(struct actx *);
 
 /* admin_csv.c: /admin/api/import/<kind> (text/csv), export/<kind> */
 void		 admin_import(struct actx *);
 void		 admin_export(struct actx *);
+
+/* admin_qr.c: 小程序码 / link QR codes, how customers reach entries */
+void		 admin_qr(struct actx *);
+void		 admin_reach(struct actx *);
+void		 admin_reach_list(struct actx *);
 
 #endif

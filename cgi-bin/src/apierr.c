@@ -49,6 +49,11 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_CONFLICT] = { 409, "conflict",
 	    "数据已被他人修改,请刷新后再改" },
 	[AE_IN_USE] = { 409, "in_use", "仍在使用中,不能删除" },
+	[AE_WXACODE_FAILED] = { 502, "wxacode_failed",
+	    "微信未能生成小程序码,请按提示处理后再试" },
+	[AE_MINIPROGRAM_UNSET] = { 503, "miniprogram_not_configured",
+	    "未配置小程序,无法生成小程序码:请在 admin.conf 的 [miniprogram] "
+	    "设置 app_id 和 app_secret(或 app_secret_file)" },
 };
 
 const struct apierr_info *

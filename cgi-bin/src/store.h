@@ -186,6 +186,8 @@ enum store_q {
 	Q_RET_LAST_AGENT,
 	Q_RET_STAT_OLDEST, Q_RET_STAT_LOCK, Q_RET_STAT_ROLLUP,
 	Q_RET_STAT_DELETE,
+	/* 小程序码 cache (admin_qr.c) and how customers reach entries */
+	Q_WXACODE_GET, Q_WXACODE_PUT, Q_REACH_LIST,
 	Q__MAX
 };
 
