@@ -93,3 +93,8 @@ export function whatText(what, names = {}) {
   if (head === 'rule' || head === 'group') return reasonText(what, names);
   return word(STEP, head);
 }
+
+// Why customers could not reach an entry (GET /admin/api/reach).
+export const REACH_PROBLEM = { host_not_allowed: '域名未放行', http_target: '不是 https',
+  bad_url: '网址无效', wecom_no_link: '未同步接入链接', miniprogram_unset: '未配置小程序',
+  scene_unusable: 'ID 过长' };
