@@ -338,8 +338,13 @@ wxacode(struct actx *c, const struct reach_row *e)
 	enum wxacode_rc		 wrc;
 	int			 errcode;
 
-	if (!mp_configured(cfg) || !env_ok(cfg->miniprogram.env_version)) {
+	if (!mp_configured(cfg)) {
 		admin_fail(c, AE_MINIPROGRAM_UNSET);
+		return;
+	}
+	if (!env_ok(cfg->miniprogram.env_version)) {
+		admin_fail_raw(c, AE_MINIPROGRAM_UNSET, "detail",
+		    "\"[miniprogram] env_version 应为 release、trial 或 develop\"");
 		return;
 	}
 	valid_init(&v, c->req->arena);

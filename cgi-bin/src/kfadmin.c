@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mysql.h>
 
@@ -37,6 +38,11 @@ main(void)
 	if (cfg.db.admin_user == NULL)
 		log_warn("no [database] admin_user: writes will fail with the "
 		    "public user's rights");
+	if (strcmp(cfg.miniprogram.env_version, "release") != 0 &&
+	    strcmp(cfg.miniprogram.env_version, "trial") != 0 &&
+	    strcmp(cfg.miniprogram.env_version, "develop") != 0)
+		log_warn("[miniprogram] env_version is not release, trial or "
+		    "develop: no 小程序码 can be made");
 	a.cfg = &cfg;
 	a.store = store_new(&cfg, STORE_ADMIN);
 	{

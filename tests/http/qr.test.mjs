@@ -155,6 +155,27 @@ test('a wrong app secret: 502 with errcode 40001 and what to check', async () =>
   assert.match(r.body.detail, /app_secret/);
 });
 
+test('env_version: trial makes a code of its own; a wrong value says what to set', async () => {
+  const mp = {
+    KFROUTE_MINIPROGRAM_APP_ID: process.env.KFROUTE_MINIPROGRAM_APP_ID,
+    KFROUTE_MINIPROGRAM_APP_SECRET: process.env.KFROUTE_MINIPROGRAM_APP_SECRET,
+    KFROUTE_MINIPROGRAM_API_BASE: process.env.KFROUTE_MINIPROGRAM_API_BASE,
+    KFROUTE_WECOM_CA_FILE: process.env.KFROUTE_WECOM_CA_FILE,
+  };
+  const n = codes();
+  const r = await cgi('/admin/api/entries/qrpage/qr', { ...mp, KFROUTE_MINIPROGRAM_ENV_VERSION: 'trial' });
+  assert.equal(r.status, 200, r.raw);
+  assert.match(r.head, /^Content-Type: image\/png/m);
+  assert.equal(codes(), n + 1, 'another env_version: another code');
+  assert.equal(fake.state.wxacodes.at(-1).env_version, 'trial');
+  assert.equal(sql("SELECT COUNT(*) FROM kf_wxacode WHERE entry_id = 'qrpage'"), '2');
+  const bad = await cgi('/admin/api/entries/qrpage/qr', { ...mp, KFROUTE_MINIPROGRAM_ENV_VERSION: 'beta' });
+  assert.equal(bad.status, 503, bad.raw);
+  assert.equal(bad.body.code, 'miniprogram_not_configured');
+  assert.match(bad.body.detail, /env_version 应为 release、trial 或 develop/);
+  assert.equal(codes(), n + 1);
+});
+
 test('the mini-program not configured: a JSON error saying what to set, and a reach warning', async () => {
   await create({ id: 'qrunset', target_type: 'page', target: '/pages/kf/index' });
   const r = await cgi('/admin/api/entries/qrunset/qr', {});
