@@ -42,6 +42,8 @@ LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena as
 	    auth bgwork buf cache callback cfg csv decide form https jsonin jsonw log notice preview \
 	    program pull pwhash req resp retention route sched snap stats store store_admin store_wecom \
 	    ticket token transport tz url utf8 util valid wecom work wxcrypt wxlogin \
+	    textenc \
+	    wsync \
 	    admin_qr wxacode
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

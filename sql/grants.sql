@@ -10,6 +10,9 @@
 --   wecom   kfwecom.fcgi and `kfctl wecom worker`: routing reads, its own
 --           kf_wecom_* tables, presence and load of agents (those columns
 --           only), the commits of handoffs. No operators, no config.
+--           The worker runs the page's sync requests (see the end): it
+--           adds kf accounts and links (never deletes them), and records
+--           a request's progress and result, not who asked.
 --   admin   kfadmin.fcgi and kfctl: every kfroute table's rows (kfctl
 --           retention purges old rows and alone writes kf_stat_hour).
 -- The owner (migrations: CREATE, ALTER, TRIGGER...) is whoever runs
@@ -38,6 +41,8 @@ GRANT SELECT, INSERT, UPDATE ON @DB@.kf_stat_minute TO @PUBLIC@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_last_agent TO @PUBLIC@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_agent_activity TO @PUBLIC@;
 GRANT SELECT, INSERT, DELETE ON @DB@.kf_commit TO @PUBLIC@;
+-- 013: make-up working days, read with the rest of the schedules
+GRANT SELECT ON @DB@.kf_schedule_workday TO @PUBLIC@;
 
 -- wecom
 GRANT SELECT ON @DB@.kf_meta TO @WECOM@;
@@ -66,6 +71,20 @@ GRANT SELECT, INSERT, UPDATE ON @DB@.kf_stat_minute TO @WECOM@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_last_agent TO @WECOM@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_agent_activity TO @WECOM@;
 GRANT SELECT, INSERT, DELETE ON @DB@.kf_commit TO @WECOM@;
+-- 013: make-up working days, read with the rest of the schedules
+GRANT SELECT ON @DB@.kf_schedule_workday TO @WECOM@;
 
 -- admin
 GRANT SELECT, INSERT, UPDATE, DELETE ON @DB@.* TO @ADMIN@;
+
+-- wecom: the sync the admin page requests (016). kfadmin.fcgi (admin)
+-- inserts the request; the worker claims it and writes what it found:
+-- accounts upserted, links inserted once (never deleted), the request's
+-- state and result columns, its host's heartbeat.
+-- (INSERT ... ON DUPLICATE KEY UPDATE wants UPDATE on the key too.)
+GRANT INSERT, UPDATE ON @DB@.kf_wecom_account TO @WECOM@;
+GRANT INSERT ON @DB@.kf_wecom_link TO @WECOM@;
+GRANT SELECT, UPDATE (state, worker, started_at, lease_until, finished_at,
+  accounts, links_created, problems, error, errcode)
+  ON @DB@.kf_wecom_sync TO @WECOM@;
+GRANT SELECT, INSERT, UPDATE ON @DB@.kf_wecom_worker TO @WECOM@;

@@ -36,7 +36,7 @@ enum gate {
 struct aroute {
 	const char	*coll;	/* first segment; NULL: a CRUD collection */
 	int		 segs;	/* path segments after /admin/api/ */
-	const char	*sub;	/* the third segment, when segs is 3 */
+	const char	*sub;	/* the last segment (segs 2 or 3), or NULL */
 	unsigned	 methods;
 	enum gate	 gate;
 	void		(*fn)(struct actx *);
@@ -55,8 +55,12 @@ static const struct aroute routes[] = {
 	{ "entries", 3, "qr", M_GET, G_SESSION, admin_qr, "GET, HEAD", 0 },
 	{ "import", 2, NULL, M_POST, G_ADMIN_WRITE, admin_import, "POST", 0 },
 	{ "export", 2, NULL, M_GET, G_SESSION, admin_export, "GET, HEAD", 0 },
+	{ "template", 2, NULL, M_GET, G_SESSION, admin_template, "GET, HEAD",
+	    0 },
 	{ "agents", 3, "presence", M_POST, G_ADMIN_WRITE, admin_presence,
 	    "POST", 0 },
+	{ "wecom", 2, "sync", M_POST, G_ADMIN_WRITE, admin_wecom_sync, "POST",
+	    0 },
 	{ "entries", 3, "reach", M_GET, G_SESSION, admin_reach, "GET, HEAD", 0 },
 	{ "reach", 1, NULL, M_GET, G_SESSION, admin_reach_list, "GET, HEAD", 0 },
 	{ NULL, 1, NULL, M_GET | M_POST, G_ADMIN_WRITE, admin_crud,
@@ -105,7 +109,7 @@ match(const char *seg[3], int n, int *path_known)
 		if (r->coll != NULL ? strcmp(r->coll, seg[0]) != 0 :
 		    !admin_crud_known(seg[0]))
 			continue;
-		if (r->sub != NULL && strcmp(r->sub, seg[2]) != 0)
+		if (r->sub != NULL && strcmp(r->sub, seg[n - 1]) != 0)
 			continue;
 		*path_known = 1;
 		return r;

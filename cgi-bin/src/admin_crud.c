@@ -56,7 +56,7 @@ struct kind {
 	enum store_q		 q_list, q_get, q_insert, q_update, q_delete;
 	enum store_q		 q_inuse;	/* Q__MAX: never in use */
 	unsigned		 inuse_params;	/* the id, this many times */
-	struct child		 children[2];	/* unused: field 0 */
+	struct child		 children[3];	/* unused: field 0 */
 	void			(*check)(const struct actx *, struct valid *,
 				    const char **vals);
 	const struct constraint	*cons;	/* ends with a NULL key */
@@ -285,7 +285,7 @@ static const struct constraint order_cons[] = {
 
 /* ---- business hours ------------------------------------------------- */
 
-enum { S_ID, S_NAME, S_TZ, S_SLOTS, S_CLOSURES, S__N };
+enum { S_ID, S_NAME, S_TZ, S_SLOTS, S_CLOSURES, S_WORKDAYS, S__N };
 
 static const struct valid_field schedule_fields[S__N] = {
 	[S_ID] = { "id", VT_ID, VF_REQUIRED | VF_FIXED, 1, 64, NULL, NULL },
@@ -293,6 +293,7 @@ static const struct valid_field schedule_fields[S__N] = {
 	[S_TZ] = { "tz", VT_TEXT, 0, 1, 64, NULL, "Asia/Shanghai" },
 	[S_SLOTS] = { "slots", VT_SLOTS, 0, 0, 70, NULL, "" },
 	[S_CLOSURES] = { "closures", VT_DATES, 0, 0, 366, NULL, "" },
+	[S_WORKDAYS] = { "workdays", VT_WORKDAYS, 0, 0, 366, NULL, "" },
 };
 
 static void
@@ -302,6 +303,8 @@ check_schedule(const struct actx *c, struct valid *v, const char **x)
 	if (x[S_TZ] != NULL && !tz_known(x[S_TZ]))
 		valid_fail(v, "tz", "未知时区(应为 IANA 名称,如 "
 		    "Asia/Shanghai)");
+	/* A date is closed or worked, not both: the page says which. */
+	valid_day_clash(v, "workdays", x[S_CLOSURES], x[S_WORKDAYS]);
 }
 
 static const struct constraint schedule_cons[] = {
@@ -341,7 +344,8 @@ static const struct kind kinds[] = {
 	    .q_delete = Q_SCHEDULE_DELETE, .q_inuse = Q_SCHEDULE_INUSE,
 	    .inuse_params = 2,
 	    .children = { { S_SLOTS, Q_SLOTS_CLEAR, Q_SLOT_ADD },
-	    { S_CLOSURES, Q_CLOSURES_CLEAR, Q_CLOSURE_ADD } },
+	    { S_CLOSURES, Q_CLOSURES_CLEAR, Q_CLOSURE_ADD },
+	    { S_WORKDAYS, Q_WORKDAYS_CLEAR, Q_WORKDAY_ADD } },
 	    .check = check_schedule, .cons = schedule_cons },
 	{ .coll = "customers", .name = "customer", .fields = customer_fields,
 	    .nfields = C__N, .q_list = Q_CUSTOMER_LIST, .q_get = Q_CUSTOMER_GET,
@@ -523,7 +527,7 @@ show(struct actx *c, const struct kind *k)
  * (see valid.h) splits into items, and each item into the statement's
  * parameters after the owner's id: "a1" -> (id, a1, position);
  * "1 540 1080" -> (id, 1, 540, 1080); "2026-12-25\tnote" -> (id, day,
- * note).
+ * note); "2026-10-10\t540\t1080\tnote" -> (id, day, start, end, note).
  */
 static enum store_rc
 write_child(struct actx *c, const struct child *ch, enum valid_type type,
@@ -531,8 +535,9 @@ write_child(struct actx *c, const struct child *ch, enum valid_type type,
 {
 	const char	 sep = type == VT_IDLIST ? ',' :
 			    type == VT_SLOTS ? ';' : '\n';
-	char		 item[256], pos[16], *w, *end;
-	const char	*p[4] = { id, NULL, NULL, NULL }, *s = text;
+	/* an item: a day, two minutes and 64 characters of note at most */
+	char		 item[512], pos[16], *w, *end;
+	const char	*p[5] = { id, NULL, NULL, NULL, NULL }, *s = text;
 	enum store_rc	 rc;
 	unsigned	 n;
 	int		 i = 0;
@@ -550,8 +555,8 @@ write_child(struct actx *c, const struct child *ch, enum valid_type type,
 			p[n++] = item;
 			p[n++] = pos;
 		} else {
-			/* "w s e" or "day\tnote": split in place */
-			for (w = item; n < 4; w = end + 1) {
+			/* "w s e" or "day\t...": split in place */
+			for (w = item; n < 5; w = end + 1) {
 				p[n++] = w;
 				end = w + strcspn(w, type == VT_SLOTS ? " " :
 				    "\t");
@@ -574,7 +579,7 @@ write_children(struct actx *c, const struct kind *k, const char *id,
 	enum store_rc		 rc;
 	size_t			 i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(k->children) / sizeof(k->children[0]); i++) {
 		ch = &k->children[i];
 		if (ch->field == 0)
 			continue;

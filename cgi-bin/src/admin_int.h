@@ -92,6 +92,13 @@ void		 admin_wecom(struct actx *);
 /* admin_csv.c: /admin/api/import/<kind> (text/csv), export/<kind> */
 void		 admin_import(struct actx *);
 void		 admin_export(struct actx *);
+/* template/<kind>: an empty sheet with the Chinese header row */
+void		 admin_template(struct actx *);
+/* The field a CSV header cell names (English or Chinese), or NULL. */
+const char	*admin_csv_field(const char *coll, const char *cell);
+
+/* admin_view.c: POST /admin/api/wecom/sync (the worker does it) */
+void		 admin_wecom_sync(struct actx *);
 
 /* admin_qr.c: 小程序码 / link QR codes, how customers reach entries */
 void		 admin_qr(struct actx *);

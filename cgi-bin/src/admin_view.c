@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "admin_int.h"
+#include "arena.h"
 #include "buf.h"
 #include "cfg.h"
 #include "jsonw.h"
@@ -250,6 +251,10 @@ admin_stats(struct actx *c)
 	jsonw_str(w, minutes ? "minute" : "hour");
 	jsonw_key(w, "since");
 	jsonw_int(w, (long long)from);
+	/* The server's now: the page fills the empty buckets up to it
+	 * (the series holds only buckets with something). */
+	jsonw_key(w, "until");
+	jsonw_int(w, (long long)c->now);
 	jsonw_key(w, "series");
 	jsonw_raw(w, series);
 	for (i = 0; i < 3; i++) {
@@ -297,16 +302,117 @@ admin_audit_list(struct actx *c)
 	admin_ok_raw(c, "items", json);
 }
 
-/* GET /admin/api/wecom: kf accounts, their contact links and entries. */
+/*
+ * GET /admin/api/wecom: kf accounts, their contact links and entries; the
+ * wecom_kf entries still without a link; the latest sync request (null:
+ * none yet) and the freshest worker heartbeat (null: no worker ever ran).
+ */
 void
 admin_wecom(struct actx *c)
 {
-	const char	*json;
+	const char	*json, *unlinked, *sync = NULL, *worker = NULL;
+	struct jsonw	*w;
+	enum store_rc	 rc;
 
 	if (store_q_text(c->a->store, Q_WECOM_LIST, NULL, 0, c->req->arena,
-	    &json) != STORE_OK) {
+	    &json) != STORE_OK || store_q_text(c->a->store, Q_WECOM_UNLINKED,
+	    NULL, 0, c->req->arena, &unlinked) != STORE_OK ||
+	    ((rc = store_q_text(c->a->store, Q_WSYNC_LATEST, NULL, 0,
+	    c->req->arena, &sync)) != STORE_OK && rc != STORE_NOTFOUND) ||
+	    ((rc = store_q_text(c->a->store, Q_WSYNC_WORKER, NULL, 0,
+	    c->req->arena, &worker)) != STORE_OK && rc != STORE_NOTFOUND)) {
 		admin_fail_store(c);
 		return;
 	}
-	admin_ok_raw(c, "items", json);
+	w = resp_json_ok(c->resp);
+	jsonw_key(w, "items");
+	jsonw_raw(w, json);
+	jsonw_key(w, "unlinked");
+	jsonw_raw(w, unlinked);
+	jsonw_key(w, "sync");
+	if (sync != NULL)
+		jsonw_raw(w, sync);
+	else
+		jsonw_null(w);
+	jsonw_key(w, "worker");
+	if (worker != NULL)
+		jsonw_raw(w, worker);
+	else
+		jsonw_null(w);
+	jsonw_obj_close(w);
+}
+
+/* ---- WeCom sync requests (016) --------------------------------------- */
+
+/* The id of a request as the database wrote it ({"id": n, ...}). */
+static const char *
+request_id(struct actx *c, const char *json)
+{
+	struct json_object	*o = json_tokener_parse(json), *id;
+	const char		*out = NULL;
+
+	if (o != NULL && json_object_object_get_ex(o, "id", &id))
+		out = arena_strdup(c->req->arena, json_object_get_string(id));
+	json_object_put(o);
+	return out;
+}
+
+/*
+ * POST /admin/api/wecom/sync (no body, or {}): ask the WeCom worker to
+ * sync kf accounts and links. This program holds no WeCom secret: the
+ * request is a row the worker claims. One already pending or running
+ * takes this one in ("merged"). 202 with the request, audited.
+ */
+void
+admin_wecom_sync(struct actx *c)
+{
+	struct json_object	*o;
+	struct valid		 v;
+	struct jsonw		*w;
+	const char		*p[1] = { c->user }, *req = NULL, *id;
+	enum store_rc		 rc = STORE_ERR;
+	int			 tries, merged = 0;
+
+	if (c->req->body_len > 0) {
+		if ((o = admin_body(c)) == NULL)
+			return;
+		valid_init(&v, c->req->arena);
+		valid_known(&v, o, NULL, 0, NULL);
+		if (v.nerr > 0) {
+			admin_fail_fields(c, &v);
+			return;
+		}
+	}
+	/* The open request may finish between the two statements: again. */
+	for (tries = 0; tries < 3; tries++) {
+		if (store_begin(c->a->store) != STORE_OK) {
+			admin_fail_store(c);
+			return;
+		}
+		rc = store_q_exec(c->a->store, Q_WSYNC_REQUEST, p, 1);
+		merged = rc == STORE_OK && store_affected(c->a->store) == 0;
+		if (rc == STORE_OK)
+			rc = store_q_text(c->a->store, Q_WSYNC_OPEN, NULL, 0,
+			    c->req->arena, &req);
+		if (rc != STORE_NOTFOUND)
+			break;
+		store_rollback(c->a->store);
+	}
+	if (rc == STORE_OK && ((id = request_id(c, req)) == NULL ||
+	    admin_audit(c, "sync", "wecom", id, NULL, req) == -1))
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_commit(c->a->store);
+	if (rc != STORE_OK) {
+		store_rollback(c->a->store);
+		admin_fail_store(c);
+		return;
+	}
+	c->resp->status = 202;
+	w = resp_json_ok(c->resp);
+	jsonw_key(w, "merged");
+	jsonw_bool(w, merged);
+	jsonw_key(w, "request");
+	jsonw_raw(w, req);
+	jsonw_obj_close(w);
 }

@@ -49,6 +49,9 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_CONFLICT] = { 409, "conflict",
 	    "数据已被他人修改,请刷新后再改" },
 	[AE_IN_USE] = { 409, "in_use", "仍在使用中,不能删除" },
+	[AE_BAD_ENCODING] = { 400, "bad_encoding",
+	    "文件编码无法识别,请在 Excel 中另存为"
+	    "“CSV UTF-8(逗号分隔)”后再导入" },
 	[AE_WXACODE_FAILED] = { 502, "wxacode_failed",
 	    "微信未能生成小程序码,请按提示处理后再试" },
 	[AE_MINIPROGRAM_UNSET] = { 503, "miniprogram_not_configured",

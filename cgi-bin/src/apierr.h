@@ -42,6 +42,7 @@ enum apierr {
 	AE_NO_OBJECT,
 	AE_CONFLICT,		/* stale version; "current" holds the row */
 	AE_IN_USE,		/* "used_by" says by what */
+	AE_BAD_ENCODING,	/* an upload neither UTF-8 nor GB18030 */
 	/* 小程序码 (admin_qr.c) */
 	AE_WXACODE_FAILED,	/* WeChat refused or did not answer */
 	AE_MINIPROGRAM_UNSET,	/* no [miniprogram] app_id / app_secret */

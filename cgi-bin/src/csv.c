@@ -22,6 +22,22 @@ needs_guard(const char *s)
 	return formula_start(s[strspn(s, "'")]);
 }
 
+/* Past the line end at p (CRLF, CR or LF, if any there), counting it. */
+static const char *
+line_end(const char *p, const char *end, size_t *line)
+{
+	if (p < end && *p == '\r') {
+		p++;
+		(*line)++;
+		if (p < end && *p == '\n')
+			p++;
+	} else if (p < end && *p == '\n') {
+		p++;
+		(*line)++;
+	}
+	return p;
+}
+
 /* One field starting at *p; advances *p past it (not the separator). */
 static int
 field(struct arena *a, const char **p, const char *end, size_t *line,
@@ -46,7 +62,9 @@ field(struct arena *a, const char **p, const char *end, size_t *line,
 				s++;
 				break;
 			}
-			if (*s == '\n')
+			/* CRLF, CR and LF each end one line */
+			if (*s == '\n' || (*s == '\r' && (s + 1 == end ||
+			    s[1] != '\n')))
 				(*line)++;
 			buf_putc(&b, *s);
 		}
@@ -90,8 +108,7 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 		p += 3;
 	while (p < end) {
 		if (*p == '\n' || *p == '\r') {	/* blank line */
-			line += *p == '\n';
-			p++;
+			p = line_end(p, end, &line);
 			continue;
 		}
 		if (out->n == CSV_MAX_ROWS) {
@@ -127,14 +144,36 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 			}
 			break;
 		}
-		if (p < end && *p == '\r')
-			p++;
-		if (p < end && *p == '\n') {
-			p++;
-			line++;
-		}
+		p = line_end(p, end, &line);
 	}
 	return 0;
+}
+
+void
+csv_tidy(struct csv *c)
+{
+	struct csv_row	*r;
+	size_t		 i, j, k, n = 0;
+	int		 used[CSV_MAX_FIELDS] = { 0 };
+
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
+		for (j = 0; j < r->n && r->f[j][0] == '\0'; j++)
+			;
+		if (j < r->n)
+			c->rows[n++] = *r;
+	}
+	c->n = n;
+	for (i = 0; i < c->n; i++)
+		for (j = 0; j < c->rows[i].n; j++)
+			used[j] |= c->rows[i].f[j][0] != '\0';
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
+		for (j = 0, k = 0; j < r->n; j++)
+			if (used[j])
+				r->f[k++] = r->f[j];
+		r->n = k;
+	}
 }
 
 void

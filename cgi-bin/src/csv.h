@@ -1,7 +1,8 @@
 /*
  * CSV as spreadsheets write it (RFC 4180): comma-separated, fields in
  * double quotes when they hold commas, quotes or line breaks, "" for a
- * quote, CRLF or LF line ends, an optional UTF-8 BOM (Excel adds one).
+ * quote, CRLF, LF or CR (old Mac Excel) line ends, an optional UTF-8
+ * BOM (Excel adds one). Line numbers count each of the three as one.
  * Used by the admin page's customer and order import and export.
  */
 #ifndef KF_CSV_H
@@ -32,6 +33,12 @@ struct csv {
  */
 int	 csv_parse(struct arena *, const char *text, size_t len,
 	    struct csv *, size_t *err_line, const char **why);
+/*
+ * Drop what a spreadsheet pads a sheet with: rows whose every cell is
+ * empty, and columns empty in every row (the header's cell included).
+ * Rows keep their line numbers; a short row loses only its own cells.
+ */
+void	 csv_tidy(struct csv *);
 /*
  * Append one field, quoted when needed. A field starting with = + - @
  * or a tab (after any apostrophes) gets a leading ' so a spreadsheet

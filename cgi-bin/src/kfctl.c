@@ -55,6 +55,7 @@
 #include "tz.h"
 #include "util.h"
 #include "wecom.h"
+#include "wsync.h"
 
 enum { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_FAIL };
 
@@ -308,147 +309,67 @@ cmd_wecom(struct ctl *c, const char *what)
 	return rc == WECOM_OK ? EXIT_OK : EXIT_FAIL;
 }
 
-/* ---- wecom sync-accounts ------------------------------------------ */
+/* ---- wecom sync-accounts (wsync.c) --------------------------------- */
 
-#define SYNC_MAX	512
-
-struct sync_entry {
-	char	 id[65], kfid[65], scene[33];
-	int	 has_scene, has_link, known;
-};
-
-struct sync_list {
-	struct sync_entry	 e[SYNC_MAX];
-	size_t			 n;
-};
-
+/* One line per entry: done on stdout, problems on stderr. */
 static void
-collect_entry(void *arg, const char *entry, const char *kfid,
-    const char *scene, const char *link, int known)
+print_sync(void *arg, enum wsync_event ev, const char *entry,
+    const char *kfid, int n, int errcode)
 {
-	struct sync_list	*l = arg;
-	struct sync_entry	*e;
-
-	if (l->n == SYNC_MAX)
-		return;
-	e = &l->e[l->n++];
-	snprintf(e->id, sizeof(e->id), "%s", entry);
-	snprintf(e->kfid, sizeof(e->kfid), "%s", kfid ? kfid : "");
-	e->has_scene = scene != NULL;
-	snprintf(e->scene, sizeof(e->scene), "%s", scene ? scene : "");
-	e->has_link = link != NULL;
-	e->known = known;
-}
-
-/* Store every kf account of the app; returns how many, or -1. */
-static int
-sync_accounts(struct ctl *c, struct wecom *w)
-{
-	struct json_object	*o, *list, *a, *id, *name;
-	char			 body[64];
-	size_t			 i, n;
-	int			 total = 0, offset = 0;
-
-	for (;;) {
-		snprintf(body, sizeof(body), "{\"offset\":%d,\"limit\":100}",
-		    offset);
-		if (wecom_call(w, "kf/account/list", body, &o) != WECOM_OK)
-			return -1;
-		if (!json_object_object_get_ex(o, "account_list", &list) ||
-		    !json_object_is_type(list, json_type_array)) {
-			json_object_put(o);
-			return -1;
-		}
-		n = json_object_array_length(list);
-		for (i = 0; i < n; i++) {
-			a = json_object_array_get_idx(list, i);
-			if (!json_object_object_get_ex(a, "open_kfid", &id) ||
-			    !json_object_is_type(id, json_type_string))
-				continue;
-			if (!json_object_object_get_ex(a, "name", &name))
-				name = NULL;
-			if (store_wecom_account_put(c->store,
-			    json_object_get_string(id), name != NULL ?
-			    json_object_get_string(name) : "") != STORE_OK) {
-				json_object_put(o);
-				return -1;
-			}
-			total++;
-		}
-		json_object_put(o);
-		if (n < 100)
-			return total;
-		offset += 100;
+	(void)arg;
+	switch (ev) {
+	case WSYNC_ACCOUNTS:
+		printf("%d kf accounts stored\n", n);
+		break;
+	case WSYNC_NO_SCENE:
+		fprintf(stderr, "entry %s: id longer than 32 characters; set "
+		    "kf_entry.wecom_scene\n", entry);
+		break;
+	case WSYNC_UNKNOWN_ACCOUNT:
+		fprintf(stderr, "entry %s: kf account %s is not one of this "
+		    "app's accounts\n", entry, kfid);
+		break;
+	case WSYNC_LINK_OK:
+		printf("entry %s: link ok\n", entry);
+		break;
+	case WSYNC_LINK_CREATED:
+		printf("entry %s: link created\n", entry);
+		break;
+	case WSYNC_LINK_FAILED:
+		fprintf(stderr, "entry %s: cannot create the link (errcode "
+		    "%d)\n", entry, errcode);
+		break;
 	}
-}
-
-/* kf/add_contact_way for one entry; the link is stored once. */
-static int
-create_link(struct ctl *c, struct wecom *w, const struct sync_entry *e)
-{
-	struct json_object	*req = json_object_new_object(), *o, *url;
-	int			 rc = -1;
-
-	json_object_object_add(req, "open_kfid",
-	    json_object_new_string(e->kfid));
-	json_object_object_add(req, "scene", json_object_new_string(e->scene));
-	if (wecom_call(w, "kf/add_contact_way",
-	    json_object_to_json_string(req), &o) == WECOM_OK) {
-		if (json_object_object_get_ex(o, "url", &url) &&
-		    json_object_is_type(url, json_type_string) &&
-		    store_wecom_link_put(c->store, e->kfid, e->scene,
-		    json_object_get_string(url)) == STORE_OK)
-			rc = 0;
-		json_object_put(o);
-	}
-	json_object_put(req);
-	return rc;
 }
 
 static int
 cmd_sync(struct ctl *c, struct wecom *w)
 {
-	static struct sync_list	 l;
-	int			 accounts, problems = 0, created = 0;
-	size_t			 i;
+	struct wsync_result	 r;
 
-	if ((accounts = sync_accounts(c, w)) < 0) {
-		fprintf(stderr, "kfctl: wecom: cannot list kf accounts: %s "
-		    "(errcode %d)\n", wecom_strerror(WECOM_TRANSPORT),
-		    wecom_errcode(w));
+	if (wsync_run(c->store, w, print_sync, NULL, &r) == -1) {
+		if (r.accounts < 0 && wecom_errcode(w) != 0)
+			fprintf(stderr, "kfctl: wecom: cannot list kf accounts "
+			    "(errcode %d)\n", wecom_errcode(w));
+		else
+			fprintf(stderr, "kfctl: wecom: sync stopped (see the "
+			    "messages above)\n");
 		return EXIT_FAIL;
 	}
-	l.n = 0;
-	if (store_wecom_entries(c->store, collect_entry, &l) != STORE_OK)
-		return EXIT_FAIL;
-	printf("%d kf accounts stored\n", accounts);
-	for (i = 0; i < l.n; i++) {
-		const struct sync_entry *e = &l.e[i];
-
-		if (!e->has_scene) {
-			fprintf(stderr, "entry %s: id longer than 32 "
-			    "characters; set kf_entry.wecom_scene\n", e->id);
-			problems++;
-		} else if (!e->known) {
-			fprintf(stderr, "entry %s: kf account %s is not one "
-			    "of this app's accounts\n", e->id, e->kfid);
-			problems++;
-		} else if (e->has_link)
-			printf("entry %s: link ok\n", e->id);
-		else if (create_link(c, w, e) == 0) {
-			printf("entry %s: link created\n", e->id);
-			created++;
-		} else {
-			fprintf(stderr, "entry %s: cannot create the link "
-			    "(errcode %d)\n", e->id, wecom_errcode(w));
-			problems++;
-		}
-	}
-	printf("%d links created, %d problems\n", created, problems);
-	return problems > 0 ? EXIT_UNKNOWN : EXIT_OK;
+	printf("%d links created, %d problems\n", r.created, r.problems);
+	return r.problems > 0 ? EXIT_UNKNOWN : EXIT_OK;
 }
 
 /* ---- wecom sync-status --------------------------------------------- */
+
+#define SYNC_MAX	512
+
+struct sync_list {
+	struct {
+		char	 kfid[65];
+	}	 e[SYNC_MAX];
+	size_t	 n;
+};
 
 static void
 collect_account(void *arg, const char *kfid)
@@ -575,8 +496,9 @@ on_worker_stop(int sig)
 
 /*
  * The puller (pull.h): every account's news pulled, its messages worked,
- * retries and the waiting pools, until SIGTERM/SIGINT (or one pass with
- * --once, for cron on hosts that cannot keep a process running). Idle,
+ * retries and the waiting pools, and the admin page's sync requests
+ * (wsync.h), until SIGTERM/SIGINT (or one pass with --once, for cron on
+ * hosts that cannot keep a process running). Idle,
  * it looks again every 200 ms; a failing database is asked again after
  * a growing pause, with one log line per outage.
  */
@@ -586,6 +508,7 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 	struct sigaction	 sa;
 	struct cache		 cache;
 	struct pull		 p;
+	struct wsync_worker	 sync;
 	struct wecom		*w;
 	struct timespec		 ts;
 	int			 once = 0, rc, down_ms = 0, ms;
@@ -606,6 +529,7 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 	w = wecom_new(&c->cfg, c->store);
 	cache_init(&cache, c->store, CACHE_SNAPSHOT, c->cfg.staleness_ms);
 	pull_init(&p, &c->cfg, c->store, w, &cache);
+	wsync_worker_init(&sync, c->store, w);
 	if (!once)
 		log_info("wecom worker started");
 	do {
@@ -623,6 +547,9 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 		}
 		if (rc != -1)
 			assign_housekeeping(&c->cfg, c->store, util_now_ms());
+		/* A sync request from the page, and the heartbeat it shows. */
+		if (rc != -1 && wsync_worker_pass(&sync, util_now_ms()) == -1)
+			rc = -1;
 		if (once || worker_stop || rc == 1)
 			continue;
 		ms = down_ms != 0 ? down_ms : 200;

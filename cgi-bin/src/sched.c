@@ -16,11 +16,47 @@ sched_in_window(int start, int end, int minute)
 	return minute >= start || minute < end;	/* across midnight */
 }
 
-static int
-closed_day(const struct snap_schedule *s, const struct tm *tm)
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's). */
+static long
+days_of(int y, int m, int d)
 {
-	int	 date = (tm->tm_year + 1900) * 10000 + (tm->tm_mon + 1) * 100 +
-	    tm->tm_mday;
+	long	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The yyyymmdd of a day number from days_of. */
+static int
+date_of_days(long z)
+{
+	long	 era, doe, yoe, y, doy, mp, d, m;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	return (int)((y + (m <= 2)) * 10000 + m * 100 + d);
+}
+
+static long
+tm_days(const struct tm *tm)
+{
+	return days_of(tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday);
+}
+
+static int
+closed_date(const struct snap_schedule *s, int date)
+{
 	size_t	 lo = 0, hi = s->nclosures, mid;
 
 	while (lo < hi) {	/* closures are sorted */
@@ -35,22 +71,56 @@ closed_day(const struct snap_schedule *s, const struct tm *tm)
 	return 0;
 }
 
+/* The make-up working day on date, or NULL. */
+static const struct snap_workday *
+workday_on(const struct snap_schedule *s, int date)
+{
+	size_t	 lo = 0, hi = s->nworkdays, mid;
+
+	while (lo < hi) {	/* workdays are sorted by date */
+		mid = (lo + hi) / 2;
+		if (s->workdays[mid].date == date)
+			return &s->workdays[mid];
+		if (s->workdays[mid].date < date)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * A day's own hours are its weekday's slots, or its workday's window
+ * instead. Whatever a day opens past midnight belongs to that day, so it
+ * still runs into the next one (unless that date is closed: a closure is
+ * a whole calendar day). The workday's date decides, not the weekday.
+ */
 int
 sched_open_local(const struct snap_schedule *s, const struct tm *tm)
 {
-	int	 m = tm->tm_hour * 60 + tm->tm_min, w = tm->tm_wday;
-	size_t	 i;
+	int			 m = tm->tm_hour * 60 + tm->tm_min;
+	int			 w = tm->tm_wday, yw = (w + 6) % 7;
+	long			 day = tm_days(tm);
+	const struct snap_workday *today, *yday;
+	size_t			 i;
 
-	if (closed_day(s, tm))
+	if (closed_date(s, date_of_days(day)))
 		return 0;
+	today = workday_on(s, date_of_days(day));
+	yday = workday_on(s, date_of_days(day - 1));
+	if (today != NULL && m >= today->start &&
+	    (today->start >= today->end || m < today->end))
+		return 1;
+	if (yday != NULL && yday->end <= yday->start && m < yday->end)
+		return 1;	/* yesterday's workday past midnight */
 	for (i = 0; i < s->nslots; i++) {
 		const struct snap_slot *sl = &s->slots[i];
 
-		if (sl->start < sl->end) {
-			if (sl->wday == w && m >= sl->start && m < sl->end)
-				return 1;
-		} else if ((sl->wday == w && m >= sl->start) ||
-		    (sl->wday == (w + 6) % 7 && m < sl->end))
+		if (today == NULL && sl->wday == w && m >= sl->start &&
+		    (sl->start >= sl->end || m < sl->end))
+			return 1;
+		if (yday == NULL && sl->wday == yw && sl->end <= sl->start &&
+		    m < sl->end)
 			return 1;	/* a slot running past midnight */
 	}
 	return 0;
@@ -69,32 +139,40 @@ sched_open_at(const struct snap_schedule *s, time_t t, sched_localtime_fn lt)
 }
 
 /*
- * Minutes from local week-minute cur to the next slot start after it;
- * *target gets that start's week-minute. -1 when there are no slots.
+ * The next moment after local minute cur (days since 1970 * 1440 +
+ * minute) when something starts: a weekly slot or a workday's window, or
+ * the next midnight (a closure ends, a workday begins or ends replacing a
+ * weekday). -1 when there is nothing at all to wait for.
  */
-static int
-minutes_to_next_start(const struct snap_schedule *s, int cur, int *target)
+static long
+next_start(const struct snap_schedule *s, long cur)
 {
-	int	 best = -1, start, diff;
+	long	 best = -1, at, diff, day = cur / 1440;
+	int	 wmin = (int)(((day + 4) % 7) * 1440 + cur % 1440);
 	size_t	 i;
 
+	/* 1970-01-01 was a Thursday: (day + 4) % 7 is the weekday. */
 	for (i = 0; i < s->nslots; i++) {
-		start = s->slots[i].wday * 1440 + s->slots[i].start;
-		diff = ((start - cur) % WEEK_MIN + WEEK_MIN) % WEEK_MIN;
+		at = s->slots[i].wday * 1440 + s->slots[i].start;
+		diff = ((at - wmin) % WEEK_MIN + WEEK_MIN) % WEEK_MIN;
 		if (diff == 0)
 			diff = WEEK_MIN;
-		if (best == -1 || diff < best) {
-			best = diff;
-			*target = start;
-		}
+		if (best == -1 || cur + diff < best)
+			best = cur + diff;
 	}
-	return best;
-}
+	for (i = 0; i < s->nworkdays; i++) {
+		const struct snap_workday *wd = &s->workdays[i];
 
-static int
-week_minute(const struct tm *tm)
-{
-	return tm->tm_wday * 1440 + tm->tm_hour * 60 + tm->tm_min;
+		at = days_of(wd->date / 10000, wd->date / 100 % 100,
+		    wd->date % 100) * 1440 + wd->start;
+		if (at > cur && (best == -1 || at < best))
+			best = at;
+	}
+	/* Closures and workdays change what a day means at its midnight. */
+	if ((s->nclosures > 0 || s->nworkdays > 0) &&
+	    (best == -1 || (day + 1) * 1440 < best))
+		best = (day + 1) * 1440;
+	return best;
 }
 
 time_t
@@ -103,39 +181,34 @@ sched_next_open(const struct snap_schedule *s, time_t now,
 {
 	struct tm	 tm, tm2;
 	time_t		 t = now, t2;
-	int		 i, step, m, target = -1, off;
+	long		 cur, target = -1, next, off;
+	int		 i;
 
 	if (s == NULL)
 		return now;
 	/*
-	 * Jump from slot start to slot start (or past a closed day), then
-	 * check again in real local time. A jump across a DST change lands
-	 * an hour off the slot start it aimed at: move by the difference.
-	 * A closure just means one more round. Bounded: about 60 days.
+	 * Jump from start to start in local minutes (a slot, a workday, a
+	 * midnight), then check again in real local time. A jump across a
+	 * DST change lands an hour off the local minute it aimed at: move
+	 * by the difference. A closure just means one more round. Bounded:
+	 * about 60 days.
 	 */
-	for (i = 0; i < 64 + 60; i++) {
+	for (i = 0; i < 4096; i++) {
 		if (lt(s->tz, t, &tm) == -1)
 			return -1;
-		if (!closed_day(s, &tm) && sched_open_local(s, &tm)) {
-			off = target < 0 ? 0 : target - week_minute(&tm);
-			if (off > WEEK_MIN / 2)
-				off -= WEEK_MIN;
-			if (off < -WEEK_MIN / 2)
-				off += WEEK_MIN;
+		cur = tm_days(&tm) * 1440 + tm.tm_hour * 60 + tm.tm_min;
+		if (sched_open_local(s, &tm)) {
+			off = target < 0 ? 0 : target - cur;
 			t2 = t + (time_t)off * 60;
 			if (off != 0 && t2 >= now && lt(s->tz, t2, &tm2) == 0 &&
-			    !closed_day(s, &tm2) && sched_open_local(s, &tm2))
+			    sched_open_local(s, &tm2))
 				return t2;
 			return t;
 		}
-		m = tm.tm_hour * 60 + tm.tm_min;
-		target = -1;
-		if (closed_day(s, &tm))
-			step = 1440 - m;	/* to the next local midnight */
-		else if ((step = minutes_to_next_start(s, week_minute(&tm),
-		    &target)) < 0)
+		if ((next = next_start(s, cur)) < 0)
 			return -1;		/* no slots at all */
-		t += (time_t)step * 60 - tm.tm_sec;
+		target = next;
+		t += (time_t)(next - cur) * 60 - tm.tm_sec;
 		if (t - now > 60L * 86400)
 			return -1;
 	}

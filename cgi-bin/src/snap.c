@@ -130,6 +130,11 @@ struct pend_closure {
 	int		 date;
 };
 
+struct pend_workday {
+	const char		*schedule;
+	struct snap_workday	 day;
+};
+
 /* Rows that refer to others, kept until snap_finish resolves them. */
 struct snap_pending {
 	struct link		*members, *designated;
@@ -142,6 +147,8 @@ struct snap_pending {
 	size_t			 nslots;
 	struct pend_closure	*closures;
 	size_t			 nclosures;
+	struct pend_workday	*workdays;
+	size_t			 nworkdays;
 };
 
 /* Append room for one element: arrays double at powers of two. */
@@ -164,6 +171,7 @@ pending_free(struct snap_pending *p)
 	free(p->notices);
 	free(p->slots);
 	free(p->closures);
+	free(p->workdays);
 	free(p);
 }
 
@@ -193,6 +201,7 @@ snap_free(struct snap *s)
 	for (i = 0; i < s->nschedules; i++) {
 		free(s->schedules[i].slots);
 		free(s->schedules[i].closures);
+		free(s->schedules[i].workdays);
 	}
 	free(s->schedules);
 	free(s->groups);
@@ -370,6 +379,19 @@ snap_add_closure(struct snap *s, const char *schedule_id, int yyyymmdd)
 	p->nclosures++;
 }
 
+void
+snap_add_workday(struct snap *s, const char *schedule_id,
+    const struct snap_workday *wd)
+{
+	struct snap_pending	*p = s->pending;
+
+	p->workdays = grow(p->workdays, p->nworkdays, sizeof(*p->workdays));
+	p->workdays[p->nworkdays].schedule = arena_strdup(s->arena,
+	    schedule_id);
+	p->workdays[p->nworkdays].day = *wd;
+	p->nworkdays++;
+}
+
 /* ---- finishing ------------------------------------------------------ */
 
 /* qsort() must not see a NULL base, even for zero elements. */
@@ -424,6 +446,13 @@ cmp_int(const void *a, const void *b)
 	int	 x = *(const int *)a, y = *(const int *)b;
 
 	return (x > y) - (x < y);
+}
+
+static int
+cmp_workday(const void *a, const void *b)
+{
+	return cmp_int(&((const struct snap_workday *)a)->date,
+	    &((const struct snap_workday *)b)->date);
 }
 
 static int
@@ -540,9 +569,21 @@ resolve_schedules(struct snap *s)
 		    sizeof(*sc->closures));
 		sc->closures[sc->nclosures++] = p->closures[i].date;
 	}
-	for (i = 0; i < s->nschedules; i++)
+	for (i = 0; i < p->nworkdays; i++) {
+		sc = (struct snap_schedule *)snap_schedule(s,
+		    p->workdays[i].schedule);
+		if (sc == NULL)
+			continue;
+		sc->workdays = grow(sc->workdays, sc->nworkdays,
+		    sizeof(*sc->workdays));
+		sc->workdays[sc->nworkdays++] = p->workdays[i].day;
+	}
+	for (i = 0; i < s->nschedules; i++) {
 		sort(s->schedules[i].closures, s->schedules[i].nclosures,
 		    sizeof(int), cmp_int);
+		sort(s->schedules[i].workdays, s->schedules[i].nworkdays,
+		    sizeof(struct snap_workday), cmp_workday);
+	}
 }
 
 void

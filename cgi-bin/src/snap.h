@@ -92,6 +92,16 @@ struct snap_slot {
 	int		 end;	/* <= start: ends the next day */
 };
 
+/*
+ * A make-up working day (调休): on date the schedule is open from start to
+ * end instead of that weekday's slots; end <= start ends the next day.
+ */
+struct snap_workday {
+	int		 date;	/* local date as yyyymmdd */
+	int		 start;	/* minutes after local midnight */
+	int		 end;	/* <= start: ends the next day; 1440 midnight */
+};
+
 struct snap_schedule {
 	const char	*id;
 	const char	*name;
@@ -100,6 +110,8 @@ struct snap_schedule {
 	size_t		 nslots;
 	int		*closures;	/* local dates as yyyymmdd, sorted */
 	size_t		 nclosures;
+	struct snap_workday *workdays;	/* sorted by date */
+	size_t		 nworkdays;
 };
 
 struct snap_agent {
@@ -208,6 +220,8 @@ void	 snap_add_schedule(struct snap *, const char *id, const char *name,
 void	 snap_add_slot(struct snap *, const char *schedule_id,
 	    const struct snap_slot *);
 void	 snap_add_closure(struct snap *, const char *schedule_id, int yyyymmdd);
+void	 snap_add_workday(struct snap *, const char *schedule_id,
+	    const struct snap_workday *);
 /* Parse "rules,designated,..." into the entry's order; -1 when invalid. */
 int	 snap_parse_order(const char *, enum step *out, size_t *n);
 /* Sort, index and resolve references (unknown ids resolve to NULL). */

@@ -46,6 +46,7 @@ enum stmt {
 	STMT_AGENT_STATUS_SET,
 	STMT_LOCK,
 	STMT_UNLOCK,
+	STMT_WORKDAYS_ALL,
 	STMT__MAX
 };
 
@@ -93,6 +94,9 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "FROM kf_schedule_slot",
 	[STMT_CLOSURES_ALL] = "SELECT schedule_id, "
 	    "DATE_FORMAT(day, '%Y%m%d') FROM kf_schedule_closure",
+	[STMT_WORKDAYS_ALL] = "SELECT schedule_id, "
+	    "DATE_FORMAT(day, '%Y%m%d'), start_min, end_min "
+	    "FROM kf_schedule_workday",
 	[STMT_ENTRY_ONE] = "SELECT " ENTRY_COLS " FROM kf_entry e "
 	    "WHERE e.id = ?",
 	[STMT_ENTRIES_ENABLED] = "SELECT " ENTRY_COLS " FROM kf_entry e "
@@ -181,10 +185,9 @@ static unsigned
 roles_of(int id)
 {
 	if (id >= W_BASE) {
-		/* kfctl wecom sync-accounts (admin) writes accounts and links;
-		 * the wecom account may only read them (sql/grants.sql). */
-		if (id - W_BASE == W_ACCOUNT_PUT || id - W_BASE == W_LINK_PUT)
-			return ROLE(STORE_ADMIN);
+		/* Accounts and links are written by kfctl wecom sync-accounts
+		 * (admin) and by the worker's sync requests (wecom): insert
+		 * and update only, never delete (sql/grants.sql). */
 		return ROLE(STORE_WECOM) | ROLE(STORE_ADMIN);
 	}
 	if (id >= Q_BASE)
@@ -725,6 +728,20 @@ row_closure(void *arg, char **col, unsigned n)
 	return 0;
 }
 
+static int
+row_workday(void *arg, char **col, unsigned n)
+{
+	struct snap_workday	 wd;
+
+	if (n < 4 || col[0] == NULL)
+		return -1;
+	wd.date = atoi_or(col[1], 0);
+	wd.start = atoi_or(col[2], 0);
+	wd.end = atoi_or(col[3], 0);
+	snap_add_workday(arg, col[0], &wd);
+	return 0;
+}
+
 struct customer_row {
 	struct arena		*arena;
 	struct decide_customer	*c;
@@ -802,7 +819,8 @@ load_schedules(struct store *s, struct snap *snap)
 	if (run(s, STMT_SCHEDULES_ALL, NULL, 0, row_schedule, snap) !=
 	    STORE_OK ||
 	    run(s, STMT_SLOTS_ALL, NULL, 0, row_slot, snap) != STORE_OK ||
-	    run(s, STMT_CLOSURES_ALL, NULL, 0, row_closure, snap) != STORE_OK)
+	    run(s, STMT_CLOSURES_ALL, NULL, 0, row_closure, snap) != STORE_OK ||
+	    run(s, STMT_WORKDAYS_ALL, NULL, 0, row_workday, snap) != STORE_OK)
 		return STORE_ERR;
 	return STORE_OK;
 }

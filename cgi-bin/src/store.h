@@ -186,6 +186,10 @@ enum store_q {
 	Q_RET_LAST_AGENT,
 	Q_RET_STAT_OLDEST, Q_RET_STAT_LOCK, Q_RET_STAT_ROLLUP,
 	Q_RET_STAT_DELETE,
+	Q_WORKDAYS_CLEAR, Q_WORKDAY_ADD,
+	/* WeCom sync requests from the page (016) */
+	Q_WSYNC_REQUEST, Q_WSYNC_OPEN, Q_WSYNC_LATEST, Q_WSYNC_WORKER,
+	Q_WECOM_UNLINKED,
 	/* 小程序码 cache (admin_qr.c) and how customers reach entries */
 	Q_WXACODE_GET, Q_WXACODE_PUT, Q_REACH_LIST,
 	Q__MAX

@@ -70,6 +70,11 @@
 	"'day', DATE_FORMAT(y.day, '%Y-%m-%d'), 'note', y.note) " \
 	"ORDER BY y.day) FROM kf_schedule_closure y " \
 	"WHERE y.schedule_id = s.id), JSON_ARRAY()), " \
+	"'workdays', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT(" \
+	"'day', DATE_FORMAT(z.day, '%Y-%m-%d'), " \
+	"'start', " HHMM("z.start_min") ", 'end', " HHMM("z.end_min") ", " \
+	"'note', z.note) ORDER BY z.day) FROM kf_schedule_workday z " \
+	"WHERE z.schedule_id = s.id), JSON_ARRAY()), " \
 	"'version', s.version)"
 
 /* A page of a big table: keys after ?, starting with ? (both ""
@@ -100,6 +105,17 @@
 #define STAT_HOUR \
 	"FROM kf_stat_minute WHERE minute >= FROM_UNIXTIME(?) " \
 	"AND minute < FROM_UNIXTIME(?)"
+
+/* A sync request; age_s by the database's clock, not the browser's. */
+#define WSYNC_JSON \
+	"JSON_OBJECT('id', s.id, 'state', s.state, " \
+	"'requested_by', s.requested_by, " \
+	"'requested_at', " ISO("s.requested_at") ", " \
+	"'started_at', " ISO("s.started_at") ", " \
+	"'finished_at', " ISO("s.finished_at") ", 'worker', s.worker, " \
+	"'accounts', s.accounts, 'links_created', s.links_created, " \
+	"'problems', s.problems, 'error', s.error, 'errcode', s.errcode, " \
+	"'age_s', TIMESTAMPDIFF(SECOND, s.requested_at, NOW(3)))"
 
 const char *const store_q_sql[Q__MAX] = {
 	[Q_ENTRY_LIST] = LIST(ENTRY_JSON, "kf_entry e", "e.sort_order, e.id"),
@@ -199,13 +215,18 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE customer_key = ? AND version = ?",
 	[Q_CUSTOMER_DELETE] = "DELETE FROM kf_customer "
 	    "WHERE customer_key = ? AND version = ?",
-	/* CSV import: the insert's parameters; an existing row is replaced */
+	/* CSV import: the insert's parameters; an existing row is replaced,
+	 * its version moving only when something changes (so an import can
+	 * tell, and audit, just the rows it changed). The version goes first:
+	 * assignments run left to right. */
 	[Q_CUSTOMER_UPSERT] = "INSERT INTO kf_customer (customer_key, level, "
 	    "tags, account_manager_id) VALUES (?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE level = VALUES(level), "
-	    "tags = VALUES(tags), "
-	    "account_manager_id = VALUES(account_manager_id), "
-	    "version = version + 1",
+	    "ON DUPLICATE KEY UPDATE version = IF("
+	    "level <=> VALUES(level) AND tags <=> VALUES(tags) AND "
+	    "account_manager_id <=> VALUES(account_manager_id), "
+	    "version, version + 1), "
+	    "level = VALUES(level), tags = VALUES(tags), "
+	    "account_manager_id = VALUES(account_manager_id)",
 	[Q_CUSTOMER_EXPORT] = "SELECT customer_key, level, tags, "
 	    "account_manager_id FROM kf_customer ORDER BY customer_key",
 
@@ -223,8 +244,9 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE order_id = ? AND version = ?",
 	[Q_ORDER_UPSERT] = "INSERT INTO kf_order (order_id, customer_key, "
 	    "agent_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
-	    "customer_key = VALUES(customer_key), agent_id = VALUES(agent_id), "
-	    "version = version + 1",
+	    "version = IF(customer_key <=> VALUES(customer_key) "
+	    "AND agent_id <=> VALUES(agent_id), version, version + 1), "
+	    "customer_key = VALUES(customer_key), agent_id = VALUES(agent_id)",
 	[Q_ORDER_EXPORT] = "SELECT order_id, customer_key, agent_id "
 	    "FROM kf_order ORDER BY order_id",
 
@@ -408,6 +430,39 @@ const char *const store_q_sql[Q__MAX] = {
 	/* hour start, end */
 	[Q_RET_STAT_DELETE] = "DELETE " STAT_HOUR,
 
+	/* make-up working days (013): schedule_id */
+	[Q_WORKDAYS_CLEAR] = "DELETE FROM kf_schedule_workday "
+	    "WHERE schedule_id = ?",
+	/* schedule_id, day, start_min, end_min, note */
+	[Q_WORKDAY_ADD] = "INSERT INTO kf_schedule_workday "
+	    "(schedule_id, day, start_min, end_min, note) "
+	    "VALUES (?, ?, ?, ?, ?)",
+	/*
+	 * WeCom sync requests (016): the page asks, the worker does. A
+	 * request while one is open inserts nothing (the unique `active`):
+	 * the caller answers the open one. requested_by.
+	 */
+	[Q_WSYNC_REQUEST] = "INSERT IGNORE INTO kf_wecom_sync (requested_by) "
+	    "VALUES (?)",
+	[Q_WSYNC_OPEN] = "SELECT " WSYNC_JSON " FROM kf_wecom_sync s "
+	    "WHERE s.active = 1",
+	[Q_WSYNC_LATEST] = "SELECT " WSYNC_JSON " FROM kf_wecom_sync s "
+	    "ORDER BY s.id DESC LIMIT 1",
+	/* The most recent heartbeat of any host's worker. */
+	[Q_WSYNC_WORKER] = "SELECT JSON_OBJECT('host', w.host, 'pid', w.pid, "
+	    "'started_at', " ISO("w.started_at") ", "
+	    "'beat_at', " ISO("w.beat_at") ", "
+	    "'age_s', TIMESTAMPDIFF(SECOND, w.beat_at, NOW(3))) "
+	    "FROM kf_wecom_worker w ORDER BY w.beat_at DESC LIMIT 1",
+	/* wecom_kf entries without a stored link, and what is in the way */
+	[Q_WECOM_UNLINKED] = LIST("JSON_OBJECT('id', e.id, 'label', e.label, "
+	    "'enabled', e.enabled <> 0, 'open_kfid', e.target, "
+	    "'scene', COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, "
+	    "NULL)), 'account_known', EXISTS(SELECT 1 FROM kf_wecom_account w "
+	    "WHERE w.open_kfid = e.target) <> 0)",
+	    "kf_entry e WHERE e.target_type = 'wecom_kf' AND NOT EXISTS "
+	    "(SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "AND l.scene = COALESCE(e.wecom_scene, e.id))", "e.id"),
 	/*
 	 * 小程序码 (admin_qr.c). cool-down seconds, entry, app id,
 	 * env_version, width, page: the stored code (base64) or refusal for
@@ -467,6 +522,8 @@ store_q_write(int q)
 	case Q_RET_WECOM_MSG: case Q_RET_WECOM_SESSION: case Q_RET_AUDIT:
 	case Q_RET_THROTTLE: case Q_RET_LAST_AGENT:
 	case Q_RET_STAT_ROLLUP: case Q_RET_STAT_DELETE:
+	case Q_WORKDAYS_CLEAR: case Q_WORKDAY_ADD:
+	case Q_WSYNC_REQUEST:
 	case Q_WXACODE_PUT:
 		return 1;
 	default:

@@ -174,13 +174,42 @@ const char *const store_w_sql[W__MAX] = {
 	    "SELECT open_kfid FROM kf_wecom_news) a "
 	    "LEFT JOIN kf_wecom_cursor c ON c.open_kfid = a.k "
 	    "LEFT JOIN kf_wecom_news n ON n.open_kfid = a.k ORDER BY a.k",
+
+	/*
+	 * The admin page's sync requests (016). One UPDATE claims: the open
+	 * request if pending, or running under a lease run out (its worker
+	 * died); the row lock lets one worker of many win it.
+	 */
+	[W_SYNC_CLAIM] = "UPDATE kf_wecom_sync SET state = 'running', "
+	    "worker = ?, started_at = NOW(3), "
+	    "lease_until = NOW(3) + INTERVAL ? SECOND, accounts = NULL, "
+	    "links_created = NULL, problems = NULL, error = NULL, "
+	    "errcode = NULL WHERE state = 'pending' OR "
+	    "(state = 'running' AND lease_until < NOW(3)) ORDER BY id LIMIT 1",
+	[W_SYNC_CLAIMED] = "SELECT id FROM kf_wecom_sync "
+	    "WHERE state = 'running' AND worker = ? ORDER BY id DESC LIMIT 1",
+	/* accounts, links created, lease (s), id, worker: still ours */
+	[W_SYNC_PROGRESS] = "UPDATE kf_wecom_sync SET accounts = ?, "
+	    "links_created = ?, lease_until = NOW(3) + INTERVAL ? SECOND "
+	    "WHERE id = ? AND worker = ? AND state = 'running'",
+	/* state, accounts, links, problems, error, errcode, id, worker */
+	[W_SYNC_FINISH] = "UPDATE kf_wecom_sync SET state = ?, "
+	    "finished_at = NOW(3), lease_until = NULL, accounts = ?, "
+	    "links_created = ?, problems = ?, error = LEFT(?, 255), "
+	    "errcode = ? WHERE id = ? AND worker = ? AND state = 'running'",
+	/* A new pid on the host is a new start. */
+	[W_WORKER_BEAT] = "INSERT INTO kf_wecom_worker (host, pid) "
+	    "VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+	    "started_at = IF(pid = VALUES(pid), started_at, NOW(3)), "
+	    "pid = VALUES(pid), beat_at = NOW(3)",
 };
 
 int
 store_w_once(int w)
 {
 	/* Counts and claims: a repeat would move them twice. */
-	return w == W_LOAD || w == W_MSG_TAKE || w == W_MSG_RECORD;
+	return w == W_LOAD || w == W_MSG_TAKE || w == W_MSG_RECORD ||
+	    w == W_SYNC_CLAIM;
 }
 
 /* ---- small readers ---------------------------------------------------- */
@@ -729,4 +758,60 @@ store_wecom_status(struct store *s, store_wecom_status_fn fn, void *arg)
 	struct status_rows	 sr = { fn, arg };
 
 	return store_w_run(s, W_STATUS, NULL, 0, row_status, &sr);
+}
+
+/* ---- sync requests from the admin page ------------------------------- */
+
+enum store_rc
+store_wecom_sync_claim(struct store *s, const char *worker, int lease_s,
+    char *id, size_t len)
+{
+	char		 l[16];
+	const char	*params[2] = { worker, l };
+	enum store_rc	 rc;
+
+	snprintf(l, sizeof(l), "%d", lease_s);
+	id[0] = '\0';
+	if ((rc = touch(s, W_SYNC_CLAIM, params, 2)) != STORE_OK)
+		return rc;
+	return store_w_text(s, W_SYNC_CLAIMED, params, 1, id, len);
+}
+
+enum store_rc
+store_wecom_sync_progress(struct store *s, const char *id,
+    const char *worker, int accounts, int created, int lease_s)
+{
+	char		 a[16], c[16], l[16];
+	const char	*params[5] = { a, c, l, id, worker };
+
+	snprintf(a, sizeof(a), "%d", accounts < 0 ? 0 : accounts);
+	snprintf(c, sizeof(c), "%d", created);
+	snprintf(l, sizeof(l), "%d", lease_s);
+	return touch(s, W_SYNC_PROGRESS, params, 5);
+}
+
+enum store_rc
+store_wecom_sync_finish(struct store *s, const char *id, const char *worker,
+    const struct store_wecom_sync_end *e)
+{
+	char		 a[16], c[16], p[16], ec[16];
+	const char	*params[8] = { e->failed ? "failed" : "done",
+	    e->accounts >= 0 ? a : NULL, c, p, e->error, e->errcode != 0 ?
+	    ec : NULL, id, worker };
+
+	snprintf(a, sizeof(a), "%d", e->accounts);
+	snprintf(c, sizeof(c), "%d", e->created);
+	snprintf(p, sizeof(p), "%d", e->problems);
+	snprintf(ec, sizeof(ec), "%d", e->errcode);
+	return touch(s, W_SYNC_FINISH, params, 8);
+}
+
+enum store_rc
+store_wecom_worker_beat(struct store *s, const char *host, long pid)
+{
+	char		 p[24];
+	const char	*params[2] = { host, p };
+
+	snprintf(p, sizeof(p), "%ld", pid);
+	return store_w_run(s, W_WORKER_BEAT, params, 2, NULL, NULL);
 }

@@ -25,7 +25,8 @@ enum store_rc	 store_wecom_token_put(struct store *, const char *key,
 enum store_rc	 store_wecom_token_drop(struct store *, const char *key,
 		    const char *token);
 
-/* kf accounts and contact links (kfctl wecom sync-accounts). */
+/* kf accounts and contact links (wsync.c: kfctl wecom sync-accounts and
+ * the worker's sync requests). */
 enum store_rc	 store_wecom_account_put(struct store *, const char *open_kfid,
 		    const char *name);
 /* Stores a link once; an existing (account, scene) keeps its link. */
@@ -204,5 +205,31 @@ typedef void	(*store_wecom_status_fn)(void *arg,
 		    const struct store_wecom_status *);
 enum store_rc	 store_wecom_status(struct store *, store_wecom_status_fn,
 		    void *);
+
+/* ---- sync requests from the admin page (wsync.h) --------------------- */
+
+/*
+ * Claim the open request for worker ("host:pid") for lease_s seconds:
+ * OK with its id, NOTFOUND when none is waiting (or another worker won).
+ */
+enum store_rc	 store_wecom_sync_claim(struct store *, const char *worker,
+		    int lease_s, char *id, size_t len);
+/* Counts so far, and the lease moved on; NOTFOUND: no longer ours. */
+enum store_rc	 store_wecom_sync_progress(struct store *, const char *id,
+		    const char *worker, int accounts, int created,
+		    int lease_s);
+/* The result of a claimed request. */
+struct store_wecom_sync_end {
+	int		 failed;	/* the sync stopped: error says why */
+	int		 accounts;	/* -1: the list never came */
+	int		 created, problems;
+	const char	*error;		/* Chinese; NULL when none */
+	int		 errcode;	/* WeCom's, 0 when none */
+};
+enum store_rc	 store_wecom_sync_finish(struct store *, const char *id,
+		    const char *worker, const struct store_wecom_sync_end *);
+/* This host's worker is alive (its row: host, pid, beat time). */
+enum store_rc	 store_wecom_worker_beat(struct store *, const char *host,
+		    long pid);
 
 #endif

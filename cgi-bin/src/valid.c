@@ -10,6 +10,9 @@
 #include "util.h"
 #include "valid.h"
 
+#define ID_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789_-"
+
 void
 valid_init(struct valid *v, struct arena *a)
 {
@@ -78,15 +81,45 @@ valid_known(struct valid *v, struct json_object *obj,
 	}
 }
 
-/* A JSON string without NUL or control characters, min..max bytes. */
+/* Characters in s[0..n), or -1 when it is not well-formed UTF-8. */
+static long long
+chars(const char *s, size_t n)
+{
+	size_t		 i, k;
+	long long	 c = 0;
+
+	for (i = 0; i < n; i += k, c++)
+		if ((k = utf8_char(s + i, n - i)) == 0)
+			return -1;
+	return c;
+}
+
+/*
+ * A length outside min..max, said as the operator counts: characters, as
+ * the database's columns do (VARCHAR(64) holds 64 汉字, not 64 bytes).
+ */
+static void
+length_fail(struct valid *v, const char *field, const char *what,
+    long long n, long long min, long long max)
+{
+	if (n == 0 && min > 0)
+		valid_fail(v, field, "必填");
+	else if (n < min)
+		valid_fail(v, field, "至少 %lld 个%s", min, what);
+	else
+		valid_fail(v, field, "最多 %lld 个%s", max, what);
+}
+
+/* A JSON string without NUL or control characters, min..max characters. */
 static const char *
 text(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
 	const char	*s;
 	size_t		 n, i;
+	long long	 c;
 
 	if (!json_object_is_type(o, json_type_string)) {
-		valid_fail(v, f->name, "应为字符串");
+		valid_fail(v, f->name, "应为文字");
 		return NULL;
 	}
 	s = json_object_get_string(o);
@@ -100,9 +133,12 @@ text(struct valid *v, const struct valid_field *f, struct json_object *o)
 			valid_fail(v, f->name, "不能含控制字符");
 			return NULL;
 		}
-	if ((long long)n < f->min || (long long)n > f->max) {
-		valid_fail(v, f->name, "长度应为 %lld-%lld 字节", f->min,
-		    f->max);
+	if ((c = chars(s, n)) < 0) {
+		valid_fail(v, f->name, "含有无效的字符");
+		return NULL;
+	}
+	if (c < f->min || c > f->max) {
+		length_fail(v, f->name, "字", c, f->min, f->max);
 		return NULL;
 	}
 	return arena_strndup(v->arena, s, n);
@@ -112,18 +148,23 @@ static const char *
 id(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
 	const char	*s;
+	size_t		 n;
 
 	if (!json_object_is_type(o, json_type_string)) {
-		valid_fail(v, f->name, "应为字符串");
+		valid_fail(v, f->name, "应为文字");
 		return NULL;
 	}
 	s = json_object_get_string(o);
-	if (*s == '\0' && (f->flags & VF_NULLABLE))
+	n = (size_t)json_object_get_string_len(o);
+	if (*s == '\0' && n == 0 && (f->flags & VF_NULLABLE))
 		return NULL;
-	if ((size_t)json_object_get_string_len(o) != strlen(s) ||
-	    !valid_id(s, (size_t)f->min, (size_t)f->max)) {
-		valid_fail(v, f->name, "只允许 %lld-%lld 个字母、数字、_ 或 -",
-		    f->min, f->max);
+	/* Ids are ASCII: characters and bytes are one. */
+	if (n != strlen(s) || strspn(s, ID_CHARS) != n) {
+		valid_fail(v, f->name, "只能用字母、数字、_ 或 -");
+		return NULL;
+	}
+	if ((long long)n < f->min || (long long)n > f->max) {
+		length_fail(v, f->name, "字符", (long long)n, f->min, f->max);
 		return NULL;
 	}
 	return arena_strdup(v->arena, s);
@@ -239,35 +280,106 @@ member(struct json_object *it, const char *key)
 	return o;
 }
 
+/* 1 when every key of the object it is one of keys (NULL-terminated). */
+static int
+only_keys(struct json_object *it, const char *const *keys)
+{
+	size_t	 i;
+	int	 found;
+
+	json_object_object_foreach(it, key, val) {
+		(void)val;
+		for (i = 0, found = 0; keys[i] != NULL && !found; i++)
+			found = strcmp(keys[i], key) == 0;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * 0 with *n the length of list field o, or -1 having failed: what names
+ * the list ("应为营业时间段列表"), unit its items ("最多 70 段").
+ */
+static int
+list_of(struct valid *v, const struct valid_field *f, struct json_object *o,
+    const char *what, const char *unit, size_t *n)
+{
+	if (!json_object_is_type(o, json_type_array)) {
+		valid_fail(v, f->name, "应为%s列表", what);
+		return -1;
+	}
+	if ((*n = json_object_array_length(o)) > (size_t)f->max) {
+		valid_fail(v, f->name, "最多 %lld %s", f->max, unit);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A window's start and end ("HH:MM") of item it, said as "第 1 段:…";
+ * 0 with *start and *end (end 00:00 as 1440: midnight), or -1 having
+ * failed.
+ */
+static int
+window(struct valid *v, const char *field, const char *item,
+    struct json_object *it, int *start, int *end)
+{
+	if ((*start = hhmm(member(it, "start"), 0)) < 0) {
+		valid_fail(v, field, "%s:开始时间应为 HH:MM(00:00-23:59)",
+		    item);
+		return -1;
+	}
+	if ((*end = hhmm(member(it, "end"), 1)) < 0) {
+		valid_fail(v, field, "%s:结束时间应为 HH:MM(00:00-24:00)",
+		    item);
+		return -1;
+	}
+	if (*start == *end) {
+		valid_fail(v, field, "%s:开始和结束时间不能相同", item);
+		return -1;
+	}
+	/* end before start runs past midnight; 00:00 as end is 24:00 */
+	if (*end == 0)
+		*end = 1440;
+	return 0;
+}
+
 static const char *
 slots(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
+	static const char *const keys[] = { "weekday", "start", "end", NULL };
 	struct buf	 out = { 0 };
 	const char	*res = NULL;
+	char		 item[32];
 	size_t		 i, n;
 	int		 wd, start, end;
 
-	if (!json_object_is_type(o, json_type_array) ||
-	    (n = json_object_array_length(o)) > (size_t)f->max) {
-		valid_fail(v, f->name, "应为最多 %lld 段的营业时间数组", f->max);
+	if (list_of(v, f, o, "营业时间段", "段", &n) == -1)
 		return NULL;
-	}
 	for (i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(o, i);
 		struct json_object *w = member(it, "weekday");
 
-		if (w == NULL || !json_object_is_type(w, json_type_int) ||
-		    (wd = json_object_get_int(w)) < 0 || wd > 6 ||
-		    json_object_object_length(it) != 3 ||
-		    (start = hhmm(member(it, "start"), 0)) < 0 ||
-		    (end = hhmm(member(it, "end"), 1)) < 0 || start == end) {
-			valid_fail(v, f->name, "第 %zu 段应为 {weekday: 0-6, "
-			    "start: \"09:00\", end: \"18:00\"},起止不同", i + 1);
+		snprintf(item, sizeof(item), "第 %zu 段", i + 1);
+		if (!json_object_is_type(it, json_type_object)) {
+			valid_fail(v, f->name, "%s应为一个时间段", item);
 			goto done;
 		}
-		/* end before start runs past midnight; 00:00 as end is 24:00 */
-		buf_printf(&out, "%s%d %d %d", i ? ";" : "", wd, start,
-		    end == 0 ? 1440 : end);
+		if (!only_keys(it, keys)) {
+			valid_fail(v, f->name, "%s:只能有星期、开始和结束时间",
+			    item);
+			goto done;
+		}
+		if (w == NULL || !json_object_is_type(w, json_type_int) ||
+		    (wd = json_object_get_int(w)) < 0 || wd > 6) {
+			valid_fail(v, f->name, "%s:星期应为 0-6(0 是周日)",
+			    item);
+			goto done;
+		}
+		if (window(v, f->name, item, it, &start, &end) == -1)
+			goto done;
+		buf_printf(&out, "%s%d %d %d", i ? ";" : "", wd, start, end);
 	}
 	res = arena_strdup(v->arena, buf_str(&out));
 done:
@@ -301,53 +413,98 @@ calendar_day(const char *s)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+/*
+ * The day of item it ("第 1 天"), and its note: optional text of at most
+ * 64 characters (the column's), no control characters. 0, or -1 having
+ * failed. *day points into it.
+ */
+static int
+day_and_note(struct valid *v, const char *field, const char *item,
+    struct json_object *it, const char **day, const char **note,
+    size_t *nlen)
+{
+	struct json_object	*dj = member(it, "day"), *nj = member(it, "note");
+	size_t			 i;
+	long long		 c;
+
+	if (dj == NULL || !json_object_is_type(dj, json_type_string) ||
+	    json_object_get_string_len(dj) != 10 ||
+	    !calendar_day(*day = json_object_get_string(dj))) {
+		valid_fail(v, field, "%s:日期应为 YYYY-MM-DD(如 2026-12-25)",
+		    item);
+		return -1;
+	}
+	*note = "";
+	*nlen = 0;
+	if (nj == NULL || json_object_is_type(nj, json_type_null))
+		return 0;
+	if (!json_object_is_type(nj, json_type_string)) {
+		valid_fail(v, field, "%s:备注应为文字", item);
+		return -1;
+	}
+	*note = json_object_get_string(nj);
+	*nlen = (size_t)json_object_get_string_len(nj);
+	for (i = 0; i < *nlen; i++)
+		if ((unsigned char)(*note)[i] < 0x20 || (*note)[i] == 0x7f) {
+			valid_fail(v, field, "%s:备注不能含控制字符", item);
+			return -1;
+		}
+	if ((c = chars(*note, *nlen)) < 0) {
+		valid_fail(v, field, "%s:备注含有无效的字符", item);
+		return -1;
+	}
+	if (c > 64) {
+		valid_fail(v, field, "%s:备注最多 64 个字", item);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 when an item before the i-th of array o has the same "day". */
+static int
+day_repeated(struct json_object *o, size_t i, const char *day)
+{
+	size_t	 j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(day, json_object_get_string(member(
+		    json_object_array_get_idx(o, j), "day"))) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *
 dates(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
+	static const char *const keys[] = { "day", "note", NULL };
 	struct buf	 out = { 0 };
 	const char	*res = NULL, *day, *note;
-	size_t		 i, j, n, nlen;
+	char		 item[32];
+	size_t		 i, n, nlen;
 
-	if (!json_object_is_type(o, json_type_array) ||
-	    (n = json_object_array_length(o)) > (size_t)f->max) {
-		valid_fail(v, f->name, "应为最多 %lld 天的休息日数组", f->max);
+	if (list_of(v, f, o, "休息日", "天", &n) == -1)
 		return NULL;
-	}
 	for (i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(o, i);
-		struct json_object *dj = member(it, "day"), *nj = member(it,
-		    "note");
 
-		note = "";
-		nlen = 0;
-		if (nj != NULL && json_object_is_type(nj, json_type_string)) {
-			note = json_object_get_string(nj);
-			nlen = (size_t)json_object_get_string_len(nj);
-		}
-		if (dj == NULL || !json_object_is_type(dj, json_type_string) ||
-		    json_object_get_string_len(dj) != 10 ||
-		    !calendar_day(day = json_object_get_string(dj)) ||
-		    (nj != NULL && !json_object_is_type(nj, json_type_string)) ||
-		    nlen > 64 || strlen(note) != nlen ||
-		    json_object_object_length(it) > 2 ||
-		    (json_object_object_length(it) == 2 && nj == NULL)) {
-			valid_fail(v, f->name, "第 %zu 天应为 {day: "
-			    "\"2026-12-25\", note: 可选,最多 64 字节}", i + 1);
+		snprintf(item, sizeof(item), "第 %zu 天", i + 1);
+		if (!json_object_is_type(it, json_type_object)) {
+			valid_fail(v, f->name, "%s应为一个日期", item);
 			goto done;
 		}
-		for (j = 0; j < i; j++)
-			if (strcmp(day, json_object_get_string(member(
-			    json_object_array_get_idx(o, j), "day"))) == 0) {
-				valid_fail(v, f->name, "%s 重复出现", day);
-				goto done;
-			}
-		for (j = 0; j < nlen; j++)
-			if ((unsigned char)note[j] < 0x20 || note[j] == 0x7f) {
-				valid_fail(v, f->name, "第 %zu 天的备注含控制字符",
-				    i + 1);
-				goto done;
-			}
-		buf_printf(&out, "%s%s\t%s", i ? "\n" : "", day, note);
+		if (!only_keys(it, keys)) {
+			valid_fail(v, f->name, "%s:只能有日期和备注", item);
+			goto done;
+		}
+		if (day_and_note(v, f->name, item, it, &day, &note, &nlen) ==
+		    -1)
+			goto done;
+		if (day_repeated(o, i, day)) {
+			valid_fail(v, f->name, "%s:%s 重复了", item, day);
+			goto done;
+		}
+		buf_printf(&out, "%s%s\t%.*s", i ? "\n" : "", day, (int)nlen,
+		    note);
 	}
 	res = arena_strdup(v->arena, buf_str(&out));
 done:
@@ -356,11 +513,79 @@ done:
 }
 
 static const char *
+workdays(struct valid *v, const struct valid_field *f, struct json_object *o)
+{
+	static const char *const keys[] = { "day", "start", "end", "note",
+	    NULL };
+	struct buf	 out = { 0 };
+	const char	*res = NULL, *day, *note;
+	char		 item[40];
+	size_t		 i, n, nlen;
+	int		 start, end;
+
+	if (list_of(v, f, o, "调休上班日", "天", &n) == -1)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(o, i);
+
+		snprintf(item, sizeof(item), "第 %zu 个调休日", i + 1);
+		if (!json_object_is_type(it, json_type_object)) {
+			valid_fail(v, f->name, "%s应为日期和营业时间", item);
+			goto done;
+		}
+		if (!only_keys(it, keys)) {
+			valid_fail(v, f->name, "%s:只能有日期、开始时间、"
+			    "结束时间和备注", item);
+			goto done;
+		}
+		if (day_and_note(v, f->name, item, it, &day, &note, &nlen) ==
+		    -1 || window(v, f->name, item, it, &start, &end) == -1)
+			goto done;
+		if (day_repeated(o, i, day)) {
+			valid_fail(v, f->name, "%s:%s 重复了", item, day);
+			goto done;
+		}
+		buf_printf(&out, "%s%s\t%d\t%d\t%.*s", i ? "\n" : "", day,
+		    start, end, (int)nlen, note);
+	}
+	res = arena_strdup(v->arena, buf_str(&out));
+done:
+	buf_free(&out);
+	return res;
+}
+
+/* The line after s's first, or NULL when s has no other. */
+static const char *
+next_line(const char *s)
+{
+	const char	*nl = strchr(s, '\n');
+
+	return nl != NULL ? nl + 1 : NULL;
+}
+
+void
+valid_day_clash(struct valid *v, const char *field, const char *closures,
+    const char *worked)
+{
+	const char	*w, *c;
+
+	/* Both are "YYYY-MM-DD..." lines: compare the first ten bytes. */
+	for (w = worked; w != NULL && *w != '\0'; w = next_line(w))
+		for (c = closures; c != NULL && *c != '\0'; c = next_line(c))
+			if (strncmp(w, c, 10) == 0) {
+				valid_fail(v, field, "%.10s 已设为休息日,"
+				    "不能同时是调休上班日", w);
+				return;
+			}
+}
+
+static const char *
 one(struct valid *v, const struct valid_field *f, struct json_object *o)
 {
 	if (o == NULL || json_object_is_type(o, json_type_null)) {
 		if (!(f->flags & VF_NULLABLE))
-			valid_fail(v, f->name, "不能为空");
+			valid_fail(v, f->name, (f->flags & VF_REQUIRED) ?
+			    "必填" : "不能为空");
 		return NULL;
 	}
 	switch (f->type) {
@@ -384,6 +609,8 @@ one(struct valid *v, const struct valid_field *f, struct json_object *o)
 		return slots(v, f, o);
 	case VT_DATES:
 		return dates(v, f, o);
+	case VT_WORKDAYS:
+		return workdays(v, f, o);
 	}
 	return NULL;
 }

@@ -13,8 +13,10 @@ struct arena;
 struct json_object;
 
 enum valid_type {
-	VT_ID,		/* [A-Za-z0-9_-], min..max bytes */
-	VT_TEXT,	/* UTF-8 without control characters, min..max bytes */
+	VT_ID,		/* [A-Za-z0-9_-], min..max characters ("" required: 必填) */
+	/* UTF-8 without control characters, min..max characters (not bytes:
+	 * the database's columns count characters too) */
+	VT_TEXT,
 	VT_INT,		/* a JSON integer in min..max */
 	VT_BOOL,	/* true or false, as "1" or "0" */
 	VT_ENUM,	/* one of names */
@@ -25,10 +27,15 @@ enum valid_type {
 	/* Closed days: [{"day": "2026-12-25", "note": "..."}], at most max;
 	 * as "2026-12-25\tnote\n..." */
 	VT_DATES,
+	/* Make-up working days (调休): [{"day": "2026-10-10", "start": "09:00",
+	 * "end": "18:00", "note": "..."}], at most max; as
+	 * "2026-10-10\t540\t1080\tnote\n..." (end 00:00 as 1440). */
+	VT_WORKDAYS,
 };
 
 /* Fields of these types are stored as rows of their own. */
-#define VT_IS_LIST(t)	((t) == VT_IDLIST || (t) == VT_SLOTS || (t) == VT_DATES)
+#define VT_IS_LIST(t)	((t) == VT_IDLIST || (t) == VT_SLOTS || \
+			    (t) == VT_DATES || (t) == VT_WORKDAYS)
 
 #define VF_REQUIRED	0x1	/* must be given when creating */
 #define VF_NULLABLE	0x2	/* null (and "" for ids) mean SQL NULL */
@@ -71,6 +78,12 @@ void	 valid_known(struct valid *, struct json_object *obj,
  */
 void	 valid_fields(struct valid *, struct json_object *obj,
 	    const struct valid_field *, size_t n, const char **vals);
+/*
+ * A day both closed (VT_DATES text) and a make-up working day (VT_WORKDAYS
+ * text) is a problem of field; either may be NULL (already failed).
+ */
+void	 valid_day_clash(struct valid *, const char *field,
+	    const char *closures, const char *workdays);
 /* One value as VT_ID etc. would see it (used for query parameters). */
 int	 valid_id(const char *s, size_t min, size_t max);
 

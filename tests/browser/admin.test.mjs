@@ -92,7 +92,7 @@ test('log in, add a button, bind a person, preview, and the API follows', async 
   await page.click('form.add button[type=submit]');
   await page.waitForSelector('dd.who');
   assert.match(await page.textContent('dd.who'), /小张/);
-  assert.match(await page.textContent('dl.decision'), /designated/);
+  assert.match(await page.textContent('dl.decision'), /指定客服/);
   await page.screenshot({ path: `${ART}/admin-3-preview.png`, fullPage: true });
 
   // The mini-program API answers with the binding within the bound.

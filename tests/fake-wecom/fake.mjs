@@ -118,6 +118,13 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end('{"errcode":0,} trailing');
     }
+    // faults.fail = { path: { errcode, errmsg, times } }: that API answers
+    // the errcode (every call, or the next `times`), as independent.mjs.
+    const fl = f.fail && f.fail[path];
+    if (fl && (fl.times === undefined || fl.times > 0)) {
+      if (typeof fl.times === 'number') fl.times -= 1;
+      return error(res, fl.errcode, fl.errmsg ?? `injected fault ${fl.errcode}`);
+    }
     if (url.pathname === '/sns/jscode2session') {
       // The mini-program side (api.weixin.qq.com): a wx.login code, once.
       if (url.searchParams.get('appid') !== state.miniprogram.appId ||

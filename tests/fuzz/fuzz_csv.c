@@ -6,7 +6,8 @@
  * have 1..CSV_MAX_FIELDS fields without NUL, and start on nondecreasing
  * lines; writing the rows back with csv_cell() (after a BOM, as the
  * export does) and importing that text (csv_parse + csv_unguard) gives
- * the same fields, whatever they hold: formula guard included.
+ * the same fields, whatever they hold: formula guard included; after
+ * csv_tidy() no row is all empty and no column is empty in every row.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,31 @@ check_roundtrip(struct arena *a, const struct csv *c)
 	buf_free(&b);
 }
 
+/* After csv_tidy(): no row all empty, no column empty in every row. */
+static void
+check_tidy(struct csv *c)
+{
+	size_t	 i, j, n = c->n, width = 0;
+	int	 used[CSV_MAX_FIELDS] = { 0 };
+
+	csv_tidy(c);
+	CHECK(c->n <= n);
+	for (i = 0; i < c->n; i++) {
+		CHECK(c->rows[i].n >= 1);
+		CHECK(i == 0 || c->rows[i].line > c->rows[i - 1].line);
+		for (j = 0; j < c->rows[i].n; j++)
+			used[j] |= c->rows[i].f[j][0] != '\0';
+		for (j = 0; j < c->rows[i].n &&
+		    c->rows[i].f[j][0] == '\0'; j++)
+			;
+		CHECK(j < c->rows[i].n);
+		if (c->rows[i].n > width)
+			width = c->rows[i].n;
+	}
+	for (j = 0; j < width; j++)
+		CHECK(used[j]);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -64,8 +90,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*why = NULL;
 	size_t		 line = 0, i, j, lines = 1;
 
+	/* CRLF, CR and LF each end a line */
 	for (i = 0; i < size; i++)
-		lines += s[i] == '\n';
+		lines += s[i] == '\n' || (s[i] == '\r' && (i + 1 == size ||
+		    s[i + 1] != '\n'));
 	if (csv_parse(a, s, size, &c, &line, &why) == -1) {
 		CHECK(why != NULL && line >= 1 && line <= lines);
 		goto done;
@@ -80,6 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strlen(c.rows[i].f[j]) <= size);
 	}
 	check_roundtrip(a, &c);
+	check_tidy(&c);
 done:
 	free(s);
 	arena_free(a);

@@ -2,12 +2,12 @@
  * The admin page's CSV import (admin_csv.c) end to end, without a
  * database: admin_import() on a request whose body is the input (an
  * exact-size copy), for customers or orders, with a store whose socket
- * does not exist. Every check (type, UTF-8, CSV, header, each row through
- * valid.c) runs; a file that passes them all reaches the store and gets
- * its 503.
+ * does not exist. Every check (type and charset, encoding, CSV, padding,
+ * header names, each row through valid.c) runs; a file that passes them
+ * all reaches the store and gets its 503.
  *
- * The first byte picks the collection and the Content-Type; the rest is
- * the CSV.
+ * The first byte picks the collection (bit 2) and the Content-Type (bits
+ * 0, 1 and 3); the rest is the CSV.
  *
  * Invariants: the answer is one strict JSON object in valid UTF-8 with the
  * status of its code; a rejection report lists at most 100 rows, at most
@@ -33,7 +33,8 @@ int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *const ctypes[] = {
 	"text/csv", "text/csv; charset=utf-8", "Text/CSV;charset=\"UTF-8\"",
-	"text/plain",
+	"text/plain", "text/csv; charset=gbk", "text/csv; charset=GB18030",
+	"text/csv; charset=latin1", "text/csv;header=present",
 };
 
 static struct cfg	 cfg;
@@ -114,7 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = arena_new(4096);
 	body = fuzz_dup(data + 1, size - 1);
 	src = (struct req_source){ ctype_param, no_read,
-	    (void *)ctypes[data[0] % 4] };
+	    (void *)ctypes[data[0] % 4 + (data[0] & 8 ? 4 : 0)] };
 	memset(&req, 0, sizeof(req));
 	req.arena = a;
 	req.src = &src;

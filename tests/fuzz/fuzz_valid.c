@@ -1,7 +1,8 @@
 /*
  * Admin input validation (valid.c) with the admin API's own field tables
  * (admin_crud_fields(): ids, text, ints, bools, enums, id lists, opening
- * hours, closed days). The first byte picks the collection; the rest is
+ * hours, closed days, make-up working days). The first byte picks the
+ * collection; the rest is
  * the JSON body, parsed as the admin program does (jsonin, depth 16).
  *
  * Invariants: at most VALID_MAXERR errors, one per field, each message
@@ -84,6 +85,27 @@ check_slots(const char *s, long long max)
 	CHECK(n <= max);
 }
 
+/* Characters of well-formed UTF-8 s[0..n). */
+static long long
+chars(const char *s, size_t n)
+{
+	size_t		 i, k;
+	long long	 c = 0;
+
+	for (i = 0; i < n; i += k, c++)
+		CHECK((k = utf8_char(s + i, n - i)) > 0);
+	return c;
+}
+
+/* A note: at most 64 characters, no control characters. */
+static void
+check_note(const char *q, const char *end)
+{
+	CHECK(chars(q, (size_t)(end - q)) <= 64);
+	for (; q < end; q++)
+		CHECK((unsigned char)*q >= 0x20 && *q != 0x7f);
+}
+
 /* "YYYY-MM-DD\tnote\n...": distinct days, notes without controls. */
 static void
 check_dates(const char *s, long long max)
@@ -95,17 +117,57 @@ check_dates(const char *s, long long max)
 	for (line = s; *line != '\0'; line = *nl ? nl + 1 : nl) {
 		nl = line + strcspn(line, "\n");
 		tab = memchr(line, '\t', (size_t)(nl - line));
-		CHECK(tab == line + 10 && (nl - tab - 1) <= 64);
+		CHECK(tab == line + 10);
 		for (i = 0; i < 10; i++)
 			CHECK(i == 4 || i == 7 ? line[i] == '-' :
 			    (line[i] >= '0' && line[i] <= '9'));
-		for (const char *q = tab + 1; q < nl; q++)
-			CHECK((unsigned char)*q >= 0x20 && *q != 0x7f);
+		check_note(tab + 1, nl);
 		for (const char *o = s; o < line; o = strchr(o, '\n') + 1)
 			CHECK(memcmp(o, line, 10) != 0);
 		n++;
 	}
 	CHECK(n <= max);
+}
+
+/* "YYYY-MM-DD\tstart\tend\tnote\n...": distinct days, windows as slots. */
+static void
+check_workdays(const char *s, long long max)
+{
+	const char	*line, *nl;
+	long long	 n = 0;
+	int		 start, end, used;
+	size_t		 i;
+
+	for (line = s; *line != '\0'; line = *nl ? nl + 1 : nl) {
+		nl = line + strcspn(line, "\n");
+		for (i = 0; i < 10; i++)
+			CHECK(i == 4 || i == 7 ? line[i] == '-' :
+			    (line[i] >= '0' && line[i] <= '9'));
+		CHECK(line[10] == '\t');
+		CHECK(sscanf(line + 11, "%d\t%d\t%n", &start, &end, &used) ==
+		    2);
+		CHECK(start >= 0 && start < 1440 && end >= 1 && end <= 1440 &&
+		    start != end);
+		CHECK(line + 11 + used <= nl);
+		check_note(line + 11 + used, nl);
+		for (const char *o = s; o < line; o = strchr(o, '\n') + 1)
+			CHECK(memcmp(o, line, 10) != 0);
+		n++;
+	}
+	CHECK(n <= max);
+}
+
+/* No day both in closures and in workdays (both validated texts). */
+static void
+check_no_clash(const char *closures, const char *workdays)
+{
+	const char	*w, *c;
+
+	for (w = workdays; *w != '\0'; w = strchr(w, '\n') ?
+	    strchr(w, '\n') + 1 : "")
+		for (c = closures; *c != '\0'; c = strchr(c, '\n') ?
+		    strchr(c, '\n') + 1 : "")
+			CHECK(memcmp(w, c, 10) != 0);
 }
 
 static void
@@ -126,8 +188,8 @@ check_value(const struct valid_field *f, const char *v)
 		CHECK(valid_id(v, (size_t)f->min, (size_t)f->max));
 		break;
 	case VT_TEXT:
-		CHECK((long long)n >= f->min && (long long)n <= f->max);
 		CHECK(utf8_valid(v, n));
+		CHECK(chars(v, n) >= f->min && chars(v, n) <= f->max);
 		for (i = 0; i < n; i++)
 			CHECK((unsigned char)v[i] >= 0x20 && v[i] != 0x7f);
 		break;
@@ -151,6 +213,9 @@ check_value(const struct valid_field *f, const char *v)
 	case VT_DATES:
 		check_dates(v, f->max);
 		break;
+	case VT_WORKDAYS:
+		check_workdays(v, f->max);
+		break;
 	}
 }
 
@@ -165,7 +230,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf		 b = { 0 };
 	struct jsonw		 w;
 	const char		*vals[32], *audit;
-	size_t			 n, i;
+	size_t			 n, i, closed = 0, worked = 0;
 	char			*s;
 
 	if (size == 0)
@@ -181,6 +246,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	valid_init(&v, a);
 	valid_known(&v, o, f, n, extra);
 	valid_fields(&v, o, f, n, vals);
+	/* As the schedules' check does: a day closed and worked fails. */
+	for (i = 0; i < n; i++) {
+		if (f[i].type == VT_DATES)
+			closed = i;
+		if (f[i].type == VT_WORKDAYS)
+			worked = i;
+	}
+	if (worked > 0)
+		valid_day_clash(&v, f[worked].name, vals[closed], vals[worked]);
 
 	CHECK(v.nerr <= VALID_MAXERR);
 	jsonw_init(&w, &b);
@@ -200,6 +274,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		if (!valid_has(&v, f[i].name))
 			check_value(&f[i], vals[i]);
+	if (worked > 0 && !valid_has(&v, f[worked].name) &&
+	    !valid_has(&v, f[closed].name) && vals[closed] != NULL &&
+	    vals[worked] != NULL)
+		check_no_clash(vals[closed], vals[worked]);
 
 	buf_free(&b);
 	json_object_put(o);

@@ -1,6 +1,7 @@
 /* CSV reading and writing (csv.c) as spreadsheets do it. */
 #include "unit.h"
 
+#include "admin_int.h"
 #include "arena.h"
 #include "buf.h"
 #include "csv.h"
@@ -115,6 +116,116 @@ test_guard_roundtrip(void **state)
 	arena_free(a);
 }
 
+/* CR (old Mac Excel), LF and CRLF each count as one line, in a quoted
+ * field too; blank lines count. */
+static void
+test_line_endings(void **state)
+{
+	static const char *const ends[] = { "\r", "\n", "\r\n" };
+	struct arena	*a = arena_new(1024);
+	struct buf	 b = { 0 };
+	struct csv	 c;
+	size_t		 i, line;
+	const char	*why;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		buf_clear(&b);
+		/* line 1 header, 2 row, 3 blank, 4-5 a quoted field over two
+		 * lines, 6 a row, 7 a bad one */
+		buf_printf(&b, "k,v%s" "a,1%s" "%s" "b,\"x%sy\"%s" "c,2%s"
+		    "d,\"open", ends[i], ends[i], ends[i], ends[i], ends[i],
+		    ends[i]);
+		assert_int_equal(csv_parse(a, buf_str(&b), b.len - 7, &c,
+		    &line, &why), 0);
+		assert_int_equal(c.n, 4);
+		assert_int_equal(c.rows[1].line, 2);
+		assert_int_equal(c.rows[2].line, 4);
+		assert_int_equal(c.rows[3].line, 6);
+		assert_int_equal(csv_parse(a, buf_str(&b), b.len, &c, &line,
+		    &why), -1);
+		assert_int_equal(line, 7);
+	}
+	buf_free(&b);
+	arena_free(a);
+}
+
+/* What a spreadsheet pads with goes; a short row keeps its own cells. */
+static void
+test_tidy(void **state)
+{
+	struct arena	*a = arena_new(1024);
+	struct csv	 c;
+	size_t		 line;
+	const char	*why;
+	static const char text[] = "k,,v,,\r\n"
+	    ",,,,\r\n"
+	    "a,,1,,\r\n"
+	    ",,,,\r\n"
+	    "b,,2\r\n"
+	    "c\r\n"
+	    ",,,,\r\n";
+
+	(void)state;
+	assert_int_equal(csv_parse(a, text, sizeof(text) - 1, &c, &line,
+	    &why), 0);
+	assert_int_equal(c.n, 7);
+	csv_tidy(&c);
+	assert_int_equal(c.n, 4);
+	assert_int_equal(c.rows[0].n, 2);
+	assert_string_equal(c.rows[0].f[1], "v");
+	assert_int_equal(c.rows[1].line, 3);
+	assert_int_equal(c.rows[1].n, 2);
+	assert_string_equal(c.rows[1].f[1], "1");
+	assert_int_equal(c.rows[2].line, 5);
+	assert_string_equal(c.rows[2].f[1], "2");
+	assert_int_equal(c.rows[3].n, 1);
+	assert_int_equal(c.rows[3].line, 6);
+	/* A file of nothing but padding is empty. */
+	assert_int_equal(csv_parse(a, ",,\n,,\n", 6, &c, &line, &why), 0);
+	csv_tidy(&c);
+	assert_int_equal(c.n, 0);
+	arena_free(a);
+}
+
+/* Header names: English any case, Chinese, spaces around ignored. */
+static void
+test_aliases(void **state)
+{
+	static const struct { const char *coll, *cell, *field; } t[] = {
+		{ "customers", "customer_key", "customer_key" },
+		{ "customers", " Customer_Key ", "customer_key" },
+		{ "customers", "客户 key", "customer_key" },
+		{ "customers", "客户 KEY", "customer_key" },
+		{ "customers", "客户编号", "customer_key" },
+		{ "customers", "\xE3\x80\x80客户\xE3\x80\x80", "customer_key" },
+		{ "customers", "等级", "level" },
+		{ "customers", "LEVEL", "level" },
+		{ "customers", "标签", "tags" },
+		{ "customers", "专属客服", "account_manager_id" },
+		{ "orders", "订单号", "order_id" },
+		{ "orders", "客户 key", "customer_key" },
+		{ "orders", "负责客服", "agent_id" },
+		{ "orders", "Agent_ID", "agent_id" },
+		{ "orders", "等级", NULL },
+		{ "customers", "负责客服", NULL },
+		{ "customers", "客 户", NULL },
+		{ "customers", "", NULL },
+		{ "nothing", "customer_key", NULL },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *f = admin_csv_field(t[i].coll, t[i].cell);
+
+		if (t[i].field == NULL)
+			assert_null(f);
+		else
+			assert_string_equal(f, t[i].field);
+	}
+}
+
 int
 main(void)
 {
@@ -123,6 +234,9 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_write_and_guard),
 		cmocka_unit_test(test_guard_roundtrip),
+		cmocka_unit_test(test_line_endings),
+		cmocka_unit_test(test_tidy),
+		cmocka_unit_test(test_aliases),
 	};
 
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

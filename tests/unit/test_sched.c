@@ -222,6 +222,235 @@ test_describe(void **state)
 	snap_free(s);
 }
 
+/*
+ * The office with make-up working days (调休): Saturday 2026-10-10 works
+ * 09:00-18:00 instead of its 10:00-16:00, Sunday 2026-10-11 (no slots)
+ * works 20:00-01:00 past midnight, and Monday 2026-10-12 is closed right
+ * after it. Friday 2026-10-16's workday 08:00-12:00 replaces both its
+ * day slot and its night slot.
+ */
+static struct snap *
+office_workdays(const char *tz)
+{
+	struct snap		*s = snap_new();
+	struct snap_workday	 wd;
+	struct snap_slot	 sl;
+	int			 d;
+
+	/* The office's week, without its closures. */
+	snap_add_schedule(s, "office", "办公时间", tz);
+	for (d = 1; d <= 5; d++) {
+		sl = (struct snap_slot){ d, 9 * 60, 18 * 60 };
+		snap_add_slot(s, "office", &sl);
+	}
+	sl = (struct snap_slot){ 6, 10 * 60, 16 * 60 };
+	snap_add_slot(s, "office", &sl);
+	sl = (struct snap_slot){ 5, 22 * 60, 2 * 60 };
+	snap_add_slot(s, "office", &sl);
+	/* Added out of order: the snapshot sorts them. */
+	wd = (struct snap_workday){ 20261016, 8 * 60, 12 * 60 };
+	snap_add_workday(s, "office", &wd);
+	wd = (struct snap_workday){ 20261011, 20 * 60, 1 * 60 };
+	snap_add_workday(s, "office", &wd);
+	wd = (struct snap_workday){ 20261010, 9 * 60, 18 * 60 };
+	snap_add_workday(s, "office", &wd);
+	snap_add_closure(s, "office", 20261012);
+	snap_finish(s);
+	return s;
+}
+
+static void
+test_workday_replaces_slots(void **state)
+{
+	struct snap			*s = office_workdays("UTC+480");
+	const struct snap_schedule	*o = snap_schedule(s, "office");
+
+	(void)state;
+	assert_int_equal(o->nworkdays, 3);
+	assert_int_equal(o->workdays[0].date, 20261010);
+	/* Saturday 2026-10-10: open 09:00-18:00 Shanghai (01:00-10:00 UTC),
+	 * not its regular 10:00-16:00. */
+	assert_false(sched_open_at(o, utc(2026, 10, 10, 0, 59), test_localtime));
+	assert_true(sched_open_at(o, utc(2026, 10, 10, 1, 0), test_localtime));
+	assert_true(sched_open_at(o, utc(2026, 10, 10, 9, 59), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 10, 10, 0), test_localtime));
+	/* The next Saturday is a plain Saturday again: 10:00-16:00. */
+	assert_false(sched_open_at(o, utc(2026, 10, 17, 1, 30), test_localtime));
+	assert_true(sched_open_at(o, utc(2026, 10, 17, 2, 0), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 17, 8, 0), test_localtime));
+	/* Friday 2026-10-16: 08:00-12:00 only; no 22:00 night slot, and so
+	 * nothing of it after midnight either. */
+	assert_true(sched_open_at(o, utc(2026, 10, 16, 0, 0), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 16, 4, 0), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 16, 14, 30),
+	    test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 16, 17, 0),
+	    test_localtime));
+	/* A Friday without a workday keeps its night slot into Saturday. */
+	assert_true(sched_open_at(o, utc(2026, 10, 23, 14, 30), test_localtime));
+	assert_true(sched_open_at(o, utc(2026, 10, 23, 17, 0), test_localtime));
+	snap_free(s);
+}
+
+static void
+test_workday_midnight_and_closure(void **state)
+{
+	struct snap			*s = office_workdays("UTC+0");
+	const struct snap_schedule	*o = snap_schedule(s, "office");
+	struct snap			*t = snap_new();
+	struct snap_workday		 wd = { 20261011, 20 * 60, 1 * 60 };
+
+	(void)state;
+	/* Sunday 2026-10-11 20:00 until Monday 01:00 - but Monday is closed,
+	 * all of it (a closure is a whole calendar day). */
+	assert_false(sched_open_at(o, utc(2026, 10, 11, 19, 59),
+	    test_localtime));
+	assert_true(sched_open_at(o, utc(2026, 10, 11, 20, 0), test_localtime));
+	assert_true(sched_open_at(o, utc(2026, 10, 11, 23, 59),
+	    test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 12, 0, 30), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 12, 10, 0), test_localtime));
+	/* From the closed Monday the next opening is Tuesday 09:00. */
+	assert_int_equal(sched_next_open(o, utc(2026, 10, 12, 0, 30),
+	    test_localtime), utc(2026, 10, 13, 9, 0));
+	/* From Sunday noon: the workday at 20:00. */
+	assert_int_equal(sched_next_open(o, utc(2026, 10, 11, 12, 0),
+	    test_localtime), utc(2026, 10, 11, 20, 0));
+	/* From Saturday 18:30 (after the workday's 18:00). */
+	assert_int_equal(sched_next_open(o, utc(2026, 10, 10, 18, 30),
+	    test_localtime), utc(2026, 10, 11, 20, 0));
+	/* From Friday 2026-10-16 13:00: its night slot is replaced, so the
+	 * next opening is the plain Saturday's 10:00. */
+	assert_int_equal(sched_next_open(o, utc(2026, 10, 16, 13, 0),
+	    test_localtime), utc(2026, 10, 17, 10, 0));
+	/* Before the workday on Friday: 08:00, not the slot's 09:00. */
+	assert_int_equal(sched_next_open(o, utc(2026, 10, 16, 6, 0),
+	    test_localtime), utc(2026, 10, 16, 8, 0));
+	/* Without the closure the workday runs on past midnight. */
+	snap_add_schedule(t, "w", "", "UTC+0");
+	snap_add_workday(t, "w", &wd);
+	snap_finish(t);
+	o = snap_schedule(t, "w");
+	assert_true(sched_open_at(o, utc(2026, 10, 12, 0, 59), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 10, 12, 1, 0), test_localtime));
+	/* A schedule of nothing but one workday: it opens then, and after
+	 * it never again. */
+	assert_int_equal(sched_next_open(o, utc(2026, 9, 1, 0, 0),
+	    test_localtime), utc(2026, 10, 11, 20, 0));
+	assert_int_equal(sched_next_open(o, utc(2026, 10, 12, 1, 0),
+	    test_localtime), -1);
+	/* More than 60 days ahead is "not soon". */
+	assert_int_equal(sched_next_open(o, utc(2026, 7, 1, 0, 0),
+	    test_localtime), -1);
+	snap_free(t);
+	snap_free(s);
+}
+
+static void
+test_workday_time_zones(void **state)
+{
+	struct snap	*sh = office_workdays("Asia/Shanghai");
+	struct snap	*ny = office_workdays("UTC-300");
+	/* 2026-10-10 01:30 UTC: Saturday 09:30 in Shanghai (the workday),
+	 * Friday 20:30 five hours behind UTC (before the night slot). */
+	time_t		 t = utc(2026, 10, 10, 1, 30);
+
+	(void)state;
+	assert_true(sched_open_at(snap_schedule(sh, "office"), t,
+	    test_localtime));
+	assert_false(sched_open_at(snap_schedule(ny, "office"), t,
+	    test_localtime));
+	/* The workday is the zone's date: 09:00 on 10-10 there is 14:00 UTC;
+	 * but first Friday's 22:00 night slot (03:00 UTC). */
+	assert_int_equal(sched_next_open(snap_schedule(ny, "office"), t,
+	    test_localtime), utc(2026, 10, 10, 3, 0));
+	assert_int_equal(sched_next_open(snap_schedule(ny, "office"),
+	    utc(2026, 10, 10, 7, 0), test_localtime),
+	    utc(2026, 10, 10, 14, 0));
+	snap_free(sh);
+	snap_free(ny);
+}
+
+static void
+test_workday_dst(void **state)
+{
+	struct snap		*s = snap_new();
+	const struct snap_schedule *o;
+	struct snap_workday	 wd;
+
+	(void)state;
+	/* New York: no slots, two workdays on the DST change days. */
+	snap_add_schedule(s, "ny", "", "America/New_York");
+	wd = (struct snap_workday){ 20260308, 9 * 60, 17 * 60 };
+	snap_add_workday(s, "ny", &wd);
+	wd = (struct snap_workday){ 20261101, 1 * 60 + 30, 3 * 60 };
+	snap_add_workday(s, "ny", &wd);
+	snap_finish(s);
+	o = snap_schedule(s, "ny");
+	/* 2026-03-08 09:00 EDT (-4) is 13:00 UTC; asked from EST midnight. */
+	assert_int_equal(sched_next_open(o, utc(2026, 3, 8, 5, 0),
+	    test_localtime), utc(2026, 3, 8, 13, 0));
+	assert_true(sched_open_at(o, utc(2026, 3, 8, 20, 59), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 3, 8, 21, 0), test_localtime));
+	/* 2026-11-01 01:30 happens twice; the first is 05:30 UTC (EDT). */
+	assert_int_equal(sched_next_open(o, utc(2026, 11, 1, 3, 0),
+	    test_localtime), utc(2026, 11, 1, 5, 30));
+	/* 03:00 EST is 08:00 UTC: open until then. */
+	assert_true(sched_open_at(o, utc(2026, 11, 1, 7, 59), test_localtime));
+	assert_false(sched_open_at(o, utc(2026, 11, 1, 8, 0), test_localtime));
+	snap_free(s);
+}
+
+/*
+ * Every minute of two weeks: sched_next_open agrees with a walk minute by
+ * minute over sched_open_at, around workdays, a closure, slots past
+ * midnight and (in New York) a DST change.
+ */
+static void
+walk(const struct snap_schedule *o, time_t start, int days)
+{
+	time_t	 t, want = -1, got;
+
+	/* Backwards: want is the first open minute at or after t. */
+	for (t = start + (time_t)days * 86400; t >= start; t -= 60) {
+		if (sched_open_at(o, t, test_localtime))
+			want = t;
+		if (want == -1)
+			continue;
+		got = sched_next_open(o, t, test_localtime);
+		if (got != want)
+			fail_msg("%s at %lld: next open %lld, want %lld", o->tz,
+			    (long long)t, (long long)got, (long long)want);
+	}
+}
+
+static void
+test_workday_exhaustive(void **state)
+{
+	struct snap		*s = office_workdays("UTC+480");
+	struct snap		*ny = snap_new();
+	struct snap_workday	 wd;
+	struct snap_slot	 sl;
+	int			 d;
+
+	(void)state;
+	walk(snap_schedule(s, "office"), utc(2026, 10, 8, 16, 0), 15);
+	/* New York around 2026-03-08 (EST to EDT at 02:00): nights past
+	 * midnight, a Sunday workday 01:00-04:00 across the gap. */
+	snap_add_schedule(ny, "ny", "", "America/New_York");
+	for (d = 1; d <= 6; d++) {
+		sl = (struct snap_slot){ d, 22 * 60, 3 * 60 };
+		snap_add_slot(ny, "ny", &sl);
+	}
+	wd = (struct snap_workday){ 20260308, 1 * 60, 4 * 60 };
+	snap_add_workday(ny, "ny", &wd);
+	snap_add_closure(ny, "ny", 20260310);
+	snap_finish(ny);
+	walk(snap_schedule(ny, "ny"), utc(2026, 3, 4, 0, 0), 10);
+	snap_free(ny);
+	snap_free(s);
+}
+
 int
 main(void)
 {
@@ -234,6 +463,11 @@ main(void)
 		cmocka_unit_test(test_time_zones),
 		cmocka_unit_test(test_dst_change),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_workday_replaces_slots),
+		cmocka_unit_test(test_workday_midnight_and_closure),
+		cmocka_unit_test(test_workday_time_zones),
+		cmocka_unit_test(test_workday_dst),
+		cmocka_unit_test(test_workday_exhaustive),
 	};
 
 	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);

@@ -221,6 +221,173 @@ test_message_cut_on_character(void **state)
 	arena_free(a);
 }
 
+/* Messages an operator reads: characters, 必填, the page's words. */
+static void
+test_messages(void **state)
+{
+	static const struct valid_field mf[] = {
+		{ "id", VT_ID, VF_REQUIRED | VF_FIXED, 1, 8, NULL, NULL },
+		{ "name", VT_TEXT, VF_REQUIRED, 1, 4, NULL, NULL },
+		{ "code", VT_ID, 0, 3, 8, NULL, "abc" },
+		{ "hours", VT_SLOTS, 0, 0, 2, NULL, "" },
+		{ "closed", VT_DATES, 0, 0, 8, NULL, "" },
+		{ "worked", VT_WORKDAYS, 0, 0, 8, NULL, "" },
+	};
+	static const struct { const char *json, *field, *message; } cases[] = {
+		{ "{\"name\":\"x\"}", "id", "必填" },
+		{ "{\"id\":\"\",\"name\":\"x\"}", "id", "必填" },
+		{ "{\"id\":null,\"name\":\"x\"}", "id", "必填" },
+		{ "{\"id\":\"a\",\"name\":\"\"}", "name", "必填" },
+		{ "{\"id\":\"a\"}", "name", "必填" },
+		{ "{\"id\":\"a b\",\"name\":\"x\"}", "id",
+		    "只能用字母、数字、_ 或 -" },
+		{ "{\"id\":\"123456789\",\"name\":\"x\"}", "id",
+		    "最多 8 个字符" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"code\":\"ab\"}", "code",
+		    "至少 3 个字符" },
+		{ "{\"id\":\"a\",\"name\":\"五个汉字啊\"}", "name",
+		    "最多 4 个字" },
+		{ "{\"id\":\"a\",\"name\":1}", "name", "应为文字" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":{}}", "hours",
+		    "应为营业时间段列表" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[1,2,3]}", "hours",
+		    "最多 2 段" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[1]}", "hours",
+		    "第 1 段应为一个时间段" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[{\"weekday\":1,"
+		    "\"start\":\"09:00\",\"end\":\"18:00\"},{\"weekday\":7,"
+		    "\"start\":\"09:00\",\"end\":\"18:00\"}]}", "hours",
+		    "第 2 段:星期应为 0-6(0 是周日)" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[{\"weekday\":1,"
+		    "\"start\":\"9:00\",\"end\":\"18:00\"}]}", "hours",
+		    "第 1 段:开始时间应为 HH:MM(00:00-23:59)" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[{\"weekday\":1,"
+		    "\"start\":\"09:00\",\"end\":\"18:60\"}]}", "hours",
+		    "第 1 段:结束时间应为 HH:MM(00:00-24:00)" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[{\"weekday\":1,"
+		    "\"start\":\"09:00\",\"end\":\"09:00\"}]}", "hours",
+		    "第 1 段:开始和结束时间不能相同" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"hours\":[{\"weekday\":1,"
+		    "\"start\":\"09:00\",\"end\":\"18:00\",\"x\":1}]}", "hours",
+		    "第 1 段:只能有星期、开始和结束时间" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"closed\":[{\"day\":"
+		    "\"2026-02-30\"}]}", "closed",
+		    "第 1 天:日期应为 YYYY-MM-DD(如 2026-12-25)" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"closed\":[{\"day\":"
+		    "\"2026-12-25\"},{\"day\":\"2026-12-25\"}]}", "closed",
+		    "第 2 天:2026-12-25 重复了" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"closed\":[{\"day\":"
+		    "\"2026-12-25\",\"note\":5}]}", "closed",
+		    "第 1 天:备注应为文字" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"worked\":[{\"day\":"
+		    "\"2026-10-10\",\"start\":\"09:00\"}]}", "worked",
+		    "第 1 个调休日:结束时间应为 HH:MM(00:00-24:00)" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"worked\":[{\"day\":"
+		    "\"2026-10-10\",\"start\":\"09:00\",\"end\":\"18:00\"},"
+		    "{\"day\":\"2026-10-10\",\"start\":\"10:00\",\"end\":"
+		    "\"12:00\"}]}", "worked", "第 2 个调休日:2026-10-10 重复了" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"worked\":[{\"day\":"
+		    "\"2026-10-10\",\"start\":\"09:00\",\"end\":\"18:00\","
+		    "\"weekday\":6}]}", "worked",
+		    "第 1 个调休日:只能有日期、开始时间、结束时间和备注" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"worked\":[\"2026-10-10\"]}",
+		    "worked", "第 1 个调休日应为日期和营业时间" },
+		{ "{\"id\":\"a\",\"name\":\"x\",\"worked\":{}}", "worked",
+		    "应为调休上班日列表" },
+	};
+	struct arena	*a = arena_new(4096);
+	struct valid	 v;
+	const char	*vals[6], *m;
+	size_t		 i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct json_object *o = json_tokener_parse(cases[i].json);
+
+		assert_non_null(o);
+		valid_init(&v, a);
+		valid_fields(&v, o, mf, 6, vals);
+		json_object_put(o);
+		for (j = 0, m = NULL; j < v.nerr; j++)
+			if (strcmp(v.errs[j].field, cases[i].field) == 0)
+				m = v.errs[j].message;
+		if (v.nerr != 1 || m == NULL || strcmp(m, cases[i].message))
+			fail_msg("%s: %zu errors, %s: \"%s\"", cases[i].json,
+			    v.nerr, cases[i].field, m ? m : "(none)");
+	}
+	arena_free(a);
+}
+
+/* Workdays: the text they become, notes counted in characters, clashes. */
+static void
+test_workdays(void **state)
+{
+	static const struct valid_field wf[] = {
+		{ "closures", VT_DATES, 0, 0, 8, NULL, "" },
+		{ "workdays", VT_WORKDAYS, 0, 0, 8, NULL, "" },
+	};
+	struct arena	*a = arena_new(4096);
+	struct valid	 v;
+	const char	*vals[2];
+	char		 json[1024], note[256];
+	size_t		 i;
+	struct json_object *o;
+
+	(void)state;
+	o = json_tokener_parse("{\"closures\":[{\"day\":\"2026-10-01\","
+	    "\"note\":\"国庆\"}],\"workdays\":[{\"day\":\"2026-10-10\","
+	    "\"start\":\"09:00\",\"end\":\"18:00\",\"note\":\"调休\"},"
+	    "{\"day\":\"2026-10-11\",\"start\":\"20:00\",\"end\":\"00:00\"},"
+	    "{\"day\":\"2026-10-12\",\"start\":\"22:00\",\"end\":\"02:00\","
+	    "\"note\":null}]}");
+	valid_init(&v, a);
+	valid_fields(&v, o, wf, 2, vals);
+	json_object_put(o);
+	assert_int_equal(v.nerr, 0);
+	assert_string_equal(vals[0], "2026-10-01\t国庆");
+	assert_string_equal(vals[1], "2026-10-10\t540\t1080\t调休\n"
+	    "2026-10-11\t1200\t1440\t\n2026-10-12\t1320\t120\t");
+	valid_day_clash(&v, "workdays", vals[0], vals[1]);
+	assert_int_equal(v.nerr, 0);
+	valid_day_clash(&v, "workdays", "2026-10-01\t\n2026-10-11\tx",
+	    vals[1]);
+	assert_int_equal(v.nerr, 1);
+	assert_string_equal(v.errs[0].field, "workdays");
+	assert_string_equal(v.errs[0].message,
+	    "2026-10-11 已设为休息日,不能同时是调休上班日");
+	valid_init(&v, a);
+	valid_day_clash(&v, "workdays", NULL, vals[1]);
+	valid_day_clash(&v, "workdays", vals[0], NULL);
+	valid_day_clash(&v, "workdays", "", "");
+	assert_int_equal(v.nerr, 0);
+	/* 64 汉字 are a note; 65 are not (bytes do not count). */
+	for (i = 0; i < 64; i++)
+		memcpy(note + i * 3, "售", 3);
+	note[192] = '\0';
+	snprintf(json, sizeof(json), "{\"workdays\":[{\"day\":\"2026-10-10\","
+	    "\"start\":\"09:00\",\"end\":\"18:00\",\"note\":\"%s\"}],"
+	    "\"closures\":[{\"day\":\"2026-10-01\",\"note\":\"%s\"}]}", note,
+	    note);
+	o = json_tokener_parse(json);
+	valid_init(&v, a);
+	valid_fields(&v, o, wf, 2, vals);
+	json_object_put(o);
+	assert_int_equal(v.nerr, 0);
+	snprintf(json, sizeof(json), "{\"workdays\":[{\"day\":\"2026-10-10\","
+	    "\"start\":\"09:00\",\"end\":\"18:00\",\"note\":\"%s字\"}],"
+	    "\"closures\":[{\"day\":\"2026-10-01\",\"note\":\"%sx\"}]}", note,
+	    note);
+	o = json_tokener_parse(json);
+	valid_init(&v, a);
+	valid_fields(&v, o, wf, 2, vals);
+	json_object_put(o);
+	assert_int_equal(v.nerr, 2);
+	assert_string_equal(v.errs[0].message, "第 1 天:备注最多 64 个字");
+	assert_string_equal(v.errs[1].message,
+	    "第 1 个调休日:备注最多 64 个字");
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -229,6 +396,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_message_cut_on_character),
 		cmocka_unit_test(test_typed_values),
+		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_workdays),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);

@@ -16,7 +16,8 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrf = token; }
 
-// body: an object sent as JSON, or text sent as type (CSV imports).
+// body: an object sent as JSON, or text or a Blob/File (its bytes as
+// they are: CSV imports) sent as type.
 export async function api(method, path, body, type = 'application/json') {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf || '';
@@ -26,7 +27,7 @@ export async function api(method, path, body, type = 'application/json') {
     // Relative to the page (…/admin/): kfroute may live under a sub-path.
     res = await fetch(`api/${path}`, {
       method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined || typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, { code: 'network', message: '网络错误,请检查连接后重试' });

@@ -3,10 +3,9 @@
 import { h, clear, fmtTime } from './dom.js';
 import { get, post } from './api.js';
 import { state, flash } from './state.js';
-import { STATUS } from './words.js';
+import { STATUS, STATUS_SOURCE, word } from './words.js';
 
 const REFRESH_MS = 5000;
-const SOURCE = { manual: '手动', wecom: '企业微信', system: '系统' };
 
 export function presenceView(root) {
   clear(root).appendChild(h('h2', {}, '在线状态'));
@@ -28,11 +27,11 @@ export function presenceView(root) {
     const pct = a.capacity > 0 ? Math.min(100, Math.round((100 * a.active_sessions) / a.capacity)) : 100;
     return h(`div.agent.${a.status}`, { dataset: { id: a.id } },
       h('div.name', {}, a.display_name, h('small', {}, ` ${a.id}`)),
-      h('div.status', {}, h('span.dot'), STATUS[a.status] || a.status, a.enabled ? '' : '(已停用)'),
+      h('div.status', {}, h('span.dot'), word(STATUS, a.status), a.enabled ? '' : '(已停用)'),
       h('div.load', { title: `接待中 ${a.active_sessions} / 上限 ${a.capacity}` },
         h('div.bar', {}, h('span', { style: { width: `${pct}%` } })),
         `${a.active_sessions}/${a.capacity}`),
-      h('div.src', {}, `${SOURCE[a.status_source] || a.status_source} · ${fmtTime(a.status_at)}`),
+      h('div.src', {}, `${word(STATUS_SOURCE, a.status_source)} · ${fmtTime(a.status_at) || '—'}`),
       state.me.role === 'admin' && h('div.set', {}, ['online', 'busy', 'offline'].map((s) =>
         h('button', { type: 'button', disabled: s === a.status, onclick: () => set(a, s) }, STATUS[s]))));
   }
@@ -40,7 +39,7 @@ export function presenceView(root) {
   async function set(a, status) {
     try {
       await post(`agents/${encodeURIComponent(a.id)}/presence`, { status });
-      flash(`${a.display_name}:${STATUS[status]}`);
+      flash(`${a.display_name}:${word(STATUS, status)}`);
       refresh();
     } catch (e) { flash(e.message, 'error'); }
   }

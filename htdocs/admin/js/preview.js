@@ -1,14 +1,15 @@
 // "Who would this tap reach now?": the routing engine's decision and
 // every candidate it looked at, for an entry, a customer and a time.
-import { h, clear, select } from './dom.js';
+import { h, clear, select, fmtTime } from './dom.js';
 import { get } from './api.js';
-import { agentName } from './state.js';
+import { state, agentName } from './state.js';
+import { STEP, VERDICT, reasonText, whatText, word, fieldName } from './words.js';
 
-const VERDICT = {
-  chosen: '选中', available: '可用(未选)', disabled: '已停用', offline: '离线', busy: '忙碌',
-  full: '已满', off_shift: '不在班', unknown: '不存在', no_match: '条件不符', closed: '非营业时间',
-  excluded: '已排除',
-};
+// The form's fields by their label, for the API's field errors.
+const FORM = { entry: '入口', customer: '客户', order: '订单', at: '时间' };
+
+// Groups by their name in reasons and trace lines ("后备分组 售前组").
+const names = { group: (id) => state.groups.find((g) => g.id === id)?.name || id };
 
 export async function previewView(root) {
   const entries = (await get('entries')).items;
@@ -32,7 +33,7 @@ export async function previewView(root) {
     }
     clear(out);
     try { show(out, await get(`preview?${q}`)); } catch (e) {
-      const f = Object.entries(e.fields || {}).map(([k, v]) => `${k}:${v}`).join(';');
+      const f = Object.entries(e.fields || {}).map(([k, v]) => `${FORM[k] || fieldName('preview', k)}:${v}`).join(';');
       out.appendChild(h('p.error', { role: 'alert' }, f || e.message));
     }
   });
@@ -42,12 +43,15 @@ function show(out, r) {
   out.append(
     h('dl.decision', {},
       h('dt', {}, '接待人'), h('dd.who', {}, r.agent ? agentName(r.agent.id) : '无人可接待'),
-      h('dt', {}, '原因'), h('dd', {}, r.reason, r.fallback ? '(已转接)' : ''),
+      h('dt', {}, '原因'), h('dd.reason', {}, reasonText(r.reason, names), r.fallback ? '(已转接)' : ''),
       h('dt', {}, '给客户的提示'), h('dd', {}, r.notice || '—'),
-      r.next_open && [h('dt', {}, '下次营业'), h('dd', {}, r.next_open)],
+      r.next_open && [h('dt', {}, '下次营业'), h('dd', {}, fmtTime(r.next_open))],
       r.order_ignored && [h('dt', {}, '订单'), h('dd', {}, '不属于该客户或没有负责人,已忽略')]),
-    h('table.grid', {}, h('thead', {}, h('tr', {}, ['步骤', '候选', '客服', '结果'].map((t) => h('th', {}, t)))),
+    h('table.grid.trace', {}, h('thead', {}, h('tr', {}, ['步骤', '候选', '客服', '结果'].map((t) => h('th', {}, t)))),
       h('tbody', {}, r.trace.map((t) => h(`tr.${t.verdict}`, {},
-        h('td', {}, t.step), h('td', {}, t.what), h('td', {}, t.agent_id ? agentName(t.agent_id) : '—'),
-        h('td', {}, VERDICT[t.verdict] || t.verdict))))));
+        h('td', { 'data-label': '步骤' }, word(STEP, t.step)),
+        h('td', { 'data-label': '候选' }, whatText(t.what, names)),
+        h('td', { 'data-label': '客服' }, t.agent_id ? agentName(t.agent_id) : '—'),
+        h('td', { 'data-label': '结果' }, word(VERDICT, t.verdict)))))),
+    r.truncated ? h('p.hint', {}, '候选太多,只列出了前面的一部分。') : '');
 }

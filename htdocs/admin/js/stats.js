@@ -4,10 +4,28 @@
 // and web-page link taps are counted apart and never count as handoffs.
 import { h, clear, select } from './dom.js';
 import { get } from './api.js';
-import { lineChart, barChart } from './chart.js';
+import { lineChart, barChart, hhmm, monthDay } from './chart.js';
+import { BUCKET, REASON, STATUS, word } from './words.js';
 
-const REASON = { designated: '指定客服', rule: '规则', account_manager: '专属客服', sticky: '上次接待',
-  group: '后备分组', global: '全局后备', none: '无人接待', link: '网页链接' };
+const SERIES = [{ key: 'total', label: '接入', cls: 'total' }, { key: 'fallbacks', label: '转接', cls: 'fallback' },
+  { key: 'none', label: '无人接待', cls: 'none' }];
+const KEYS = ['total', 'fallbacks', 'none', 'quotes', 'taps', 'link_taps'];
+
+// Every bucket from the range's start up to now, the empty ones as zeros:
+// the API answers only the buckets that have something.
+export function fillBuckets(r) {
+  const step = r.bucket === 'minute' ? 60 : 3600;
+  const until = r.until ?? Math.floor(Date.now() / 1000);
+  const have = new Map(r.series.map((p) => [Math.floor(Date.parse(p.t) / 1000 / step) * step, p]));
+  const out = [];
+  // From the first whole bucket: the API counts from since on, so a
+  // minute that began before it would look emptier than it was.
+  for (let t = Math.ceil(r.since / step) * step; t <= until; t += step) {
+    const p = have.get(t) || {};
+    out.push({ t: t * 1000, values: Object.fromEntries(KEYS.map((k) => [k, Number(p[k]) || 0])) });
+  }
+  return out;
+}
 
 export function statsView(root) {
   clear(root).appendChild(h('h2', {}, '流量统计'));
@@ -17,40 +35,60 @@ export function statsView(root) {
   root.append(h('p', {}, range), body);
   range.addEventListener('change', load);
 
+  // Only the latest choice's answer is shown (answers may cross).
+  let asked = 0;
   async function load() {
-    clear(body);
+    const mine = ++asked;
     let r;
-    try { r = await get(`stats?hours=${range.value}`); } catch (e) { body.append(h('p.error', {}, e.message)); return; }
-    const total = r.entries.reduce((n, e) => n + e.total, 0);
-    const fb = r.entries.reduce((n, e) => n + e.fallbacks, 0);
-    const none = r.entries.reduce((n, e) => n + e.none, 0);
-    const quotes = r.entries.reduce((n, e) => n + (e.quotes || 0), 0);
-    const links = r.entries.reduce((n, e) => n + (e.link_taps || 0), 0);
+    try { r = await get(`stats?hours=${range.value}`); } catch (e) {
+      if (mine !== asked) return;
+      delete body.dataset.hours;
+      clear(body).append(h('p.error', {}, e.message));
+      return;
+    }
+    if (mine !== asked) return;
+    clear(body);
+    body.dataset.hours = r.hours;
+    const sum = (k) => r.entries.reduce((n, e) => n + (Number(e[k]) || 0), 0);
+    const total = sum('total'), fb = sum('fallbacks'), none = sum('none');
     const pct = (n) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
+    const points = fillBuckets(r);
+    const minute = r.bucket === 'minute';
+    const when = (t) => `${monthDay(t)} ${hhmm(t)}${minute ? '' : ' 起 1 小时'}`;
     body.append(
       h('div.kpis', {},
-        h('div.kpi', {}, h('b', {}, total), '次接入'),
-        h('div.kpi', {}, h('b', {}, pct(fb)), '转接率'),
-        h('div.kpi', {}, h('b', {}, pct(none)), '无人接待'),
-        h('div.kpi', {}, h('b', {}, quotes), '次查看'),
-        h('div.kpi', {}, h('b', {}, links), '次打开网页')),
-      h('p.hint', {}, '接入、转接率和无人接待只计真正接入的会话;按钮被查看(次查看)和网页入口的点击(次打开网页)另计。'),
-      h('h3', {}, `按${r.bucket === 'minute' ? '分钟' : '小时'}的接入量`),
-      lineChart(r.series.map((p) => ({ t: new Date(p.t), values: p })), [
-        { key: 'total', label: '接入', cls: 'total' }, { key: 'fallbacks', label: '转接', cls: 'fallback' },
-        { key: 'none', label: '无人接待', cls: 'none' }], { label: '接入量随时间变化' }),
-      h('p.legend', {}, h('span.total', {}, '接入'), h('span.fallback', {}, '转接'), h('span.none', {}, '无人接待')),
+        h('div.kpi-group', { 'aria-label': '接入' },
+          h('div.kpi', {}, h('b', {}, total), '次接入'),
+          h('div.kpi', {}, h('b', {}, pct(fb)), `转接率(${fb} 次)`),
+          h('div.kpi', {}, h('b', {}, pct(none)), `无人接待(${none} 次)`)),
+        h('div.kpi-group.apart', { 'aria-label': '另计' },
+          h('div.kpi', {}, h('b', {}, sum('quotes')), '次查看'),
+          h('div.kpi', {}, h('b', {}, sum('link_taps')), '次打开网页'))),
+      h('p.hint', {}, '接入、转接率和无人接待只计真正接入的会话(客服或排队池接到了);',
+        '按钮被显示时的查看(次查看)和网页入口的点击(次打开网页)另计,不算接入。'),
+      h('h3', {}, `按${word(BUCKET, r.bucket)}的接入量`),
+      lineChart(points, SERIES, { label: '接入量随时间变化',
+        tip: (p) => `${when(p.t)}\n${SERIES.map((x) => `${x.label} ${p.values[x.key]}`).join(',')}` }),
+      h('p.legend', {}, SERIES.map((x) => h(`span.${x.cls}`, {}, x.label))),
       h('div.two', {},
-        h('div', {}, h('h3', {}, '按入口'), barChart(r.entries.map((e) => ({ label: e.label || e.entry_id,
-          value: e.total, note: e.link_taps ? `打开网页 ${e.link_taps}` : `${e.total}(转接 ${e.fallbacks})` })),
-          { label: '按入口的接入量' })),
-        h('div', {}, h('h3', {}, '按原因'), barChart(r.reasons.map((x) => ({ label: REASON[x.reason] || x.reason,
-          value: x.total, cls: x.reason === 'none' ? 'none' : '' })), { label: '按原因的接入量' }))),
+        h('div', {}, h('h3', {}, '按入口'), r.entries.length ? barChart(r.entries.map((e) => ({
+          label: e.label || `已删除的入口 ${e.entry_id}`,
+          value: Number(e.total) || Number(e.link_taps) || 0,
+          // A web entry's taps are no handoffs: their bar is grey.
+          cls: e.link_taps && !e.total ? 'link' : '',
+          note: e.link_taps && !e.total ? `打开网页 ${e.link_taps}` : `${e.total}(转接 ${e.fallbacks})` })),
+        { label: '按入口的接入量' }) : h('p.hint', {}, '这段时间没有接入。')),
+        h('div', {}, h('h3', {}, '按原因'), r.reasons.length ? barChart(r.reasons.map((x) => ({
+          label: word(REASON, x.reason), value: x.total, cls: x.reason === 'none' ? 'none' : '' })),
+        { label: '按原因的接入量' }) : h('p.hint', {}, '这段时间没有接入。'))),
       h('h3', {}, '客服:接入量与当前负载'),
       h('table.grid', {}, h('thead', {}, h('tr', {}, ['客服', '接入', '当前接待/上限', '状态'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, r.agents.map((a) => h('tr', {}, h('td', {}, `${a.name}(${a.agent_id})`), h('td', {}, a.total),
-          h('td', {}, h('div.load', {}, h('div.bar', {}, h('span', { style: { width: `${a.capacity ? Math.min(100, (100 * a.active_sessions) / a.capacity) : 100}%` } })),
-            `${a.active_sessions}/${a.capacity}`)), h('td', {}, a.status))))));
+        h('tbody', {}, r.agents.map((a) => h('tr', {},
+          h('td', { 'data-label': '客服' }, `${a.name}(${a.agent_id})`),
+          h('td', { 'data-label': '接入' }, a.total),
+          h('td', { 'data-label': '当前接待/上限' }, h('div.load', {}, h('div.bar', {}, h('span', { style: { width: `${a.capacity ? Math.min(100, (100 * a.active_sessions) / a.capacity) : 100}%` } })),
+            `${a.active_sessions}/${a.capacity}`)),
+          h('td', { 'data-label': '状态' }, word(STATUS, a.status)))))));
   }
   load();
 }

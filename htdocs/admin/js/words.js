@@ -94,6 +94,9 @@ export function whatText(what, names = {}) {
   return word(STEP, head);
 }
 
+// Statistics: the size of a bucket of GET stats.
+export const BUCKET = { minute: '分钟', hour: '小时' };
+
 // Why customers could not reach an entry (GET /admin/api/reach).
 export const REACH_PROBLEM = { host_not_allowed: '域名未放行', http_target: '不是 https',
   bad_url: '网址无效', wecom_no_link: '未同步接入链接', miniprogram_unset: '未配置小程序',
