@@ -6,9 +6,9 @@ import { h, clear } from './dom.js';
 import { get, ApiError } from './api.js';
 import { REACH_PROBLEM, word } from './words.js';
 
-export const entryExtra = (item) => [entryWarning(item),
+export const entryExtra = (item) => [
   h('button', { type: 'button', onclick: () => snippet(item) }, '代码'),
-  h('button', { type: 'button', onclick: () => qr(item) }, '二维码')];
+  h('button', { type: 'button', onclick: () => qr(item) }, '二维码'), entryWarning(item)];
 
 // Every entry's reachability, asked once per table drawing: the rows of
 // one drawing share the answer; a later drawing (after an edit) asks again.
