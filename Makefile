@@ -44,7 +44,8 @@ LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena as
 	    ticket token transport tz url utf8 util valid wecom work wxcrypt wxlogin \
 	    textenc \
 	    wsync \
-	    admin_ops
+	    admin_ops \
+	    admin_qr wxacode
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)

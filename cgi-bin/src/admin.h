@@ -8,6 +8,7 @@
 #define KF_ADMIN_H
 
 struct cfg;
+struct https;
 struct req;
 struct resp;
 struct store;
@@ -15,6 +16,7 @@ struct store;
 struct admin {
 	const struct cfg	*cfg;
 	struct store		*store;	/* the admin database user */
+	struct https		*https;	/* WeChat (小程序码), admin_qr.c */
 };
 
 void	 admin_handle(struct admin *, struct req *, struct resp *);

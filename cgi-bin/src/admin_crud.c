@@ -16,6 +16,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -109,8 +110,12 @@ check_entry(const struct actx *c, struct valid *v, const char **x)
 			valid_fail(v, "target", "小程序页面路径应以 / 开头,"
 			    "如 /pages/kf/index");
 		else if (strcmp(type, "url") == 0 &&
-		    strncmp(target, "https://", 8) != 0 &&
-		    strncmp(target, "http://", 7) != 0)
+		    strncasecmp(target, "http://", 7) == 0)
+			/* The mini-program opens url targets in a web-view. */
+			valid_fail(v, "target", "小程序 web-view 只能打开 https "
+			    "网页,请改为 https:// 开头的地址");
+		else if (strcmp(type, "url") == 0 &&
+		    strncmp(target, "https://", 8) != 0)
 			valid_fail(v, "target", "网页地址应以 https:// 开头");
 		else if (strcmp(type, "wecom_kf") == 0 &&
 		    !valid_id(target, 1, 64))

@@ -88,7 +88,6 @@ void		 admin_preview(struct actx *);
 void		 admin_stats(struct actx *);
 void		 admin_audit_list(struct actx *);
 void		 admin_wecom(struct actx *);
-void		 admin_qr(struct actx *);
 
 /* admin_csv.c: /admin/api/import/<kind> (text/csv), export/<kind> */
 void		 admin_import(struct actx *);
@@ -105,5 +104,9 @@ void		 admin_wecom_sync(struct actx *);
 void		 admin_ops_list_add(struct actx *);
 void		 admin_ops_update(struct actx *);
 void		 admin_ops_password(struct actx *);
+/* admin_qr.c: 小程序码 / link QR codes, how customers reach entries */
+void		 admin_qr(struct actx *);
+void		 admin_reach(struct actx *);
+void		 admin_reach_list(struct actx *);
 
 #endif

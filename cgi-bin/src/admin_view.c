@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <qrencode.h>
 
 #include "admin_int.h"
 #include "arena.h"
@@ -384,58 +383,6 @@ admin_wecom(struct actx *c)
 	else
 		jsonw_null(w);
 	jsonw_obj_close(w);
-}
-
-/*
- * GET /admin/api/entries/<id>/qr: the entry's /go/ link (beside this
- * program's mount point) as a QR code in SVG (one path, no script), for
- * posters and counters.
- */
-void
-admin_qr(struct actx *c)
-{
-	const char	*origin = admin_origin(c);
-	struct buf	*b = &c->resp->body;
-	char		 url[512];
-	QRcode		*qr;
-	int		 x, y;
-
-	const char	*p[1] = { c->id }, *item;
-	enum store_rc	 rc;
-
-	if (!valid_id(c->id, 1, 64) || origin == NULL) {
-		admin_fail(c, AE_NO_OBJECT);
-		return;
-	}
-	/* A code for an entry that does not exist helps nobody: 404. */
-	if ((rc = store_q_text(c->a->store, Q_ENTRY_GET, p, 1,
-	    c->req->arena, &item)) != STORE_OK) {
-		if (rc == STORE_NOTFOUND)
-			admin_fail(c, AE_NO_OBJECT);
-		else
-			admin_fail_store(c);
-		return;
-	}
-	/* Under a sub-path (/kf/admin/api/...), /go/ is there too. */
-	snprintf(url, sizeof(url), "%s%s/go/%s", origin, admin_base(c), c->id);
-	if ((qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) ==
-	    NULL) {
-		admin_fail(c, AE_INTERNAL);
-		return;
-	}
-	buf_clear(b);
-	/* A quiet zone of 4 modules around the code, as the standard asks. */
-	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
-	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
-	    "<path fill=\"#000\" d=\"", qr->width + 8, qr->width + 8);
-	for (y = 0; y < qr->width; y++)
-		for (x = 0; x < qr->width; x++)
-			if (qr->data[y * qr->width + x] & 1)
-				buf_printf(b, "M%d %dh1v1h-1z", x + 4, y + 4);
-	buf_puts(b, "\"/></svg>\n");
-	QRcode_free(qr);
-	c->resp->ctype = "image/svg+xml";
 }
 
 /* ---- WeCom sync requests (016) --------------------------------------- */

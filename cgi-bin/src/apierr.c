@@ -57,6 +57,11 @@ static const struct apierr_info infos[AE__MAX] = {
 	    "不能停用自己,也不能取消自己的管理员角色" },
 	[AE_LAST_ADMIN] = { 409, "last_admin",
 	    "这是最后一个启用的管理员,不能停用或改为只读" },
+	[AE_WXACODE_FAILED] = { 502, "wxacode_failed",
+	    "微信未能生成小程序码,请按提示处理后再试" },
+	[AE_MINIPROGRAM_UNSET] = { 503, "miniprogram_not_configured",
+	    "未配置小程序,无法生成小程序码:请在 admin.conf 的 [miniprogram] "
+	    "设置 app_id 和 app_secret(或 app_secret_file)" },
 };
 
 const struct apierr_info *

@@ -47,6 +47,9 @@ enum apierr {
 	AE_ADMIN_ONLY,		/* a viewer, even for a read */
 	AE_SELF,		/* disabling or demoting oneself */
 	AE_LAST_ADMIN,		/* the last enabled admin must stay one */
+	/* 小程序码 (admin_qr.c) */
+	AE_WXACODE_FAILED,	/* WeChat refused or did not answer */
+	AE_MINIPROGRAM_UNSET,	/* no [miniprogram] app_id / app_secret */
 	AE__MAX
 };
 

@@ -155,6 +155,12 @@ static const struct cfg_key keys[] = {
 	{ "notice", "closed", CFG_STR, OFF(notice[NOTICE_CLOSED]),
 	    "现在是非工作时间(工作时间 {hours}),您可以先留言,"
 	    "我们将于{next_open}开始回复", 0, 0, 0 },
+	/* 小程序码 made by the admin program (admin_qr.c): which version of
+	 * the mini-program the code opens, and its width in pixels */
+	{ "miniprogram", "env_version", CFG_STR, OFF(miniprogram.env_version),
+	    "release", 0, 0, 0 },
+	{ "miniprogram", "code_width", CFG_INT, OFF(miniprogram.code_width),
+	    "430", 280, 1280, 0 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

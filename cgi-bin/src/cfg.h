@@ -72,6 +72,8 @@ struct cfg {
 		char	*app_id;
 		char	*app_secret;
 		char	*api_base;		/* https://api.weixin.qq.com */
+		char	*env_version;	/* 小程序码: release, trial, develop */
+		int	 code_width;	/* 小程序码 width, pixels */
 	} miniprogram;
 	struct {
 		int	 insecure_http;	/* 1: plain-http development cookies */

@@ -120,16 +120,15 @@ https_json(struct https *h, const char *url, const char *body,
 	return https_json_cap(h, url, body, HTTPS_MAX_BODY, out);
 }
 
-enum https_rc
-https_json_cap(struct https *h, const char *url, const char *body, size_t cap,
-    struct json_object **out)
+/* One call; the answer in h->body on HTTPS_OK (status 200, within cap). */
+static enum https_rc
+perform(struct https *h, const char *url, const char *body, size_t cap)
 {
 	struct curl_slist	*hdrs = NULL;
 	CURLcode		 c;
 	long			 status = 0;
 	enum https_rc		 rc;
 
-	*out = NULL;
 	if (!https_url_allowed(url))
 		return HTTPS_BAD_URL;
 	if (h->curl == NULL && (h->curl = curl_easy_init()) == NULL)
@@ -174,8 +173,35 @@ https_json_cap(struct https *h, const char *url, const char *body, size_t cap,
 		log_warn("https: HTTP status %ld", status);
 		return HTTPS_STATUS;
 	}
+	return HTTPS_OK;
+}
+
+enum https_rc
+https_json_cap(struct https *h, const char *url, const char *body, size_t cap,
+    struct json_object **out)
+{
+	enum https_rc	 rc;
+
+	*out = NULL;
+	if ((rc = perform(h, url, body, cap)) != HTTPS_OK)
+		return rc;
 	if (jsonin_object(buf_str(&h->body), h->body.len, 16, out) !=
 	    JSONIN_OK)
 		return HTTPS_BAD_JSON;
+	return HTTPS_OK;
+}
+
+enum https_rc
+https_bytes(struct https *h, const char *url, const char *body, size_t cap,
+    const char **data, size_t *len)
+{
+	enum https_rc	 rc;
+
+	*data = NULL;
+	*len = 0;
+	if ((rc = perform(h, url, body, cap)) != HTTPS_OK)
+		return rc;
+	*data = buf_str(&h->body);
+	*len = h->body.len;
 	return HTTPS_OK;
 }

@@ -45,6 +45,13 @@ enum https_rc	 https_json(struct https *, const char *url, const char *body,
 /* The same with another answer cap (bytes; pages of messages). */
 enum https_rc	 https_json_cap(struct https *, const char *url,
 		    const char *body, size_t cap, struct json_object **out);
+/*
+ * The same, the answer as bytes (images): *data points into the handle's
+ * buffer, good until its next call; nothing is parsed.
+ */
+enum https_rc	 https_bytes(struct https *, const char *url,
+		    const char *body, size_t cap, const char **data,
+		    size_t *len);
 const char	*https_strerror(enum https_rc);
 /* 1 when url may be called: https://, or http:// to a loopback host. */
 int		 https_url_allowed(const char *url);

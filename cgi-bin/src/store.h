@@ -193,6 +193,8 @@ enum store_q {
 	/* operators from the page, audit from kfctl (014) */
 	Q_AUDIT_ADD_VIA, Q_OP_LIST, Q_OP_GET, Q_OP_UPDATE, Q_OP_ADMINS_LOCK,
 	Q_OP_LOCK, Q_SESSION_DELETE_OTHERS,
+	/* 小程序码 cache (admin_qr.c) and how customers reach entries */
+	Q_WXACODE_GET, Q_WXACODE_PUT, Q_REACH_LIST,
 	Q__MAX
 };
 

@@ -513,6 +513,35 @@ const char *const store_q_sql[Q__MAX] = {
 	/* username, the id_hash of the session to keep */
 	[Q_SESSION_DELETE_OTHERS] = "DELETE FROM kf_admin_session "
 	    "WHERE username = ? AND id_hash <> ?",
+	/*
+	 * 小程序码 (admin_qr.c). cool-down seconds, entry, app id,
+	 * env_version, width, page: the stored code (base64) or refusal for
+	 * exactly that, and whether it is younger than the cool-down.
+	 */
+	[Q_WXACODE_GET] = "SELECT png, errcode, "
+	    "made_at > NOW() - INTERVAL ? SECOND FROM kf_wxacode "
+	    "WHERE entry_id = ? AND app_id = ? AND env_version = ? "
+	    "AND width = ? AND page = ?",
+	/* entry, app id, env_version, width, page, png or NULL, errcode or
+	 * NULL: the newest answer replaces what an older page had */
+	[Q_WXACODE_PUT] = "INSERT INTO kf_wxacode (entry_id, app_id, "
+	    "env_version, width, page, png, errcode) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "page = VALUES(page), png = VALUES(png), "
+	    "errcode = VALUES(errcode), made_at = CURRENT_TIMESTAMP",
+	/*
+	 * What reaching an entry depends on, one entry (id) or all (NULL):
+	 * id, target_type, target, its scene, whether its WeCom account and
+	 * its contact link (as /go/ and the snapshot find it) are synced.
+	 */
+	[Q_REACH_LIST] = "SELECT e.id, e.label, e.target_type, e.target, "
+	    "COALESCE(e.wecom_scene, e.id), "
+	    "EXISTS (SELECT 1 FROM kf_wecom_account a "
+	    "WHERE a.open_kfid = e.target), "
+	    "EXISTS (SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "AND l.scene = COALESCE(e.wecom_scene, e.id)) "
+	    "FROM kf_entry e WHERE e.id = COALESCE(?, e.id) "
+	    "ORDER BY e.sort_order, e.id",
 };
 
 int
@@ -546,6 +575,7 @@ store_q_write(int q)
 	case Q_WORKDAYS_CLEAR: case Q_WORKDAY_ADD:
 	case Q_WSYNC_REQUEST:
 	case Q_AUDIT_ADD_VIA: case Q_OP_UPDATE: case Q_SESSION_DELETE_OTHERS:
+	case Q_WXACODE_PUT:
 		return 1;
 	default:
 		return 0;

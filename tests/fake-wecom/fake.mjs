@@ -8,6 +8,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 
 // The CA and server certificate scripts/test-http.sh made (openssl CLI).
 export function loadCerts(dir = process.env.KF_TLS_DIR) {
@@ -33,6 +34,42 @@ export function wxSign(token, timestamp, nonce, data) {
   return createHash('sha1').update([token, timestamp, nonce, data].sort().join('')).digest('hex');
 }
 
+// A real PNG (8-bit greyscale), size x size, its pixels from seed: what
+// getwxacodeunlimit answers, small, and different per code.
+export function pngOf(seed, size = 21) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4); sum.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0); ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; ihdr[9] = 0; // 8-bit greyscale
+  const bits = createHash('sha256').update(String(seed)).digest();
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(size + 1);
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      row[x + 1] = (bits[i % 32] >> (i % 8)) & 1 ? 0 : 255;
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
 export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
   token: cbToken, aesKey }) {
   const state = {
@@ -53,6 +90,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     tokens: new Map(),         // access token -> expiry (ms)
     accounts: [{ open_kfid: 'wkAfterSale01', name: '售后客服' }, { open_kfid: 'wkPreSale01', name: '售前客服' }],
     faults: {},
+    mpTokens: new Map(),       // mini-program access token -> expiry (ms)
+    wxacodes: [],              // every code made: { scene, page, env_version, width }
   };
   // msgids unique across fake instances too, as WeCom's are: the suites
   // start a fresh fake each, against one database.
@@ -96,6 +135,9 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       if (c.used) return error(res, 40163, 'code been used');
       c.used = true;
       return reply(res, { openid: c.openid, session_key: randomBytes(16).toString('base64') });
+    }
+    if (path === 'stable_token' || url.pathname === '/wxa/getwxacodeunlimit') {
+      return miniprogram(req, res, url, path);
     }
     if (path === 'gettoken') {
       if (req.method !== 'GET') return error(res, 43001, 'require GET method');
@@ -212,6 +254,51 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     return error(res, 40078, 'unknown api ' + path);
   }
 
+  // The mini-program's own API (api.weixin.qq.com): its access token
+  // from stable_token (app id + secret), then 小程序码 with it.
+  async function miniprogram(req, res, url, path) {
+    const f = state.faults;
+    if (req.method !== 'POST') return error(res, 43002, 'require POST method');
+    const body = await new Promise((resolve) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    let json;
+    try { json = JSON.parse(body); } catch { return error(res, 47001, 'data format error'); }
+    if (path === 'stable_token') {
+      if (json.grant_type !== 'client_credential') return error(res, 40002, 'invalid grant_type');
+      if (json.appid !== state.miniprogram.appId) return error(res, 40013, 'invalid appid');
+      if (json.secret !== state.miniprogram.secret) return error(res, 40001, 'invalid credential, access_token is invalid or not latest');
+      const token = 'MPTOKEN' + randomBytes(32).toString('hex');
+      state.mpTokens.set(token, Date.now() + 7200e3);
+      return reply(res, { access_token: token, expires_in: 7200 });
+    }
+    const token = url.searchParams.get('access_token');
+    if (!token) return error(res, 41001, 'access_token missing');
+    if (!state.mpTokens.has(token)) return error(res, 40001, 'invalid credential, access_token is invalid or not latest');
+    if (state.mpTokens.get(token) <= Date.now()) return error(res, 42001, 'access_token expired');
+    if (f.wxacodeErrcode) return error(res, f.wxacodeErrcode, 'fault');
+    // scene: 1..32 visible characters of the allowed set.
+    if (typeof json.scene !== 'string' || !/^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$/.test(json.scene)) {
+      return error(res, 40169, 'invalid length for scene, or the data is not json string');
+    }
+    // page: no leading /, no query; check_path false lets an unpublished
+    // page through.
+    if (json.page !== undefined && (typeof json.page !== 'string' || json.page.startsWith('/') ||
+      json.page.includes('?') || json.page === '')) return error(res, 41030, 'invalid page rule');
+    if (json.env_version !== undefined && !['release', 'trial', 'develop'].includes(json.env_version)) {
+      return error(res, 40097, 'invalid args');
+    }
+    if (json.width !== undefined && (!Number.isInteger(json.width) || json.width < 280 || json.width > 1280)) {
+      return error(res, 40097, 'invalid args');
+    }
+    state.wxacodes.push({ scene: json.scene, page: json.page, env_version: json.env_version,
+      width: json.width, check_path: json.check_path });
+    res.writeHead(200, { 'Content-Type': 'image/png' });
+    return res.end(pngOf(`${json.scene}|${json.page}|${json.env_version}`));
+  }
+
   const server = https.createServer({ key, cert }, (req, res) => {
     handle(req, res).catch((e) => { res.destroy(e); });
   });
@@ -272,6 +359,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     addJsCode(code, openid) { state.jsCodes.set(code, { openid, used: false, expires: Date.now() + 300e3 }); },
     // Make every token issued so far expired, as WeCom does after 2 hours.
     expireTokens() { for (const t of state.tokens.keys()) state.tokens.set(t, 0); },
+    // The same for the mini-program's tokens.
+    expireMpTokens() { for (const t of state.mpTokens.keys()) state.mpTokens.set(t, 0); },
     reset() { state.calls = {}; state.faults = {}; },
     callbackSettings: { corpId, token: cbToken, aesKey },
     stop: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),

@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { pngOf } from './fake.mjs';
 
 // ---------------------------------------------------------------------------
 // Constants from the reference
@@ -200,6 +201,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
     jsCodes: new Map(),         // wx.login code -> record
     links: new Map(),           // "<open_kfid>|<scene>" -> url
     msgids: new Map(),          // open_kfid -> Map(caller msgid -> answer)
+    mpTokens: new Map(),        // mini-program access token -> expiry ms
+    wxacodes: [],               // every 小程序码 made: { scene, page, env_version, width, check_path }
   };
   const seqOf = new WeakMap();  // queued message -> sequence number
 
@@ -591,6 +594,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
       return writeJson(res, 200, { errcode: fl.errcode, errmsg: fl.errmsg ?? `injected fault ${fl.errcode}` });
     }
 
+    if (path === 'stable_token' || path === '/wxa/getwxacodeunlimit') return miniprogram(req, res, u, path, raw);
     const route = routes[path];
     if (!route) return writeJson(res, 404, { errcode: 404, errmsg: `the fake has no API ${u.pathname}` });
     const [method, auth, fn] = route;
@@ -618,6 +622,48 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
       if (e instanceof ApiError) return writeJson(res, 200, { errcode: e.errcode, errmsg: e.message });
       return writeJson(res, 500, { errcode: -1, errmsg: `fake internal error: ${e && e.message}` });
     }
+  }
+
+  // §9: the mini-program's own token (stable_token, app id + secret, not
+  // WeCom's), then getwxacodeunlimit: image bytes on success, JSON errcode
+  // on failure. READING: 40001 for a wrong secret or a token not issued,
+  // 42001 for an expired one, 40169 for a scene that is not 1..32 of the
+  // visible characters, 41030 for a page with a leading / or a query.
+  function miniprogram(req, res, u, path, raw) {
+    const err = (errcode, errmsg) => writeJson(res, 200, { errcode, errmsg });
+    if (req.method !== 'POST') return err(43002, 'require POST method');
+    let body;
+    try { body = JSON.parse(raw.toString('utf8')); } catch { return err(47001, 'data format error'); }
+    if (!body || typeof body !== 'object') return err(47001, 'data format error');
+    if (path === 'stable_token') {
+      if (body.grant_type !== 'client_credential') return err(40002, 'invalid grant_type');
+      if (body.appid !== process.env.KFROUTE_MINIPROGRAM_APP_ID) return err(40013, 'invalid appid');
+      if (body.secret !== process.env.KFROUTE_MINIPROGRAM_APP_SECRET) return err(40001, 'invalid credential');
+      const t = `MP${randToken(40)}`;
+      state.mpTokens.set(t, Date.now() + 7200e3);
+      return writeJson(res, 200, { access_token: t, expires_in: 7200 });
+    }
+    const t = u.searchParams.get('access_token');
+    if (!t) return err(41001, 'access_token missing');
+    const exp = state.mpTokens.get(t);
+    if (exp === undefined) return err(40001, 'invalid credential');
+    if (Date.now() >= exp) return err(42001, 'access_token expired');
+    if (state.faults.wxacodeErrcode) return err(state.faults.wxacodeErrcode, 'injected fault');
+    const visible = /^[0-9A-Za-z!#$&'()*+,/:;=?@._~-]{1,32}$/;
+    if (typeof body.scene !== 'string' || !visible.test(body.scene)) return err(40169, 'invalid scene');
+    if (body.page !== undefined && (typeof body.page !== 'string' || body.page === '' ||
+      body.page.startsWith('/') || /[?#]/.test(body.page))) return err(41030, 'invalid page');
+    if (body.env_version !== undefined && !['release', 'trial', 'develop'].includes(body.env_version)) {
+      return err(40097, 'invalid env_version');
+    }
+    if (body.width !== undefined && !(Number.isInteger(body.width) && body.width >= 280 && body.width <= 1280)) {
+      return err(40097, 'invalid width');
+    }
+    state.wxacodes.push({ scene: body.scene, page: body.page, env_version: body.env_version,
+      width: body.width, check_path: body.check_path });
+    const png = pngOf(`${body.scene}|${body.page}|${body.env_version}`);
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length });
+    return res.end(png);
   }
 
   const sockets = new Set();
@@ -746,6 +792,10 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
     for (const t of state.tokens.keys()) state.tokens.set(t, 0);
   }
 
+  function expireMpTokens() {
+    for (const t of state.mpTokens.keys()) state.mpTokens.set(t, 0);
+  }
+
   function reset() {
     state.calls = {};
     state.faults = {};
@@ -768,6 +818,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
     callback,
     addJsCode,
     expireTokens,
+    expireMpTokens,
     reset,
     callbackSettings: { corpId, token: cbToken, aesKey: cbAesKey },
     stop,

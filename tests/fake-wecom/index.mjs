@@ -6,3 +6,5 @@ const impl = process.env.KF_FAKE === 'independent'
   ? await import('./independent.mjs') : await import('./fake.mjs');
 
 export const { loadCerts, startFakeWecom, wxEncrypt, wxSign } = impl;
+// A small real PNG (the 小程序码 both fakes answer).
+export { pngOf } from './fake.mjs';

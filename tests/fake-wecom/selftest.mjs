@@ -737,6 +737,42 @@ describe('jscode2session', () => {
   });
 });
 
+describe('小程序码 (stable_token, wxa/getwxacodeunlimit)', () => {
+  const token = (b) => request('POST', '/cgi-bin/stable_token', {
+    body: { grant_type: 'client_credential', appid: 'wxselftestapp', secret: 'appsecret', ...b } });
+  const code = (t, b) => request('POST', '/wxa/getwxacodeunlimit', { query: { access_token: t },
+    body: { scene: 'cs1', page: 'pages/kf/index', check_path: false, env_version: 'release', width: 430, ...b } });
+  test('the mini-program token: app id and secret, then codes as PNG; each refusal its errcode', async () => {
+    fake.reset();
+    assert.equal((await token({ secret: 'wrong' })).json.errcode, 40001);
+    assert.equal((await token({ appid: 'wxother' })).json.errcode, 40013);
+    assert.equal((await token({ grant_type: 'password' })).json.errcode, 40002);
+    const ok = await token();
+    assert.equal(ok.status, 200);
+    assert.ok(ok.json.access_token);
+    assert.equal(ok.json.expires_in, 7200);
+    const t = ok.json.access_token;
+    const before = fake.state.wxacodes.length;
+    const png = await code(t);
+    assert.equal(png.status, 200);
+    assert.equal(png.text.slice(1, 4), 'PNG');
+    assert.equal(fake.state.wxacodes.length, before + 1);
+    assert.equal(fake.state.wxacodes.at(-1).scene, 'cs1');
+    assert.equal((await code(t, { page: '/pages/kf/index' })).json.errcode, 41030);
+    assert.equal((await code(t, { page: 'pages/kf/index?x=1' })).json.errcode, 41030);
+    assert.equal((await code(t, { scene: 'x'.repeat(33) })).json.errcode, 40169);
+    assert.equal((await code(t, { scene: 'a b' })).json.errcode, 40169);
+    assert.equal((await code(t, { scene: "a!#$&'()*+,/:;=?@-._~" })).status, 200);
+    assert.equal((await code('MPnot-issued')).json.errcode, 40001);
+    assert.equal((await code(tok)).json.errcode, 40001, "WeCom's token is not the mini-program's");
+    fake.expireMpTokens();
+    assert.equal((await code(t)).json.errcode, 42001);
+    assert.equal(fake.state.wxacodes.length, before + 2, 'refusals make no code');
+    assert.equal(fake.state.calls.stable_token, 4);
+    fake.reset();
+  });
+});
+
 describe('lifecycle', () => {
   test('defaults, apiBase, stop closes the server and its connections', async () => {
     const f2 = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: CORP, secret: SECRET });

@@ -126,7 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.body_len = size - 1;
 	memset(&resp, 0, sizeof(resp));
 	resp_reset(&resp);
-	adm = (struct admin){ &cfg, store };
+	adm = (struct admin){ .cfg = &cfg, .store = store };
 	memset(&c, 0, sizeof(c));
 	c.a = &adm;
 	c.req = &req;

@@ -106,3 +106,8 @@ FIELD.operator.last_login = '最近登录';
 FIELD.customer.rows = '行数';
 FIELD.entry.decision_order = FIELD.entry.decision_order || '判断顺序';
 FIELD.order.rows = '行数';
+
+// Why customers could not reach an entry (GET /admin/api/reach).
+export const REACH_PROBLEM = { host_not_allowed: '域名未放行', http_target: '不是 https',
+  bad_url: '网址无效', wecom_no_link: '未同步接入链接', miniprogram_unset: '未配置小程序',
+  scene_unusable: 'ID 过长' };

@@ -1,0 +1,170 @@
+// The entries view's codes and warnings in a real browser (chromium,
+// playwright-core) against the real stack and the fake WeChat: a page
+// entry's 小程序码, a web entry's QR code with its reach warning, the ⚠
+// marks in the table and the snippet's order and tap handling.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { BASE, ROOT, sql } from '../http/lib.mjs';
+import { operator } from '../http/admin-lib.mjs';
+import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
+
+const ART = `${ROOT}/tests/artifacts`;
+const PASS = 'browser-qr-password-1';
+const IDS = ['qrb_page', 'qrb_evil', 'qrb_wk', 'qrb_fail'];
+let browser, page, fake;
+const problems = [];
+
+const clean = () => sql(`DELETE FROM kf_entry WHERE id IN (${IDS.map((i) => `'${i}'`).join(', ')})`);
+
+before(async () => {
+  mkdirSync(ART, { recursive: true });
+  const certs = loadCerts();
+  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: process.env.KFROUTE_WECOM_CORP_ID,
+    secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
+    token: process.env.KFROUTE_WECOM_TOKEN, aesKey: process.env.KFROUTE_WECOM_ENCODING_AES_KEY });
+  clean();
+  sql(`INSERT INTO kf_entry (id, label, scene, sort_order, target_type, target) VALUES
+    ('qrb_page', '扫码咨询', 'poster', 1, 'page', '/pages/kf/index'),
+    ('qrb_evil', '外部帮助', 'poster', 2, 'url', 'https://elsewhere.example.net/help'),
+    ('qrb_wk', '微信客服', 'poster', 3, 'wecom_kf', 'wkQrBrowser01'),
+    ('qrb_fail', '失败的码', 'poster', 4, 'page', '/pages/fail/index')`);
+  operator('qrbrowser', PASS);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (4\d\d|502)/.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  await page.goto(`${BASE}/admin/`);
+  await page.fill('#login-form input[name=username]', 'qrbrowser');
+  await page.fill('#login-form input[name=password]', PASS);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#nav a.active[href="#entries"]');
+});
+
+after(async () => {
+  await browser?.close();
+  await fake.stop();
+  clean();
+});
+
+const close = () => page.locator('dialog').getByRole('button', { name: '关闭' }).click();
+
+test('the table marks entries customers cannot reach, with the reason', async () => {
+  const evil = page.locator('tr[data-id="qrb_evil"] .reach-warn');
+  await evil.waitFor();
+  assert.match(await evil.textContent(), /⚠ 域名未放行/);
+  assert.match(await evil.getAttribute('title'), /elsewhere\.example\.net.*redirect_hosts/);
+  assert.match(await evil.getAttribute('title'), /处理:/);
+  const wk = page.locator('tr[data-id="qrb_wk"] .reach-warn');
+  await wk.waitFor();
+  assert.match(await wk.textContent(), /未同步接入链接/);
+  assert.equal(await page.locator('tr[data-id="qrb_page"] .reach-warn:visible').count(), 0, 'nothing wrong');
+  await page.locator('tr[data-id="qrb_evil"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ART}/admin-qr-1-warnings.png`, fullPage: true });
+});
+
+test('a page entry: the 小程序码 image from WeChat, a PNG download', async () => {
+  const before = fake.state.wxacodes.length;
+  await page.locator('tr[data-id="qrb_page"]').getByRole('button', { name: '二维码' }).click();
+  await page.waitForFunction(() => document.querySelector('dialog img.qr')?.naturalWidth > 0);
+  assert.equal(fake.state.wxacodes.length, before + 1, 'one code made for the fetch and the <img>');
+  assert.deepEqual(fake.state.wxacodes.at(-1).scene, 'qrb_page');
+  const dlg = page.locator('dialog');
+  assert.match(await dlg.textContent(), /小程序码/);
+  assert.match(await dlg.textContent(), /options\.scene/);
+  assert.equal(await dlg.getByRole('link', { name: '下载 PNG' }).getAttribute('href'), 'api/entries/qrb_page/qr');
+  await page.screenshot({ path: `${ART}/admin-qr-2-wxacode-1280.png` });
+  await close();
+});
+
+test('a web entry: the /go/ link QR, the link, and the warning with its fix', async () => {
+  await page.locator('tr[data-id="qrb_evil"]').getByRole('button', { name: '二维码' }).click();
+  await page.waitForFunction(() => document.querySelector('dialog img.qr')?.naturalWidth > 0);
+  const dlg = page.locator('dialog');
+  await dlg.locator('.reach-problems li').waitFor();
+  const text = await dlg.textContent();
+  assert.match(text, /域名未放行/);
+  assert.match(text, /处理:在 common\.conf 的 \[http\] redirect_hosts/);
+  assert.match(text, /\/go\/qrb_evil/);
+  assert.ok(await dlg.getByRole('link', { name: '下载 SVG' }).count());
+  await page.screenshot({ path: `${ART}/admin-qr-3-link-warning.png` });
+  await close();
+});
+
+test('WeChat refusing: the reason as text, no broken image', async () => {
+  fake.state.faults.wxacodeErrcode = 41030;
+  try {
+    await page.locator('tr[data-id="qrb_fail"]').getByRole('button', { name: '二维码' }).click();
+    const dlg = page.locator('dialog');
+    await dlg.locator('p.error').waitFor();
+    assert.match(await dlg.textContent(), /微信未能生成小程序码/);
+    assert.match(await dlg.textContent(), /errcode 41030/);
+    assert.equal(await dlg.locator('img').count(), 0);
+    await close();
+  } finally {
+    delete fake.state.faults.wxacodeErrcode;
+  }
+});
+
+// The ranges of every wx.request( … ) call in code: their callbacks.
+function requestCalls(code) {
+  const out = [];
+  for (let i = code.indexOf('wx.request('); i >= 0; i = code.indexOf('wx.request(', i + 1)) {
+    let depth = 0, j = i + 'wx.request'.length;
+    for (; j < code.length; j++) {
+      if (code[j] === '(') depth++;
+      else if (code[j] === ')' && --depth === 0) break;
+    }
+    out.push(code.slice(i, j + 1));
+  }
+  return out;
+}
+
+test('the snippet: the component first; openCustomerServiceChat in the tap, never in a request callback', async () => {
+  await page.locator('tr[data-id="qrb_wk"]').getByRole('button', { name: '代码' }).click();
+  const dlg = page.locator('dialog');
+  const pres = await dlg.locator('pre').allTextContents();
+  assert.match(pres[0], /<kf-contact base-url="https:\/\/YOUR-HOST" scene="poster"/, 'the component comes first');
+  assert.match(pres[0], /"kf-contact": "\/components\/kf-contact\/kf-contact"/);
+  const js = await dlg.locator('pre.snippet-js').textContent();
+  const at = js.indexOf('wx.openCustomerServiceChat(');
+  assert.ok(at > js.indexOf('contactKf() {'), 'inside the tap handler');
+  for (const call of requestCalls(js)) assert.doesNotMatch(call, /openCustomerServiceChat/);
+  assert.equal(requestCalls(js).length, 2, 'the quote ahead and the tap report');
+  assert.ok(js.indexOf('/api/tap') > at, 'reported after opening');
+  await page.screenshot({ path: `${ART}/admin-qr-4-snippet.png` });
+  await close();
+
+  // A page entry: navigateTo in the tap, and how the page reads scene.
+  await page.locator('tr[data-id="qrb_page"]').getByRole('button', { name: '代码' }).click();
+  const pageJs = await dlg.locator('pre.snippet-js').textContent();
+  assert.ok(pageJs.indexOf('wx.navigateTo(') > pageJs.indexOf('contactKf() {'));
+  for (const call of requestCalls(pageJs)) assert.doesNotMatch(call, /navigateTo|openCustomerServiceChat/);
+  assert.match(await dlg.locator('pre.snippet-scene').textContent(), /decodeURIComponent\(options\.scene\)/);
+  await close();
+  // A web entry: the web-view page.
+  await page.locator('tr[data-id="qrb_evil"]').getByRole('button', { name: '代码' }).click();
+  assert.match(await dlg.locator('pre.snippet-js').textContent(), /\/pages\/kf-webview\/index\?url=/);
+  await close();
+});
+
+test('on a phone (390 px): the table warning and the 小程序码 dialog fit', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await page.waitForSelector('tr[data-id="qrb_evil"] .reach-warn:visible');
+  await page.screenshot({ path: `${ART}/admin-qr-5-phone-table.png`, fullPage: true });
+  await page.locator('tr[data-id="qrb_page"]').getByRole('button', { name: '二维码' }).click();
+  await page.waitForFunction(() => document.querySelector('dialog img.qr')?.naturalWidth > 0);
+  const box = await page.locator('dialog').boundingBox();
+  assert.ok(box.width <= 390, `dialog ${box.width}px wide`);
+  await page.screenshot({ path: `${ART}/admin-qr-6-wxacode-390.png` });
+  await close();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.deepEqual(problems, []);
+});
