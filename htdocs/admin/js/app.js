@@ -9,7 +9,7 @@ import { presenceView } from './presence.js';
 import { previewView } from './preview.js';
 import { statsView } from './stats.js';
 import { auditView } from './audit.js';
-import { state, flash, loadLists } from './state.js';
+import { state, flash, clearFlash, loadLists } from './state.js';
 
 const VIEWS = {
   entries: entriesView, agents: agentsView, groups: groupsView, rules: rulesView,
@@ -22,6 +22,7 @@ const $ = (id) => document.getElementById(id);
 function showLogin() {
   state.me = null;
   if (state.stop) { state.stop(); state.stop = null; }
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
   $('nav').hidden = true;
   $('who').hidden = true;
   $('view').hidden = true;
@@ -45,6 +46,8 @@ async function route() {
   const name = (location.hash || '#entries').slice(1).split('?')[0];
   const view = VIEWS[name] || entriesView;
   if (state.stop) { state.stop(); state.stop = null; }
+  clearFlash();
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
   document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.getAttribute('href') === `#${name}`));
   const root = clear($('view'));
   root.dataset.view = name;
