@@ -22,7 +22,7 @@ before(async () => {
   mkdirSync(ART, { recursive: true });
   api = await loggedIn(USER, PASS);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
+    args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'] });
   cleanup();
 });
 
@@ -358,7 +358,13 @@ test('business hours: 调休 (make-up working days) are saved and shown', async 
   await dlg.locator('[name=workday-note]').fill('国庆调休');
   await page.screenshot({ path: `${ART}/forms-workdays-390.png` });
   await dlg.getByRole('button', { name: '新增' }).click();
-  await page.waitForSelector('dialog.editor', { state: 'detached' });
+  // Saved (the dialog goes) or refused (a message in it): fail at once
+  // with the server's words.
+  await page.waitForFunction(() => !document.querySelector('dialog.editor')
+    || document.querySelector('dialog.editor .form-error').textContent !== '');
+  const refused = await page.evaluate(() => [...document.querySelectorAll('dialog.editor .form-error, dialog.editor .field-error')]
+    .map((e) => e.textContent).filter(Boolean).join(' / '));
+  assert.equal(refused, '', 'the server refused the 调休 days');
   const s = (await api.get('schedules/forms_w')).body.item;
   assert.deepEqual(s.workdays, [{ day: '2026-10-11', start: '09:30', end: '17:30', note: '国庆调休' }]);
   await page.waitForSelector('tr[data-id="forms_w"] >> text=2026-10-11 09:30-17:30 国庆调休');

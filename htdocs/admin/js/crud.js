@@ -9,7 +9,9 @@
 // week, closures, workdays), required, max (characters), hint (text or
 // fn(values)), when(values) (shown only then; off: the value sent when
 // hidden), options(values) for selects, show(value, item) for the table;
-// fixed: not editable after creation; readonly: never edited; create:
+// long: a table cell that may break anywhere (paths, addresses);
+// dynamic: a select whose options follow the other values (disabled
+// when there is one choice); fixed: not editable after creation; readonly: never edited; create:
 // false: not asked when adding; table: false: not a table column; form:
 // false: a table-only column; optional: sent only when not empty.
 import { h, clear } from './dom.js';
@@ -60,7 +62,7 @@ export async function crudView(root, spec) {
 
   function row(item) {
     return h('tr', { dataset: { id: item[key] } },
-      listed.map((c) => h('td', { 'data-label': c.label }, show(c, item))),
+      listed.map((c) => h(c.long ? 'td.long' : 'td', { 'data-label': c.label }, show(c, item))),
       h('td.actions', {},
         canWrite && h('button', { type: 'button', onclick: () => editor(spec, item, reload) }, '编辑'),
         canWrite && h('button.danger', { type: 'button', onclick: () => remove(item) }, '删除'),
@@ -113,7 +115,7 @@ function editor(spec, item, done, note) {
     const wrap = h(c.type === 'week' || c.type === 'closures' || c.type === 'workdays' || c.type === 'ids' ? 'div.field.wide' : 'label.field',
       { dataset: { field: c.key } },
       h('span.label', {}, c.label, c.required && !fixed && h('b.req', { 'aria-hidden': 'true' }, ' *')), el, hint, err);
-    if (c.type === 'select' && !fixed) setOptions(el, c.options(start), initial(c) ?? '');
+    if (c.type === 'select' && !fixed) setOptions(el, c.options(start), initial(c) ?? '', c.dynamic);
     return { col: c, el, hint, err, wrap, fixed };
   });
   const formError = h('p.form-error', { role: 'alert' });
@@ -129,10 +131,10 @@ function editor(spec, item, done, note) {
     for (const f of fields) {
       const v = values();
       f.wrap.hidden = Boolean(f.col.when && !f.col.when(v));
-      if (f.col.type === 'select' && !f.fixed && f.col.dynamic) setOptions(f.el, f.col.options(v));
+      if (f.col.type === 'select' && !f.fixed && f.col.dynamic) setOptions(f.el, f.col.options(v), undefined, true);
       const hint = typeof f.col.hint === 'function' ? f.col.hint(v) : f.col.hint;
       const length = f.col.type === undefined || f.col.type === 'text' ? `最多 ${f.col.max || 128} 个字` : '';
-      f.hint.textContent = [hint, !f.fixed && length].filter(Boolean).join(';');
+      f.hint.textContent = f.fixed ? '' : [hint, length].filter(Boolean).join(';');
     }
   };
   const title = adding ? `新增${spec.noun}` : `编辑${spec.noun} ${item[key]}`;

@@ -66,14 +66,15 @@ function withRead(el, read) {
 }
 
 // Rebuilds a select's options, keeping the choice when it is still there
-// (else the first option). Returns whether the value changed.
-export function setOptions(el, options, want) {
+// (else the first option); one choice left is shown disabled when
+// lockSingle. Returns whether the value changed.
+export function setOptions(el, options, want, lockSingle = false) {
   const before = el.value;
   const value = want ?? before;
   clear(el);
   for (const [v, label] of options) el.appendChild(h('option', { value: v }, label));
   el.value = options.some(([v]) => v === (value ?? '')) ? (value ?? '') : (options[0] ? options[0][0] : '');
-  el.disabled = options.length < 2;
+  el.disabled = lockSingle && options.length < 2;
   return el.value !== before;
 }
 

@@ -28,7 +28,7 @@ export function entriesView(root) {
       { key: 'enabled', label: '启用', type: 'bool' },
       { key: 'target_type', label: '打开方式', type: 'select',
         options: () => [['page', '小程序页面'], ['url', '网页'], ['wecom_kf', '微信客服']] },
-      { key: 'target', label: '目标', max: 1024, placeholder: '/pages/kf/index',
+      { key: 'target', label: '目标', max: 1024, long: true, placeholder: '/pages/kf/index',
         hint: (v) => ({ page: '小程序页面路径,以 / 开头', url: '网页地址,以 https:// 开头',
           wecom_kf: '微信客服账号的 open_kfid' })[v.target_type] },
       { key: 'agents', label: '指定客服', type: 'ids', options: agentOptions, label_of: agentName },
