@@ -44,9 +44,11 @@ export async function crudView(root, spec) {
   clear(root).appendChild(h('h2', {}, title));
   if (spec.intro) root.appendChild(h('p.hint', {}, spec.intro));
   const table = h('table.grid', { 'data-kind': coll });
-  root.appendChild(h('div.toolbar', {},
-    canWrite && h('button.primary', { type: 'button', onclick: () => editor(spec, null, reload) }, `新增${spec.noun}`),
-    spec.tools && spec.tools(() => reload())));
+  if (canWrite) {
+    root.appendChild(h('div.toolbar', {},
+      h('button.primary', { type: 'button', onclick: () => editor(spec, null, reload) }, `新增${spec.noun}`)));
+  }
+  if (spec.tools) root.appendChild(spec.tools(() => reload()));
   root.appendChild(h('div.scroll', {}, table));
   const listed = columns.filter((c) => c.table !== false);
 
