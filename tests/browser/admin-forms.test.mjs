@@ -22,7 +22,8 @@ before(async () => {
   mkdirSync(ART, { recursive: true });
   api = await loggedIn(USER, PASS);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'] });
+    // A Chinese browser's time pickers (24-hour) in the screenshots.
+    args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'], env: { ...process.env, LANG: 'zh_CN.UTF-8' } });
   cleanup();
 });
 
