@@ -1,13 +1,12 @@
 // The editable tables: entries (buttons), agents, groups, rules and
 // business hours, each a list of column specs for crud.js.
-import { STATUS } from './words.js';
+import { STATUS, STRATEGY, TARGET_TYPE, POLICY, RULE_KIND, RULE_TARGET } from './words.js';
 import { crudView } from './crud.js';
 import { hhmm } from './fields.js';
 import { entryExtra } from './entrytools.js';
 import { state, agentName } from './state.js';
 
-const STRATEGIES = [['least_busy', '最空闲优先'], ['round_robin', '轮流'], ['ordered', '按顺序'],
-  ['longest_idle', '最久未接待'], ['random', '随机']];
+const STRATEGIES = Object.entries(STRATEGY);
 const groupOptions = () => [['', '(无)'], ...state.groups.map((g) => [g.id, `${g.name}(${g.id})`])];
 const scheduleOptions = () => [['', '(全天)'], ...state.schedules.map((s) => [s.id, `${s.name}(${s.id})`])];
 
@@ -27,13 +26,13 @@ export function entriesView(root) {
       { key: 'sort_order', label: '排序', type: 'int', required: true, hint: '数字小的在前' },
       { key: 'enabled', label: '启用', type: 'bool' },
       { key: 'target_type', label: '打开方式', type: 'select',
-        options: () => [['page', '小程序页面'], ['url', '网页'], ['wecom_kf', '微信客服']] },
+        options: () => Object.entries(TARGET_TYPE) },
       { key: 'target', label: '目标', max: 1024, long: true, placeholder: '/pages/kf/index',
         hint: (v) => ({ page: '小程序页面路径,以 / 开头', url: '网页地址,以 https:// 开头',
           wecom_kf: '微信客服账号的 open_kfid' })[v.target_type] },
       { key: 'agents', label: '指定客服', type: 'ids', options: agentOptions, label_of: agentName },
       { key: 'policy', label: '不在时', type: 'select',
-        options: () => [['overflow', '转给分组'], ['strict', '只找指定客服']] },
+        options: () => Object.entries(POLICY) },
       { key: 'fallback_group_id', label: '后备分组', type: 'select', nullable: true, options: groupOptions },
       { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES },
       { key: 'schedule_id', label: '营业时间', type: 'select', nullable: true, options: scheduleOptions },
@@ -72,8 +71,8 @@ export function groupsView(root) {
 }
 
 // Each condition, what it needs, and who it hands the customer to.
-const RULE_KINDS = [['level_at_least', '等级不低于'], ['has_tag', '带标签'], ['time_window', '时段'],
-  ['order_agent', '订单负责人'], ['account_manager', '专属客服']];
+const RULE_KINDS = ['level_at_least', 'has_tag', 'time_window', 'order_agent', 'account_manager']
+  .map((k) => [k, RULE_KIND[k]]);
 const KIND_HELP = {
   level_at_least: '客户等级不低于所填等级时命中,交给下面的客服或分组。',
   has_tag: '客户带有所填标签时命中,交给下面的客服或分组。',
@@ -95,11 +94,11 @@ function ruleCondition(r) {
 }
 
 function ruleTarget(r) {
-  if (r.target_type === 'implicit') return '客户自己的客服';
-  if (r.target_type === 'agent') return `客服 ${agentName(r.target_id)}`;
+  if (r.target_type === 'implicit') return RULE_TARGET.implicit;
+  if (r.target_type === 'agent') return `${RULE_TARGET.agent} ${agentName(r.target_id)}`;
   const g = state.groups.find((x) => x.id === r.target_id);
   const how = (STRATEGIES.find(([k]) => k === r.strategy) || [0, r.strategy])[1];
-  return `分组 ${g ? `${g.name}(${g.id})` : r.target_id}·${how}`;
+  return `${RULE_TARGET.group} ${g ? `${g.name}(${g.id})` : r.target_id}·${how}`;
 }
 
 export function rulesView(root) {
@@ -125,8 +124,8 @@ export function rulesView(root) {
       { key: 'window_end', label: '结束时间', type: 'time', end: true, table: false, required: true,
         when: (v) => kindOf(v) === 'time_window', off: null, hint: '00:00 表示到午夜' },
       { key: 'target_type', label: '交给', type: 'select', table: false, dynamic: true,
-        options: (v) => (IMPLICIT.includes(kindOf(v)) ? [['implicit', '客户自己的客服']]
-          : [['agent', '客服'], ['group', '分组']]) },
+        options: (v) => (IMPLICIT.includes(kindOf(v)) ? [['implicit', RULE_TARGET.implicit]]
+          : [['agent', RULE_TARGET.agent], ['group', RULE_TARGET.group]]) },
       { key: 'target_id', label: '目标', type: 'select', table: false, required: true, nullable: true, dynamic: true,
         when: (v) => v.target_type === 'agent' || v.target_type === 'group', off: null,
         options: (v) => (v.target_type === 'group'
