@@ -67,8 +67,9 @@ test('log in, add a button, bind a person, preview, and the API follows', async 
   await page.waitForSelector('#nav a.active[href="#entries"]');
   await page.screenshot({ path: `${ART}/admin-1-entries.png`, fullPage: true });
 
-  // Add the button.
-  const add = page.locator('form.add');
+  // Add the button (the add dialog).
+  await page.getByRole('button', { name: '新增入口' }).click();
+  const add = page.locator('dialog.editor');
   await add.locator('input[name=id]').fill('spring_sale');
   await add.locator('input[name=label]').fill('春季大促 <客服>');
   await add.locator('input[name=scene]').fill('home');
@@ -78,12 +79,13 @@ test('log in, add a button, bind a person, preview, and the API follows', async 
   await row.waitFor();
   assert.match(await row.textContent(), /春季大促 <客服>/);	// shown as text
 
-  // Bind 小张 (a3) inline.
+  // Bind 小张 (a3) in the edit dialog.
   await row.getByRole('button', { name: '编辑' }).click();
-  const editing = page.locator('tr.editing[data-id="spring_sale"]');
+  const editing = page.locator('dialog.editor[data-id="spring_sale"]');
   await editing.locator('select[name="agents-add"]').selectOption('a3');
   await editing.getByRole('button', { name: '保存' }).click();
-  await page.waitForSelector('tr[data-id="spring_sale"]:not(.editing) >> text=小张');
+  await page.waitForSelector('dialog.editor', { state: 'detached' });
+  await page.waitForSelector('tr[data-id="spring_sale"] >> text=小张');
   await page.screenshot({ path: `${ART}/admin-2-bound.png`, fullPage: true });
 
   // Preview says 小张, designated.
@@ -142,11 +144,17 @@ test('QR code, rules, business hours, CSV import and WeCom views work', async ()
 
   sql("DELETE FROM kf_schedule WHERE id = 'browser_hours'");
   await page.click('#nav a[href="#schedules"]');
-  const add = page.locator('form.add');
+  await page.getByRole('button', { name: '新增营业时间表' }).click();
+  const add = page.locator('dialog.editor');
   await add.locator('input[name=id]').fill('browser_hours');
   await add.locator('input[name=name]').fill('门店时间');
-  await add.locator('textarea[name=slots]').fill('周一 09:00-18:00\n周六 22:00-02:00');
-  await add.locator('textarea[name=closures]').fill('2026-12-25 圣诞');
+  await add.getByRole('button', { name: '周一添加时段' }).click();
+  await add.getByRole('button', { name: '周六添加时段' }).click();
+  await add.locator('.day[data-weekday="6"] [name=slot-start]').fill('22:00');
+  await add.locator('.day[data-weekday="6"] [name=slot-end]').fill('02:00');
+  await add.getByRole('button', { name: '＋ 添加休息日' }).click();
+  await add.locator('[name=closure-day]').fill('2026-12-25');
+  await add.locator('[name=closure-note]').fill('圣诞');
   await add.locator('button[type=submit]').click();
   await page.waitForSelector('tr[data-id="browser_hours"] >> text=周六 22:00-02:00');
   assert.equal(sql("SELECT COUNT(*) FROM kf_schedule_slot WHERE schedule_id = 'browser_hours'"), '2');

@@ -9,21 +9,22 @@ import { presenceView } from './presence.js';
 import { previewView } from './preview.js';
 import { statsView } from './stats.js';
 import { auditView } from './audit.js';
-import { state, flash, loadLists } from './state.js';
+import { state, flash, clearFlash, loadLists } from './state.js';
 import { operatorsView } from './operators.js';
 
 const VIEWS = {
   entries: entriesView, agents: agentsView, groups: groupsView, rules: rulesView,
   schedules: schedulesView, customers: customersView, orders: ordersView, wecom: wecomView,
   presence: presenceView, preview: previewView, stats: statsView, audit: auditView,
+  operators: operatorsView,
 };
-VIEWS.operators = operatorsView;
 
 const $ = (id) => document.getElementById(id);
 
 function showLogin() {
   state.me = null;
   if (state.stop) { state.stop(); state.stop = null; }
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
   $('nav').hidden = true;
   $('who').hidden = true;
   $('view').hidden = true;
@@ -39,7 +40,7 @@ function showApp(me) {
   $('who').hidden = false;
   $('who-name').textContent = `${me.username}(${me.role === 'admin' ? '管理员' : '只读'})`;
   $('view').hidden = false;
-  $('nav-operators').hidden = me.role !== 'admin';	// admins only
+  $('nav-operators').hidden = me.role !== 'admin'; // admins only
   route();
 }
 
@@ -48,6 +49,8 @@ async function route() {
   const name = (location.hash || '#entries').slice(1).split('?')[0];
   const view = VIEWS[name] || entriesView;
   if (state.stop) { state.stop(); state.stop = null; }
+  clearFlash();
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
   document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.getAttribute('href') === `#${name}`));
   const root = clear($('view'));
   root.dataset.view = name;

@@ -1,109 +1,41 @@
-// One editable table per kind (entries, agents, groups): a form to add a
-// row, inline edit with the row's version (a stale save comes back 409
-// and shows the current row), delete with the server's reason when the
-// row is still in use. Columns declare how each field is shown and edited.
-import { h, clear, select } from './dom.js';
+// One editable table per kind (entries, agents, groups, rules, business
+// hours): the table only shows; adding and editing happen in one dialog
+// built from the same column specs, with 保存/取消 always on screen. An
+// edit carries the row's version (a stale save comes back 409 and the
+// dialog shows the current row); a delete of a row still in use says
+// where it is used.
+//
+// Column spec: key, label, type (text, int, bool, select, time, tz, ids,
+// week, closures, workdays), required, max (characters), hint (text or
+// fn(values)), when(values) (shown only then; off: the value sent when
+// hidden), options(values) for selects, show(value, item) for the table;
+// long: a table cell that may break anywhere (paths, addresses);
+// dynamic: a select whose options follow the other values (disabled
+// when there is one choice); fixed: not editable after creation; readonly: never edited; create:
+// false: not asked when adding; table: false: not a table column; form:
+// false: a table-only column; optional: sent only when not empty.
+import { h, clear } from './dom.js';
 import { get, post, patch, del, ApiError } from './api.js';
-import { flash, state } from './state.js';
-
-// Column types: text, int, bool, select (options()), ids (ordered chips
-// from options()). create: shown in the add form; fixed: not editable.
-function input(col, value) {
-  switch (col.type) {
-    case 'int':
-      return h('input', { name: col.key, type: 'number', value: value ?? '', step: 1 });
-    case 'bool':
-      return h('input', { name: col.key, type: 'checkbox', checked: value });
-    case 'select':
-      return select(col.key, col.options(), value ?? '');
-    case 'ids':
-      return idsPicker(col, value || []);
-    case 'slots':
-    case 'dates':
-      return h('textarea', { name: col.key, rows: 3, placeholder: col.placeholder || '' },
-        (value || []).map(col.type === 'slots' ? slotText : dateText).join('\n'));
-    default:
-      return h('input', { name: col.key, value: value ?? '', maxlength: col.max || 128,
-        placeholder: col.placeholder || '' });
-  }
-}
-
-// Opening hours and closed days as text lines: "周一 09:00-18:00",
-// "2026-12-25 圣诞". A line that does not parse is sent as it is, and the
-// server's message says what is wrong.
-const DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
-const lines = (t) => t.split('\n').map((x) => x.trim()).filter(Boolean);
-const slotText = (x) => `${DAYS[x.weekday]} ${x.start}-${x.end}`;
-const dateText = (x) => (x.note ? `${x.day} ${x.note}` : x.day);
-function parseSlot(line) {
-  const m = /^(\S+)\s+(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(line);
-  if (!m) return { line };
-  const d = DAYS.indexOf(m[1]);
-  return { weekday: d >= 0 ? d : Number(m[1]), start: m[2], end: m[3] };
-}
-function parseDate(line) {
-  const [day, ...note] = line.split(/\s+/);
-  return note.length ? { day, note: note.join(' ') } : { day };
-}
-
-// Ordered ids as removable chips plus a select to add one.
-function idsPicker(col, ids) {
-  const chosen = [...ids];
-  const box = h('div.ids', { dataset: { key: col.key } });
-  const render = () => {
-    clear(box);
-    chosen.forEach((id, i) => box.appendChild(h('span.chip', {}, col.label_of ? col.label_of(id) : id,
-      h('button', { type: 'button', class: 'chip-x', title: '移除', 'aria-label': `移除 ${id}`,
-        onclick: () => { chosen.splice(i, 1); render(); } }, '×'))));
-    const rest = col.options().filter(([v]) => v && !chosen.includes(v));
-    box.appendChild(select(`${col.key}-add`, [['', '＋添加…'], ...rest], '', {
-      'aria-label': `添加${col.label}`,
-      onchange: (ev) => { if (ev.target.value) { chosen.push(ev.target.value); render(); } },
-    }));
-  };
-  box.read = () => [...chosen];
-  render();
-  return box;
-}
-
-function readInput(col, el) {
-  switch (col.type) {
-    case 'int': return el.value === '' ? null : Number(el.value);
-    case 'bool': return el.checked;
-    case 'ids': return el.read();
-    case 'slots': return lines(el.value).map(parseSlot);
-    case 'dates': return lines(el.value).map(parseDate);
-    case 'select': return el.value === '' ? (col.nullable ? null : '') : el.value;
-    default: return el.value === '' && col.nullIfEmpty ? null : el.value;
-  }
-}
+import { flash, clearFlash, state } from './state.js';
+import { control, setOptions, chars, slotText, dateText, workdayText } from './fields.js';
 
 function show(col, item) {
   const v = item[col.key];
   if (col.show) return col.show(v, item);
   if (col.type === 'bool') return v ? '是' : '否';
-  if (col.type === 'slots') return (v || []).map(slotText).join(';') || '全天';
-  if (col.type === 'dates') return (v || []).map(dateText).join(';') || '—';
+  if (col.type === 'week') return (v || []).map(slotText).join(';') || '全天';
+  if (col.type === 'closures') return (v || []).map(dateText).join(';') || '—';
+  if (col.type === 'workdays') return (v || []).map(workdayText).join(';') || '—';
   if (col.type === 'ids') return (v || []).map((id) => (col.label_of ? col.label_of(id) : id)).join('、') || '—';
   if (col.type === 'select') {
-    const o = col.options().find(([k]) => k === (v ?? ''));
+    const o = col.options({}).find(([k]) => k === (v ?? ''));
     return o ? o[1] : (v ?? '—');
   }
   return v === null || v === undefined || v === '' ? '—' : String(v);
 }
 
-// Field errors from the server next to their inputs (or on the form).
-function showErrors(container, err) {
-  container.querySelectorAll('.field-error').forEach((e) => e.remove());
-  const fields = (err instanceof ApiError && err.fields) || {};
-  let placed = 0;
-  for (const [key, msg] of Object.entries(fields)) {
-    const target = container.querySelector(`[name="${CSS.escape(key)}"], [data-key="${CSS.escape(key)}"]`);
-    const note = h('span.field-error', { role: 'alert' }, msg);
-    if (target) { target.after(note); placed++; } else container.appendChild(h('div.field-error', { role: 'alert' }, `${key}:${msg}`));
-  }
-  if (!placed) flash(err.message, 'error');
-}
+const empty = (col) => (['ids', 'week', 'closures', 'workdays'].includes(col.type) ? [] : null);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 export async function crudView(root, spec) {
   const { coll, title, columns } = spec;
@@ -111,63 +43,36 @@ export async function crudView(root, spec) {
   const canWrite = state.me.role === 'admin';
   clear(root).appendChild(h('h2', {}, title));
   if (spec.intro) root.appendChild(h('p.hint', {}, spec.intro));
-  if (canWrite) root.appendChild(addForm(spec, () => reload()));
   const table = h('table.grid', { 'data-kind': coll });
+  if (canWrite) {
+    root.appendChild(h('div.toolbar', {},
+      h('button.primary', { type: 'button', onclick: () => editor(spec, null, reload) }, `新增${spec.noun}`)));
+  }
   if (spec.tools) root.appendChild(spec.tools(() => reload()));
   root.appendChild(h('div.scroll', {}, table));
+  const listed = columns.filter((c) => c.table !== false);
 
   async function reload() {
     let items;
     try { items = (await get(spec.query ? `${coll}?${spec.query()}` : coll)).items; } catch (e) { flash(e.message, 'error'); return; }
     if (spec.onItems) spec.onItems(items);
-    clear(table).appendChild(h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.label)), h('th', {}, ''))));
+    clear(table).appendChild(h('thead', {}, h('tr', {}, listed.map((c) => h('th', {}, c.label)), h('th', {}, ''))));
     const body = h('tbody');
     for (const it of items) body.appendChild(row(it));
     table.appendChild(body);
   }
 
   function row(item) {
-    const tr = h('tr', { dataset: { id: item[key] } },
-      columns.map((c) => h('td', { 'data-label': c.label }, show(c, item))),
+    return h('tr', { dataset: { id: item[key] } },
+      listed.map((c) => h(c.long ? 'td.long' : 'td', { 'data-label': c.label }, show(c, item))),
       h('td.actions', {},
-        canWrite && h('button', { type: 'button', onclick: () => edit(tr, item) }, '编辑'),
+        canWrite && h('button', { type: 'button', onclick: () => editor(spec, item, reload) }, '编辑'),
         canWrite && h('button.danger', { type: 'button', onclick: () => remove(item) }, '删除'),
         spec.extra && spec.extra(item)));
-    return tr;
-  }
-
-  function edit(tr, item) {
-    const inputs = {};
-    const cells = columns.map((c) => {
-      if (c.fixed || c.readonly) return h('td', { 'data-label': c.label }, show(c, item));
-      inputs[c.key] = input(c, item[c.key]);
-      return h('td', { 'data-label': c.label }, inputs[c.key]);
-    });
-    const save = async () => {
-      const change = { version: item.version };
-      for (const c of columns) {
-        if (!inputs[c.key]) continue;
-        const v = readInput(c, inputs[c.key]);
-        if (JSON.stringify(v) !== JSON.stringify(item[c.key] ?? (c.type === 'ids' ? [] : null))) change[c.key] = v;
-      }
-      try {
-        const r = await patch(`${coll}/${encodeURIComponent(item[key])}`, change);
-        editing.replaceWith(row(r.item));
-        flash('已保存');
-      } catch (e) {
-        if (e.status === 409 && e.code === 'conflict') {
-          flash('这一行已被他人修改,已显示最新内容,请重新编辑', 'error');
-          editing.replaceWith(row(e.body.current));
-        } else showErrors(editing, e);
-      }
-    };
-    const editing = h('tr.editing', { dataset: { id: item[key] } }, cells, h('td.actions', {},
-      h('button.primary', { type: 'button', onclick: save }, '保存'),
-      h('button', { type: 'button', onclick: () => editing.replaceWith(row(item)) }, '取消')));
-    tr.replaceWith(editing);
   }
 
   async function remove(item) {
+    clearFlash();
     if (!window.confirm(`删除 ${item[key]}?`)) return;
     try {
       await del(`${coll}/${encodeURIComponent(item[key])}?version=${item.version}`);
@@ -191,30 +96,149 @@ export async function crudView(root, spec) {
 
 const USED = { entries: '入口', rules: '规则', groups: '分组', agents: '客服', customers: '客户的专属客服', config: '配置' };
 
-function addForm(spec, done) {
-  const cols = spec.columns.filter((c) => c.create !== false && !c.readonly);
-  const inputs = {};
-  const form = h('form.card.add', { 'aria-label': `新增${spec.noun}` },
-    h('h3', {}, `新增${spec.noun}`),
-    h('div.fields', {}, cols.map((c) => {
-      inputs[c.key] = input(c, spec.defaults ? spec.defaults[c.key] : undefined);
-      return h('label', {}, h('span', {}, c.label), inputs[c.key]);
-    })),
-    h('button.primary', { type: 'submit' }, '新增'));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const body = {};
-    for (const c of cols) {
-      const v = readInput(c, inputs[c.key]);
-      if (v === null || (v === '' && c.omitEmpty)) continue;
-      body[c.key] = v;
-    }
-    try {
-      await post(spec.coll, body);
-      flash(`已新增 ${body[spec.key || 'id'] ?? ''}`);
-      form.replaceWith(addForm(spec, done));
-      done();
-    } catch (e) { showErrors(form, e); }
+// The add/edit dialog. item null: a new row (spec.defaults filled in).
+// note: a message to show at once (the current row after a conflict).
+function editor(spec, item, done, note) {
+  clearFlash();
+  document.querySelectorAll('dialog.editor').forEach((d) => d.remove());
+  const key = spec.key || 'id';
+  const adding = item === null;
+  const cols = spec.columns.filter((c) => c.form !== false && !c.readonly && (!adding || c.create !== false));
+  const defaults = spec.defaults || {};
+  const start = adding ? defaults : item;
+  // A field the row does not use yet (a rule's time window while it
+  // tests a level) starts from the default, ready if the kind changes.
+  const initial = (c) => (adding ? defaults[c.key] : (item[c.key] ?? (c.when ? defaults[c.key] : item[c.key])));
+  const fields = cols.map((c) => {
+    const fixed = !adding && c.fixed;
+    const el = fixed ? h('output', { name: c.key }, show(c, item)) : control(c, initial(c));
+    const hint = h('small.hint');
+    const err = h('span.field-error', { role: 'alert', dataset: { for: c.key } });
+    const wrap = h(c.type === 'week' || c.type === 'closures' || c.type === 'workdays' || c.type === 'ids' ? 'div.field.wide' : 'label.field',
+      { dataset: { field: c.key } },
+      h('span.label', {}, c.label, c.required && !fixed && h('b.req', { 'aria-hidden': 'true' }, ' *')), el, hint, err);
+    if (c.type === 'select' && !fixed) setOptions(el, c.options(start), initial(c) ?? '', c.dynamic);
+    return { col: c, el, hint, err, wrap, fixed };
   });
-  return form;
+  const formError = h('p.form-error', { role: 'alert' });
+  const values = () => {
+    const v = { ...start };
+    for (const f of fields) if (!f.fixed) v[f.col.key] = f.el.read();
+    return v;
+  };
+  // Which fields apply, which options a select offers, and the hints,
+  // all follow the values entered so far (in column order, so a change
+  // of kind settles the target type before the target).
+  const refresh = () => {
+    for (const f of fields) {
+      const v = values();
+      f.wrap.hidden = Boolean(f.col.when && !f.col.when(v));
+      if (f.col.type === 'select' && !f.fixed && f.col.dynamic) setOptions(f.el, f.col.options(v), undefined, true);
+      const hint = typeof f.col.hint === 'function' ? f.col.hint(v) : f.col.hint;
+      const length = f.col.type === undefined || f.col.type === 'text' ? `最多 ${f.col.max || 128} 个字` : '';
+      f.hint.textContent = f.fixed ? '' : [hint, length].filter(Boolean).join(';');
+    }
+  };
+  const title = adding ? `新增${spec.noun}` : `编辑${spec.noun} ${item[key]}`;
+  const form = h('form.editor-form', { novalidate: true },
+    h('header.editor-head', {}, h('h3', {}, title),
+      h('button.chip-x', { type: 'button', 'aria-label': '关闭', title: '关闭', onclick: () => dialog.close() }, '×')),
+    h('div.editor-body', {}, h('div.editor-fields', {}, fields.map((f) => f.wrap))),
+    h('footer.editor-foot', {}, formError,
+      h('div.buttons', {},
+        h('button.primary', { type: 'submit' }, adding ? '新增' : '保存'),
+        h('button', { type: 'button', onclick: () => dialog.close() }, '取消'))));
+  const dialog = h('dialog.editor', { 'aria-label': title, dataset: { kind: spec.coll, id: adding ? '' : item[key] } }, form);
+  form.addEventListener('input', refresh);
+  form.addEventListener('change', refresh);
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); submit(); });
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.appendChild(dialog);
+  refresh();
+  if (note) formError.textContent = note;
+  dialog.showModal();
+
+  function clearErrors() {
+    formError.textContent = '';
+    for (const f of fields) { f.err.textContent = ''; f.wrap.classList.remove('invalid'); }
+  }
+  function fieldError(name, msg) {
+    const f = fields.find((x) => x.col.key === name) || fields.find((x) => name.startsWith(x.col.key));
+    if (!f || f.wrap.hidden) return false;
+    f.err.textContent = msg;
+    f.wrap.classList.add('invalid');
+    return true;
+  }
+  // What the operator can be told before anything is sent.
+  function checkLocally(v) {
+    let bad = 0;
+    for (const f of fields) {
+      if (f.fixed || f.wrap.hidden) continue;
+      const x = v[f.col.key];
+      let msg = null;
+      if (f.col.required && (x === null || x === '' || (Array.isArray(x) && !x.length))) msg = '必填';
+      else if (typeof x === 'string' && f.col.max && chars(x) > f.col.max) msg = `最多 ${f.col.max} 个字`;
+      else if (f.el.check) msg = f.el.check();
+      if (msg) { fieldError(f.col.key, msg); bad++; }
+    }
+    return bad;
+  }
+
+  async function submit() {
+    clearErrors();
+    clearFlash();
+    const v = values();
+    if (checkLocally(v)) {
+      formError.textContent = '请先改正标出的项';
+      const first = fields.find((f) => f.err.textContent);
+      (first.el.querySelector ? first.el.querySelector('input,select') || first.el : first.el).focus?.();
+      return;
+    }
+    const body = adding ? {} : { version: item.version };
+    for (const f of fields) {
+      if (f.fixed) continue;
+      const c = f.col;
+      let x = v[c.key];
+      if (f.wrap.hidden) {
+        if (!('off' in c)) continue;
+        x = c.off;
+      }
+      if (adding) {
+        if (x === null || (c.optional && (x === '' || (Array.isArray(x) && !x.length)))) continue;
+        body[c.key] = x;
+      } else if (!same(x, item[c.key] ?? empty(c))) {
+        // A field the server has not answered (optional and unknown to
+        // it) is sent only when the operator entered something.
+        if (c.optional && item[c.key] === undefined && (x === '' || x === null || (Array.isArray(x) && !x.length))) continue;
+        body[c.key] = x;
+      }
+    }
+    const saveButton = form.querySelector('button[type=submit]');
+    saveButton.disabled = true;
+    try {
+      if (adding) {
+        const r = await post(spec.coll, body);
+        dialog.close();
+        flash(`已新增 ${(r.item && r.item[key]) ?? body[key] ?? ''}`);
+      } else {
+        await patch(`${spec.coll}/${encodeURIComponent(item[key])}`, body);
+        dialog.close();
+        flash('已保存');
+      }
+      done();
+    } catch (e) {
+      saveButton.disabled = false;
+      if (!adding && e.status === 409 && e.code === 'conflict' && e.body.current) {
+        dialog.close();
+        done();
+        editor(spec, e.body.current, done, '这一行已被他人修改,下面是最新内容,请重新修改后保存');
+        return;
+      }
+      const fieldsErr = (e instanceof ApiError && e.fields) || {};
+      const unplaced = Object.entries(fieldsErr).filter(([k, msg]) => !fieldError(k, msg));
+      formError.textContent = unplaced.length
+        ? unplaced.map(([k, msg]) => `${cols.find((c) => c.key === k)?.label || k}:${msg}`).join(';')
+        : (Object.keys(fieldsErr).length ? '请先改正标出的项' : e.message);
+    }
+  }
 }

@@ -14,6 +14,16 @@ export function flash(text, kind = 'ok') {
   flashTimer = setTimeout(() => { el.hidden = true; }, kind === 'error' ? 8000 : 3000);
 }
 
+// The operator's next action (a submit, opening a dialog, another view)
+// makes the last message stale: a green "已新增" must not stand above a
+// later error.
+export function clearFlash() {
+  const el = document.getElementById('flash');
+  clearTimeout(flashTimer);
+  el.textContent = '';
+  el.hidden = true;
+}
+
 export async function loadLists() {
   const [a, g, s, e] = await Promise.all([get('agents'), get('groups'), get('schedules'), get('entries')]);
   state.agents = a.items;

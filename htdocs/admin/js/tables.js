@@ -1,15 +1,18 @@
-// The three editable tables: entries (buttons), agents, groups.
-import { STATUS } from './words.js';
+// The editable tables: entries (buttons), agents, groups, rules and
+// business hours, each a list of column specs for crud.js.
+import { STATUS, STRATEGY, TARGET_TYPE, POLICY, RULE_KIND, RULE_TARGET } from './words.js';
 import { crudView } from './crud.js';
+import { hhmm } from './fields.js';
 import { entryExtra } from './entrytools.js';
 import { state, agentName } from './state.js';
 
-const STRATEGIES = [['least_busy', '最空闲优先'], ['round_robin', '轮流'], ['ordered', '按顺序'],
-  ['longest_idle', '最久未接待'], ['random', '随机']];
+const STRATEGIES = Object.entries(STRATEGY);
 const groupOptions = () => [['', '(无)'], ...state.groups.map((g) => [g.id, `${g.name}(${g.id})`])];
 const scheduleOptions = () => [['', '(全天)'], ...state.schedules.map((s) => [s.id, `${s.name}(${s.id})`])];
 
 export const agentOptions = () => state.agents.map((a) => [a.id, `${a.display_name}(${a.id})`]);
+
+const ID_HINT = '字母、数字、_ 或 -';
 
 export function entriesView(root) {
   return crudView(root, {
@@ -17,17 +20,19 @@ export function entriesView(root) {
     intro: '每个入口是小程序里的一个“联系客服”按钮:绑定指定客服,不在时按策略转给分组。保存后小程序在几秒内生效。',
     defaults: { enabled: true, target_type: 'page', policy: 'overflow', fallback_strategy: 'least_busy', sort_order: 0 },
     columns: [
-      { key: 'id', label: 'ID', fixed: true, max: 64, placeholder: '如 cs_sale' },
-      { key: 'label', label: '按钮文字', max: 128 },
-      { key: 'scene', label: '场景', max: 64, placeholder: '如 home' },
-      { key: 'sort_order', label: '排序', type: 'int' },
+      { key: 'id', label: 'ID', fixed: true, required: true, max: 64, placeholder: '如 cs_sale', hint: ID_HINT },
+      { key: 'label', label: '按钮文字', required: true, max: 128 },
+      { key: 'scene', label: '场景', max: 64, placeholder: '如 home', hint: `${ID_HINT},可空` },
+      { key: 'sort_order', label: '排序', type: 'int', required: true, hint: '数字小的在前' },
       { key: 'enabled', label: '启用', type: 'bool' },
       { key: 'target_type', label: '打开方式', type: 'select',
-        options: () => [['page', '小程序页面'], ['url', '网页'], ['wecom_kf', '微信客服']] },
-      { key: 'target', label: '目标', max: 1024, placeholder: '/pages/kf/index' },
+        options: () => Object.entries(TARGET_TYPE) },
+      { key: 'target', label: '目标', max: 1024, long: true, placeholder: '/pages/kf/index',
+        hint: (v) => ({ page: '小程序页面路径,以 / 开头', url: '网页地址,以 https:// 开头',
+          wecom_kf: '微信客服账号的 open_kfid' })[v.target_type] },
       { key: 'agents', label: '指定客服', type: 'ids', options: agentOptions, label_of: agentName },
       { key: 'policy', label: '不在时', type: 'select',
-        options: () => [['overflow', '转给分组'], ['strict', '只找指定客服']] },
+        options: () => Object.entries(POLICY) },
       { key: 'fallback_group_id', label: '后备分组', type: 'select', nullable: true, options: groupOptions },
       { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES },
       { key: 'schedule_id', label: '营业时间', type: 'select', nullable: true, options: scheduleOptions },
@@ -42,10 +47,10 @@ export function agentsView(root) {
     intro: '在线状态在“在线状态”页修改,或由企业微信自动同步。',
     defaults: { enabled: true, capacity: 5 },
     columns: [
-      { key: 'id', label: 'ID', fixed: true, max: 64 },
-      { key: 'display_name', label: '名称', max: 64 },
-      { key: 'wecom_userid', label: '企业微信 userid', max: 64, omitEmpty: true },
-      { key: 'capacity', label: '同时接待上限', type: 'int' },
+      { key: 'id', label: 'ID', fixed: true, required: true, max: 64, hint: ID_HINT },
+      { key: 'display_name', label: '名称', required: true, max: 64 },
+      { key: 'wecom_userid', label: '企业微信 userid', max: 64, optional: true, nullIfEmpty: true, off: null },
+      { key: 'capacity', label: '同时接待上限', type: 'int', required: true, min: 0, maxValue: 1000 },
       { key: 'enabled', label: '启用', type: 'bool' },
       { key: 'schedule_id', label: '班次', type: 'select', nullable: true, options: scheduleOptions },
       { key: 'status', label: '状态', readonly: true, create: false, show: (v) => STATUS[v] || v },
@@ -53,45 +58,82 @@ export function agentsView(root) {
   });
 }
 
-
 export function groupsView(root) {
   return crudView(root, {
     coll: 'groups', title: '分组', noun: '分组',
     intro: '入口的后备分组:指定客服不在时,按入口的分配策略在组员中挑选。',
     columns: [
-      { key: 'id', label: 'ID', fixed: true, max: 64 },
-      { key: 'name', label: '名称', max: 64 },
+      { key: 'id', label: 'ID', fixed: true, required: true, max: 64, hint: ID_HINT },
+      { key: 'name', label: '名称', required: true, max: 64 },
       { key: 'members', label: '组员(按顺序)', type: 'ids', options: agentOptions, label_of: agentName },
     ],
   });
 }
 
+// Each condition, what it needs, and who it hands the customer to.
+const RULE_KINDS = ['level_at_least', 'has_tag', 'time_window', 'order_agent', 'account_manager']
+  .map((k) => [k, RULE_KIND[k]]);
+const KIND_HELP = {
+  level_at_least: '客户等级不低于所填等级时命中,交给下面的客服或分组。',
+  has_tag: '客户带有所填标签时命中,交给下面的客服或分组。',
+  time_window: '当前时间在这个时段内时命中(按入口营业时间表的时区);结束早于开始表示跨过午夜。',
+  order_agent: '客户的订单有负责客服时命中,直接交给这位负责客服。',
+  account_manager: '客户有专属客服时命中,直接交给这位专属客服。',
+};
+const IMPLICIT = ['order_agent', 'account_manager'];
+const kindOf = (v) => v.kind || 'level_at_least';
 
-const RULE_KINDS = [['level_at_least', '等级不低于'], ['has_tag', '带标签'], ['order_agent', '订单负责人'],
-  ['account_manager', '专属客服'], ['time_window', '时段']];
+function ruleCondition(r) {
+  const name = (RULE_KINDS.find(([k]) => k === r.kind) || [r.kind, r.kind])[1];
+  switch (r.kind) {
+    case 'level_at_least': return `${name} ${r.level}`;
+    case 'has_tag': return `${name} ${r.tag}`;
+    case 'time_window': return `${name} ${hhmm(r.window_start)}-${r.window_end === 1440 ? '24:00' : hhmm(r.window_end)}`;
+    default: return name;
+  }
+}
+
+function ruleTarget(r) {
+  if (r.target_type === 'implicit') return RULE_TARGET.implicit;
+  if (r.target_type === 'agent') return `${RULE_TARGET.agent} ${agentName(r.target_id)}`;
+  const g = state.groups.find((x) => x.id === r.target_id);
+  const how = (STRATEGIES.find(([k]) => k === r.strategy) || [0, r.strategy])[1];
+  return `${RULE_TARGET.group} ${g ? `${g.name}(${g.id})` : r.target_id}·${how}`;
+}
 
 export function rulesView(root) {
   const entryOptions = () => state.entries.map((e) => [e.id, `${e.label}(${e.id})`]);
-  const targetOptions = () => [['', '(无)'],
-    ...state.agents.map((a) => [a.id, `客服 ${a.display_name}(${a.id})`]),
-    ...state.groups.map((g) => [g.id, `分组 ${g.name}(${g.id})`])];
   return crudView(root, {
     coll: 'rules', title: '规则', noun: '规则',
-    intro: '规则按优先级(数字小的先)在指定客服之前判断:命中就交给规则的目标。时段用本地时间的分钟数(540 = 09:00)。',
-    defaults: { priority: 100, kind: 'level_at_least', target_type: 'agent', strategy: 'ordered', enabled: true },
+    intro: '规则按优先级(数字小的先)在指定客服之前判断:命中就交给规则的目标。',
+    defaults: { priority: 100, kind: 'level_at_least', target_type: 'agent', strategy: 'least_busy', enabled: true,
+      window_start: 540, window_end: 1080 },
     columns: [
       { key: 'id', label: 'ID', fixed: true, create: false },
-      { key: 'entry_id', label: '入口', type: 'select', options: entryOptions },
-      { key: 'priority', label: '优先级', type: 'int' },
-      { key: 'kind', label: '条件', type: 'select', options: () => RULE_KINDS },
-      { key: 'level', label: '等级', type: 'int' },
-      { key: 'tag', label: '标签', max: 64, omitEmpty: true, nullIfEmpty: true },
-      { key: 'window_start', label: '开始(分钟)', type: 'int' },
-      { key: 'window_end', label: '结束(分钟)', type: 'int' },
-      { key: 'target_type', label: '交给', type: 'select',
-        options: () => [['agent', '客服'], ['group', '分组'], ['implicit', '客户自己的客服']] },
-      { key: 'target_id', label: '目标', type: 'select', nullable: true, options: targetOptions },
-      { key: 'strategy', label: '分组策略', type: 'select', options: () => STRATEGIES },
+      { key: 'entry_id', label: '入口', type: 'select', required: true, options: entryOptions },
+      { key: 'priority', label: '优先级', type: 'int', required: true, min: 0, hint: '数字小的先判断' },
+      { key: 'kind', label: '条件', type: 'select', table: false, options: () => RULE_KINDS,
+        hint: (v) => KIND_HELP[kindOf(v)] },
+      { key: 'condition', label: '条件', form: false, show: (_, r) => ruleCondition(r) },
+      { key: 'level', label: '等级', type: 'int', table: false, required: true, min: 0,
+        when: (v) => kindOf(v) === 'level_at_least', off: null },
+      { key: 'tag', label: '标签', table: false, required: true, max: 64, nullIfEmpty: true,
+        when: (v) => kindOf(v) === 'has_tag', off: null },
+      { key: 'window_start', label: '开始时间', type: 'time', table: false, required: true,
+        when: (v) => kindOf(v) === 'time_window', off: null },
+      { key: 'window_end', label: '结束时间', type: 'time', end: true, table: false, required: true,
+        when: (v) => kindOf(v) === 'time_window', off: null, hint: '00:00 表示到午夜' },
+      { key: 'target_type', label: '交给', type: 'select', table: false, dynamic: true,
+        options: (v) => (IMPLICIT.includes(kindOf(v)) ? [['implicit', RULE_TARGET.implicit]]
+          : [['agent', RULE_TARGET.agent], ['group', RULE_TARGET.group]]) },
+      { key: 'target_id', label: '目标', type: 'select', table: false, required: true, nullable: true, dynamic: true,
+        when: (v) => v.target_type === 'agent' || v.target_type === 'group', off: null,
+        options: (v) => (v.target_type === 'group'
+          ? state.groups.map((g) => [g.id, `${g.name}(${g.id})`])
+          : state.agents.map((a) => [a.id, `${a.display_name}(${a.id})`])) },
+      { key: 'strategy', label: '分组策略', type: 'select', table: false, options: () => STRATEGIES,
+        when: (v) => v.target_type === 'group', hint: '在组员中怎样挑选' },
+      { key: 'target', label: '交给', form: false, show: (_, r) => ruleTarget(r) },
       { key: 'enabled', label: '启用', type: 'bool' },
     ],
   });
@@ -100,14 +142,16 @@ export function rulesView(root) {
 export function schedulesView(root) {
   return crudView(root, {
     coll: 'schedules', title: '营业时间', noun: '营业时间表',
-    intro: '每行一段:“周一 09:00-18:00”;结束早于开始表示跨过午夜。休息日每行一天:“2026-12-25 圣诞”。入口和客服可以各自选用一张表。',
+    intro: '每周各天的营业时段(结束早于开始表示跨过午夜;一天都不填表示全天营业),休息日当天不营业,调休日按所填时段上班。入口和客服可以各自选用一张表。',
     defaults: { tz: 'Asia/Shanghai' },
     columns: [
-      { key: 'id', label: 'ID', fixed: true, max: 64 },
-      { key: 'name', label: '名称', max: 64 },
-      { key: 'tz', label: '时区', max: 64 },
-      { key: 'slots', label: '营业时段', type: 'slots', placeholder: '周一 09:00-18:00' },
-      { key: 'closures', label: '休息日', type: 'dates', placeholder: '2026-12-25 圣诞' },
+      { key: 'id', label: 'ID', fixed: true, required: true, max: 64, hint: ID_HINT },
+      { key: 'name', label: '名称', required: true, max: 64 },
+      { key: 'tz', label: '时区', type: 'tz' },
+      { key: 'slots', label: '每周营业时段', type: 'week' },
+      { key: 'closures', label: '休息日', type: 'closures', hint: '这些日子不营业' },
+      { key: 'workdays', label: '调休(补班)', type: 'workdays', optional: true,
+        hint: '本来休息、这一天按所填时段上班' },
     ],
   });
 }
