@@ -354,3 +354,18 @@ admin_audit(struct actx *c, const char *action, const char *kind,
 	return store_q_exec(c->a->store, Q_AUDIT_ADD, p, 6) == STORE_OK ?
 	    0 : -1;
 }
+
+enum store_rc
+admin_audit_commit(struct actx *c, enum store_rc rc, const char *action,
+    const char *kind, const char *object_id, const char *before,
+    const char *after)
+{
+	if (rc == STORE_OK && action != NULL && admin_audit(c, action, kind,
+	    object_id, before, after) == -1)
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_commit(c->a->store);
+	if (rc != STORE_OK)
+		store_rollback(c->a->store);
+	return rc;
+}

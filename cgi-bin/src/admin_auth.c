@@ -346,14 +346,21 @@ login_failed(struct actx *c, const char *user, const char *source,
 	admin_fail(c, AE_LOGIN_FAILED);
 }
 
-/* A fresh session for user; the old one presented (if any) ends. */
+/*
+ * A fresh session for user, made only while the account still has the
+ * password hash just checked and is enabled: a password reset or a
+ * disable that lands during the check leaves no session behind. The old
+ * session presented (if any) ends. 0, 1 when the account changed, -1 on
+ * a store failure.
+ */
 static int
-start_session(struct actx *c, const char *user, const char *role)
+start_session(struct actx *c, const char *user, const char *role,
+    const char *pw_hash)
 {
 	const struct cfg	*cfg = c->a->cfg;
 	char			 old[AUTH_ID_LEN + 1], hash[AUTH_HASH_LEN + 1];
 	char			 now[24], idle[24], abs_[24];
-	const char		*p[4];
+	const char		*p[5];
 
 	if (auth_cookie_get(param(c, "HTTP_COOKIE"), insecure(c), old,
 	    sizeof(old)) && auth_id_valid(old)) {
@@ -373,11 +380,14 @@ start_session(struct actx *c, const char *user, const char *role)
 	auth_id_hash(c->sid, hash);
 	snprintf(now, sizeof(now), "%lld", (long long)c->now);
 	p[0] = hash;
-	p[1] = user;
+	p[1] = now;
 	p[2] = now;
-	p[3] = now;
-	if (store_q_exec(c->a->store, Q_SESSION_INSERT, p, 4) != STORE_OK)
+	p[3] = user;
+	p[4] = pw_hash;
+	if (store_q_exec(c->a->store, Q_SESSION_INSERT, p, 5) != STORE_OK)
 		return -1;
+	if (store_affected(c->a->store) == 0)
+		return 1;
 	c->user = user;
 	c->role = strcmp(role, "admin") == 0 ? ROLE_ADMIN : ROLE_VIEWER;
 	set_cookie(c, c->sid);
@@ -471,16 +481,21 @@ admin_login(struct actx *c)
 		login_failed(c, vals[0], source, "operator disabled");
 		return;
 	}
+	switch (start_session(c, vals[0], u.role, u.hash)) {
+	case -1:
+		admin_fail_store(c);
+		return;
+	case 1:
+		login_failed(c, vals[0], source, "password changed meanwhile");
+		return;
+	}
+	/* After the session: it is bound to the hash that was checked. */
 	if (rc == PWHASH_OK_REHASH)
 		rehash(c, vals[0], u.hash, vals[1]);
 	/* A success clears what this attempt and earlier ones counted. */
 	(void)store_q_exec(c->a->store, Q_THROTTLE_CLEAR, p, 1);
 	p[0] = source;
 	(void)store_q_exec(c->a->store, Q_THROTTLE_CLEAR, p, 1);
-	if (start_session(c, vals[0], u.role) == -1) {
-		admin_fail_store(c);
-		return;
-	}
 	log_info("admin login: '%s' (%s) from %s", vals[0], u.role,
 	    ADDR(source));
 	(void)admin_audit(c, "login", "session", vals[0], NULL, NULL);

@@ -896,13 +896,8 @@ delete(struct actx *c, const struct kind *k)
 		fail_conflict(c, before);
 		return;
 	}
-	if (rc == STORE_OK && admin_audit(c, "delete", k->name, c->id, before,
-	    NULL) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->a->store);
+	rc = admin_audit_commit(c, rc, "delete", k->name, c->id, before, NULL);
 	if (rc != STORE_OK) {
-		store_rollback(c->a->store);
 		fail_write(c, k, rc);
 		return;
 	}

@@ -59,6 +59,15 @@ void		 admin_ok_raw(struct actx *, const char *key, const char *json);
 int		 admin_audit(struct actx *, const char *action,
 		    const char *kind, const char *object_id,
 		    const char *before, const char *after);
+/*
+ * The end of a write's transaction: when rc is STORE_OK, record the change
+ * (action NULL: nothing to record) and commit; otherwise, or when either
+ * fails, roll back. The outcome; the caller answers a failure.
+ */
+enum store_rc	 admin_audit_commit(struct actx *, enum store_rc rc,
+		    const char *action, const char *kind,
+		    const char *object_id, const char *before,
+		    const char *after);
 
 /* admin_auth.c */
 void		 admin_login(struct actx *);

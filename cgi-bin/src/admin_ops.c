@@ -145,13 +145,9 @@ ops_add(struct actx *c)
 	if (rc == STORE_OK)
 		rc = store_q_text(c->a->store, Q_OP_GET, p, 1, c->req->arena,
 		    &item);
-	if (rc == STORE_OK && admin_audit(c, "create", "operator", vals[0],
-	    NULL, item) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->a->store);
+	rc = admin_audit_commit(c, rc, "create", "operator", vals[0], NULL,
+	    item);
 	if (rc != STORE_OK) {
-		store_rollback(c->a->store);
 		if (rc == STORE_DUP) {
 			valid_fail(&v, "username", "已有同名的操作员");
 			admin_fail_fields(c, &v);
@@ -161,6 +157,7 @@ ops_add(struct actx *c)
 	}
 	log_info("admin: operator '%s' (%s) added by '%s'", vals[0], vals[1],
 	    c->user);
+	c->resp->status = 201;
 	answer(c, item, vals[2] == NULL ? gen : NULL);
 	sodium_memzero(gen, sizeof(gen));
 }
@@ -283,13 +280,9 @@ admin_ops_update(struct actx *c)
 	action = vals[0] == NULL || strcmp(vals[0], r.role) == 0 ?
 	    (vals[1] != NULL && strcmp(vals[1], "1") == 0 ? "disable" :
 	    "enable") : "update";
-	if (rc == STORE_OK && strcmp(before, after) != 0 &&
-	    admin_audit(c, action, "operator", c->id, before, after) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->a->store);
+	rc = admin_audit_commit(c, rc, rc == STORE_OK && strcmp(before, after)
+	    != 0 ? action : NULL, "operator", c->id, before, after);
 	if (rc != STORE_OK) {
-		store_rollback(c->a->store);
 		admin_fail_rc(c, rc);
 		return;
 	}
@@ -366,13 +359,9 @@ admin_ops_password(struct actx *c)
 	if (rc == STORE_OK)
 		rc = store_q_text(c->a->store, Q_OP_GET, p, 1, c->req->arena,
 		    &item);
-	if (rc == STORE_OK && admin_audit(c, "passwd", "operator", c->id,
-	    NULL, item) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->a->store);
+	rc = admin_audit_commit(c, rc, "passwd", "operator", c->id, NULL,
+	    item);
 	if (rc != STORE_OK) {
-		store_rollback(c->a->store);
 		admin_fail_rc(c, rc);
 		return;
 	}

@@ -69,13 +69,9 @@ admin_presence(struct actx *c)
 	if (rc == STORE_OK)
 		rc = store_q_text(c->a->store, Q_AGENT_GET, p, 1,
 		    c->req->arena, &after);
-	if (rc == STORE_OK && admin_audit(c, "presence", "agent", c->id,
-	    before, after) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->a->store);
+	rc = admin_audit_commit(c, rc, "presence", "agent", c->id, before,
+	    after);
 	if (rc != STORE_OK) {
-		store_rollback(c->a->store);
 		admin_fail_rc(c, rc);
 		return;
 	}
@@ -267,6 +263,8 @@ admin_stats(struct actx *c)
 
 /* ---- audit log and lists -------------------------------------------- */
 
+#define TIMESTAMP_MAX	((time_t)2147483647)	/* MariaDB's last second */
+
 /*
  * A day "YYYY-MM-DD" as the unix time its midnight is in [routing]
  * timezone, plus `plus` days; -1 when it is no day.
@@ -329,6 +327,12 @@ admin_audit_list(struct actx *c)
 		admin_fail_fields(c, &v);
 		return;
 	}
+	/* kf_audit.at is a TIMESTAMP: nothing lies past 2038-01-19, and
+	 * FROM_UNIXTIME() of a later time is NULL, which would match no row. */
+	if (t0 > TIMESTAMP_MAX)
+		t0 = TIMESTAMP_MAX;
+	if (t1 > TIMESTAMP_MAX)
+		t1 = TIMESTAMP_MAX;
 	snprintf(from, sizeof(from), "%lld", (long long)t0);
 	snprintf(to, sizeof(to), "%lld", (long long)t1);
 	p[0] = q[0] != NULL ? q[0] : "9223372036854775807";
@@ -404,7 +408,8 @@ request_id(struct actx *c, const char *json)
  * POST /admin/api/wecom/sync (no body, or {}): ask the WeCom worker to
  * sync kf accounts and links. This program holds no WeCom secret: the
  * request is a row the worker claims. One already pending or running
- * takes this one in ("merged"). 202 with the request, audited.
+ * takes this one in ("merged"). 202 with the request; a new request is
+ * audited, a merged one is not (a flood of clicks is one record).
  */
 void
 admin_wecom_sync(struct actx *c)
@@ -412,7 +417,7 @@ admin_wecom_sync(struct actx *c)
 	struct json_object	*o;
 	struct valid		 v;
 	struct jsonw		*w;
-	const char		*p[1] = { c->user }, *req = NULL, *id;
+	const char		*p[1] = { c->user }, *req = NULL, *id = NULL;
 	enum store_rc		 rc = STORE_ERR;
 	int			 tries, merged = 0;
 
@@ -441,13 +446,11 @@ admin_wecom_sync(struct actx *c)
 			break;
 		store_rollback(c->a->store);
 	}
-	if (rc == STORE_OK && ((id = request_id(c, req)) == NULL ||
-	    admin_audit(c, "sync", "wecom", id, NULL, req) == -1))
+	if (rc == STORE_OK && (id = request_id(c, req)) == NULL)
 		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->a->store);
-	if (rc != STORE_OK) {
-		store_rollback(c->a->store);
+	/* A click merged into an open request changes nothing: no record. */
+	if ((rc = admin_audit_commit(c, rc, merged ? NULL : "sync", "wecom", id,
+	    NULL, req)) != STORE_OK) {
 		admin_fail_store(c);
 		return;
 	}

@@ -61,7 +61,9 @@ static const struct apierr_info infos[AE__MAX] = {
 	    "微信未能生成小程序码,请按提示处理后再试" },
 	[AE_MINIPROGRAM_UNSET] = { 503, "miniprogram_not_configured",
 	    "未配置小程序,无法生成小程序码:请在 admin.conf 的 [miniprogram] "
-	    "设置 app_id 和 app_secret(或 app_secret_file)" },
+	    "设置 app_id 和 app_secret(或 app_secret_file);开发环境可在 "
+	    "make run 前设置环境变量 KFROUTE_MINIPROGRAM_APP_ID 和 "
+	    "KFROUTE_MINIPROGRAM_APP_SECRET" },
 };
 
 const struct apierr_info *

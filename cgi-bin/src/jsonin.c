@@ -150,6 +150,51 @@ has_duplicate_keys(const char *s, size_t n, struct json_object *o)
 	return nul_key ? 2 : dup;
 }
 
+/* The value of 4 hex digits (already checked by the parser). */
+static unsigned
+hex4(const char *s)
+{
+	unsigned	 v = 0;
+	int		 i;
+
+	for (i = 0; i < 4; i++)
+		v = v * 16 + (unsigned)(s[i] <= '9' ? s[i] - '0' :
+		    (s[i] | 0x20) - 'a' + 10);
+	return v;
+}
+
+/*
+ * 1 when a \u escape in the well-formed document s[0..n) is half of a
+ * surrogate pair without its other half: json-c stores U+FFFD for it, a
+ * character the sender never wrote.
+ */
+static int
+lone_surrogate(const char *s, size_t n)
+{
+	size_t		 i;
+	unsigned	 v;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n)
+			continue;
+		if (s[i + 1] != 'u' || n - i < 6) {
+			i++;		/* an escaped character */
+			continue;
+		}
+		v = hex4(s + i + 2);
+		if (v >= 0xDC00 && v <= 0xDFFF)
+			return 1;
+		if (v >= 0xD800 && v <= 0xDBFF) {
+			if (n - i < 12 || s[i + 6] != '\\' || s[i + 7] != 'u' ||
+			    (v = hex4(s + i + 8)) < 0xDC00 || v > 0xDFFF)
+				return 1;
+			i += 6;
+		}
+		i += 5;
+	}
+	return 0;
+}
+
 enum jsonin_err
 jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 {
@@ -179,7 +224,7 @@ jsonin_object(const char *s, size_t n, int max_depth, struct json_object **out)
 	for (; end < n; end++)
 		if (strchr(" \t\r\n", s[end]) == NULL || s[end] == '\0')
 			goto bad;
-	if (!all_finite(o))
+	if (!all_finite(o) || lone_surrogate(s, n))
 		goto bad;
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "tz.h"
 #include "util.h"
+#include "valid.h"
 
 enum preview_rc
 preview_run(struct preview *p, struct store *st, const struct cfg *cfg,
@@ -68,11 +69,19 @@ preview_parse_at(const char *zone, const char *s, time_t *out)
 	struct tm	 tm;
 	long long	 v;
 	int		 n = 0, m = 0;
+	char		 day[11];
 
 	if (util_parse_llong(s, 0, 99999999999LL, &v) == 0) {
 		*out = (time_t)v;
 		return 0;
 	}
+	/* A calendar day first: sscanf and mktime would take 02-30 as 03-02. */
+	if (strlen(s) < 16)
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (!valid_day(day))
+		return -1;
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
 	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &n) != 5 || n == 0)

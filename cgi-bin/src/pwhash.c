@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "pwhash.h"
+#include "utf8.h"
 
 /*
  * OWASP's Argon2id floor is 19 MiB / 2 passes; libsodium's "interactive"
@@ -29,9 +30,12 @@ pwhash_init(void)
 const char *
 pwhash_policy(const char *pw)
 {
-	size_t	 n = strlen(pw);
+	size_t	 n = strlen(pw), i, k, chars = 0;
 
-	if (n < PWHASH_MIN)
+	/* Characters, as operators count them (an emoji is one, not four). */
+	for (i = 0; i < n; i += k ? k : 1, chars++)
+		k = utf8_char(pw + i, n - i);
+	if (chars < PWHASH_MIN)
 		return "too short (at least 10 characters)";
 	if (n > PWHASH_MAX)
 		return "too long (at most 256 bytes)";

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #define PWHASH_LEN	128	/* crypto_pwhash_STRBYTES */
-#define PWHASH_MIN	10	/* shortest acceptable password, bytes */
+#define PWHASH_MIN	10	/* shortest acceptable password, characters */
 #define PWHASH_MAX	256	/* longest, bytes: bounds the hashing work */
 
 enum pwhash_rc {

@@ -313,9 +313,12 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_ADMIN_USER_REHASH] = "UPDATE kf_admin_user SET pw_hash = ? "
 	    "WHERE username = ? AND pw_hash = ?",
 
-	/* id_hash, username, created_at, seen_at */
+	/* id_hash, created_at, seen_at, username, the pw_hash just checked:
+	 * nothing when the password changed or the account was disabled */
 	[Q_SESSION_INSERT] = "INSERT INTO kf_admin_session "
-	    "(id_hash, username, created_at, seen_at) VALUES (?, ?, ?, ?)",
+	    "(id_hash, username, created_at, seen_at) "
+	    "SELECT ?, username, ?, ? FROM kf_admin_user "
+	    "WHERE username = ? AND pw_hash = ? AND disabled = 0",
 	[Q_SESSION_GET] = "SELECT s.username, u.role, s.created_at, s.seen_at "
 	    "FROM kf_admin_session s JOIN kf_admin_user u "
 	    "ON u.username = s.username WHERE s.id_hash = ? "

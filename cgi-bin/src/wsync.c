@@ -36,9 +36,12 @@ wsync_strerror_zh(enum wecom_err e)
 	case WECOM_OK:
 		return "成功";
 	case WECOM_NOT_CONFIGURED:
-		return "未配置企业微信(wecom.conf 缺少 corp_id 或 secret)";
+		return "未配置企业微信:请在 WeCom 工作进程的配置(wecom.conf 的 "
+		    "[wecom])设置 corp_id 和 secret,开发环境可在 make run 前设置 "
+		    "KFROUTE_WECOM_CORP_ID 和 KFROUTE_WECOM_SECRET";
 	case WECOM_TRANSPORT:
-		return "无法连接企业微信(网络、TLS 或超时,详见日志)";
+		return "无法连接企业微信(网络、TLS 或超时;原因写在 WeCom "
+		    "工作进程的日志里,开发环境为 var/log/kfworker.log)";
 	case WECOM_TOO_LARGE:
 		return "企业微信的应答过大";
 	case WECOM_BAD_ANSWER:

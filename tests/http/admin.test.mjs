@@ -487,6 +487,12 @@ test('preview: the decision and its trace for entry, customer and time', async (
   assert.equal(r.body.order_ignored, false);
   assertError(await admin.get('preview'), 400, 'invalid');
   assertError(await admin.get('preview?entry=cs1&at=tomorrow'), 400, 'invalid');
+  // A day the calendar lacks is refused, not taken as 2 March.
+  for (const at of ['2026-02-30T10:00', '2026-04-31T10:00', '2026-2-28T10:00']) {
+    const bad = await admin.get(`preview?entry=cs1&at=${at}`);
+    assertError(bad, 400, 'invalid');
+    assert.ok(bad.body.fields.at, at);
+  }
   assertError(await admin.get('preview?entry=cs1&order=o1'), 400, 'invalid');
   assertError(await admin.get('preview?entry=nope'), 404, 'no_such_object');
 });

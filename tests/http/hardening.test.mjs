@@ -33,6 +33,21 @@ test('duplicate keys in a JSON body are duplicate_field, whichever comes last', 
   assert.equal(dbChecksum(), before);
 });
 
+test('half a surrogate pair in JSON is bad_json, not a stored U+FFFD', async () => {
+  const admin = await loggedIn('hard_admin', 'hard-admin-password-1');
+  const before = dbChecksum();
+  for (const body of ['{"entry":"cs1","scene":"\\ud800"}', '{"entry":"cs1","scene":"\\udfff"}']) {
+    assertError(await postRaw('/api/contact', body, 'application/json'), 400, 'bad_json');
+  }
+  const res = await fetch(`${BASE}/admin/api/entries`, {
+    method: 'POST', body: '{"id":"u1","label":"\\ud800","target":"/pages/x"}',
+    headers: { 'Content-Type': 'application/json', Origin: BASE, Cookie: admin.cookie, 'X-CSRF-Token': admin.csrf },
+  });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).code, 'bad_json');
+  assert.equal(dbChecksum(), before);
+});
+
 test('a CSV error quoting a long header stays valid UTF-8', async () => {
   const admin = await loggedIn('hard_admin', 'hard-admin-password-1');
   const res = await fetch(`${BASE}/admin/api/import/customers`, {

@@ -71,7 +71,7 @@ test('add: bad input refused field by field, nothing changes', async () => {
 
 test('add with a generated password: answered once, works, audited without it', async () => {
   const r = await boss.post('operators', { username: 'op-gen', role: 'viewer' });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal(r.body.item.username, 'op-gen');
   assert.equal(r.body.item.role, 'viewer');
   assert.match(r.body.password, /^[A-Za-z2-9]{20}$/);
@@ -90,7 +90,7 @@ test('add with a generated password: answered once, works, audited without it', 
 
 test('add with a given password; role change; disable ends sessions and login', async () => {
   const r = await boss.post('operators', { username: 'op-given', role: 'viewer', password: 'given-password-123' });
-  assert.equal(r.status, 200);
+  assert.equal(r.status, 201);
   assert.equal(r.body.password, undefined, 'a given password is not echoed');
   const s1 = new Admin();
   const s2 = new Admin();

@@ -181,6 +181,14 @@ test_pwhash(void **state)
 	    PWHASH_OK_REHASH);
 	assert_non_null(pwhash_policy("short"));
 	assert_null(pwhash_policy("long enough pass"));
+	/* Nine emoji are nine characters (36 bytes): too short; ten pass. */
+	assert_non_null(pwhash_policy("\xF0\x9F\x98\x80\xF0\x9F\x98\x80"
+	    "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80"
+	    "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80"
+	    "\xF0\x9F\x98\x80"));
+	assert_null(pwhash_policy("\xE5\xAF\x86\xE7\xA0\x81\xE5\xAF\x86"
+	    "\xE7\xA0\x81\xE5\xAF\x86\xE7\xA0\x81\xE5\xAF\x86"
+	    "\xE7\xA0\x81\xE5\xAF\x86\xE7\xA0\x81"));	/* 密码 x5 */
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_non_null(pwhash_policy(big));	/* over 256 bytes */

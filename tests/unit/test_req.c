@@ -308,6 +308,12 @@ test_json_rejects(void **state)
 		/* A key json-c would cut at its NUL. */
 		{ "{\"customerId\\u0000x\":\"cs1\"}", AE_BAD_JSON },
 		{ "{\"customerId\":\"cs1\",\"o\":{\"a\\u0000\":1}}", AE_BAD_JSON },
+		/* Half a surrogate pair: json-c would store U+FFFD. */
+		{ "{\"customerId\":\"cs1\",\"n\":\"\\ud800\"}", AE_BAD_JSON },
+		{ "{\"customerId\":\"cs1\",\"n\":\"\\udc00x\"}", AE_BAD_JSON },
+		{ "{\"customerId\":\"cs1\",\"n\":\"\\uD83D\\u0041\"}",
+		    AE_BAD_JSON },
+		{ "{\"customerId\":\"cs1\",\"n\\ud83d\":1}", AE_BAD_JSON },
 	};
 	size_t		 i;
 
@@ -335,6 +341,22 @@ test_json_distinct_keys(void **state)
 	assert_int_equal(req_read_body(&fx->req, 16384), AE_OK);
 	assert_int_equal(one_field(fx, "customerId", &v, &bad), AE_OK);
 	assert_string_equal(v, "cs1");
+}
+
+/* A whole surrogate pair, and an escaped backslash before "ud800", pass. */
+static void
+test_jsonin_surrogates(void **state)
+{
+	struct json_object	*o, *x;
+	const char		*ok = "{\"a\":\"\\ud83d\\ude00\",\"b\":\"\\\\ud800\"}";
+
+	(void)state;
+	assert_int_equal(jsonin_object(ok, strlen(ok), 4, &o), JSONIN_OK);
+	assert_true(json_object_object_get_ex(o, "a", &x));
+	assert_string_equal(json_object_get_string(x), "\xF0\x9F\x98\x80");
+	assert_true(json_object_object_get_ex(o, "b", &x));
+	assert_string_equal(json_object_get_string(x), "\\ud800");
+	json_object_put(o);
 }
 
 /* jsonin_object reads exactly n bytes: no NUL needed after them. */
@@ -437,6 +459,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_json_distinct_keys, setup,
 		    teardown),
+		cmocka_unit_test(test_jsonin_surrogates),
 		cmocka_unit_test(test_jsonin_reads_only_n),
 		cmocka_unit_test_setup_teardown(test_json_depth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_and_query, setup,
