@@ -227,3 +227,30 @@ test('kfctl admin add and passwd: audited as the OS user, via kfctl', async () =
   assert.equal(dup.code, 1);
   assert.equal(Number(sql(`SELECT COUNT(*) FROM kf_audit WHERE id > ${since}`)), 2);
 });
+
+// A password changed while a login checks the old one: the check passed,
+// but the session is made only while the account still has the hash that
+// was checked. The change is held open in another connection (its row
+// lock) until the login has read the old hash, then committed.
+test('a login racing a password change makes no session', async () => {
+  const { spawn } = await import('node:child_process');
+  const { SOCK } = await import('./lib.mjs');
+  const name = 'op-race';
+  const pw = 'op-race-password-1';
+  await loggedIn(name, pw, 'viewer');
+  const sessions = () => sql(`SELECT COUNT(*) FROM kf_admin_session WHERE username = '${name}'`);
+  const before = sessions();
+  const holder = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, 'kfroute', '-e',
+    `BEGIN; UPDATE kf_admin_user SET pw_hash = CONCAT(pw_hash, 'x') WHERE username = '${name}'; ` +
+    'SELECT SLEEP(2); COMMIT;'], { stdio: 'ignore' });
+  const done = new Promise((r) => holder.on('close', r));
+  await new Promise((r) => setTimeout(r, 300));
+  const a = new Admin();
+  const r = await a.login(name, pw);
+  await done;
+  assertError(r, 401, 'login_failed');
+  assert.equal(sessions(), before);
+  // Without the race the same password works again once it is restored.
+  sql(`UPDATE kf_admin_user SET pw_hash = LEFT(pw_hash, LENGTH(pw_hash) - 1) WHERE username = '${name}'`);
+  assert.equal((await new Admin().login(name, pw)).status, 200);
+});
