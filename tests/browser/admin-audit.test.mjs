@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { chromium } from 'playwright-core';
 import { BASE, ROOT, sql, kfctl } from '../http/lib.mjs';
 import { operator, Admin } from '../http/admin-lib.mjs';
@@ -41,6 +42,19 @@ before(async () => {
     "('ab-admin', 'import', 'customer', 'VIP-AB1', NULL, '{\"customer_key\":\"VIP-AB1\",\"level\":3,\"tags\":\"vip,老客\",\"account_manager_id\":\"a1\"}'), " +
     "('ab-admin', 'import', 'customer', 'VIP-AB2', '{\"customer_key\":\"VIP-AB2\",\"level\":1,\"tags\":\"\",\"account_manager_id\":null}', " +
     "'{\"customer_key\":\"VIP-AB2\",\"level\":2,\"tags\":\"新客\",\"account_manager_id\":\"a2\"}')");
+  // A time-window rule to an agent, and the WeCom sync requests the page
+  // makes (after = the request as GET /wecom answers it).
+  sql("DELETE FROM kf_audit WHERE username = 'ab-admin' AND kind IN ('rule', 'wecom')");
+  sql("INSERT INTO kf_audit (username, action, kind, object_id, before_json, after_json) VALUES " +
+    "('ab-admin', 'create', 'rule', '9901', NULL, '{\"id\":9901,\"entry_id\":\"ab_entry\",\"priority\":10," +
+    "\"kind\":\"time_window\",\"level\":null,\"tag\":null,\"window_start\":1320,\"window_end\":1440," +
+    "\"target_type\":\"agent\",\"target_id\":\"ab_agent\",\"strategy\":\"least_busy\",\"enabled\":true}'), " +
+    "('ab-admin', 'sync', 'wecom', '77', NULL, '{\"id\":77,\"state\":\"done\",\"requested_by\":\"ab-admin\"," +
+    "\"requested_at\":\"2026-11-30T10:00:00Z\",\"started_at\":\"2026-11-30T10:00:02Z\",\"finished_at\":\"2026-11-30T10:00:05Z\"," +
+    "\"worker\":null,\"accounts\":2,\"links_created\":1,\"problems\":0,\"error\":null,\"errcode\":0,\"age_s\":4}'), " +
+    "('ab-admin', 'sync', 'wecom', '78', NULL, '{\"id\":78,\"state\":\"pending\",\"requested_by\":\"ab-admin\"," +
+    "\"requested_at\":\"2026-11-30T11:00:00Z\",\"started_at\":null,\"finished_at\":null,\"worker\":null," +
+    "\"accounts\":null,\"links_created\":null,\"problems\":null,\"error\":null,\"errcode\":null,\"age_s\":0}')");
   await a.post('logout');
 
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
@@ -131,6 +145,54 @@ test('the audit log reads as a log book: Chinese fields, names, no codes', async
   await page.waitForSelector('table.audit tbody tr');
   await page.screenshot({ path: `${ART}/audit-2-log-390.png` });
   await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+test('rules and WeCom syncs read in words; the operator filter takes what the table shows', async () => {
+  await page.click('#nav a[href="#entries"]');
+  await page.click('#nav a[href="#audit"]');
+  await page.waitForSelector('table.audit tbody tr');
+  // Not a config key: what an operator can act on.
+  const hint = await page.textContent('#view p.hint');
+  assert.match(hint, /日期按服务器设定的时区计算/);
+  assert.doesNotMatch(hint, /\[routing\]|timezone/);
+
+  await page.selectOption('form.audit-filter select[name=kind]', 'rule');
+  await page.click('form.audit-filter button[type=submit]');
+  const rule = page.locator('table.audit tbody tr[data-id]', { hasText: '规则 9901' });
+  await rule.waitFor();
+  const r = await rule.locator('td.changes').textContent();
+  assert.match(r, /开始时间:22:00/);
+  assert.match(r, /结束时间:24:00/);
+  assert.match(r, /交给:客服/);
+  assert.match(r, /目标:审计测试客服\(ab_agent\)/);
+  assert.match(r, /入口:双十二入口\(ab_entry\)/);
+  assert.doesNotMatch(r, /其他|分组策略|1320|1440/);
+
+  await page.selectOption('form.audit-filter select[name=kind]', 'wecom');
+  await page.click('form.audit-filter button[type=submit]');
+  const done = page.locator('table.audit tbody tr', { hasText: '同步请求 #77' });
+  await done.waitFor();
+  const d = await done.locator('td.changes').textContent();
+  assert.match(d, /状态:完成/);
+  assert.match(d, /客服账号:2/);
+  assert.match(d, /新建接入链接:1/);
+  const local = await page.evaluate(() => new Date('2026-11-30T10:00:00Z').toLocaleString('zh-CN', { hour12: false }));
+  assert.ok(d.includes(`发起时间:${local}`), d);
+  assert.doesNotMatch(d, /其他字段|done|T10:00|age_s|errcode|微信错误码|执行进程|发起人/);
+  const pending = await page.locator('table.audit tbody tr', { hasText: '同步请求 #78' }).locator('td.changes').textContent();
+  assert.match(pending, /状态:待处理/);
+  assert.doesNotMatch(pending, /其他|pending|开始执行|结束时间|—/);
+  await page.screenshot({ path: `${ART}/audit-5-rule-wecom-1280.png` });
+
+  // kfctl's rows read "命令行 <OS user>": typed so, the filter finds them.
+  const os = userInfo().username;
+  await page.selectOption('form.audit-filter select[name=kind]', '');
+  await page.fill('form.audit-filter input[name=user]', `命令行 ${os}`);
+  await page.click('form.audit-filter button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('table.audit tbody tr').length > 0);
+  const who = await page.$$eval('table.audit tbody tr td:nth-child(2)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
+  assert.deepEqual(who, [`命令行 ${os}`]);
+  await page.fill('form.audit-filter input[name=user]', '');
 });
 
 test('operators: add with a generated password, reset it, disable', async () => {

@@ -143,17 +143,33 @@ test('the 24 h and 1 h charts: every bucket, the legend\'s colours, labels that 
   // Each series has a dot where it counted something (this hour).
   for (const sr of SERIES) assert.ok(c.dots[sr]?.length, `${sr} dots`);
   assert.equal(c.tips.length, c.lines.total.points, 'a tooltip per bucket');
-  for (const t of c.tips) assert.match(t, /^\d{1,2}月\d{1,2}日 \d\d:\d\d 起 1 小时\n接入 \d+,转接 \d+,无人接待 \d+$/);
+  for (const t of c.tips) assert.match(t, /^\d{1,2}月\d{1,2}日 \d\d:\d\d 起 1 小时\n会话请求 \d+,转接 \d+,无人接待 \d+$/);
   // A bucket (this hour's, or the last one's at the turn of an hour)
   // has what was just made.
-  assert.ok(c.tips.slice(-2).some((t) => /接入 [1-9]\d*,转接 [1-9]\d*,无人接待 [1-9]/.test(t)), c.tips.slice(-2).join(' | '));
+  assert.ok(c.tips.slice(-2).some((t) => /会话请求 [1-9]\d*,转接 [1-9]\d*,无人接待 [1-9]/.test(t)), c.tips.slice(-2).join(' | '));
   // The KPIs keep handoffs and what is counted apart apart.
   const kpis = await page.textContent('.kpis');
-  assert.match(kpis, new RegExp(`${sum('total')}次接入`));
+  assert.match(kpis, new RegExp(`${sum('total')}次会话请求${sum('total') - sum('none')}次接入`));
   assert.ok(sum('link_taps') >= 2);
   assert.match(await page.textContent('.kpi-group.apart'), new RegExp(`次查看${sum('link_taps')}次打开网页`));
   // The web entry's bar says what it counts.
   assert.match(await page.textContent('.bar-chart'), new RegExp(`在线帮助中心.*打开网页 ${sum('link_taps')}`));
+  // The words say what is counted: requests include the unanswered ones,
+  // 接入 are those a person took.
+  const hint = await page.textContent('.stats > p.hint');
+  assert.doesNotMatch(hint, /只计真正接入/);
+  assert.match(hint, /会话请求.*含无人接待/);
+  // An entry's bar says its unanswered taps too (cs3: nobody there).
+  assert.match(await page.textContent('.bar-chart'), /\d+\(转接 \d+,无人接待 [1-9]\d*\)/);
+  // Unanswered and fallbacks are drawn over the total (which they are a
+  // part of, often all of it), dashed: visible where they coincide.
+  const order = await page.evaluate(() => [...document.querySelectorAll('.line-chart svg path.line')]
+    .map((p) => [p.dataset.key, getComputedStyle(p).strokeDasharray]));
+  assert.deepEqual(order.map(([k]) => k), ['total', 'fallbacks', 'none']);
+  assert.equal(order[0][1], 'none', 'the total is solid');
+  assert.notEqual(order[1][1], 'none', 'fallbacks dashed');
+  assert.notEqual(order[2][1], 'none', 'unanswered dashed');
+  assert.notEqual(order[1][1], order[2][1], 'two different dashes');
   await page.screenshot({ path: `${ART}/charts-24h-1280.png`, fullPage: true });
 
   await showRange(page, 1);

@@ -92,7 +92,7 @@ test('the 订单 page explains the 订单负责人 rule and creates it for an en
   await page.selectOption('.order-agent select[name=entry_id]', 'csvui_entry');
   await page.click('.order-agent button:has-text("订单负责人")');
   await page.waitForSelector('.order-agent li[data-entry="csvui_entry"][data-has="1"]');
-  await page.waitForSelector('.order-agent >> text=已为入口 csvui_entry 添加规则');
+  await page.waitForSelector('.order-agent p.ok:has-text("已为入口 CSV 测试入口(csvui_entry) 添加规则")');
   assert.equal(sql("SELECT CONCAT(kind, ':', target_type, ':', IFNULL(target_id, '-')) FROM kf_rule WHERE entry_id = 'csvui_entry'"),
     'order_agent:implicit:-');
   await page.screenshot({ path: `${ART}/admin-csv-3-orders.png`, fullPage: true });

@@ -31,6 +31,7 @@ function cleanup() {
   sql("DELETE FROM kf_rule WHERE entry_id LIKE 'forms\\_%'");
   sql("DELETE FROM kf_entry WHERE id LIKE 'forms\\_%'");
   sql("DELETE FROM kf_schedule WHERE id LIKE 'forms\\_%'");
+  sql("DELETE FROM kf_group WHERE id LIKE 'forms\\_%'");
 }
 
 after(async () => {
@@ -155,7 +156,7 @@ test('a stale success message is gone after a later error; 必填 before sending
   await dlg.locator('input[name=label]').fill('第二个');
   await dlg.locator('input[name=target]').fill('/pages/kf/index');
   await dlg.getByRole('button', { name: '新增' }).click();
-  await page.waitForSelector('#flash.ok:has-text("已新增 forms_e2")');
+  await page.waitForSelector('#flash.ok:has-text("已新增入口 第二个(forms_e2)")');
   assert.equal(posts.length, 1);
 
   // Opening the dialog again retires the green message.
@@ -165,6 +166,7 @@ test('a stale success message is gone after a later error; 必填 before sending
   await dlg.getByRole('button', { name: '新增' }).click();
   assert.equal(await dlg.locator('[data-field=id] .field-error').textContent(), '必填');
   assert.equal(await dlg.locator('[data-field=label] .field-error').textContent(), '必填');
+  assert.equal(await dlg.locator('[data-field=target] .field-error').textContent(), '必填');
   assert.equal(posts.length, 1);
   // Lengths are counted in characters, and said so.
   assert.match(await dlg.locator('[data-field=label] small.hint').textContent(), /最多 128 个字/);
@@ -172,6 +174,7 @@ test('a stale success message is gone after a later error; 必填 before sending
   await dlg.locator('input[name=label]').fill('客'.repeat(140));
   assert.equal([...await dlg.locator('input[name=label]').inputValue()].length, 128);
   await dlg.locator('input[name=label]').fill('第三个');
+  await dlg.locator('input[name=target]').fill('/pages/kf/index');
   // The server's own error lands next to its input; no stale green line.
   await dlg.locator('input[name=id]').fill('forms bad id');
   await dlg.getByRole('button', { name: '新增' }).click();
@@ -369,6 +372,61 @@ test('business hours: 调休 (make-up working days) are saved and shown', async 
   const s = (await api.get('schedules/forms_w')).body.item;
   assert.deepEqual(s.workdays, [{ day: '2026-10-11', start: '09:30', end: '17:30', note: '国庆调休' }]);
   await page.waitForSelector('tr[data-id="forms_w"] >> text=2026-10-11 09:30-17:30 国庆调休');
+  await page.close();
+});
+
+test('members reorder with 上移/下移 (mouse and keyboard); messages and confirms name things', async () => {
+  const agents = (await api.get('agents')).body.items.slice(0, 3);
+  assert.equal(agents.length, 3);
+  const [x, y, z] = agents;
+  const name = (a) => `${a.display_name}(${a.id})`;
+  const made = await api.post('groups', { id: 'forms_g', name: '表单分组', members: [x.id, y.id, z.id] });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const page = await open(SIZES[0]);
+  const asked = [];
+  page.on('dialog', (d) => asked.push(d.message()));
+  await go(page, 'groups');
+  await page.locator('tr[data-id="forms_g"]').getByRole('button', { name: '编辑' }).click();
+  const dlg = page.locator('dialog.editor');
+  // The first can't go up, the last can't go down.
+  assert.ok(await dlg.getByRole('button', { name: `上移 ${name(x)}` }).isDisabled());
+  assert.ok(await dlg.getByRole('button', { name: `下移 ${name(z)}` }).isDisabled());
+  // Mouse: z up (x, z, y).
+  await dlg.getByRole('button', { name: `上移 ${name(z)}` }).click();
+  // Keyboard: the focus stays on the moved chip's button; Enter twice
+  // moves x down to the end (z, y, x).
+  await dlg.getByRole('button', { name: `下移 ${name(x)}` }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), `下移 ${name(x)}`);
+  await page.keyboard.press('Enter');
+  const chips = await dlg.locator('.ids .chip').evaluateAll((cs) => cs.map((c) => c.dataset.id));
+  assert.deepEqual(chips, [z.id, y.id, x.id]);
+  await page.screenshot({ path: `${ART}/forms-members-order-1280.png` });
+  await dlg.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('dialog.editor', { state: 'detached' });
+  assert.deepEqual((await api.get('groups/forms_g')).body.item.members, [z.id, y.id, x.id]);
+  assert.match(await page.textContent('#flash'), /已保存分组 表单分组\(forms_g\)/);
+  // The entry dialog's 指定客服 moves the same way.
+  await go(page, 'entries');
+  await page.getByRole('button', { name: '新增入口' }).click();
+  await dlg.locator('select[name=agents-add]').selectOption(x.id);
+  await dlg.locator('select[name=agents-add]').selectOption(y.id);
+  await dlg.getByRole('button', { name: `上移 ${name(y)}` }).click();
+  assert.deepEqual(await dlg.locator('.ids .chip').evaluateAll((cs) => cs.map((c) => c.dataset.id)), [y.id, x.id]);
+  // 目标 is required, and marked so.
+  assert.equal(await dlg.locator('[data-field="target"] .req').count(), 1);
+  await dlg.getByRole('button', { name: '取消' }).click();
+
+  // Deleting asks by name and says what went.
+  await go(page, 'groups');
+  await page.locator('tr[data-id="forms_g"]').getByRole('button', { name: '删除' }).click();
+  await page.waitForSelector('#flash.ok:has-text("已删除分组 表单分组(forms_g)")');
+  assert.ok(asked.includes('删除分组 表单分组(forms_g)?'), asked.join(' | '));
+  // An empty table says so.
+  await go(page, 'customers');
+  await page.fill('input[name=q]', 'forms-nobody-zz');
+  await page.locator('input[name=q]').dispatchEvent('change');
+  await page.waitForSelector('table[data-kind="customers"] tr.empty:has-text("没有符合条件的客户")');
   await page.close();
 });
 

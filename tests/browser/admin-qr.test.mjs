@@ -36,7 +36,7 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (4\d\d|502)/.test(m.text())) {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (4\d\d|502|503)/.test(m.text())) {
       problems.push(`console: ${m.text()}`);
     }
   });
@@ -53,7 +53,7 @@ after(async () => {
   clean();
 });
 
-const close = () => page.locator('dialog').getByRole('button', { name: '关闭' }).click();
+const close = () => page.locator('dialog footer').getByRole('button', { name: '关闭' }).click();
 
 test('the table marks entries customers cannot reach, with the reason', async () => {
   const evil = page.locator('tr[data-id="qrb_evil"] .reach-warn');
@@ -154,6 +154,88 @@ test('the snippet: the component first; openCustomerServiceChat in the tap, neve
   await close();
 });
 
+test('the code dialogs look like the edit dialogs and copy each block and link', async () => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE).origin });
+  await page.locator('tr[data-id="qrb_evil"]').getByRole('button', { name: '代码' }).click();
+  const dlg = page.locator('dialog');
+  // Title, × and a footer, as the edit dialogs have.
+  assert.match(await dlg.locator('header h3').textContent(), /外部帮助/);
+  assert.equal(await dlg.locator('header').getByRole('button', { name: '关闭' }).count(), 1);
+  assert.equal(await dlg.locator('footer').getByRole('button', { name: '关闭' }).count(), 1);
+  // A 复制 per code block, and one for the link.
+  const blocks = await dlg.locator('pre').count();
+  assert.equal(await dlg.getByRole('button', { name: '复制', exact: true }).count(), blocks);
+  const js = await dlg.locator('pre.snippet-js').textContent();
+  await dlg.locator('.code-block', { has: page.locator('pre.snippet-js') }).getByRole('button', { name: '复制' }).click();
+  await dlg.locator('.code-block', { has: page.locator('pre.snippet-js') }).locator('.copy-status:has-text("已复制")').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), js);
+  await dlg.getByRole('button', { name: '复制链接' }).click();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /\/go\/qrb_evil$/);
+  // No clipboard (plain http): the text is selected, and the page says how.
+  await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true }));
+  const wxml = await dlg.locator('pre.snippet-wxml').textContent();
+  await dlg.locator('.code-block', { has: page.locator('pre.snippet-wxml') }).getByRole('button', { name: '复制' }).click();
+  await dlg.locator('.copy-status:has-text("已选中,请按 Ctrl+C")').waitFor();
+  assert.equal(await page.evaluate(() => window.getSelection().toString()), wxml);
+  await page.locator('dialog header').getByRole('button', { name: '关闭' }).click();
+  await page.waitForSelector('dialog', { state: 'detached' });
+  await page.reload();
+  await page.waitForSelector('#nav a.active[href="#entries"]');
+});
+
+test('the mini-program not configured: said once in the 小程序码 dialog', async () => {
+  // This stack has a mini-program: its answers for an unconfigured one
+  // are stood in for (the server's own words).
+  const msg = '未配置小程序,无法生成小程序码:请在 admin.conf 的 [miniprogram] 设置 app_id 和 app_secret(或 app_secret_file)';
+  await page.route('**/api/entries/qrb_page/reach', (r) => r.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify({ success: true, reach: { entry: 'qrb_page', problems: [{ code: 'miniprogram_unset',
+      message: '未配置小程序,无法生成小程序码', fix: '在 admin.conf 的 [miniprogram] 设置 app_id 和 app_secret(或 app_secret_file)' }] } }) }));
+  await page.route('**/api/entries/qrb_page/qr', (r) => r.fulfill({ status: 503, contentType: 'application/json',
+    body: JSON.stringify({ success: false, code: 'miniprogram_not_configured', message: msg }) }));
+  try {
+    await page.locator('tr[data-id="qrb_page"]').getByRole('button', { name: '二维码' }).click();
+    const dlg = page.locator('dialog');
+    await dlg.locator('p.error').waitFor();
+    await page.waitForTimeout(300);
+    const text = await dlg.textContent();
+    assert.equal(text.split('未配置小程序').length - 1, 1, text);
+    await close();
+  } finally {
+    await page.unroute('**/api/entries/qrb_page/reach');
+    await page.unroute('**/api/entries/qrb_page/qr');
+  }
+});
+
+test('web-link entries ask nothing about people, and no rule is offered for them', async () => {
+  const row = page.locator('tr[data-id="qrb_evil"]');
+  for (const label of ['指定客服', '不在时', '后备分组', '分配策略']) {
+    assert.equal(await row.locator(`td[data-label="${label}"]`).textContent(), '—', label);
+  }
+  await row.getByRole('button', { name: '编辑' }).click();
+  const dlg = page.locator('dialog.editor');
+  for (const f of ['agents', 'policy', 'fallback_group_id', 'fallback_strategy']) {
+    assert.equal(await dlg.locator(`[data-field="${f}"]`).isVisible(), false, f);
+  }
+  // The required 目标 is marked as such.
+  assert.equal(await dlg.locator('[data-field="target"] .req').count(), 1);
+  // Back to a mini-program page: the questions come back.
+  await dlg.locator('select[name=target_type]').selectOption('page');
+  assert.equal(await dlg.locator('[data-field="policy"]').isVisible(), true);
+  await dlg.getByRole('button', { name: '取消' }).click();
+
+  await page.click('#nav a[href="#rules"]');
+  await page.getByRole('button', { name: '新增规则' }).click();
+  const entries = await page.$$eval('dialog.editor select[name=entry_id] option', (os) => os.map((o) => o.value));
+  assert.ok(entries.includes('qrb_page') && !entries.includes('qrb_evil'), entries.join());
+  await page.locator('dialog.editor').getByRole('button', { name: '取消' }).click();
+  await page.click('#nav a[href="#orders"]');
+  await page.waitForSelector('.order-agent li');
+  assert.equal(await page.locator('.order-agent li[data-entry="qrb_evil"]').count(), 0);
+  assert.equal(await page.locator('.order-agent select[name=entry_id] option[value="qrb_evil"]').count(), 0);
+  await page.click('#nav a[href="#entries"]');
+  await page.waitForSelector('tr[data-id="qrb_evil"]');
+});
+
 test('on a phone (390 px): the table warning and the 小程序码 dialog fit', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
@@ -164,6 +246,28 @@ test('on a phone (390 px): the table warning and the 小程序码 dialog fit', a
   const box = await page.locator('dialog').boundingBox();
   assert.ok(box.width <= 390, `dialog ${box.width}px wide`);
   await page.screenshot({ path: `${ART}/admin-qr-6-wxacode-390.png` });
+  await close();
+  // The ⚠ opens its explanation on a tap (no hover on a phone).
+  const warn = page.locator('tr[data-id="qrb_evil"] .reach-warn');
+  assert.equal(await warn.locator('.fix').isVisible(), false);
+  await warn.locator('summary').click();
+  assert.equal(await warn.locator('.fix').isVisible(), true);
+  assert.match(await warn.locator('.fix').textContent(), /处理:.*redirect_hosts/);
+  await page.screenshot({ path: `${ART}/admin-qr-7-phone-warning-open.png`, fullPage: true });
+  // The code dialog: nothing cut off at the right.
+  await page.locator('tr[data-id="qrb_wk"]').getByRole('button', { name: '代码' }).click();
+  await page.locator('dialog pre.snippet-js').waitFor();
+  const fit = await page.evaluate(() => {
+    const d = document.querySelector('dialog');
+    const r = d.getBoundingClientRect();
+    const body = d.querySelector('.editor-body');
+    const pres = [...d.querySelectorAll('pre')].map((p) => p.scrollWidth - p.clientWidth);
+    return { left: r.left, right: r.right, body: body.scrollWidth - body.clientWidth, pres };
+  });
+  assert.ok(fit.left >= 0 && fit.right <= 390, JSON.stringify(fit));
+  assert.ok(fit.body <= 1, JSON.stringify(fit));
+  for (const p of fit.pres) assert.ok(p <= 1, JSON.stringify(fit));
+  await page.screenshot({ path: `${ART}/admin-qr-8-snippet-390.png` });
   await close();
   await page.setViewportSize({ width: 1280, height: 900 });
   assert.deepEqual(problems, []);

@@ -104,7 +104,9 @@ test('the preview names reasons, steps, candidates and verdicts', async () => {
   // Closed: the trace says so in words.
   let p = await preview('words_shut');
   assert.match(p.reason, /^无人接待:非营业时间/);
-  assert.deepEqual(p.steps[0].slice(0, 2), ['规则', '营业时间']);
+  // The business-hours check reads as its own step, not as a rule.
+  assert.deepEqual(p.steps[0].slice(0, 2), ['营业时间', '营业时间']);
+  assert.doesNotMatch(p.reason, /已转接/);
   assert.equal(p.steps[0][3], '非营业时间');
   assert.deepEqual(await visibleRaw(), []);
   await page.screenshot({ path: `${ART}/words-preview-closed.png`, fullPage: true });
@@ -126,6 +128,28 @@ test('the preview names reasons, steps, candidates and verdicts', async () => {
     JSON.stringify(p.steps));
   assert.deepEqual(await visibleRaw(), []);
   await page.screenshot({ path: `${ART}/words-preview-fallback.png`, fullPage: true });
+});
+
+test('the preview: (已转接) only when someone was chosen; a web link assigns nobody', async () => {
+  // A web-link entry (help): it opens its page, nobody is assigned.
+  let p = await preview('help');
+  assert.equal(await page.textContent('dd.who'), '网页链接,不分配客服');
+  assert.doesNotMatch(p.reason, /已转接/);
+  // Nobody chosen after the designated ones were away (the engine's
+  // fallback flag set): no "(已转接)". The API's answer is stood in for,
+  // as making every group member unavailable would disturb other suites.
+  await page.route('**/api/preview?*', (r) => r.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify({ success: true, agent: null, reason: 'none:offline', fallback: true, notice: '客服都不在线',
+      trace: [{ step: 'designated', what: 'designated', agent_id: 'a1', verdict: 'offline' }] }) }));
+  try {
+    p = await preview('cs1');
+    assert.equal(p.reason, '无人接待:客服都不在线');
+    assert.equal(await page.textContent('dd.who'), '无人可接待');
+  } finally {
+    await page.unroute('**/api/preview?*');
+  }
+  // A real fallback to a person keeps it (the test above: 售前组).
+  assert.deepEqual(await visibleRaw(), []);
 });
 
 test('the check itself catches raw codes', () => {

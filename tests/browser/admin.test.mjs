@@ -137,7 +137,7 @@ test('QR code, rules, business hours, CSV import and WeCom views work', async ()
   await img.waitFor();
   await page.waitForFunction(() => document.querySelector('dialog img.qr')?.naturalWidth > 0);
   await page.screenshot({ path: `${ART}/admin-7-qr.png` });
-  await page.getByRole('button', { name: '关闭' }).click();
+  await page.locator('dialog footer').getByRole('button', { name: '关闭' }).click();
 
   await page.click('#nav a[href="#rules"]');
   await page.waitForSelector('table[data-kind="rules"] tbody tr');

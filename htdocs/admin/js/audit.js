@@ -5,10 +5,13 @@
 import { h, clear, fmtTime, select } from './dom.js';
 import { get } from './api.js';
 import { state } from './state.js';
-import { ACTION, KIND, STEP, VALUE, VIA, WECOM_SYNC, fieldName, word } from './words.js';
+import { ACTION, KIND, STEP, VALUE, VIA, WECOM_SYNC, fieldName, valueTable, word } from './words.js';
 
 // Bookkeeping the server moves on its own: not a change anyone made.
 const QUIET = new Set(['version', 'updated_at', 'status_at', 'active_sessions', 'created_at', 'last_login']);
+// Per kind: what says nothing to a reader (a sync request's age and its
+// requester, who is the row's 操作人 already).
+const QUIET_OF = { wecom: new Set(['age_s', 'requested_by', 'id']) };
 const WEEKDAY = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
 const byId = (list, id, name) => {
@@ -25,18 +28,28 @@ const NAMED = {
   entry_id: (v) => byId(state.entries, v, 'label'),
 };
 
+// Minutes after midnight as HH:MM (a window may end at 24:00).
+const clock = (v) => {
+  const m = Number(v);
+  if (!Number.isFinite(m)) return String(v);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
 // One value as words: names for ids and codes, 是/否, lists with 、.
-function show(key, v, row) {
+function show(key, v, row, kind) {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (Array.isArray(v)) return v.length ? v.map((x) => show(key, x, row)).join('、') : '(无)';
+  if (Array.isArray(v)) return v.length ? v.map((x) => show(key, x, row, kind)).join('、') : '(无)';
   if (typeof v === 'object') {
     if ('weekday' in v) return `${WEEKDAY[v.weekday] || ''} ${v.start || ''}-${v.end || ''}`.trim();
     if ('day' in v) return v.note ? `${v.day}(${v.note})` : String(v.day);
     return Object.values(v).map((x) => show('', x, row)).join(' ');
   }
   if (key === 'decision_order') return String(v).split(',').map((x) => word(STEP, x.trim())).join('、');
-  if (VALUE[key]) return word(VALUE[key], v);
+  if (kind === 'rule' && (key === 'window_start' || key === 'window_end')) return clock(v);
+  const table = kind ? valueTable(kind, key) : VALUE[key];
+  if (table) return word(table, v);
+  if (/_at$/.test(key) && typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) return fmtTime(v);
   if (key === 'target_id' && row) {
     if (row.target_type === 'agent') return NAMED.agent_id(v);
     if (row.target_type === 'group') return NAMED.fallback_group_id(v);
@@ -53,14 +66,25 @@ function changes(a) {
   if (a.kind === 'session') return [];
   if (!b && !f) return [];
   if (b && !f) return [`已删除${a.object_name ? `:${a.object_name}` : ''}`];
-  const keys = Object.keys({ ...(b || {}), ...f }).filter((k) => !QUIET.has(k));
+  const quiet = QUIET_OF[a.kind];
+  const keys = Object.keys({ ...(b || {}), ...f }).filter((k) => !QUIET.has(k) && !(quiet && quiet.has(k))
+    && relevant(a.kind, k, b, f));
   if (!b) {
     return keys.filter((k) => k !== 'id' && f[k] !== null && f[k] !== '' && !(Array.isArray(f[k]) && !f[k].length))
-      .map((k) => `${fieldName(a.kind, k)}:${show(k, f[k], f)}`);
+      .map((k) => `${fieldName(a.kind, k)}:${show(k, f[k], f, a.kind)}`);
   }
   const out = keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(f[k]))
-    .map((k) => `${fieldName(a.kind, k)}:${show(k, b[k], b)} → ${show(k, f[k], f)}`);
+    .map((k) => `${fieldName(a.kind, k)}:${show(k, b[k], b, a.kind)} → ${show(k, f[k], f, a.kind)}`);
   return out.length ? out : ['没有字段变化'];
+}
+
+// A field that means nothing for this row: a rule's group strategy when
+// it hands to no group; a sync request's error code 0.
+function relevant(kind, k, b, f) {
+  const rows = [b, f].filter(Boolean);
+  if (kind === 'rule' && k === 'strategy') return rows.some((r) => r.target_type === 'group');
+  if (kind === 'wecom' && k === 'errcode') return rows.some((r) => r.errcode);
+  return true;
 }
 
 function who(a) {
@@ -71,7 +95,10 @@ function who(a) {
 
 function what(a) {
   if (a.kind === 'session') return a.action === 'login' ? '登录管理页面' : a.action === 'logout' ? '退出管理页面' : '登录';
-  if (a.kind === 'wecom') return `${KIND.wecom} ${WECOM_SYNC[a.object_id] || ''}`.trim();
+  if (a.kind === 'wecom') {
+    if (WECOM_SYNC[a.object_id]) return `${KIND.wecom} ${WECOM_SYNC[a.object_id]}`;
+    return /^\d+$/.test(a.object_id || '') ? `${KIND.wecom} 同步请求 #${a.object_id}` : KIND.wecom;
+  }
   const kind = word(KIND, a.kind);
   const name = a.object_name && a.object_name !== a.object_id ? `${a.object_name}(${a.object_id})` : a.object_id;
   return name ? `${kind} ${name}` : kind;
@@ -93,7 +120,7 @@ export async function auditView(root) {
     h('label', {}, '从', h('input', { name: 'from', type: 'date' })),
     h('label', {}, '到', h('input', { name: 'to', type: 'date' })),
     h('label', {}, '\u00a0', h('button.primary', { type: 'submit' }, '查询')));
-  const note = h('p.hint', {}, '日期按路由时区([routing] timezone)计算,含首尾两天;时间按本机时区显示。');
+  const note = h('p.hint', {}, '日期按服务器设定的时区计算,含首尾两天;时间按本机时区显示。');
   const error = h('p.error', { role: 'alert' });
   const tbody = h('tbody');
   const more = h('button', { type: 'button', hidden: true }, '更早的记录');
@@ -106,7 +133,10 @@ export async function auditView(root) {
   function query() {
     const q = new URLSearchParams();
     for (const k of ['user', 'kind', 'from', 'to']) {
-      const v = form.elements[k].value.trim();
+      let v = form.elements[k].value.trim();
+      // The table shows kfctl's rows as "命令行 <OS user>": the same
+      // words typed back mean that user.
+      if (k === 'user') v = v.replace(new RegExp(`^${VIA.kfctl}\\s*`), '').trim();
       if (v) q.set(k, v);
     }
     if (before) q.set('before', before);

@@ -112,18 +112,19 @@ export function lineChart(points, series, { height = 220, label = '', tip } = {}
           s('text', { x: anchor === 'start' ? 0 : anchor === 'end' ? width : x, y: height - 8, class: 'axis x', 'text-anchor': anchor }, l));
       }
     }
-    // The first series is drawn last, on top where the lines meet (at
-    // zero, mostly).
-    for (const x of [...series].reverse()) {
+    // In the series' order: the first (the total, the largest) at the
+    // bottom, the parts of it (fallbacks, unanswered ones) over it, so a
+    // part equal to the total still shows (its line is dashed: CSS).
+    for (const x of series) {
       const d = points.map((p, i) => `${i ? 'L' : 'M'}${X(p.t).toFixed(1)},${Y(p.values[x.key] || 0).toFixed(1)}`).join(' ');
       if (points.length > 1) svg.append(s('path', { d, class: `line ${x.cls}`, 'data-key': x.key }));
     }
     // A dot where a series has something (or at the only bucket), drawn
-    // over all lines.
-    for (const x of [...series].reverse()) {
+    // over all lines, the later series' smaller dots on top.
+    for (const x of series) {
       for (const p of points) {
         if (points.length > 1 && !(p.values[x.key] > 0)) continue;
-        svg.append(s('circle', { cx: X(p.t), cy: Y(p.values[x.key] || 0), r: 3, class: `dot ${x.cls}` }));
+        svg.append(s('circle', { cx: X(p.t), cy: Y(p.values[x.key] || 0), r: x.r || 3, class: `dot ${x.cls}` }));
       }
     }
     // One hover strip per bucket, with its numbers as the title.
@@ -144,7 +145,8 @@ export function barChart(rows, { label = '' } = {}) {
   return responsive('bar-chart', (width) => {
     const rowH = 26;
     const labelW = Math.min(160, Math.round(width * 0.34));
-    const noteW = Math.min(120, Math.round(width * 0.26));
+    // Room for the longest note ("3(转接 0,无人接待 1)"), up to 45%.
+    const noteW = Math.min(Math.round(width * 0.45), Math.max(48, ...rows.map((r) => textW(r.note ?? r.value) + 10)));
     const height = Math.max(rowH, rows.length * rowH);
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chart bars', role: 'img', 'aria-label': label });
     const max = Math.max(1, ...rows.map((r) => r.value));

@@ -13,7 +13,10 @@
 // dynamic: a select whose options follow the other values (disabled
 // when there is one choice); fixed: not editable after creation; readonly: never edited; create:
 // false: not asked when adding; table: false: not a table column; form:
-// false: a table-only column; optional: sent only when not empty.
+// false: a table-only column; optional: sent only when not empty; na(item):
+// the column means nothing for this row (shown as —).
+// The spec's nameKey (label, display_name, name) names a row in messages
+// ("已新增客服 王小明(a1)"); numbered: rows go by number ("规则 #2").
 import { h, clear } from './dom.js';
 import { get, post, patch, del, ApiError } from './api.js';
 import { flash, clearFlash, state } from './state.js';
@@ -21,6 +24,7 @@ import { control, setOptions, chars, slotText, dateText, workdayText } from './f
 
 function show(col, item) {
   const v = item[col.key];
+  if (col.na && col.na(item)) return '—';
   if (col.show) return col.show(v, item);
   if (col.type === 'bool') return v ? '是' : '否';
   if (col.type === 'week') return (v || []).map(slotText).join(';') || '全天';
@@ -28,10 +32,18 @@ function show(col, item) {
   if (col.type === 'workdays') return (v || []).map(workdayText).join(';') || '—';
   if (col.type === 'ids') return (v || []).map((id) => (col.label_of ? col.label_of(id) : id)).join('、') || '—';
   if (col.type === 'select') {
-    const o = col.options({}).find(([k]) => k === (v ?? ''));
+    const o = col.options(item).find(([k]) => k === (v ?? ''));
     return o ? o[1] : (v ?? '—');
   }
   return v === null || v === undefined || v === '' ? '—' : String(v);
+}
+
+// A row as a message names it: "王小明(a1)", "#2", or the key.
+export function rowName(spec, item) {
+  const id = item[spec.key || 'id'];
+  if (spec.numbered) return `#${id}`;
+  const n = spec.nameKey && item[spec.nameKey];
+  return n && n !== id ? `${n}(${id})` : String(id ?? '');
 }
 
 const empty = (col) => (['ids', 'week', 'closures', 'workdays'].includes(col.type) ? [] : null);
@@ -59,6 +71,10 @@ export async function crudView(root, spec) {
     clear(table).appendChild(h('thead', {}, h('tr', {}, listed.map((c) => h('th', {}, c.label)), h('th', {}, ''))));
     const body = h('tbody');
     for (const it of items) body.appendChild(row(it));
+    if (!items.length) {
+      body.appendChild(h('tr.empty', {}, h('td', { colspan: listed.length + 1 },
+        spec.query && spec.query() ? `没有符合条件的${spec.noun}` : `暂无${spec.noun}`)));
+    }
     table.appendChild(body);
   }
 
@@ -73,16 +89,17 @@ export async function crudView(root, spec) {
 
   async function remove(item) {
     clearFlash();
-    if (!window.confirm(`删除 ${item[key]}?`)) return;
+    const name = rowName(spec, item);
+    if (!window.confirm(`删除${spec.noun} ${name}?`)) return;
     try {
       await del(`${coll}/${encodeURIComponent(item[key])}?version=${item.version}`);
-      flash('已删除');
+      flash(`已删除${spec.noun} ${name}`);
       reload();
     } catch (e) {
       if (e.code === 'in_use') {
         const used = Object.entries(e.body.used_by || {}).filter(([, v]) => v)
           .map(([k, v]) => `${USED[k] || k}:${Array.isArray(v) ? v.join('、') : v}`).join(';');
-        flash(`不能删除 ${item[key]}:仍被使用(${used})`, 'error');
+        flash(`不能删除${spec.noun} ${name}:仍被使用(${used})`, 'error');
       } else if (e.code === 'conflict') {
         flash('已被他人修改,已刷新', 'error');
         reload();
@@ -219,11 +236,11 @@ function editor(spec, item, done, note) {
       if (adding) {
         const r = await post(spec.coll, body);
         dialog.close();
-        flash(`已新增 ${(r.item && r.item[key]) ?? body[key] ?? ''}`);
+        flash(`已新增${spec.noun} ${rowName(spec, { ...body, ...(r.item || {}) })}`);
       } else {
-        await patch(`${spec.coll}/${encodeURIComponent(item[key])}`, body);
+        const r = await patch(`${spec.coll}/${encodeURIComponent(item[key])}`, body);
         dialog.close();
-        flash('已保存');
+        flash(`已保存${spec.noun} ${rowName(spec, { ...item, ...body, ...(r.item || {}) })}`);
       }
       done();
     } catch (e) {

@@ -93,18 +93,22 @@ function orderAgentCard() {
       return;
     }
     const has = new Set(rules.items.filter((r) => r.kind === 'order_agent' && r.enabled).map((r) => r.entry_id));
-    const without = entries.items.filter((e) => !has.has(e.id));
+    // Web-link entries open a page: no one to hand an order to.
+    const routed = entries.items.filter((e) => e.target_type !== 'url');
+    const without = routed.filter((e) => !has.has(e.id));
     const pick = select('entry_id', without.map((e) => [e.id, `${e.label}(${e.id})`]), without[0] && without[0].id,
       { 'aria-label': '入口' });
     const add = h('button', { type: 'button', disabled: !without.length }, `添加“${RULE_KIND.order_agent}”规则`);
     add.addEventListener('click', async () => {
       clear(msg);
       add.disabled = true;
+      const picked = pick.value;
       try {
-        await post('rules', { entry_id: pick.value, kind: 'order_agent', target_type: 'implicit' });
+        await post('rules', { entry_id: picked, kind: 'order_agent', target_type: 'implicit' });
         await load();
         msg.className = 'ok';
-        msg.textContent = `已为入口 ${pick.value} 添加规则`;
+        const e = routed.find((x) => x.id === picked);
+        msg.textContent = `已为入口 ${e ? `${e.label}(${picked})` : picked} 添加规则`;
       } catch (e) {
         add.disabled = false;
         msg.className = 'error';
@@ -115,7 +119,7 @@ function orderAgentCard() {
       h('h3', {}, '按订单找负责客服'),
       h('p.hint', {}, `客户带着订单号来问时,要交给这张订单的负责客服,入口上需要一条条件为“${RULE_KIND.order_agent}”`
         + `的规则(目标:${RULE_TARGET.implicit})。没有这条规则的入口不看订单,导入的负责客服不会被用到。`),
-      h('ul.entries', {}, entries.items.map((e) => h('li', { dataset: { entry: e.id, has: has.has(e.id) ? '1' : '0' } },
+      h('ul.entries', {}, routed.map((e) => h('li', { dataset: { entry: e.id, has: has.has(e.id) ? '1' : '0' } },
         `${e.label}(${e.id}):`, has.has(e.id) ? h('span.ok', {}, '已有') : h('span.error', {}, '没有')))),
       canWrite() && without.length ? h('div.tools', {}, h('label', {}, '入口 ', pick), add) : null,
       canWrite() && !without.length ? h('p.ok', {}, '每个入口都已有这条规则。') : null,

@@ -27,22 +27,73 @@ function reachAll() {
 const problemText = (p) => `${word(REACH_PROBLEM, p.code)}:${p.message}。处理:${p.fix}`;
 
 // The ⚠ mark for an entry's row (empty while asking, and when customers
-// can reach it); the entries view shows it next to the row's buttons.
+// can reach it); the entries view shows it next to the row's buttons. A
+// tap (or Enter) opens what is wrong and how to fix it: a phone has no
+// hover, so the fix is never only a title.
 export function entryWarning(item) {
-  const slot = h('span.reach-warn', { hidden: true });
+  const slot = h('details.reach-warn', { hidden: true });
   reachAll().then((m) => {
     const r = m.get(item.id);
     if (!r || !r.problems.length) return;
     slot.hidden = false;
     slot.title = r.problems.map(problemText).join('\n');
-    slot.append(`⚠ ${r.problems.map((p) => word(REACH_PROBLEM, p.code)).join('、')}`);
+    slot.append(h('summary', {}, `⚠ ${r.problems.map((p) => word(REACH_PROBLEM, p.code)).join('、')}`),
+      h('ul', {}, r.problems.map((p) => h('li', {}, `${p.message}。`, h('span.fix', {}, `处理:${p.fix}`)))));
   });
   return slot;
 }
 
-function dialog(label, ...body) {
-  const dlg = h('dialog.snippet', { 'aria-label': label }, ...body,
-    h('button', { type: 'button', onclick: () => { dlg.close(); dlg.remove(); } }, '关闭'));
+// Copies text; where the browser refuses (no clipboard: plain http, an
+// old browser), selects the text and says how to copy it.
+export async function copyText(text, el, status) {
+  const say = (msg, ok) => {
+    status.textContent = msg;
+    status.className = `copy-status ${ok ? 'ok' : 'hint'}`;
+  };
+  try {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) throw new Error('no clipboard');
+    await navigator.clipboard.writeText(text);
+    say('已复制', true);
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    say('已选中,请按 Ctrl+C', false);
+  }
+}
+
+// A copy button for an element's text, with its own status line.
+function copyButton(el, label = '复制') {
+  const status = h('span.copy-status', { role: 'status' });
+  const b = h('button.copy', { type: 'button', onclick: () => copyText(el.textContent, el, status) }, label);
+  return h('span.copy-tools', {}, b, status);
+}
+
+// A code block with its copy button above it.
+function codeBlock(cls, text, label) {
+  const pre = h(`pre.${cls}`, {}, text);
+  return h('div.code-block', {}, h('div.code-head', {}, copyButton(pre, label)), pre);
+}
+
+// A link as code with a copy button.
+function linkLine(text, url) {
+  const code = h('code', {}, url);
+  return h('p.link-line', {}, text, code, ' ', copyButton(code, '复制链接'));
+}
+
+// The 代码 and 二维码 dialogs, looking like the edit dialogs: a title with
+// × above a scrolling body, and a footer that stays on screen.
+function dialog(label, title, ...body) {
+  const close = () => dlg.close();
+  const dlg = h('dialog.editor.snippet', { 'aria-label': label },
+    h('div.editor-form', {},
+      h('header.editor-head', {}, h('h3', {}, title),
+        h('button.chip-x', { type: 'button', 'aria-label': '关闭', title: '关闭', onclick: close }, '×')),
+      h('div.editor-body', {}, ...body),
+      h('footer.editor-foot', {}, h('div.buttons', {}, h('button', { type: 'button', onclick: close }, '关闭')))));
+  dlg.addEventListener('close', () => dlg.remove());
   document.body.appendChild(dlg);
   dlg.showModal();
   return dlg;
@@ -68,16 +119,22 @@ async function qr(item) {
   const status = h('p.hint', {}, page ? '正在生成小程序码…' : '正在生成二维码…');
   const warn = h('div.reach');
   const body = h('div.qr-body', {}, status);
-  dialog(`入口 ${item.id} 的${page ? '小程序码' : '二维码'}`,
-    h('h3', {}, `${item.label}:${page ? '小程序码' : '扫码打开'}`), warn, body);
-  get(`entries/${encodeURIComponent(item.id)}/reach`).then((r) => {
-    if (r.reach.problems.length) warn.append(problemList(r.reach.problems));
-  }).catch(() => {});
+  dialog(`入口 ${item.id} 的${page ? '小程序码' : '二维码'}`, `${item.label}:${page ? '小程序码' : '扫码打开'}`, warn, body);
+  // The reach problems, less the one the code's own error already says
+  // (the mini-program not configured: said once, as the error).
+  let refused = null;
+  const reach = get(`entries/${encodeURIComponent(item.id)}/reach`).then((r) => r.reach.problems).catch(() => []);
+  const showWarn = async () => {
+    const problems = (await reach).filter((p) => !(refused === 'miniprogram_not_configured' && p.code === 'miniprogram_unset'));
+    clear(warn);
+    if (problems.length) warn.append(problemList(problems));
+  };
   let res;
   try {
     res = await fetch(src, { credentials: 'same-origin', cache: 'no-store' });
   } catch {
     status.textContent = '网络错误,请检查连接后重试';
+    showWarn();
     return;
   }
   const type = res.headers.get('Content-Type') || '';
@@ -85,17 +142,20 @@ async function qr(item) {
     let data = {};
     try { data = await res.json(); } catch { /* shown as the status */ }
     const err = new ApiError(res.status, data);
+    refused = err.code || 'failed';
+    showWarn();
     clear(body).append(h('p.error', {}, err.message),
       data.detail ? h('p', {}, data.detail, data.errcode != null ? `(微信 errcode ${data.errcode})` : '') : '',
       data.fields ? h('p.error', {}, Object.values(data.fields).join(';')) : '');
     return;
   }
+  showWarn();
   const name = page ? `${item.id}-小程序码.png` : `${item.id}-qr.svg`;
   clear(body).append(
     h('img.qr', { src, alt: page ? `入口 ${item.id} 的小程序码` : `${goLink(item.id)} 的二维码`, width: 240, height: 240 }),
     page
       ? h('p.hint', {}, `微信扫码打开小程序页面 ${item.target},页面从 options.scene 读到入口 ID “${item.id}”(见“代码”)。`)
-      : h('p', {}, '链接:', h('code', {}, goLink(item.id))),
+      : linkLine('链接:', goLink(item.id)),
     h('p', {}, h('a', { href: src, download: name }, page ? '下载 PNG' : '下载 SVG')));
 }
 
@@ -156,20 +216,20 @@ onLoad(options) {
 
 function snippet(item) {
   const t = snippetText(item);
-  const parts = [h('h3', {}, `入口 ${item.id}:粘贴到小程序`),
+  const parts = [
     h('p', {}, '推荐:使用随 kfroute 提供的 kf-contact 组件。把 clients/miniprogram 的 components/kf-contact/、'
       + 'lib/kfroute.js 和 pages/kf-webview/ 复制到小程序(在 app.json 的 pages 里加上 "pages/kf-webview/index"),'
       + `然后在页面里放上组件:它显示场景“${item.scene || '(未设置场景)'}”的全部按钮(含本入口),`
       + '提前查询、在点击时打开、并上报点击。'),
-    h('pre.snippet-component', {}, t.component)];
+    codeBlock('snippet-component', t.component)];
   if (!item.scene) parts.push(h('p.error', {}, '本入口还没有场景(scene):先给它设一个场景,组件按场景显示按钮。'));
   if (t.scanned) {
-    parts.push(h('p', {}, '小程序码:扫码打开本入口的页面,入口 ID 作为 scene 传入:'), h('pre.snippet-scene', {}, t.scanned));
+    parts.push(h('p', {}, '小程序码:扫码打开本入口的页面,入口 ID 作为 scene 传入:'), codeBlock('snippet-scene', t.scanned));
   }
-  parts.push(h('p', {}, '不用组件、自己做按钮时(同样是提前查询、点击时打开):WXML'), h('pre.snippet-wxml', {}, t.wxml),
-    h('p', {}, 'JS'), h('pre.snippet-js', {}, t.js));
+  parts.push(h('p', {}, '不用组件、自己做按钮时(同样是提前查询、点击时打开):WXML'), codeBlock('snippet-wxml', t.wxml),
+    h('p', {}, 'JS'), codeBlock('snippet-js', t.js));
   if (item.target_type !== 'page') {
-    parts.push(h('p', {}, '网页链接:', h('code', {}, goLink(item.id))));
+    parts.push(linkLine('网页链接:', goLink(item.id)));
   }
-  dialog(`入口 ${item.id} 的小程序代码`, ...parts);
+  dialog(`入口 ${item.id} 的小程序代码`, `入口 ${item.label}(${item.id}):粘贴到小程序`, ...parts);
 }

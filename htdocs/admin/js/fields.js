@@ -105,20 +105,43 @@ export function tzSelect(name, value) {
     [...groups].map(([region, zones]) => h('optgroup', { label: region }, zones.map((z) => opt(z)))));
 }
 
-// Ordered ids as removable chips plus a select to add one.
+// Ordered ids as removable chips plus a select to add one; each chip
+// moves up or down (the order is the order people are tried in). After
+// a move the focus stays on the same button of the moved chip, so the
+// keyboard can keep moving it.
 function idsPicker(col, ids) {
   const chosen = [...ids];
   const box = h('div.ids', { dataset: { key: col.key } });
-  const render = () => {
+  const name = (id) => (col.label_of ? col.label_of(id) : id);
+  const render = (focus) => {
     clear(box);
-    chosen.forEach((id, i) => box.appendChild(h('span.chip', {}, col.label_of ? col.label_of(id) : id,
-      h('button', { type: 'button', class: 'chip-x', title: '移除', 'aria-label': `移除 ${id}`,
-        onclick: () => { chosen.splice(i, 1); render(); } }, '×'))));
+    chosen.forEach((id, i) => {
+      const move = (to, dir) => {
+        [chosen[i], chosen[to]] = [chosen[to], chosen[i]];
+        render({ id, dir });
+      };
+      box.appendChild(h('span.chip', { dataset: { id } },
+        chosen.length > 1 && h('span.chip-order', {}, `${i + 1}.`),
+        name(id),
+        chosen.length > 1 && h('button', { type: 'button', class: 'chip-move', title: '上移', 'aria-label': `上移 ${name(id)}`,
+          dataset: { dir: 'up' }, disabled: i === 0, onclick: () => move(i - 1, 'up') }, '↑'),
+        chosen.length > 1 && h('button', { type: 'button', class: 'chip-move', title: '下移', 'aria-label': `下移 ${name(id)}`,
+          dataset: { dir: 'down' }, disabled: i === chosen.length - 1, onclick: () => move(i + 1, 'down') }, '↓'),
+        h('button', { type: 'button', class: 'chip-x', title: '移除', 'aria-label': `移除 ${name(id)}`,
+          onclick: () => { chosen.splice(i, 1); render(); } }, '×')));
+    });
     const rest = col.options().filter(([v]) => v && !chosen.includes(v));
     box.appendChild(select(`${col.key}-add`, [['', '＋添加…'], ...rest], '', {
       'aria-label': `添加${col.label}`,
       onchange: (ev) => { if (ev.target.value) { chosen.push(ev.target.value); render(); } },
     }));
+    if (focus) {
+      const chip = [...box.querySelectorAll('.chip')].find((c) => c.dataset.id === focus.id);
+      const b = chip && (chip.querySelector(`[data-dir=${focus.dir}]:not(:disabled)`) || chip.querySelector('.chip-move:not(:disabled)'));
+      if (b) b.focus();
+    }
+    // The form's input/change listeners refresh hints from the values.
+    box.dispatchEvent(new Event('change', { bubbles: true }));
   };
   box.read = () => [...chosen];
   render();

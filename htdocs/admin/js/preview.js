@@ -40,16 +40,23 @@ export async function previewView(root) {
 }
 
 function show(out, r) {
+  const head = String(r.reason || '').split(':')[0];
+  // A web-link entry opens its page: nobody is assigned, by design.
+  const who = head === 'link' ? '网页链接,不分配客服' : r.agent ? agentName(r.agent.id) : '无人可接待';
+  // "Handed on" only when someone (a person or a group's member) was
+  // chosen after the designated ones: not when nobody was.
+  const handed = r.fallback && r.agent && head !== 'none' && head !== 'link';
   out.append(
     h('dl.decision', {},
-      h('dt', {}, '接待人'), h('dd.who', {}, r.agent ? agentName(r.agent.id) : '无人可接待'),
-      h('dt', {}, '原因'), h('dd.reason', {}, reasonText(r.reason, names), r.fallback ? '(已转接)' : ''),
+      h('dt', {}, '接待人'), h('dd.who', {}, who),
+      h('dt', {}, '原因'), h('dd.reason', {}, reasonText(r.reason, names), handed ? '(已转接)' : ''),
       h('dt', {}, '给客户的提示'), h('dd', {}, r.notice || '—'),
       r.next_open && [h('dt', {}, '下次营业'), h('dd', {}, fmtTime(r.next_open))],
       r.order_ignored && [h('dt', {}, '订单'), h('dd', {}, '不属于该客户或没有负责人,已忽略')]),
     h('table.grid.trace', {}, h('thead', {}, h('tr', {}, ['步骤', '候选', '客服', '结果'].map((t) => h('th', {}, t)))),
       h('tbody', {}, r.trace.map((t) => h(`tr.${t.verdict}`, {},
-        h('td', { 'data-label': '步骤' }, word(STEP, t.step)),
+        // The business-hours check is no step of its own in the trace.
+        h('td', { 'data-label': '步骤' }, t.what === 'closed' ? '营业时间' : word(STEP, t.step)),
         h('td', { 'data-label': '候选' }, whatText(t.what, names)),
         h('td', { 'data-label': '客服' }, t.agent_id ? agentName(t.agent_id) : '—'),
         h('td', { 'data-label': '结果' }, word(VERDICT, t.verdict)))))),

@@ -7,8 +7,10 @@ import { get } from './api.js';
 import { lineChart, barChart, hhmm, monthDay } from './chart.js';
 import { BUCKET, REASON, STATUS, word } from './words.js';
 
-const SERIES = [{ key: 'total', label: '接入', cls: 'total' }, { key: 'fallbacks', label: '转接', cls: 'fallback' },
-  { key: 'none', label: '无人接待', cls: 'none' }];
+// Drawn in this order: the total under its parts, each part smaller
+// (dots) and dashed, so one equal to the total still shows.
+const SERIES = [{ key: 'total', label: '会话请求', cls: 'total', r: 4 },
+  { key: 'fallbacks', label: '转接', cls: 'fallback', r: 3 }, { key: 'none', label: '无人接待', cls: 'none', r: 2.5 }];
 const KEYS = ['total', 'fallbacks', 'none', 'quotes', 'taps', 'link_taps'];
 
 // Every bucket from the range's start up to now, the empty ones as zeros:
@@ -57,17 +59,18 @@ export function statsView(root) {
     const when = (t) => `${monthDay(t)} ${hhmm(t)}${minute ? '' : ' 起 1 小时'}`;
     body.append(
       h('div.kpis', {},
-        h('div.kpi-group', { 'aria-label': '接入' },
-          h('div.kpi', {}, h('b', {}, total), '次接入'),
+        h('div.kpi-group', { 'aria-label': '会话请求' },
+          h('div.kpi', {}, h('b', {}, total), '次会话请求'),
+          h('div.kpi', {}, h('b', {}, total - none), '次接入(有客服接待)'),
           h('div.kpi', {}, h('b', {}, pct(fb)), `转接率(${fb} 次)`),
           h('div.kpi', {}, h('b', {}, pct(none)), `无人接待(${none} 次)`)),
         h('div.kpi-group.apart', { 'aria-label': '另计' },
           h('div.kpi', {}, h('b', {}, sum('quotes')), '次查看'),
           h('div.kpi', {}, h('b', {}, sum('link_taps')), '次打开网页'))),
-      h('p.hint', {}, '接入、转接率和无人接待只计真正接入的会话(客服或排队池接到了);',
-        '按钮被显示时的查看(次查看)和网页入口的点击(次打开网页)另计,不算接入。'),
-      h('h3', {}, `按${word(BUCKET, r.bucket)}的接入量`),
-      lineChart(points, SERIES, { label: '接入量随时间变化',
+      h('p.hint', {}, '会话请求:客户点了联系客服、进入会话的次数,含无人接待的;其中交到了客服手上的是接入。',
+        '转接率和无人接待按会话请求计。按钮被显示时的查看(次查看)和网页入口的点击(次打开网页)另计,不算会话请求。'),
+      h('h3', {}, `按${word(BUCKET, r.bucket)}的会话请求`),
+      lineChart(points, SERIES, { label: '会话请求随时间变化',
         tip: (p) => `${when(p.t)}\n${SERIES.map((x) => `${x.label} ${p.values[x.key]}`).join(',')}` }),
       h('p.legend', {}, SERIES.map((x) => h(`span.${x.cls}`, {}, x.label))),
       h('div.two', {},
@@ -76,11 +79,11 @@ export function statsView(root) {
           value: Number(e.total) || Number(e.link_taps) || 0,
           // A web entry's taps are no handoffs: their bar is grey.
           cls: e.link_taps && !e.total ? 'link' : '',
-          note: e.link_taps && !e.total ? `打开网页 ${e.link_taps}` : `${e.total}(转接 ${e.fallbacks})` })),
-        { label: '按入口的接入量' }) : h('p.hint', {}, '这段时间没有接入。')),
+          note: e.link_taps && !e.total ? `打开网页 ${e.link_taps}` : `${e.total}(转接 ${e.fallbacks},无人接待 ${Number(e.none) || 0})` })),
+        { label: '按入口的会话请求' }) : h('p.hint', {}, '这段时间没有会话请求。')),
         h('div', {}, h('h3', {}, '按原因'), r.reasons.length ? barChart(r.reasons.map((x) => ({
           label: word(REASON, x.reason), value: x.total, cls: x.reason === 'none' ? 'none' : '' })),
-        { label: '按原因的接入量' }) : h('p.hint', {}, '这段时间没有接入。'))),
+        { label: '按原因的会话请求' }) : h('p.hint', {}, '这段时间没有会话请求。'))),
       h('h3', {}, '客服:接入量与当前负载'),
       h('table.grid', {}, h('thead', {}, h('tr', {}, ['客服', '接入', '当前接待/上限', '状态'].map((t) => h('th', {}, t)))),
         h('tbody', {}, r.agents.map((a) => h('tr', {},

@@ -14,9 +14,12 @@ export const agentOptions = () => state.agents.map((a) => [a.id, `${a.display_na
 
 const ID_HINT = '字母、数字、_ 或 -';
 
+// Entries that hand the customer to someone (not a web link).
+const routed = (v) => v.target_type !== 'url';
+
 export function entriesView(root) {
   return crudView(root, {
-    coll: 'entries', title: '入口(联系客服按钮)', noun: '入口',
+    coll: 'entries', title: '入口(联系客服按钮)', noun: '入口', nameKey: 'label',
     intro: '每个入口是小程序里的一个“联系客服”按钮:绑定指定客服,不在时按策略转给分组。保存后小程序在几秒内生效。',
     defaults: { enabled: true, target_type: 'page', policy: 'overflow', fallback_strategy: 'least_busy', sort_order: 0 },
     columns: [
@@ -27,14 +30,19 @@ export function entriesView(root) {
       { key: 'enabled', label: '启用', type: 'bool' },
       { key: 'target_type', label: '打开方式', type: 'select',
         options: () => Object.entries(TARGET_TYPE) },
-      { key: 'target', label: '目标', max: 1024, long: true, placeholder: '/pages/kf/index',
+      { key: 'target', label: '目标', required: true, max: 1024, long: true, placeholder: '/pages/kf/index',
         hint: (v) => ({ page: '小程序页面路径,以 / 开头', url: '网页地址,以 https:// 开头',
           wecom_kf: '微信客服账号的 open_kfid' })[v.target_type] },
-      { key: 'agents', label: '指定客服', type: 'ids', options: agentOptions, label_of: agentName },
-      { key: 'policy', label: '不在时', type: 'select',
+      // A web-link entry opens its page: nobody is assigned, so these
+      // four do nothing for it (hidden in the dialog, "—" in the table).
+      { key: 'agents', label: '指定客服', type: 'ids', options: agentOptions, label_of: agentName,
+        when: routed, na: (it) => !routed(it) },
+      { key: 'policy', label: '不在时', type: 'select', when: routed, na: (it) => !routed(it),
         options: () => Object.entries(POLICY) },
-      { key: 'fallback_group_id', label: '后备分组', type: 'select', nullable: true, options: groupOptions },
-      { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES },
+      { key: 'fallback_group_id', label: '后备分组', type: 'select', nullable: true, options: groupOptions,
+        when: routed, na: (it) => !routed(it) },
+      { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES,
+        when: routed, na: (it) => !routed(it) },
       { key: 'schedule_id', label: '营业时间', type: 'select', nullable: true, options: scheduleOptions },
     ],
     extra: entryExtra,
@@ -43,7 +51,7 @@ export function entriesView(root) {
 
 export function agentsView(root) {
   return crudView(root, {
-    coll: 'agents', title: '客服', noun: '客服',
+    coll: 'agents', title: '客服', noun: '客服', nameKey: 'display_name',
     intro: '在线状态在“在线状态”页修改,或由企业微信自动同步。',
     defaults: { enabled: true, capacity: 5 },
     columns: [
@@ -60,7 +68,7 @@ export function agentsView(root) {
 
 export function groupsView(root) {
   return crudView(root, {
-    coll: 'groups', title: '分组', noun: '分组',
+    coll: 'groups', title: '分组', noun: '分组', nameKey: 'name',
     intro: '入口的后备分组:指定客服不在时,按入口的分配策略在组员中挑选。',
     columns: [
       { key: 'id', label: 'ID', fixed: true, required: true, max: 64, hint: ID_HINT },
@@ -102,9 +110,12 @@ function ruleTarget(r) {
 }
 
 export function rulesView(root) {
-  const entryOptions = () => state.entries.map((e) => [e.id, `${e.label}(${e.id})`]);
+  // Rules choose among people: web-link entries have none to choose (a
+  // rule already on one stays shown while it is edited).
+  const entryOptions = (v = {}) => state.entries.filter((e) => routed(e) || e.id === v.entry_id)
+    .map((e) => [e.id, `${e.label}(${e.id})`]);
   return crudView(root, {
-    coll: 'rules', title: '规则', noun: '规则',
+    coll: 'rules', title: '规则', noun: '规则', numbered: true,
     intro: '规则按优先级(数字小的先)在指定客服之前判断:命中就交给规则的目标。',
     defaults: { priority: 100, kind: 'level_at_least', target_type: 'agent', strategy: 'least_busy', enabled: true,
       window_start: 540, window_end: 1080 },
@@ -141,7 +152,7 @@ export function rulesView(root) {
 
 export function schedulesView(root) {
   return crudView(root, {
-    coll: 'schedules', title: '营业时间', noun: '营业时间表',
+    coll: 'schedules', title: '营业时间', noun: '营业时间表', nameKey: 'name',
     intro: '每周各天的营业时段(结束早于开始表示跨过午夜;一天都不填表示全天营业),休息日当天不营业,调休日按所填时段上班。入口和客服可以各自选用一张表。',
     defaults: { tz: 'Asia/Shanghai' },
     columns: [

@@ -100,7 +100,24 @@ export const BUCKET = { minute: '分钟', hour: '小时' };
 // WeCom sync row stands for, and the fields of rows that are no table's.
 export const VIA = { page: '管理页面', kfctl: '命令行', worker: '企业微信同步' };
 export const WECOM_SYNC = { accounts: '客服账号与接入链接', servicers: '接待人员状态' };
-FIELD.wecom = { accounts: '客服账号', links_created: '新建接入链接', problems: '问题', servicers: '接待人员' };
+FIELD.wecom = { accounts: '客服账号', links_created: '新建接入链接', problems: '问题', servicers: '接待人员',
+  id: '请求编号', state: '状态', requested_by: '发起人', requested_at: '发起时间', started_at: '开始执行',
+  finished_at: '结束时间', worker: '执行进程', error: '错误', errcode: '微信错误码' };
+// A WeCom sync request's state (the 同步 button's request, kf_wecom_sync).
+export const WSYNC_STATE = { pending: '待处理', running: '进行中', done: '完成', failed: '失败' };
+// Enumerated values by object kind and field: the same field name means
+// different things per kind (a rule's target_type is agent/group/implicit,
+// an entry's page/url/wecom_kf).
+export const VALUE_OF = {
+  entry: { target_type: TARGET_TYPE, policy: POLICY, fallback_strategy: STRATEGY },
+  rule: { target_type: RULE_TARGET, kind: RULE_KIND, strategy: STRATEGY },
+  agent: { status: STATUS, status_source: STATUS_SOURCE },
+  operator: { role: ROLE },
+  wecom: { state: WSYNC_STATE },
+};
+export function valueTable(kind, key) {
+  return (VALUE_OF[kind] && VALUE_OF[kind][key]) || null;
+}
 FIELD.operator.created_at = '创建时间';
 FIELD.operator.last_login = '最近登录';
 FIELD.customer.rows = '行数';
