@@ -183,29 +183,6 @@ test('the code dialogs look like the edit dialogs and copy each block and link',
   await page.waitForSelector('#nav a.active[href="#entries"]');
 });
 
-test('the mini-program not configured: said once in the 小程序码 dialog', async () => {
-  // This stack has a mini-program: its answers for an unconfigured one
-  // are stood in for (the server's own words).
-  const msg = '未配置小程序,无法生成小程序码:请在 admin.conf 的 [miniprogram] 设置 app_id 和 app_secret(或 app_secret_file)';
-  await page.route('**/api/entries/qrb_page/reach', (r) => r.fulfill({ status: 200, contentType: 'application/json',
-    body: JSON.stringify({ success: true, reach: { entry: 'qrb_page', problems: [{ code: 'miniprogram_unset',
-      message: '未配置小程序,无法生成小程序码', fix: '在 admin.conf 的 [miniprogram] 设置 app_id 和 app_secret(或 app_secret_file)' }] } }) }));
-  await page.route('**/api/entries/qrb_page/qr', (r) => r.fulfill({ status: 503, contentType: 'application/json',
-    body: JSON.stringify({ success: false, code: 'miniprogram_not_configured', message: msg }) }));
-  try {
-    await page.locator('tr[data-id="qrb_page"]').getByRole('button', { name: '二维码' }).click();
-    const dlg = page.locator('dialog');
-    await dlg.locator('p.error').waitFor();
-    await page.waitForTimeout(300);
-    const text = await dlg.textContent();
-    assert.equal(text.split('未配置小程序').length - 1, 1, text);
-    await close();
-  } finally {
-    await page.unroute('**/api/entries/qrb_page/reach');
-    await page.unroute('**/api/entries/qrb_page/qr');
-  }
-});
-
 test('web-link entries ask nothing about people, and no rule is offered for them', async () => {
   const row = page.locator('tr[data-id="qrb_evil"]');
   for (const label of ['指定客服', '不在时', '后备分组', '分配策略']) {

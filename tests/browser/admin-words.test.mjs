@@ -39,7 +39,12 @@ before(async () => {
   mkdirSync(ART, { recursive: true });
   operator('words', PASS);
   // A closed entry: open only on a day three days from now (Asia/Shanghai).
-  sql("DELETE FROM kf_entry WHERE id = 'words_shut'");
+  sql("DELETE FROM kf_entry WHERE id IN ('words_shut', 'words_none')");
+  sql("DELETE FROM kf_agent WHERE id = 'words_off'");
+  // Nobody to answer: a strict entry whose only person is offline.
+  sql("INSERT INTO kf_agent (id, display_name, status) VALUES ('words_off', '离线的人', 'offline')");
+  sql("INSERT INTO kf_entry (id, label, target_type, target, policy) VALUES ('words_none', '只找离线的人', 'page', '/p', 'strict')");
+  sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('words_none', 'words_off', 0)");
   sql("DELETE FROM kf_schedule WHERE id = 'words_hours'");
   const wd = (new Date(Date.now() + 8 * 3600e3).getUTCDay() + 3) % 7;
   sql("INSERT INTO kf_schedule (id, name, tz) VALUES ('words_hours', '一周一天', 'Asia/Shanghai')");
@@ -55,7 +60,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  sql("DELETE FROM kf_entry WHERE id = 'words_shut'");
+  sql("DELETE FROM kf_entry WHERE id IN ('words_shut', 'words_none')");
+  sql("DELETE FROM kf_agent WHERE id = 'words_off'");
   sql("DELETE FROM kf_schedule WHERE id = 'words_hours'");
   kfctl('agent', 'status', 'a1', 'online');
 });
@@ -135,19 +141,12 @@ test('the preview: (已转接) only when someone was chosen; a web link assigns 
   let p = await preview('help');
   assert.equal(await page.textContent('dd.who'), '网页链接,不分配客服');
   assert.doesNotMatch(p.reason, /已转接/);
-  // Nobody chosen after the designated ones were away (the engine's
-  // fallback flag set): no "(已转接)". The API's answer is stood in for,
-  // as making every group member unavailable would disturb other suites.
-  await page.route('**/api/preview?*', (r) => r.fulfill({ status: 200, contentType: 'application/json',
-    body: JSON.stringify({ success: true, agent: null, reason: 'none:offline', fallback: true, notice: '客服都不在线',
-      trace: [{ step: 'designated', what: 'designated', agent_id: 'a1', verdict: 'offline' }] }) }));
-  try {
-    p = await preview('cs1');
-    assert.equal(p.reason, '无人接待:客服都不在线');
-    assert.equal(await page.textContent('dd.who'), '无人可接待');
-  } finally {
-    await page.unroute('**/api/preview?*');
-  }
+  // Nobody chosen after the designated person was away (the engine sets
+  // its fallback flag): no "(已转接)". A strict entry of its own, whose
+  // only person is offline, so no other suite's people change.
+  p = await preview('words_none');
+  assert.equal(p.reason, '无人接待:客服都不在线');
+  assert.equal(await page.textContent('dd.who'), '无人可接待');
   // A real fallback to a person keeps it (the test above: 售前组).
   assert.deepEqual(await visibleRaw(), []);
 });
