@@ -417,7 +417,7 @@ csv_charset(struct actx *c, enum textenc *cs)
 
 	ct = c->req->src->param(c->req->src->ctx, "CONTENT_TYPE");
 	if (textenc_media(ct, "text/csv", cs) == -1 || *cs == TE_OTHER) {
-		admin_fail(c, AE_MEDIA_TYPE);
+		admin_fail(c, AE_CSV_MEDIA_TYPE);
 		return -1;
 	}
 	return 0;
