@@ -3,7 +3,9 @@
 // template; one audit record per created or changed row.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sql, settle, assertError } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BASE, VAR, SOCK, sql, settle, assertError } from './lib.mjs';
 import { loggedIn } from './admin-lib.mjs';
 
 let admin;
@@ -316,4 +318,39 @@ test('parallel imports of overlapping keys in opposite orders: no deadlock 503',
     // one of the two wrote last, all rows alike
     assert.equal(sql("SELECT COUNT(DISTINCT level) FROM kf_customer WHERE customer_key LIKE 'csvdl%'"), '1');
   }
+});
+
+test('an import chosen as a deadlock victim is run again: right counts, one audit per row', { timeout: 90000 }, async () => {
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvx%'");
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('csvx1', 1), ('csvx2', 1)");
+  const heavy = Array.from({ length: 300 }, (_, i) => `('csvxh${i}', 1)`).join(',');
+  sql(`INSERT INTO kf_customer (customer_key, level) VALUES ${heavy}`);
+  const logAt = readFileSync(`${VAR}/log/kfroute.log`, 'utf8').length;
+  const since = Number(sql('SELECT COALESCE(MAX(id), 0) FROM kf_audit'));
+  // Another session, heavier than the import (300 rows changed, so
+  // InnoDB picks the import as the victim), holds csvx2 ...
+  const other = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, '--unbuffered', '-N', '-B', 'kfroute'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  other.stdout.on('data', (d) => { out += d; });
+  other.stdin.write("BEGIN; UPDATE kf_customer SET level = 2 WHERE customer_key LIKE 'csvxh%'; "
+    + "SELECT level FROM kf_customer WHERE customer_key = 'csvx2' FOR UPDATE; SELECT 'locked';\n");
+  while (!out.includes('locked')) await new Promise((r) => setTimeout(r, 20));
+  // ... the import locks csvx1 and waits for csvx2 ...
+  const imp = importCsv('customers', 'customer_key,level\r\ncsvx2,4\r\ncsvx1,4\r\n');
+  const stop = setTimeout(() => other.kill(), 30000);
+  await new Promise((r) => setTimeout(r, 700));
+  // ... and the other session now wants csvx1: a deadlock.
+  other.stdin.write("UPDATE kf_customer SET level = 3 WHERE customer_key = 'csvx1'; SELECT SLEEP(0.5); COMMIT;\n");
+  other.stdin.end();
+  const r = await imp;
+  await new Promise((res) => other.on('close', res));
+  clearTimeout(stop);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual([r.body.imported, r.body.created, r.body.updated, r.body.unchanged], [2, 0, 2, 0]);
+  assert.equal(sql("SELECT GROUP_CONCAT(level ORDER BY customer_key) FROM kf_customer WHERE customer_key IN ('csvx1', 'csvx2')"), '4,4');
+  // one audit per row, csvx1's before being what the other session committed
+  assert.equal(sql(`SELECT COUNT(*) FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id LIKE 'csvx%'`), '2');
+  assert.equal(sql(`SELECT JSON_VALUE(before_json, '$.level') FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id = 'csvx1'`), '3');
+  assert.match(readFileSync(`${VAR}/log/kfroute.log`, 'utf8').slice(logAt), /import customers: deadlock, run again/);
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvx%'");
 });
