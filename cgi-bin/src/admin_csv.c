@@ -16,6 +16,7 @@
  * created or changed row is audited on its own, as a single edit is.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,6 +27,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "jsonw.h"
+#include "log.h"
 #include "req.h"
 #include "resp.h"
 #include "store.h"
@@ -64,16 +66,16 @@ static const struct alias order_aliases[] = {
 
 struct bulk {
 	const char	*coll;
-	enum store_q	 upsert, export, get;
+	enum store_q	 upsert, export, get, lock;
 	const struct alias *aliases;
 	const char	*agent;	/* the field naming an agent (checked) */
 };
 
 static const struct bulk bulks[] = {
 	{ "customers", Q_CUSTOMER_UPSERT, Q_CUSTOMER_EXPORT, Q_CUSTOMER_GET,
-	    customer_aliases, "account_manager_id" },
+	    Q_CUSTOMER_GET_LOCK, customer_aliases, "account_manager_id" },
 	{ "orders", Q_ORDER_UPSERT, Q_ORDER_EXPORT, Q_ORDER_GET,
-	    order_aliases, "agent_id" },
+	    Q_ORDER_GET_LOCK, order_aliases, "agent_id" },
 };
 
 static const struct bulk *
@@ -348,7 +350,10 @@ store_row(struct import *im, const char **vals, struct tally *t)
 	const char	*key = vals[0], *before = NULL, *after;
 	enum store_rc	 rc;
 
-	rc = store_q_text(c->a->store, im->b->get, &key, 1, c->req->arena,
+	/* Locked: a parallel import waits here (or deadlocks and is run
+	 * again), so it sees this row and neither counts nor audits it as
+	 * created a second time. */
+	rc = store_q_text(c->a->store, im->b->lock, &key, 1, c->req->arena,
 	    &before);
 	if (rc == STORE_NOTFOUND)
 		before = NULL;
@@ -372,36 +377,97 @@ store_row(struct import *im, const char **vals, struct tally *t)
 	    STORE_OK : STORE_ERR;
 }
 
-/* Write every row in one transaction; -1 having answered. */
+/* A validated row and where it came from, to write rows in key order. */
+struct keyed {
+	const char	**vals;		/* vals[0] is the key */
+	size_t		 line;
+	size_t		 i;		/* place in the file */
+};
+
+static int
+keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed	*x = a, *y = b;
+	int			 d = strcmp(x->vals[0], y->vals[0]);
+
+	if (d != 0)
+		return d;
+	/* the same key twice: the later row still wins */
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* One try at the transaction: the rc of the row that failed (*at). */
+static enum store_rc
+store_try(struct import *im, const struct keyed *rows, size_t nrow,
+    struct tally *t, size_t *at)
+{
+	struct store	*s = im->c->a->store;
+	enum store_rc	 rc;
+	size_t		 i;
+
+	memset(t, 0, sizeof(*t));
+	*at = nrow;
+	/* REPEATABLE READ: a locking read of a missing key locks its gap */
+	if ((rc = store_begin_rr(s)) != STORE_OK)
+		return rc;
+	for (i = 0; i < nrow; i++)
+		if ((rc = store_row(im, rows[i].vals, t)) != STORE_OK) {
+			*at = i;
+			return rc;
+		}
+	return store_commit(s);
+}
+
+/*
+ * Write every row in one transaction, in key order: two imports with
+ * keys in common lock them in the same order. A deadlock (with a single
+ * edit, or two imports creating the same new keys: both lock the gap,
+ * then both insert) is run once more, then answered 409. -1 having
+ * answered.
+ */
 static int
 store_rows(struct import *im, const struct csv *csv, const char **all,
     size_t nrow, struct tally *t)
 {
 	struct actx	*c = im->c;
+	struct keyed	*rows;
 	const char	*field, *msg;
 	struct valid	 v;
-	enum store_rc	 rc = STORE_OK;
-	size_t		 i;
+	enum store_rc	 rc;
+	size_t		 i, at;
+	int		 attempt, deadlock = 0;
 
-	if (store_begin(c->a->store) != STORE_OK) {
-		admin_fail_store(c);
+	rows = arena_alloc(c->req->arena, (nrow + 1) * sizeof(*rows));
+	for (i = 0; i < nrow; i++) {
+		rows[i].vals = all + i * im->nf;
+		/* Data row i is csv row i + 1 (after the header). */
+		rows[i].line = csv->rows[i + 1].line;
+		rows[i].i = i;
+	}
+	if (nrow > 1)
+		qsort(rows, nrow, sizeof(*rows), keyed_cmp);
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((rc = store_try(im, rows, nrow, t, &at)) == STORE_OK)
+			return 0;
+		deadlock = store_deadlock(c->a->store);
+		store_rollback(c->a->store);
+		if (!deadlock)
+			break;
+		log_warn("import %s: deadlock, %s", im->b->coll,
+		    attempt == 0 ? "run again" : "given up");
+	}
+	if (deadlock) {
+		admin_fail(c, AE_IMPORT_DEADLOCK);
 		return -1;
 	}
-	for (i = 0; i < nrow; i++)
-		if ((rc = store_row(im, all + i * im->nf, t)) != STORE_OK)
-			break;
-	if (rc == STORE_OK && (rc = store_commit(c->a->store)) == STORE_OK)
-		return 0;
-	store_rollback(c->a->store);
-	if (rc == STORE_ERR || i == nrow || admin_crud_refusal(im->b->coll,
+	if (rc == STORE_ERR || at == nrow || admin_crud_refusal(im->b->coll,
 	    rc, store_error(c->a->store), &field, &msg) == -1) {
 		admin_fail_store(c);
 		return -1;
 	}
-	/* Data row i is csv row i + 1 (after the header). */
 	valid_init(&v, c->req->arena);
 	valid_fail(&v, field, "%s", msg);
-	reject(im, csv->rows[i + 1].line, &v);
+	reject(im, rows[at].line, &v);
 	answer_rejects(im, nrow);
 	return -1;
 }
@@ -417,7 +483,7 @@ csv_charset(struct actx *c, enum textenc *cs)
 
 	ct = c->req->src->param(c->req->src->ctx, "CONTENT_TYPE");
 	if (textenc_media(ct, "text/csv", cs) == -1 || *cs == TE_OTHER) {
-		admin_fail(c, AE_MEDIA_TYPE);
+		admin_fail(c, AE_CSV_MEDIA_TYPE);
 		return -1;
 	}
 	return 0;

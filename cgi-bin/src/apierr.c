@@ -52,6 +52,10 @@ static const struct apierr_info infos[AE__MAX] = {
 	[AE_BAD_ENCODING] = { 400, "bad_encoding",
 	    "文件编码无法识别,请在 Excel 中另存为"
 	    "“CSV UTF-8(逗号分隔)”后再导入" },
+	[AE_CSV_MEDIA_TYPE] = { 415, "unsupported_media_type",
+	    "只接受 text/csv(UTF-8 或 GBK 编码)" },
+	[AE_IMPORT_DEADLOCK] = { 409, "conflict",
+	    "另一个导入正在修改同样的记录,请稍后重新导入(本次什么都没有写入)" },
 	[AE_ADMIN_ONLY] = { 403, "admin_only", "只有管理员可以管理操作员" },
 	[AE_SELF] = { 409, "self",
 	    "不能停用自己,也不能取消自己的管理员角色" },

@@ -43,6 +43,8 @@ enum apierr {
 	AE_CONFLICT,		/* stale version; "current" holds the row */
 	AE_IN_USE,		/* "used_by" says by what */
 	AE_BAD_ENCODING,	/* an upload neither UTF-8 nor GB18030 */
+	AE_CSV_MEDIA_TYPE,	/* 415 for CSV import: what it takes */
+	AE_IMPORT_DEADLOCK,	/* 409: a parallel import kept clashing */
 	/* Operators from the page (admin_ops.c). */
 	AE_ADMIN_ONLY,		/* a viewer, even for a read */
 	AE_SELF,		/* disabling or demoting oneself */

@@ -4,6 +4,8 @@
 #include "buf.h"
 #include "csv.h"
 
+#define TOO_MANY_ROWS	"行数过多:表头之外最多 20000 行,请分成几个文件导入"
+
 static int
 formula_start(char c)
 {
@@ -99,7 +101,7 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
     size_t *err_line, const char **why)
 {
 	const char	*p = text, *end = text + len;
-	size_t		 line = 1, cap = 0;
+	size_t		 line = 1, cap = 0, content = 0, i;
 	struct csv_row	*r;
 
 	out->rows = NULL;
@@ -111,9 +113,11 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 			p = line_end(p, end, &line);
 			continue;
 		}
-		if (out->n == CSV_MAX_ROWS) {
+		/* Padding rows are stored (csv_tidy drops them) but only up
+		 * to a bound, so memory stays bounded too. */
+		if (out->n == CSV_MAX_RECORDS) {
 			*err_line = line;
-			*why = "行数过多(最多 20000 行)";
+			*why = TOO_MANY_ROWS;
 			return -1;
 		}
 		if (out->n == cap) {
@@ -129,12 +133,21 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 		memset(r, 0, sizeof(*r));
 		r->line = line;
 		for (;;) {
+			const char	*extra;
+
+			/* Past the 16th cell only padding: dropped. */
 			if (r->n == CSV_MAX_FIELDS) {
-				*err_line = r->line;
-				*why = "列数过多(最多 16 列)";
-				return -1;
-			}
-			if (field(a, &p, end, &line, &r->f[r->n++], why) == -1) {
+				if (field(a, &p, end, &line, &extra, why) == -1) {
+					*err_line = r->line;
+					return -1;
+				}
+				if (extra[0] != '\0') {
+					*err_line = r->line;
+					*why = "列数过多(最多 16 列)";
+					return -1;
+				}
+			} else if (field(a, &p, end, &line, &r->f[r->n++],
+			    why) == -1) {
 				*err_line = r->line;	/* where the row starts */
 				return -1;
 			}
@@ -143,6 +156,13 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 				continue;
 			}
 			break;
+		}
+		for (i = 0; i < r->n && r->f[i][0] == '\0'; i++)
+			;
+		if (i < r->n && ++content > CSV_MAX_ROWS + 1) {
+			*err_line = r->line;
+			*why = TOO_MANY_ROWS;
+			return -1;
 		}
 		p = line_end(p, end, &line);
 	}

@@ -14,7 +14,10 @@ struct arena;
 struct buf;
 
 #define CSV_MAX_FIELDS	16
+/* Data rows: the header and rows of empty cells are not counted. */
 #define CSV_MAX_ROWS	20000
+/* Rows stored at all, padding included (a memory bound). */
+#define CSV_MAX_RECORDS	(2 * (CSV_MAX_ROWS + 1))
 
 struct csv_row {
 	size_t		 line;		/* where the row starts, from 1 */
@@ -28,7 +31,11 @@ struct csv {
 };
 
 /*
- * Parse text[0..len) into rows (blank lines skipped). 0, or -1 with
+ * Parse text[0..len) into rows (blank lines skipped): a header and at
+ * most CSV_MAX_ROWS rows with a non-empty cell. A row keeps at
+ * most CSV_MAX_FIELDS cells: empty cells after those (a spreadsheet's
+ * padding) are dropped, a non-empty one is refused ("列数过多"). So a
+ * real column must be within the first 16, padding columns included. 0, or -1 with
  * *err_line and a static reason (Chinese, for the operator) set.
  */
 int	 csv_parse(struct arena *, const char *text, size_t len,

@@ -1224,3 +1224,9 @@ store_error(const struct store *s)
 {
 	return s->errmsg;
 }
+
+int
+store_deadlock(const struct store *s)
+{
+	return s->err == 1213;	/* ER_LOCK_DEADLOCK */
+}

@@ -195,6 +195,8 @@ enum store_q {
 	Q_OP_LOCK, Q_SESSION_DELETE_OTHERS,
 	/* 小程序码 cache (admin_qr.c) and how customers reach entries */
 	Q_WXACODE_GET, Q_WXACODE_PUT, Q_REACH_LIST,
+	/* CSV import: the row before, locked (FOR UPDATE) */
+	Q_CUSTOMER_GET_LOCK, Q_ORDER_GET_LOCK,
 	Q__MAX
 };
 
@@ -217,5 +219,8 @@ unsigned long long store_affected(const struct store *);
 unsigned long long store_insert_id(const struct store *);
 /* The server's message for the last failure ("" when none). */
 const char	*store_error(const struct store *);
+/* Whether the last failure was a deadlock (the server rolled the
+ * transaction back; it may be run again). */
+int		 store_deadlock(const struct store *);
 
 #endif

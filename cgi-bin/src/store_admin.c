@@ -545,6 +545,13 @@ const char *const store_q_sql[Q__MAX] = {
 	    "AND l.scene = COALESCE(e.wecom_scene, e.id)) "
 	    "FROM kf_entry e WHERE e.id = COALESCE(?, e.id) "
 	    "ORDER BY e.sort_order, e.id",
+	/* CSV import: the row before, locked until the commit (in
+	 * REPEATABLE READ a missing key's gap too, so a parallel import
+	 * cannot create it meanwhile and count it created as well) */
+	[Q_CUSTOMER_GET_LOCK] = "SELECT " CUSTOMER_JSON " FROM kf_customer c "
+	    "WHERE c.customer_key = ? FOR UPDATE",
+	[Q_ORDER_GET_LOCK] = "SELECT " ORDER_JSON " FROM kf_order o "
+	    "WHERE o.order_id = ? FOR UPDATE",
 };
 
 int

@@ -6,7 +6,8 @@
  * have 1..CSV_MAX_FIELDS fields without NUL, and start on nondecreasing
  * lines; writing the rows back with csv_cell() (after a BOM, as the
  * export does) and importing that text (csv_parse + csv_unguard) gives
- * the same fields, whatever they hold: formula guard included; after
+ * the same fields, whatever they hold: formula guard included; at most
+ * CSV_MAX_RECORDS rows; after
  * csv_tidy() no row is all empty and no column is empty in every row.
  */
 #include <stdlib.h>
@@ -98,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(why != NULL && line >= 1 && line <= lines);
 		goto done;
 	}
-	CHECK(c.n <= CSV_MAX_ROWS);
+	CHECK(c.n <= CSV_MAX_RECORDS);
 	for (i = 0; i < c.n; i++) {
 		CHECK(c.rows[i].n >= 1 && c.rows[i].n <= CSV_MAX_FIELDS);
 		CHECK(c.rows[i].line >= 1 && c.rows[i].line <= lines);

@@ -12,7 +12,7 @@
  * Invariants: the answer is one strict JSON object in valid UTF-8 with the
  * status of its code; a rejection report lists at most 100 rows, at most
  * as many as it counts, at most as many as there are, each row with at
- * least one field message.
+ * least one field message; a 415 names what import takes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +81,11 @@ check_answer(const struct resp *resp, size_t size)
 	    resp->status == 503);
 	CHECK(json_object_object_get_ex(o, "success", &v) &&
 	    !json_object_get_boolean(v));
+	/* a 415 says what import takes, not what JSON requests take */
+	if (resp->status == 415)
+		CHECK(json_object_object_get_ex(o, "message", &v) &&
+		    strcmp(json_object_get_string(v),
+		    "只接受 text/csv(UTF-8 或 GBK 编码)") == 0);
 	if (json_object_object_get_ex(o, "rejected", &rej)) {
 		CHECK(json_object_is_type(rej, json_type_array));
 		n = json_object_array_length(rej);

@@ -6,7 +6,10 @@
  * Invariants: a decode that succeeds gives NUL-terminated well-formed
  * UTF-8 of the length it says, without NUL or U+FFFD, at most half as
  * long again as the input; UTF-8 input comes back byte for byte, less
- * one leading BOM; a detected decode agrees with the explicit one for the
+ * one leading BOM; detection follows textenc.h's rule (UTF-8 found
+ * without a BOM holds no U+0080-U+07FF character or does not read as
+ * GB18030; GB18030 found is not UTF-8 and not mixed); a detected decode
+ * agrees with the explicit one for the
  * charset it found; a media type of any bytes never crashes and names a
  * known charset value.
  */
@@ -59,6 +62,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(len == size - 4 && memcmp(out, s + 3, len) == 0);
 		else if (found == TE_UTF8)
 			CHECK(len == size - 1 && memcmp(out, s, len) == 0);
+		if (cs == TE_DETECT && found == TE_UTF8 && !(size - 1 >= 3 &&
+		    memcmp(s, "\xEF\xBB\xBF", 3) == 0)) {
+			size_t	 i;
+			int	 narrow = 0;
+
+			for (i = 0; i < size - 1; i++)
+				narrow |= (unsigned char)s[i] >= 0xC2 &&
+				    (unsigned char)s[i] <= 0xDF;
+			CHECK(!narrow || textenc_decode(a, s, size - 1,
+			    TE_GB18030, &out2, &len2, &found2) == -1);
+		}
+		if (cs == TE_DETECT && found == TE_GB18030)
+			CHECK(!utf8_valid(s, size - 1) &&
+			    !textenc_mixed(s, size - 1));
 		if (cs == TE_DETECT) {
 			CHECK(textenc_decode(a, s, size - 1, found, &out2,
 			    &len2, &found2) == 0);

@@ -3,7 +3,9 @@
 // template; one audit record per created or changed row.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sql, settle, assertError } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BASE, VAR, SOCK, sql, settle, assertError } from './lib.mjs';
 import { loggedIn } from './admin-lib.mjs';
 
 let admin;
@@ -91,7 +93,9 @@ test('bytes neither UTF-8 nor GB18030 are refused with the Excel advice, and not
   // Declared UTF-8 but GBK bytes: the client is told it lied.
   assertError(await importCsv('customers', gbk('customer_key,tags\ncsvbad2,标签\n'), 'text/csv; charset=utf-8'), 400, 'bad_utf8');
   for (const cs of ['latin1', 'utf-16', 'big5']) {
-    assertError(await importCsv('customers', 'customer_key\ncsvbad3\n', `text/csv; charset=${cs}`), 415, 'unsupported_media_type');
+    const r = await importCsv('customers', 'customer_key\ncsvbad3\n', `text/csv; charset=${cs}`);
+    assertError(r, 415, 'unsupported_media_type');
+    assert.equal(r.body.message, '只接受 text/csv(UTF-8 或 GBK 编码)');
   }
   assert.equal(count('csvbad%'), before);
 });
@@ -212,4 +216,141 @@ test('audit: one record per created or changed row, with before and after; uncha
   const o = (await mine()).find((x) => x.object_id === 'csvao1');
   assert.equal(o.kind, 'order');
   assert.equal(o.after.customer_key, 'csva1');
+});
+
+const BAD_ENCODING = '文件编码无法识别,请在 Excel 中另存为“CSV UTF-8(逗号分隔)”后再导入';
+
+test('a file mixing UTF-8 rows and GBK rows is refused, nothing stored', async () => {
+  // header and row 1 UTF-8, row 2 GBK: once stored as "涓枃鏍囩"
+  const body = Buffer.concat([Buffer.from('customer_key,tags\ncsvmix1,中文标签\ncsvmix2,'), gbk('专属客服'), Buffer.from('\n')]);
+  const r = await importCsv('customers', body);
+  assertError(r, 400, 'bad_encoding');
+  assert.equal(r.body.message, BAD_ENCODING);
+  assert.equal(count('csvmix%'), '0');
+});
+
+test('GBK that is valid UTF-8 by accident is refused unless the charset says which', async () => {
+  // printf 'customer_key,tags\ng1,专业\n' | iconv -t gbk: D7 A8 D2 B5 reads as UTF-8 "רҵ"
+  const body = Buffer.concat([Buffer.from('customer_key,tags\ncsvamb1,'), Buffer.from([0xd7, 0xa8, 0xd2, 0xb5]), Buffer.from('\n')]);
+  const r = await importCsv('customers', body);
+  assertError(r, 400, 'bad_encoding');
+  assert.equal(r.body.message, BAD_ENCODING);
+  assert.equal(count('csvamb%'), '0');
+  const gb = await importCsv('customers', body, 'text/csv; charset=gbk');
+  assert.equal(gb.status, 200, JSON.stringify(gb.body));
+  assert.equal(gb.body.encoding, 'gb18030');
+  assert.equal(sql("SELECT tags FROM kf_customer WHERE customer_key = 'csvamb1'"), '专业');
+  // Excel's "CSV UTF-8" writes a BOM: then it is UTF-8, whatever it holds.
+  const bom = await importCsv('customers', Buffer.from('\ufeffcustomer_key,tags\ncsvamb2,רҵ é\n'));
+  assert.equal(bom.status, 200, JSON.stringify(bom.body));
+  assert.equal(bom.body.encoding, 'utf-8');
+  assert.equal(sql("SELECT tags FROM kf_customer WHERE customer_key = 'csvamb2'"), 'רҵ é');
+  // CJK only, no BOM: UTF-8
+  const cjk = await importCsv('customers', Buffer.from('customer_key,tags\ncsvamb3,中文标签\n'));
+  assert.equal(cjk.status, 200, JSON.stringify(cjk.body));
+  assert.equal(cjk.body.encoding, 'utf-8');
+});
+
+test('the import 415 says what import takes', async () => {
+  for (const type of ['text/csv; charset=latin1', 'application/json', 'text/plain']) {
+    const r = await importCsv('customers', 'customer_key\ncsvmt1\n', type);
+    assertError(r, 415, 'unsupported_media_type');
+    assert.equal(r.body.message, '只接受 text/csv(UTF-8 或 GBK 编码)');
+  }
+  assert.equal(count('csvmt%'), '0');
+});
+
+test('empty padding cells past 16 columns are ignored; a 17th real column is not', async () => {
+  const pad = ','.repeat(20);
+  let r = await importCsv('customers', `customer_key${pad}\r\ncsvw1${pad}\r\n`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.imported, 1);
+  assert.equal(count('csvw1'), '1');
+  r = await importCsv('customers', `customer_key${',x'.repeat(16)}\r\ncsvw2${',1'.repeat(16)}\r\n`);
+  assertError(r, 400, 'invalid');
+  assert.equal(r.body.fields.csv, '第 1 行:列数过多(最多 16 列)');
+  assert.equal(count('csvw2'), '0');
+});
+
+test('20000 data rows besides the header import; 20001 are refused', { timeout: 300000 }, async () => {
+  const rows = (n) => 'customer_key,level\r\n' + Array.from({ length: n }, (_, i) => `csvn${String(i).padStart(5, '0')},1\r\n`).join('');
+  let r = await importCsv('customers', rows(20001));
+  assertError(r, 400, 'invalid');
+  assert.equal(r.body.fields.csv, '第 20002 行:行数过多:表头之外最多 20000 行,请分成几个文件导入');
+  assert.equal(count('csvn%'), '0');
+  // padding rows do not count
+  r = await importCsv('customers', rows(20000) + ',\r\n'.repeat(50));
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.imported, 20000);
+  assert.equal(r.body.created, 20000);
+  assert.equal(count('csvn%'), '20000');
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvn%'");
+});
+
+const parRows = (keys) => 'customer_key,level\r\n' + keys.map((k) => `${k},2\r\n`).join('');
+const keysOf = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+
+test('two parallel imports of the same new keys: created counted once, audited once', { timeout: 300000 }, async () => {
+  const keys = keysOf('csvpar', 3000);
+  const since = Number(sql('SELECT COALESCE(MAX(id), 0) FROM kf_audit'));
+  const [a, b] = await Promise.all([importCsv('customers', parRows(keys)), importCsv('customers', parRows(keys))]);
+  assert.equal(a.status, 200, JSON.stringify(a.body));
+  assert.equal(b.status, 200, JSON.stringify(b.body));
+  assert.equal(a.body.created + b.body.created, 3000, `${a.body.created} + ${b.body.created}`);
+  assert.equal(a.body.unchanged + b.body.unchanged, 3000);
+  assert.equal(count('csvpar%'), '3000');
+  assert.equal(sql(`SELECT COUNT(*) FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id LIKE 'csvpar%'`), '3000');
+  assert.equal(sql(`SELECT COUNT(*) FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id LIKE 'csvpar%' AND before_json IS NULL`), '3000');
+});
+
+test('parallel imports of overlapping keys in opposite orders: no deadlock 503', { timeout: 300000 }, async () => {
+  const keys = keysOf('csvdl', 2000);
+  let r = await importCsv('customers', parRows(keys));
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const up = (ks, level) => 'customer_key,level\r\n' + ks.map((k) => `${k},${level}\r\n`).join('');
+  for (let round = 0; round < 3; round++) {
+    const [a, b] = await Promise.all([importCsv('customers', up(keys, 3 + round)),
+      importCsv('customers', up([...keys].reverse(), 6 + round))]);
+    for (const x of [a, b]) {
+      assert.equal(x.status, 200, JSON.stringify(x.body));
+      assert.equal(x.body.imported, 2000);
+    }
+    // one of the two wrote last, all rows alike
+    assert.equal(sql("SELECT COUNT(DISTINCT level) FROM kf_customer WHERE customer_key LIKE 'csvdl%'"), '1');
+  }
+});
+
+test('an import chosen as a deadlock victim is run again: right counts, one audit per row', { timeout: 90000 }, async () => {
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvx%'");
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('csvx1', 1), ('csvx2', 1)");
+  const heavy = Array.from({ length: 300 }, (_, i) => `('csvxh${i}', 1)`).join(',');
+  sql(`INSERT INTO kf_customer (customer_key, level) VALUES ${heavy}`);
+  const logAt = readFileSync(`${VAR}/log/kfroute.log`, 'utf8').length;
+  const since = Number(sql('SELECT COALESCE(MAX(id), 0) FROM kf_audit'));
+  // Another session, heavier than the import (300 rows changed, so
+  // InnoDB picks the import as the victim), holds csvx2 ...
+  const other = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, '--unbuffered', '-N', '-B', 'kfroute'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  other.stdout.on('data', (d) => { out += d; });
+  other.stdin.write("BEGIN; UPDATE kf_customer SET level = 2 WHERE customer_key LIKE 'csvxh%'; "
+    + "SELECT level FROM kf_customer WHERE customer_key = 'csvx2' FOR UPDATE; SELECT 'locked';\n");
+  while (!out.includes('locked')) await new Promise((r) => setTimeout(r, 20));
+  // ... the import locks csvx1 and waits for csvx2 ...
+  const imp = importCsv('customers', 'customer_key,level\r\ncsvx2,4\r\ncsvx1,4\r\n');
+  const stop = setTimeout(() => other.kill(), 30000);
+  await new Promise((r) => setTimeout(r, 700));
+  // ... and the other session now wants csvx1: a deadlock.
+  other.stdin.write("UPDATE kf_customer SET level = 3 WHERE customer_key = 'csvx1'; SELECT SLEEP(0.5); COMMIT;\n");
+  other.stdin.end();
+  const r = await imp;
+  await new Promise((res) => other.on('close', res));
+  clearTimeout(stop);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual([r.body.imported, r.body.created, r.body.updated, r.body.unchanged], [2, 0, 2, 0]);
+  assert.equal(sql("SELECT GROUP_CONCAT(level ORDER BY customer_key) FROM kf_customer WHERE customer_key IN ('csvx1', 'csvx2')"), '4,4');
+  // one audit per row, csvx1's before being what the other session committed
+  assert.equal(sql(`SELECT COUNT(*) FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id LIKE 'csvx%'`), '2');
+  assert.equal(sql(`SELECT JSON_VALUE(before_json, '$.level') FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id = 'csvx1'`), '3');
+  assert.match(readFileSync(`${VAR}/log/kfroute.log`, 'utf8').slice(logAt), /import customers: deadlock, run again/);
+  sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvx%'");
 });

@@ -188,6 +188,52 @@ test_tidy(void **state)
 	arena_free(a);
 }
 
+/* Limits: 16 non-empty columns (padding past them ignored), 20000 data
+ * rows besides the header (padding rows not counted). */
+static void
+test_limits(void **state)
+{
+	struct arena	*a = arena_new(1 << 16);
+	struct buf	 b = { 0 };
+	struct csv	 c;
+	size_t		 line, i;
+	const char	*why;
+
+	(void)state;
+	/* customer_key and 20 empty cells, a row likewise */
+	buf_puts(&b, "customer_key,,,,,,,,,,,,,,,,,,,,\r\nh2,,,,,,,,,,,,,,,,,,,,\r\n");
+	assert_int_equal(csv_parse(a, buf_str(&b), b.len, &c, &line, &why), 0);
+	assert_int_equal(c.rows[0].n, CSV_MAX_FIELDS);
+	csv_tidy(&c);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.rows[0].n, 1);
+	assert_int_equal(c.rows[1].n, 1);
+	assert_string_equal(c.rows[1].f[0], "h2");
+	/* a real 17th column is still refused */
+	buf_clear(&b);
+	buf_puts(&b, "k\r\na,,,,,,,,,,,,,,,,x\r\n");
+	assert_int_equal(csv_parse(a, buf_str(&b), b.len, &c, &line, &why),
+	    -1);
+	assert_int_equal(line, 2);
+	assert_string_equal(why, "列数过多(最多 16 列)");
+	/* header + 20000 rows, and padding rows: fine; one more row not */
+	buf_clear(&b);
+	buf_puts(&b, "k,v\r\n");
+	for (i = 0; i < CSV_MAX_ROWS; i++)
+		buf_printf(&b, "k%zu,1\r\n,\r\n", i);
+	assert_int_equal(csv_parse(a, buf_str(&b), b.len, &c, &line, &why), 0);
+	csv_tidy(&c);
+	assert_int_equal(c.n, CSV_MAX_ROWS + 1);
+	buf_puts(&b, "extra,1\r\n");
+	assert_int_equal(csv_parse(a, buf_str(&b), b.len, &c, &line, &why),
+	    -1);
+	assert_int_equal(line, 2 * CSV_MAX_ROWS + 2);
+	assert_string_equal(why,
+	    "行数过多:表头之外最多 20000 行,请分成几个文件导入");
+	buf_free(&b);
+	arena_free(a);
+}
+
 /* Header names: English any case, Chinese, spaces around ignored. */
 static void
 test_aliases(void **state)
@@ -236,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_guard_roundtrip),
 		cmocka_unit_test(test_line_endings),
 		cmocka_unit_test(test_tidy),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_aliases),
 	};
 

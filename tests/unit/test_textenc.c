@@ -99,12 +99,73 @@ test_detect(void **state)
 	arena_free(a);
 }
 
+/* Which files are refused rather than guessed at (textenc.h's rule). */
+static void
+test_ambiguous(void **state)
+{
+	/* printf 'customer_key,tags\ng1,专业\n' | iconv -t gbk: valid
+	 * UTF-8 by accident ("רҵ") */
+	static const char gbk_utf8[] = "customer_key,tags\ng1,\xd7\xa8\xd2\xb5\n";
+	/* header and row 1 UTF-8, row 2 GBK (专业) */
+	static const char mixed[] = "customer_key,tags\nm1,中文标签\n"
+	    "m2,\xd7\xa8\xd2\xb5\n";
+	/* mostly GBK, one UTF-8 row of 3+ CJK characters */
+	static const char mixed_line[] = "k,\xb1\xea\xc7\xa9\xb1\xea\xc7\xa9\n"
+	    "k2,\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\n"
+	    "k3,\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\n"
+	    "k4,中文标\n";
+	struct arena	*a = arena_new(1024);
+	const char	*out;
+	size_t		 len;
+	enum textenc	 found;
+
+	(void)state;
+	assert_int_equal(textenc_decode(a, gbk_utf8, sizeof(gbk_utf8) - 1,
+	    TE_DETECT, &out, &len, &found), -1);
+	/* pinned, it is what it says */
+	assert_int_equal(textenc_decode(a, gbk_utf8, sizeof(gbk_utf8) - 1,
+	    TE_GB18030, &out, &len, &found), 0);
+	assert_string_equal(out, "customer_key,tags\ng1,专业\n");
+	assert_int_equal(textenc_decode(a, gbk_utf8, sizeof(gbk_utf8) - 1,
+	    TE_UTF8, &out, &len, &found), 0);
+	assert_int_equal(found, TE_UTF8);
+	/* with Excel's BOM it is UTF-8 */
+	assert_int_equal(textenc_decode(a, "\xEF\xBB\xBF\xd7\xa8\xd2\xb5", 7,
+	    TE_DETECT, &out, &len, &found), 0);
+	assert_string_equal(out, "\xd7\xa8\xd2\xb5");
+	assert_int_equal(found, TE_UTF8);
+	/* U+0080-U+07FF that GB18030 cannot read: UTF-8 (é中 cuts a
+	 * GB18030 character short) */
+	assert_int_equal(textenc_decode(a, "é中", strlen("é中"), TE_DETECT,
+	    &out, &len, &found), 0);
+	assert_string_equal(out, "é中");
+	assert_int_equal(found, TE_UTF8);
+	/* only U+0800 and up: UTF-8 even if GB18030 could read it */
+	assert_int_equal(textenc_decode(a, "中文标签", strlen("中文标签"),
+	    TE_DETECT, &out, &len, &found), 0);
+	assert_int_equal(found, TE_UTF8);
+	/* mixed: a share, or one whole line */
+	assert_int_equal(textenc_mixed(mixed, sizeof(mixed) - 1), 1);
+	assert_int_equal(textenc_decode(a, mixed, sizeof(mixed) - 1,
+	    TE_DETECT, &out, &len, &found), -1);
+	assert_int_equal(textenc_mixed(mixed_line, sizeof(mixed_line) - 1), 1);
+	assert_int_equal(textenc_decode(a, mixed_line, sizeof(mixed_line) - 1,
+	    TE_DETECT, &out, &len, &found), -1);
+	/* the GBK lines alone are not */
+	assert_int_equal(textenc_mixed(mixed_line, sizeof(mixed_line) - 1 -
+	    strlen("k4,中文标\n")), 0);
+	assert_int_equal(textenc_mixed(gbk, sizeof(gbk) - 1), 0);
+	assert_int_equal(textenc_mixed("abc", 3), 0);
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_media),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_ambiguous),
 	};
 
 	return cmocka_run_group_tests_name("textenc", tests, NULL, NULL);

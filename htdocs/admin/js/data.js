@@ -62,6 +62,7 @@ function dataView(root, spec) {
           onclick: () => clear(report) }, '下载导入模板'),
         h('p.hint', {}, `CSV 第一行为表头:${names}(也可用英文列名 ${spec.columns.map((c) => c.key).join(',')})。`
           + 'Excel 保存的 GBK 或 UTF-8 文件都可以直接导入;空行和空列会被忽略。'
+          + '每个文件最多 20000 行(不含表头),更多的(包括更大的导出文件)请分成几个文件导入。'
           + `${spec.cells}同一个键的行会替换原有记录;有任何一行出错就一行也不导入。`),
         report);
       // Both above the table: a fragment, so crudView places them as one.
