@@ -5,19 +5,16 @@
 // the link nor the view. Screenshots at 1280 and 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, sql, kfctl } from '../http/lib.mjs';
+import { BASE, sql, kfctl } from '../http/lib.mjs';
 import { operator, Admin } from '../http/admin-lib.mjs';
+import { ART, launch, watchedPage, login as logIn } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'audit-browser-password-1';
 let browser, page;
 const problems = [];
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   sql("DELETE FROM kf_admin_user WHERE username IN ('ab-new', 'ab-viewer')");
   operator('ab-admin', PASS, 'admin');
   operator('ab-viewer', 'ab-viewer-password-1', 'viewer');
@@ -57,20 +54,8 @@ before(async () => {
     "\"accounts\":null,\"links_created\":null,\"problems\":null,\"error\":null,\"errcode\":null,\"age_s\":0}')");
   await a.post('logout');
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  page.on('dialog', async (d) => {
-    if (d.type() === 'confirm') { await d.accept(); return; }
-    problems.push(`dialog: ${d.message()}`);
-    await d.dismiss();
-  });
+  browser = await launch();
+  page = await watchedPage(browser, problems);
 });
 
 after(async () => {
@@ -80,13 +65,7 @@ after(async () => {
   assert.deepEqual(problems, []);
 });
 
-async function login(name, pw) {
-  await page.goto(`${BASE}/admin/`);
-  await page.fill('#login-form input[name=username]', name);
-  await page.fill('#login-form input[name=password]', pw);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav a.active');
-}
+const login = (name, pw) => logIn(page, name, pw);
 
 async function logout() {
   await page.click('#logout');

@@ -5,12 +5,10 @@
 // keeps its size (the SVG is drawn at its box's width, not scaled down).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, getJson, sql, settle, kfctl, tap } from '../http/lib.mjs';
+import { BASE, getJson, sql, settle, kfctl, tap } from '../http/lib.mjs';
 import { operator, loggedIn } from '../http/admin-lib.mjs';
+import { ART, PHONE, launch, watchedPage, login } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'charts-test-password-1';
 const SERIES = ['total', 'fallback', 'none'];
 let browser, page, api;
@@ -26,7 +24,6 @@ async function handoff(entry) {
 }
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   operator('charts', PASS);
   api = await loggedIn('charts', PASS);
   // 小王 (cs1's designated) away: cs1 falls back to 售前组. 老周 away: the
@@ -39,16 +36,9 @@ before(async () => {
   assert.equal((await handoff('cs3')).agent, null);
   // Two taps on the web-page entry: counted apart, not handoffs.
   for (let i = 0; i < 2; i++) assert.equal((await fetch(`${BASE}/go/help`, { redirect: 'manual' })).status, 302);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  browser = await launch();
   // The 401 of the page's "who am I" before login is expected.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 401/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
+  page = await watchedPage(browser, problems, { expected: /^401$/ });
 });
 
 after(async () => {
@@ -131,11 +121,7 @@ test('the 24 h and 1 h charts: every bucket, the legend\'s colours, labels that 
   const sum = (k) => s.body.entries.reduce((n, e) => n + e[k], 0);
   assert.ok(sum('total') >= 6 && sum('fallbacks') >= 2 && sum('none') >= 1, JSON.stringify(s.body.entries));
 
-  await page.goto(`${BASE}/admin/`);
-  await page.fill('#login-form input[name=username]', 'charts');
-  await page.fill('#login-form input[name=password]', PASS);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav a.active');
+  await login(page, 'charts', PASS);
   await page.click('#nav a[href="#stats"]');
   await page.waitForSelector('.line-chart svg');
   let c = await chart(page);
@@ -190,9 +176,7 @@ test('7 and 30 days read as dates', async () => {
 
 test('on a phone (390 px) the chart text stays readable and the page fits', async () => {
   // Where the operators are: ticks fall on Beijing hours and dates.
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai' });
-  phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const phone = await watchedPage(browser, problems, { size: PHONE, expected: /^401$/, timezoneId: 'Asia/Shanghai' });
   await phone.context().addCookies(await page.context().cookies());
   await phone.goto(`${BASE}/admin/#stats`);
   await phone.waitForSelector('.line-chart svg');

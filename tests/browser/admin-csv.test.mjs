@@ -4,12 +4,10 @@
 // the 订单 page offers to create. Screenshots at 1280 and 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, sql } from '../http/lib.mjs';
+import { BASE, sql } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
+import { ART, PHONE, launch, watchedPage, login } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'browser-csv-password-1';
 let browser, page;
 const problems = [];
@@ -19,6 +17,9 @@ const G = { 客: [0xbf, 0xcd], 户: [0xbb, 0xa7], 标: [0xb1, 0xea], 签: [0xc7,
   等: [0xb5, 0xc8], 级: [0xbc, 0xb6], 批: [0xc5, 0xfa], 发: [0xb7, 0xa2] };
 const gbk = (s) => Buffer.from([...s].flatMap((c) => G[c] || [c.charCodeAt(0)]));
 
+// The import asks nothing: any dialog, a confirm too, is a fault.
+const dialog = async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); };
+
 function clean() {
   sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvui%'");
   sql("DELETE FROM kf_rule WHERE entry_id = 'csvui_entry'");
@@ -26,25 +27,12 @@ function clean() {
 }
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   operator('browser-csv', PASS);
   clean();
   sql("INSERT INTO kf_entry (id, label) VALUES ('csvui_entry', 'CSV 测试入口')");
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
-  await page.goto(`${BASE}/admin/`);
-  await page.fill('#login-form input[name=username]', 'browser-csv');
-  await page.fill('#login-form input[name=password]', PASS);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav a.active');
+  browser = await launch();
+  page = await watchedPage(browser, problems, { dialog });
+  await login(page, 'browser-csv', PASS);
 });
 
 after(async () => {
@@ -99,8 +87,7 @@ test('the 订单 page explains the 订单负责人 rule and creates it for an en
 });
 
 test('on a phone the import tools and the report fit the screen', async () => {
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
-  phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const phone = await watchedPage(browser, problems, { size: PHONE, dialog });
   await phone.context().addCookies(await page.context().cookies());
   await phone.goto(`${BASE}/admin/#customers`);
   await phone.waitForSelector('table[data-kind="customers"]');

@@ -6,24 +6,19 @@
 // 必填 before sending, and no navigation before login.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, sql } from '../http/lib.mjs';
+import { BASE, sql } from '../http/lib.mjs';
 import { loggedIn } from '../http/admin-lib.mjs';
+import { ART, DESKTOP, PHONE, launch, watchedPage, login as logIn } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const USER = 'forms-browser';
 const PASS = 'forms-browser-password-1';
-const SIZES = [{ width: 1280, height: 900 }, { width: 390, height: 844 }];
+const SIZES = [DESKTOP, PHONE];
 let browser, api;
 const problems = [];
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   api = await loggedIn(USER, PASS);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    // A Chinese browser's time pickers (24-hour) in the screenshots.
-    args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'], env: { ...process.env, LANG: 'zh_CN.UTF-8' } });
+  browser = await launch();
   cleanup();
 });
 
@@ -40,21 +35,10 @@ after(async () => {
 });
 
 async function open(size, { login = true } = {}) {
-  const page = await browser.newPage({ viewport: size, isMobile: size.width < 500, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  page.on('dialog', (d) => (d.type() === 'confirm' ? d.accept() : d.dismiss()));
-  await page.goto(`${BASE}/admin/`);
-  if (login) {
-    await page.fill('#login-form input[name=username]', USER);
-    await page.fill('#login-form input[name=password]', PASS);
-    await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#nav a.active');
-  }
+  const page = await watchedPage(browser, problems,
+    { size, dialog: (d) => (d.type() === 'confirm' ? d.accept() : d.dismiss()) });
+  if (login) await logIn(page, USER, PASS);
+  else await page.goto(`${BASE}/admin/`);
   return page;
 }
 

@@ -4,13 +4,10 @@
 // marks in the table and the snippet's order and tap handling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, sql } from '../http/lib.mjs';
+import { BASE, sql } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
-import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
+import { ART, launch, watchedPage, login, startFake } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'browser-qr-password-1';
 const IDS = ['qrb_page', 'qrb_evil', 'qrb_wk', 'qrb_fail'];
 let browser, page, fake;
@@ -19,11 +16,7 @@ const problems = [];
 const clean = () => sql(`DELETE FROM kf_entry WHERE id IN (${IDS.map((i) => `'${i}'`).join(', ')})`);
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
-  const certs = loadCerts();
-  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: process.env.KFROUTE_WECOM_CORP_ID,
-    secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
-    token: process.env.KFROUTE_WECOM_TOKEN, aesKey: process.env.KFROUTE_WECOM_ENCODING_AES_KEY });
+  fake = await startFake();
   clean();
   sql(`INSERT INTO kf_entry (id, label, scene, sort_order, target_type, target) VALUES
     ('qrb_page', '扫码咨询', 'poster', 1, 'page', '/pages/kf/index'),
@@ -31,20 +24,9 @@ before(async () => {
     ('qrb_wk', '微信客服', 'poster', 3, 'wecom_kf', 'wkQrBrowser01'),
     ('qrb_fail', '失败的码', 'poster', 4, 'page', '/pages/fail/index')`);
   operator('qrbrowser', PASS);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (4\d\d|502|503)/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  await page.goto(`${BASE}/admin/`);
-  await page.fill('#login-form input[name=username]', 'qrbrowser');
-  await page.fill('#login-form input[name=password]', PASS);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav a.active[href="#entries"]');
+  browser = await launch();
+  page = await watchedPage(browser, problems, { expected: /^(4\d\d|502|503)$/ });
+  await login(page, 'qrbrowser', PASS, '#nav a.active[href="#entries"]');
 });
 
 after(async () => {

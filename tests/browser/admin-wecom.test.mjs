@@ -6,36 +6,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, VAR, sql, sleep } from '../http/lib.mjs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { BASE, VAR, sql, sleep } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
-import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
+import { ART, PHONE, launch, watchedPage, login, startFake } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'browser-wecom-password-1';
 let browser, page, fake;
 const problems = [];
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
-  const certs = loadCerts();
-  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: process.env.KFROUTE_WECOM_CORP_ID,
-    secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
-    token: process.env.KFROUTE_WECOM_TOKEN, aesKey: process.env.KFROUTE_WECOM_ENCODING_AES_KEY });
+  fake = await startFake();
   operator('browser-wecom', PASS);
   sql("DELETE FROM kf_entry WHERE id = 'wsyncb'");
   sql("DELETE FROM kf_wecom_link WHERE scene = 'wsyncb'");
   sql("INSERT INTO kf_entry (id, label, target_type, target) VALUES ('wsyncb', '企业微信售后', 'wecom_kf', 'wkAfterSale01')");
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
+  browser = await launch();
+  page = await watchedPage(browser, problems);
 });
 
 after(async () => {
@@ -46,11 +33,7 @@ after(async () => {
 });
 
 test('an entry without a link, 同步, and the link made by the worker', async () => {
-  await page.goto(`${BASE}/admin/`);
-  await page.fill('#login-form input[name=username]', 'browser-wecom');
-  await page.fill('#login-form input[name=password]', PASS);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav a.active');
+  await login(page, 'browser-wecom', PASS);
   await page.goto(`${BASE}/admin/#wecom`);
   const missing = page.locator('.wsync-unlinked tr', { hasText: 'wsyncb' });
   await missing.waitFor();
@@ -99,8 +82,7 @@ test('nobody picks the request up: the page says the worker is not running, on a
     await sleep(100);
   }
   try {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
-    phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    const phone = await watchedPage(browser, problems, { size: PHONE });
     await phone.context().addCookies(await page.context().cookies());
     await phone.goto(`${BASE}/admin/#wecom`);
     await phone.click('button.wsync-go');

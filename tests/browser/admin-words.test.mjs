@@ -6,12 +6,10 @@
 // later are checked too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, sql, settle, kfctl } from '../http/lib.mjs';
+import { sql, settle, kfctl } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
+import { ART, launch, watchedPage, login } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'words-test-password-1';
 
 // What must never be visible: codes the API answers with, and what a
@@ -36,7 +34,6 @@ async function visibleRaw() {
 }
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   operator('words', PASS);
   // A closed entry: open only on a day three days from now (Asia/Shanghai).
   sql("DELETE FROM kf_entry WHERE id IN ('words_shut', 'words_none')");
@@ -52,10 +49,8 @@ before(async () => {
   sql("INSERT INTO kf_entry (id, label, scene, target, schedule_id) VALUES ('words_shut', '只在一天营业', 'words', '/pages/shut', 'words_hours')");
   sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('words_shut', 'a2', 0)");
   await settle();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  browser = await launch();
+  page = await watchedPage(browser, problems);
 });
 
 after(async () => {
@@ -67,11 +62,7 @@ after(async () => {
 });
 
 test('log in', async () => {
-  await page.goto(`${BASE}/admin/`);
-  await page.fill('#login-form input[name=username]', 'words');
-  await page.fill('#login-form input[name=password]', PASS);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#nav a.active');
+  await login(page, 'words', PASS);
 });
 
 test('no view in the navigation shows a raw code', async () => {

@@ -3,35 +3,18 @@
 // person, preview, and see the public API answer with that binding.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, getJson, STALENESS_MS, sql, sleep, kfctl } from '../http/lib.mjs';
+import { BASE, getJson, STALENESS_MS, sql, sleep, kfctl } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
+import { ART, PHONE, launch, watchedPage } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 const PASS = 'browser-test-password-1';
 let browser, page;
 const problems = [];	// CSP violations, page errors, dialogs
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   operator('browser', PASS);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  // Answers the page expects (401 before login, 4xx shown to the user)
-  // are logged by the browser as failed loads; anything else is a fault.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  page.on('dialog', async (d) => {
-    if (d.type() === 'confirm') { await d.accept(); return; }
-    problems.push(`dialog: ${d.message()}`);
-    await d.dismiss();
-  });
+  browser = await launch();
+  page = await watchedPage(browser, problems);
 });
 
 // Leave the shared demo data as the other suites expect it.
@@ -180,8 +163,7 @@ test('QR code, rules, business hours, CSV import and WeCom views work', async ()
 });
 
 test('on a phone the page fits the screen', async () => {
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-CN' });
-  phone.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const phone = await watchedPage(browser, problems, { size: PHONE });
   await phone.context().addCookies(await page.context().cookies());
   await phone.goto(`${BASE}/admin/#entries`);
   await phone.waitForSelector('tr[data-id="spring_sale"]');

@@ -3,31 +3,21 @@
 // action, and a presence change showing up as the fallback notice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, ROOT, STALENESS_MS, kfctl } from '../http/lib.mjs';
+import { BASE, STALENESS_MS, kfctl } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
+import { ART, DESKTOP, launch, watchedPage } from './lib.mjs';
 
-const ART = `${ROOT}/tests/artifacts`;
 let browser, page;
 const problems = [];
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   operator('demo-ops', 'demo-ops-password-1');
   kfctl('agent', 'status', 'a1', 'online');
   // The suite before may have just removed its entries: every worker
   // serves the database's state one staleness bound later.
   await new Promise((r) => setTimeout(r, STALENESS_MS + 250));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 401/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
+  browser = await launch();
+  page = await watchedPage(browser, problems, { size: { ...DESKTOP, height: 800 }, expected: /^401$/ });
 });
 
 after(async () => {
