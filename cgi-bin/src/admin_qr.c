@@ -196,22 +196,32 @@ write_reach(struct actx *c, struct jsonw *w, const struct reach_row *e)
 	jsonw_obj_close(w);
 }
 
+/* The reach rows of the entry in the URL; -1 having answered 404/503. */
+static int
+entry_reach(struct actx *c, struct reach_rows *r)
+{
+	enum store_rc	 rc;
+
+	if (!valid_id(c->id, 1, 64)) {
+		admin_fail(c, AE_NO_OBJECT);
+		return -1;
+	}
+	if ((rc = load_reach(c, c->id, r)) != STORE_OK) {
+		admin_fail_rc(c, rc);
+		return -1;
+	}
+	return 0;
+}
+
 /* GET /admin/api/entries/<id>/reach */
 void
 admin_reach(struct actx *c)
 {
 	struct reach_rows	 r;
 	struct jsonw		*w;
-	enum store_rc		 rc;
 
-	if (!valid_id(c->id, 1, 64)) {
-		admin_fail(c, AE_NO_OBJECT);
+	if (entry_reach(c, &r) == -1)
 		return;
-	}
-	if ((rc = load_reach(c, c->id, &r)) != STORE_OK) {
-		admin_fail_rc(c, rc);
-		return;
-	}
 	w = resp_json_ok(c->resp);
 	jsonw_key(w, "reach");
 	write_reach(c, w, &r.rows[0]);
@@ -423,16 +433,9 @@ admin_qr(struct actx *c)
 {
 	struct reach_rows	 r;
 	const char		*url;
-	enum store_rc		 rc;
 
-	if (!valid_id(c->id, 1, 64)) {
-		admin_fail(c, AE_NO_OBJECT);
+	if (entry_reach(c, &r) == -1)
 		return;
-	}
-	if ((rc = load_reach(c, c->id, &r)) != STORE_OK) {
-		admin_fail_rc(c, rc);
-		return;
-	}
 	if (strcmp(r.rows[0].ttype, "page") == 0) {
 		wxacode(c, &r.rows[0]);
 		return;

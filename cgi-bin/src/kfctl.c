@@ -108,6 +108,23 @@ audit(struct ctl *c, const char *action, const char *kind,
 	return -1;
 }
 
+/* The end of a change's transaction: its audit row and the commit when
+ * rc is STORE_OK, else (or when either fails) the rollback. */
+static enum store_rc
+audit_commit(struct ctl *c, enum store_rc rc, const char *action,
+    const char *kind, const char *object_id, const char *before,
+    const char *after)
+{
+	if (rc == STORE_OK && audit(c, action, kind, object_id, before,
+	    after) == -1)
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_commit(c->store);
+	if (rc != STORE_OK)
+		store_rollback(c->store);
+	return rc;
+}
+
 static int
 usage(void)
 {
@@ -174,13 +191,7 @@ cmd_agent_status(struct ctl *c, const char *agent, const char *status)
 	if (rc == STORE_OK)
 		rc = store_q_text(c->store, Q_AGENT_GET, p, 1, c->arena,
 		    &after);
-	if (rc == STORE_OK && audit(c, "presence", "agent", agent, before,
-	    after) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->store);
-	if (rc != STORE_OK)
-		store_rollback(c->store);
+	rc = audit_commit(c, rc, "presence", "agent", agent, before, after);
 	switch (rc) {
 	case STORE_OK:
 		printf("%s: %s\n", agent, snap_status_name(st));
@@ -736,13 +747,8 @@ cmd_admin(struct ctl *c, int argc, char **argv)
 	p[0] = user;
 	if (rc == STORE_OK)
 		rc = store_q_text(c->store, Q_OP_GET, p, 1, c->arena, &item);
-	if (rc == STORE_OK && audit(c, add ? "create" : "passwd", "operator",
-	    user, NULL, item) == -1)
-		rc = STORE_ERR;
-	if (rc == STORE_OK)
-		rc = store_commit(c->store);
-	if (rc != STORE_OK)
-		store_rollback(c->store);
+	rc = audit_commit(c, rc, add ? "create" : "passwd", "operator", user,
+	    NULL, item);
 	switch (rc) {
 	case STORE_OK:
 		if (gen)

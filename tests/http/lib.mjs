@@ -2,6 +2,7 @@
 // that fetch() cannot make, database access through the mariadb client,
 // and plain-CGI runs of the real program.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 
@@ -20,6 +21,17 @@ export function sql(query) {
   return execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4', `--socket=${SOCK}`,
     '-N', '-B', 'kfroute', '-e', query], { encoding: 'utf8' }).trim();
 }
+
+// SQL as one of the stack's program accounts (public, wecom, admin):
+// what that program's own database user may do. denied(): refused for
+// want of a privilege.
+export function sqlAs(user, query) {
+  const pass = readFileSync(`${VAR}/secrets/${user}.pass`, 'utf8').trim();
+  const r = spawnSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, `-ukfroute_${user}`,
+    `-p${pass}`, '-N', '-B', 'kfroute', '-e', query], { encoding: 'utf8' });
+  return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr };
+}
+export const denied = (r) => !r.ok && /denied/i.test(r.err);
 
 // Fingerprint of every routing table: proves a bad request changed nothing.
 export function dbChecksum() {

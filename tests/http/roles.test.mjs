@@ -2,19 +2,9 @@
 // each database account can do what its program needs and no more.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { SOCK, VAR } from './lib.mjs';
+import { sqlAs, denied } from './lib.mjs';
 
-// Run SQL as one of the stack's program accounts.
-function as(user, query) {
-  const pass = readFileSync(`${VAR}/secrets/${user}.pass`, 'utf8').trim();
-  const r = spawnSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, `-ukfroute_${user}`,
-    `-p${pass}`, '-N', '-B', 'kfroute', '-e', query], { encoding: 'utf8' });
-  return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr };
-}
-
-const denied = (r) => !r.ok && /denied/i.test(r.err);
+const as = sqlAs;
 
 test('the public account reads routing, writes counters, and sees no secret', () => {
   assert.ok(as('public', 'SELECT COUNT(*) FROM kf_entry').ok);

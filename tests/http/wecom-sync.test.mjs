@@ -4,9 +4,7 @@
 // the fake WeCom and records the result; GET /admin/api/wecom shows it.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { SOCK, VAR, assertError, getJson, settle, sleep, sql } from './lib.mjs';
+import { assertError, denied, getJson, settle, sleep, sql, sqlAs } from './lib.mjs';
 import { Admin, loggedIn } from './admin-lib.mjs';
 import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
 
@@ -187,13 +185,7 @@ test('bad input gets a JSON error and changes nothing', async () => {
 });
 
 // Least privilege: what the worker's database account may do here.
-function as(user, query) {
-  const pass = readFileSync(`${VAR}/secrets/${user}.pass`, 'utf8').trim();
-  const r = spawnSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, `-ukfroute_${user}`,
-    `-p${pass}`, '-N', '-B', 'kfroute', '-e', query], { encoding: 'utf8' });
-  return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr };
-}
-const denied = (r) => !r.ok && /denied/i.test(r.err);
+const as = sqlAs;
 
 test('the wecom account adds accounts and links and records results, nothing more', () => {
   assert.ok(as('wecom', "UPDATE kf_wecom_sync SET error = error WHERE id = 0").ok);

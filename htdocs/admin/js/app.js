@@ -44,8 +44,14 @@ function showApp(me) {
   route();
 }
 
+// Each navigation gets a number: a view whose data arrives after a newer
+// navigation started is dropped, so two quick clicks (or a hash change
+// right after login) never leave two views, or the wrong stop function.
+let generation = 0;
+
 async function route() {
   if (!state.me) return;
+  const gen = ++generation;
   const name = (location.hash || '#entries').slice(1).split('?')[0];
   const view = VIEWS[name] || entriesView;
   if (state.stop) { state.stop(); state.stop = null; }
@@ -56,10 +62,15 @@ async function route() {
   root.dataset.view = name;
   try {
     await loadLists();
+    if (gen !== generation) return;
     const stop = await view(root);
+    if (gen !== generation) {
+      if (typeof stop === 'function') stop();
+      return;
+    }
     state.stop = typeof stop === 'function' ? stop : null;
   } catch (e) {
-    root.appendChild(h('p.error', { role: 'alert' }, e.message));
+    if (gen === generation) root.appendChild(h('p.error', { role: 'alert' }, e.message));
   }
 }
 
