@@ -81,8 +81,12 @@ db_init() {
 
 db_start() {
 	pid_alive "$VAR/run/mysqld.pid" && return 0
+	# Its own temporary directory: a machine-wide /tmp that someone else
+	# cleans (or another stack shares) made migrations fail half-way.
+	mkdir -p "$VAR/tmp"
 	setsid mariadbd --no-defaults --datadir="$VAR/db" --user="$ME" \
 		--socket="$SOCK" --pid-file="$VAR/run/mysqld.pid" \
+		--tmpdir="$VAR/tmp" \
 		--skip-networking --character-set-server=utf8mb4 \
 		--collation-server=utf8mb4_unicode_ci \
 		--innodb-buffer-pool-size=64M --log-error="$VAR/log/mysqld.log" \

@@ -258,7 +258,7 @@ admin_body(struct actx *c)
 
 	if (c->req->body_len == 0 || c->req->ctype != REQ_CT_JSON) {
 		admin_fail(c, c->req->body_len == 0 ? AE_BAD_JSON :
-		    AE_MEDIA_TYPE);
+		    AE_JSON_TYPE);
 		return NULL;
 	}
 	if ((e = req_fields(c->req, NULL, 0, NULL, &bad)) != AE_OK) {
@@ -308,7 +308,9 @@ admin_fail_fields(struct actx *c, const struct valid *v)
 void
 admin_fail_store(struct actx *c)
 {
-	resp_error(c->resp, AE_UNAVAILABLE, NULL);
+	/* Another transaction held the rows too long: a 409, not an outage. */
+	resp_error(c->resp, store_lock_clash(c->a->store) ? AE_LOCKED :
+	    AE_UNAVAILABLE, NULL);
 }
 
 void

@@ -449,11 +449,11 @@ store_rows(struct import *im, const struct csv *csv, const char **all,
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((rc = store_try(im, rows, nrow, t, &at)) == STORE_OK)
 			return 0;
-		deadlock = store_deadlock(c->a->store);
+		deadlock = store_lock_clash(c->a->store);
 		store_rollback(c->a->store);
 		if (!deadlock)
 			break;
-		log_warn("import %s: deadlock, %s", im->b->coll,
+		log_warn("import %s: lock clash, %s", im->b->coll,
 		    attempt == 0 ? "run again" : "given up");
 	}
 	if (deadlock) {

@@ -32,10 +32,13 @@
 
 static const char *const roles[] = { "admin", "viewer", NULL };
 
+/* A password's field allows any length a password could have in bytes
+ * (the field counts characters); pwhash_policy() then says 10 characters
+ * at least and PWHASH_MAX bytes at most, in one message. */
 static const struct valid_field add_fields[] = {
 	{ "username", VT_TEXT, VF_REQUIRED, 1, 64, NULL, NULL },
 	{ "role", VT_ENUM, VF_REQUIRED, 0, 0, roles, NULL },
-	{ "password", VT_TEXT, 0, 1, PWHASH_MAX, NULL, NULL },
+	{ "password", VT_TEXT, 0, 1, 4 * PWHASH_MAX, NULL, NULL },
 };
 
 static const struct valid_field update_fields[] = {
@@ -44,7 +47,7 @@ static const struct valid_field update_fields[] = {
 };
 
 static const struct valid_field password_fields[] = {
-	{ "password", VT_TEXT, 0, 1, PWHASH_MAX, NULL, NULL },
+	{ "password", VT_TEXT, 0, 1, 4 * PWHASH_MAX, NULL, NULL },
 };
 
 #define NFIELDS(t)	(sizeof(t) / sizeof((t)[0]))

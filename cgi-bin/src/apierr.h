@@ -45,6 +45,8 @@ enum apierr {
 	AE_BAD_ENCODING,	/* an upload neither UTF-8 nor GB18030 */
 	AE_CSV_MEDIA_TYPE,	/* 415 for CSV import: what it takes */
 	AE_IMPORT_DEADLOCK,	/* 409: a parallel import kept clashing */
+	AE_LOCKED,		/* 409: rows held by another change too long */
+	AE_JSON_TYPE,		/* 415 from the admin API: JSON only */
 	/* Operators from the page (admin_ops.c). */
 	AE_ADMIN_ONLY,		/* a viewer, even for a read */
 	AE_SELF,		/* disabling or demoting oneself */

@@ -96,12 +96,34 @@ field(struct arena *a, const char **p, const char *end, size_t *line,
 	return 0;
 }
 
+/* Whether every cell of r is empty. */
+static int
+row_empty(const struct csv_row *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n && r->f[i][0] == '\0'; i++)
+		;
+	return i == r->n;
+}
+
+static void
+drop_empty_rows(struct csv *c)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (!row_empty(&c->rows[i]))
+			c->rows[n++] = c->rows[i];
+	c->n = n;
+}
+
 int
 csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
     size_t *err_line, const char **why)
 {
 	const char	*p = text, *end = text + len;
-	size_t		 line = 1, cap = 0, content = 0, i;
+	size_t		 line = 1, cap = 0, content = 0;
 	struct csv_row	*r;
 
 	out->rows = NULL;
@@ -113,13 +135,14 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 			p = line_end(p, end, &line);
 			continue;
 		}
-		/* Padding rows are stored (csv_tidy drops them) but only up
-		 * to a bound, so memory stays bounded too. */
-		if (out->n == CSV_MAX_RECORDS) {
-			*err_line = line;
-			*why = TOO_MANY_ROWS;
-			return -1;
-		}
+		/*
+		 * Padding rows are stored (csv_tidy drops them), up to a bound
+		 * that keeps memory bounded; there, the padding stored so far
+		 * goes (at most CSV_MAX_ROWS + 1 rows have content, checked
+		 * below, so that always makes room).
+		 */
+		if (out->n == CSV_MAX_RECORDS)
+			drop_empty_rows(out);
 		if (out->n == cap) {
 			struct csv_row	*grown;
 
@@ -157,9 +180,7 @@ csv_parse(struct arena *a, const char *text, size_t len, struct csv *out,
 			}
 			break;
 		}
-		for (i = 0; i < r->n && r->f[i][0] == '\0'; i++)
-			;
-		if (i < r->n && ++content > CSV_MAX_ROWS + 1) {
+		if (!row_empty(r) && ++content > CSV_MAX_ROWS + 1) {
 			*err_line = r->line;
 			*why = TOO_MANY_ROWS;
 			return -1;

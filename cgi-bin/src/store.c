@@ -299,12 +299,22 @@ connect_db(struct store *s)
 	 * error: give it room (its big tables are read a page at a time).
 	 */
 	static const char	 utc[] = "SET time_zone = '+00:00'";
-	static const char	 admin[] = "SET time_zone = '+00:00', "
-	    "group_concat_max_len = 16777216";
-	const char		*init = s->role == STORE_ADMIN ? admin : utc;
+	char			 admin[160];
+	const char		*init = utc;
 
 	if (s->db != NULL)
 		return 0;
+	/*
+	 * A write that waits behind another's row locks (a long CSV import)
+	 * gives up after half the read timeout: a 409 the operator can act
+	 * on, rather than the read timing out into a 503.
+	 */
+	if (s->role == STORE_ADMIN) {
+		snprintf(admin, sizeof(admin), "SET time_zone = '+00:00', "
+		    "group_concat_max_len = 16777216, "
+		    "innodb_lock_wait_timeout = %u", rwto > 3 ? rwto / 2 : 1);
+		init = admin;
+	}
 	/*
 	 * After a failed connect, fail at once until the cool-down ends
 	 * (250 ms, doubling up to 2 s): a dead or frozen database costs one
@@ -1226,7 +1236,8 @@ store_error(const struct store *s)
 }
 
 int
-store_deadlock(const struct store *s)
+store_lock_clash(const struct store *s)
 {
-	return s->err == 1213;	/* ER_LOCK_DEADLOCK */
+	return s->err == 1213 ||	/* ER_LOCK_DEADLOCK */
+	    s->err == 1205;		/* ER_LOCK_WAIT_TIMEOUT */
 }

@@ -219,8 +219,12 @@ unsigned long long store_affected(const struct store *);
 unsigned long long store_insert_id(const struct store *);
 /* The server's message for the last failure ("" when none). */
 const char	*store_error(const struct store *);
-/* Whether the last failure was a deadlock (the server rolled the
- * transaction back; it may be run again). */
-int		 store_deadlock(const struct store *);
+/*
+ * Whether the last failure was a clash over row locks with another
+ * transaction: a deadlock, or a wait longer than the admin connection's
+ * innodb_lock_wait_timeout (half its read timeout, so the wait ends as an
+ * answer before the read times out). Roll back; it may be run again.
+ */
+int		 store_lock_clash(const struct store *);
 
 #endif

@@ -127,10 +127,39 @@ from_gb18030(struct arena *a, const char *in, size_t n, char **out,
  * mixed when a third or more of its non-ASCII bytes are such sequences (2x margin over
  * the worst window, 3x over the worst line), or when one line has 9 or
  * more non-ASCII bytes, all such sequences (a row of 3+ CJK characters
- * in UTF-8; no real line came near).
+ * in UTF-8; no real line came near), or when a shorter line is all such
+ * sequences and does not read as ordinary GB2312 text (a UTF-8 name like
+ * 张三, E5 BC A0 E4 B8 89, reads as pairs E5BC A0E4 B889: A0E4 lies
+ * outside GB2312's symbol and hanzi rows, where a UTF-8 continuation byte
+ * lands as a lead or trail byte most of the time; real GBK lines almost
+ * never are all UTF-8, and then almost never leave those rows too).
+ * Measured: of 53,386 cells of 1-4 characters from the texts above, one
+ * UTF-8 line among 40 GBK lines is caught 99.2% of the time (38.1%
+ * without this rule); the same cells in GBK: none refused.
  */
 #define MIXED_SHARE_DIV	3	/* 1/3 of the non-ASCII bytes */
 #define MIXED_LINE_MIN	9
+
+/*
+ * Whether s[0..n) reads as GB2312 text: ASCII, and pairs in its symbol
+ * rows (lead A1-A9) or hanzi rows (lead B0-F7) with a trail A1-FE.
+ */
+static int
+gb2312_text(const unsigned char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		if (i + 1 == n || !((s[i] >= 0xA1 && s[i] <= 0xA9) ||
+		    (s[i] >= 0xB0 && s[i] <= 0xF7)) || s[i + 1] < 0xA1 ||
+		    s[i + 1] == 0xFF)
+			return 0;
+		i++;
+	}
+	return 1;
+}
 
 /* The length of a 3- or 4-byte UTF-8 sequence at s[0..n), else 0. */
 static size_t
@@ -162,14 +191,15 @@ int
 textenc_mixed(const char *in, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	size_t	 i = 0, k, wide = 0, high = 0, lwide = 0, lhigh = 0;
+	size_t	 i = 0, k, wide = 0, high = 0, lwide = 0, lhigh = 0, line = 0;
 
 	while (i <= n) {
 		if (i == n || s[i] == '\n' || s[i] == '\r') {
-			if (lhigh >= MIXED_LINE_MIN && lwide == lhigh)
+			if (lhigh > 0 && lwide == lhigh && (lhigh >=
+			    MIXED_LINE_MIN || !gb2312_text(s + line, i - line)))
 				return 1;
 			lwide = lhigh = 0;
-			i++;
+			line = ++i;
 			continue;
 		}
 		if (s[i] < 0x80) {

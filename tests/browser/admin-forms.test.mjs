@@ -105,6 +105,22 @@ test('every edit dialog keeps 保存/取消 on screen and no table widens the pa
   }
 });
 
+test('saving an unchanged dialog sends nothing and writes no audit row', async () => {
+  const page = await open(SIZES[0]);
+  await go(page, 'entries');
+  const audits = () => sql("SELECT COUNT(*) FROM kf_audit WHERE kind = 'entry' AND object_id = 'cs2'");
+  const version = () => sql("SELECT version FROM kf_entry WHERE id = 'cs2'");
+  const [a0, v0] = [audits(), version()];
+  await page.locator('tr[data-id="cs2"]').getByRole('button', { name: '编辑' }).click();
+  await page.waitForSelector('dialog.editor[open]');
+  await page.locator('dialog.editor').getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('dialog.editor', { state: 'detached' });
+  assert.match(await page.textContent('#flash'), /没有改动/);
+  assert.equal(audits(), a0);
+  assert.equal(version(), v0);
+  await page.close();
+});
+
 test('an edit saves through the dialog; a stale version shows the current row', async () => {
   const made = await api.post('entries', { id: 'forms_e1', label: '表单入口', target: '/pages/kf/index' });
   assert.equal(made.status, 201, JSON.stringify(made.body));

@@ -132,6 +132,8 @@ test('the preview: (已转接) only when someone was chosen; a web link assigns 
   let p = await preview('help');
   assert.equal(await page.textContent('dd.who'), '网页链接,不分配客服');
   assert.doesNotMatch(p.reason, /已转接/);
+  // Nothing was weighed: no empty table of steps.
+  assert.equal(await page.locator('table.trace').count(), 0);
   // Nobody chosen after the designated person was away (the engine sets
   // its fallback flag): no "(已转接)". A strict entry of its own, whose
   // only person is offline, so no other suite's people change.

@@ -63,8 +63,11 @@ test('login: one generic error, failures logged, Argon2id hashes stored', async 
   assert.match(sql("SELECT pw_hash FROM kf_admin_user WHERE username = 'ops'"), /^\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
   assertError(await a.req('POST', 'login', { username: 'ops' }), 400, 'invalid');
   assertError(await a.req('POST', 'login', { username: 'ops', password: 'x', extra: 1 }), 400, 'invalid');
-  assertError(await a.req('POST', 'login', 'username=ops', { raw: true,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+  const form = await a.req('POST', 'login', 'username=ops', { raw: true,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assertError(form, 415, 'unsupported_media_type');
+  // The admin API names what it takes, not the public API's form bodies.
+  assert.equal(form.body.message, '只接受 application/json (UTF-8)');
 });
 
 test('login failures are throttled per account with back-off, then cleared', async () => {

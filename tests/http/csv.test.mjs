@@ -330,6 +330,7 @@ test('an import chosen as a deadlock victim is run again: right counts, one audi
   // Another session, heavier than the import (300 rows changed, so
   // InnoDB picks the import as the victim), holds csvx2 ...
   const other = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, '--unbuffered', '-N', '-B', 'kfroute'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const closed = new Promise((res) => other.on('close', res));
   let out = '';
   other.stdout.on('data', (d) => { out += d; });
   other.stdin.write("BEGIN; UPDATE kf_customer SET level = 2 WHERE customer_key LIKE 'csvxh%'; "
@@ -343,7 +344,7 @@ test('an import chosen as a deadlock victim is run again: right counts, one audi
   other.stdin.write("UPDATE kf_customer SET level = 3 WHERE customer_key = 'csvx1'; SELECT SLEEP(0.5); COMMIT;\n");
   other.stdin.end();
   const r = await imp;
-  await new Promise((res) => other.on('close', res));
+  await closed;
   clearTimeout(stop);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual([r.body.imported, r.body.created, r.body.updated, r.body.unchanged], [2, 0, 2, 0]);
@@ -351,6 +352,33 @@ test('an import chosen as a deadlock victim is run again: right counts, one audi
   // one audit per row, csvx1's before being what the other session committed
   assert.equal(sql(`SELECT COUNT(*) FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id LIKE 'csvx%'`), '2');
   assert.equal(sql(`SELECT JSON_VALUE(before_json, '$.level') FROM kf_audit WHERE id > ${since} AND action = 'import' AND object_id = 'csvx1'`), '3');
-  assert.match(readFileSync(`${VAR}/log/kfroute.log`, 'utf8').slice(logAt), /import customers: deadlock, run again/);
+  assert.match(readFileSync(`${VAR}/log/kfroute.log`, 'utf8').slice(logAt), /import customers: lock clash, run again/);
   sql("DELETE FROM kf_customer WHERE customer_key LIKE 'csvx%'");
+});
+
+// A change that waits behind rows another transaction holds (a long
+// import) gives up after the admin connection's lock wait (half the read
+// timeout): 409 conflict the operator can retry, not a 503, nothing written.
+test('a write waiting behind held rows is 409 conflict, not 503', { timeout: 60000 }, async () => {
+  sql("DELETE FROM kf_customer WHERE customer_key = 'lockme'");
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('lockme', 1)");
+  const version = Number(sql("SELECT version FROM kf_customer WHERE customer_key = 'lockme'"));
+  const holder = spawn('mariadb', ['--no-defaults', `--socket=${SOCK}`, 'kfroute', '-e',
+    "BEGIN; SELECT level FROM kf_customer WHERE customer_key = 'lockme' FOR UPDATE; SELECT SLEEP(8); COMMIT;"],
+  { stdio: 'ignore' });
+  const released = new Promise((r) => holder.on('close', r));
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    const r = await admin.patch('customers/lockme', { version, level: 9 });
+    assertError(r, 409, 'conflict');
+    assert.match(r.body.message, /请稍后再试/);
+    assert.ok(Date.now() - t0 < 5000, `answered after ${Date.now() - t0} ms`);
+    const imp = await importCsv('customers', 'customer_key,level\nlockme,7\n');
+    assertError(imp, 409, 'conflict');
+  } finally {
+    await released;
+  }
+  assert.equal(sql("SELECT level FROM kf_customer WHERE customer_key = 'lockme'"), '1');
+  sql("DELETE FROM kf_customer WHERE customer_key = 'lockme'");
 });

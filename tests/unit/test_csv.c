@@ -230,6 +230,17 @@ test_limits(void **state)
 	assert_int_equal(line, 2 * CSV_MAX_ROWS + 2);
 	assert_string_equal(why,
 	    "行数过多:表头之外最多 20000 行,请分成几个文件导入");
+	/* one data row and more padding rows than records are kept: fine */
+	buf_clear(&b);
+	buf_puts(&b, "k,v,t\r\nz1,1,\r\n");
+	for (i = 0; i < CSV_MAX_RECORDS + 1000; i++)
+		buf_puts(&b, ",,\r\n");
+	buf_puts(&b, "z2,2,\r\n");
+	assert_int_equal(csv_parse(a, buf_str(&b), b.len, &c, &line, &why), 0);
+	csv_tidy(&c);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.rows[2].f[0], "z2");
+	assert_int_equal(c.rows[2].line, CSV_MAX_RECORDS + 1000 + 3);
 	buf_free(&b);
 	arena_free(a);
 }

@@ -114,6 +114,10 @@ test_ambiguous(void **state)
 	    "k2,\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\n"
 	    "k3,\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\xbf\xcd\xbb\xa7\n"
 	    "k4,中文标\n";
+	static const char short_utf8[] = "k,level,tags\n"
+	    "mx0,1,\xb1\xea\xc7\xa9\n"
+	    "mx1,1,\xbf\xcd\xbb\xa7\n"
+	    "mxu,1,张三\n";
 	struct arena	*a = arena_new(1024);
 	const char	*out;
 	size_t		 len;
@@ -156,6 +160,14 @@ test_ambiguous(void **state)
 	    strlen("k4,中文标\n")), 0);
 	assert_int_equal(textenc_mixed(gbk, sizeof(gbk) - 1), 0);
 	assert_int_equal(textenc_mixed("abc", 3), 0);
+	/* one short UTF-8 name among GBK rows: its GBK reading leaves
+	 * GB2312's rows (张三 read as E5BC A0E4 B889) */
+	assert_int_equal(textenc_mixed(short_utf8, sizeof(short_utf8) - 1), 1);
+	assert_int_equal(textenc_decode(a, short_utf8, sizeof(short_utf8) - 1,
+	    TE_DETECT, &out, &len, &found), -1);
+	/* without it, the GBK rows (标签, 客户) decode */
+	assert_int_equal(textenc_mixed(short_utf8, sizeof(short_utf8) - 1 -
+	    strlen("mxu,1,张三\n")), 0);
 	arena_free(a);
 }
 

@@ -42,7 +42,11 @@ function show(key, v, row, kind) {
   if (Array.isArray(v)) return v.length ? v.map((x) => show(key, x, row, kind)).join('、') : '(无)';
   if (typeof v === 'object') {
     if ('weekday' in v) return `${WEEKDAY[v.weekday] || ''} ${v.start || ''}-${v.end || ''}`.trim();
-    if ('day' in v) return v.note ? `${v.day}(${v.note})` : String(v.day);
+    if ('day' in v) {
+      // A make-up working day has its hours; a closed day has none.
+      const day = 'start' in v ? `${v.day} ${v.start || ''}-${v.end || ''}` : String(v.day);
+      return v.note ? `${day}(${v.note})` : day;
+    }
     return Object.values(v).map((x) => show('', x, row)).join(' ');
   }
   if (key === 'decision_order') return String(v).split(',').map((x) => word(STEP, x.trim())).join('、');

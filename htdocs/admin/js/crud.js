@@ -230,6 +230,12 @@ function editor(spec, item, done, note) {
         body[c.key] = x;
       }
     }
+    // Nothing changed: nothing to save, and nothing for the audit log.
+    if (!adding && Object.keys(body).every((k) => k === 'version')) {
+      dialog.close();
+      flash(`${spec.noun} ${rowName(spec, item)} 没有改动`);
+      return;
+    }
     const saveButton = form.querySelector('button[type=submit]');
     saveButton.disabled = true;
     try {

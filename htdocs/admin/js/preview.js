@@ -53,7 +53,7 @@ function show(out, r) {
       h('dt', {}, '给客户的提示'), h('dd', {}, r.notice || '—'),
       r.next_open && [h('dt', {}, '下次营业'), h('dd', {}, fmtTime(r.next_open))],
       r.order_ignored && [h('dt', {}, '订单'), h('dd', {}, '不属于该客户或没有负责人,已忽略')]),
-    h('table.grid.trace', {}, h('thead', {}, h('tr', {}, ['步骤', '候选', '客服', '结果'].map((t) => h('th', {}, t)))),
+    !r.trace.length ? '' : h('table.grid.trace', {}, h('thead', {}, h('tr', {}, ['步骤', '候选', '客服', '结果'].map((t) => h('th', {}, t)))),
       h('tbody', {}, r.trace.map((t) => h(`tr.${t.verdict}`, {},
         // The business-hours check is no step of its own in the trace.
         h('td', { 'data-label': '步骤' }, t.what === 'closed' ? '营业时间' : word(STEP, t.step)),
