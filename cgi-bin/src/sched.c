@@ -101,12 +101,13 @@ sched_open_local(const struct snap_schedule *s, const struct tm *tm)
 	int			 m = tm->tm_hour * 60 + tm->tm_min;
 	int			 w = tm->tm_wday, yw = (w + 6) % 7;
 	long			 day = tm_days(tm);
+	int			 date = date_of_days(day);
 	const struct snap_workday *today, *yday;
 	size_t			 i;
 
-	if (closed_date(s, date_of_days(day)))
+	if (closed_date(s, date))
 		return 0;
-	today = workday_on(s, date_of_days(day));
+	today = workday_on(s, date);
 	yday = workday_on(s, date_of_days(day - 1));
 	if (today != NULL && m >= today->start &&
 	    (today->start >= today->end || m < today->end))
