@@ -88,3 +88,9 @@ GRANT SELECT, UPDATE (state, worker, started_at, lease_until, finished_at,
   accounts, links_created, problems, error, errcode)
   ON @DB@.kf_wecom_sync TO @WECOM@;
 GRANT SELECT, INSERT, UPDATE ON @DB@.kf_wecom_worker TO @WECOM@;
+
+-- wecom: the chat's life after the first transfer (017). The worker keeps
+-- one row per person a chat was given to (the response-time numbers) and
+-- a person's misses in a row; it may mark a person busy after misses
+-- (kf_agent.status, granted above).
+GRANT SELECT, INSERT, UPDATE ON @DB@.kf_wecom_leg TO @WECOM@;
