@@ -90,10 +90,34 @@ struct cfg {
 		int	 throttle_days;		/* failed-login records */
 		int	 batch;			/* rows per DELETE statement */
 	} retention;
+	/*
+	 * The chat's life after the first transfer: each entry's default
+	 * (an entry's own column wins when set). Seconds; 0 turns a timer
+	 * off. See life.h.
+	 */
+	struct {
+		int	 widen_after_s;		/* hold for the busy person */
+		int	 reroute_after_s;	/* no first reply: next person */
+		int	 take_back;		/* offline: unanswered chats move */
+		int	 busy_after_misses;	/* then marked busy; 0 never */
+		int	 queue_max;		/* waiting at most; 0 no limit */
+		int	 queue_notice_step;	/* position told; 0 never */
+		int	 leave_message;		/* closed: kept for the person */
+		int	 handle_estimate_s;	/* a chat's length, for the wait */
+	} lifecycle;
 	char		*notice[NOTICE__MAX];	/* templates by kind */
 	char		*welcome;	/* WeCom greeting, {agent} */
 	/* WeCom: told {promised}, given {agent} */
 	char		*reassigned;
+	/* After the first transfer (life.h): {promised} gave no first reply
+	 * or went offline, {agent} took over; queue position {ahead} and
+	 * {wait} minutes; queue full; a message left for {agent}, answered
+	 * from {next_open}. */
+	char		*rerouted;
+	char		*taken_back;
+	char		*queue_position;
+	char		*queue_full;
+	char		*left_message;
 	/* "<key>_file" paths by key, read at the end of cfg_load (cfg.c) */
 	char		*secret_file[CFG_MAX_KEYS];
 };

@@ -28,7 +28,7 @@ static const char *const rule_target_names[RTARGET__MAX] = {
 };
 static const char *const notice_names[NOTICE__MAX] = {
 	"connected", "fallback", "fallback_busy", "strict_offline",
-	"strict_busy", "busy", "offline", "closed",
+	"strict_busy", "busy", "offline", "closed", "hold",
 };
 static const char *const step_names[STEP__MAX] = {
 	"rules", "designated", "account_manager", "sticky", "group", "global",

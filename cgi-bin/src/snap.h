@@ -83,6 +83,7 @@ enum notice_kind {
 	NOTICE_BUSY,		/* nobody free */
 	NOTICE_OFFLINE,		/* nobody online */
 	NOTICE_CLOSED,		/* outside {hours}; opens {next_open} */
+	NOTICE_HOLD,		/* held for busy {agent} (life.h) */
 	NOTICE__MAX
 };
 
@@ -178,6 +179,17 @@ struct snap_entry {
 	struct snap_rule	*rules;		/* by priority, then id */
 	size_t			 nrules;
 	const char		*notices[NOTICE__MAX];	/* NULL: default */
+	/*
+	 * After the first transfer (life.h), the entry's own settings;
+	 * -1: the [lifecycle] default.
+	 */
+	int			 widen_after_s;
+	int			 reroute_after_s;
+	int			 take_back;
+	int			 busy_after_misses;
+	int			 queue_max;
+	int			 queue_notice_step;
+	int			 leave_message;
 	/* TARGET_WECOM_KF: target is the open_kfid; its stored link. */
 	const char		*wecom_scene;	/* NULL: none usable */
 	const char		*wecom_link;	/* NULL: not created yet */

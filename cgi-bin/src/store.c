@@ -62,7 +62,11 @@ enum stmt {
 	"e.schedule_id, e.designated_over_capacity, e.decision_order, " \
 	"COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), " \
 	"(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target " \
-	"AND l.scene = COALESCE(e.wecom_scene, e.id))"
+	"AND l.scene = COALESCE(e.wecom_scene, e.id)), " \
+	"COALESCE(e.widen_after_s, -1), COALESCE(e.reroute_after_s, -1), " \
+	"COALESCE(e.take_back, -1), COALESCE(e.busy_after_misses, -1), " \
+	"COALESCE(e.queue_max, -1), COALESCE(e.queue_notice_step, -1), " \
+	"COALESCE(e.leave_message, -1)"
 #define RULE_COLS \
 	"entry_id, id, priority, kind, level, tag, window_start, window_end, " \
 	"target_type, target_id, strategy"
@@ -611,7 +615,7 @@ row_entry(void *arg, char **col, unsigned n)
 {
 	struct snap_entry	 e;
 
-	if (n < 15 || col[0] == NULL)
+	if (n < 22 || col[0] == NULL)
 		return -1;
 	memset(&e, 0, sizeof(e));
 	e.id = col[0];
@@ -639,6 +643,13 @@ row_entry(void *arg, char **col, unsigned n)
 		e.wecom_scene = col[13];
 		e.wecom_link = col[14];
 	}
+	e.widen_after_s = atoi_or(col[15], -1);
+	e.reroute_after_s = atoi_or(col[16], -1);
+	e.take_back = atoi_or(col[17], -1);
+	e.busy_after_misses = atoi_or(col[18], -1);
+	e.queue_max = atoi_or(col[19], -1);
+	e.queue_notice_step = atoi_or(col[20], -1);
+	e.leave_message = atoi_or(col[21], -1);
 	snap_add_entry(arg, &e);
 	return 0;
 }

@@ -19,6 +19,11 @@ SET @ddl = IF((SELECT COUNT(*) FROM information_schema.COLUMNS
   'DO 0');
 PREPARE ddl FROM @ddl; EXECUTE ddl; DEALLOCATE PREPARE ddl;
 
+-- An entry may word the hold notice its own way, like the others.
+ALTER TABLE kf_entry_notice MODIFY kind ENUM('connected','fallback',
+  'fallback_busy','strict_offline','strict_busy','busy','offline','closed',
+  'hold') NOT NULL;
+
 -- The session's life: who it is held for and until when (the widen
 -- timer), when its person got it and first replied, the next time the
 -- worker must look at it (due_at: re-route), the position last told, and
