@@ -81,7 +81,12 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     miniprogram: { appId: process.env.KFROUTE_MINIPROGRAM_APP_ID,
       secret: process.env.KFROUTE_MINIPROGRAM_APP_SECRET },
     sent: [],                  // messages sent with send_msg_on_event
-    sessions: new Map(),       // "kfid|user" -> { state, servicer, coded }
+    sentDirect: [],            // messages sent with send_msg: { msgid, touser, content }
+    msgids: new Map(),         // open_kfid -> Map(caller msgid -> { msgid }) (send_msg)
+    // "kfid|user" -> { state, servicer, coded, lastCustomerMs,
+    // sentSinceCustomer }: a customer who writes after the end (4) gets a
+    // new object, a new session, so the old one's codes die with it.
+    sessions: new Map(),
     // Servicers and their status as servicer/list numbers it: 0 receiving,
     // 1 stopped. Anyone else is not a servicer (95014).
     servicers: new Map(['WangXiao', 'LiXiao', 'ZhangXiao', 'ZhaoXiao', 'ChenXiao', 'ZhouLao'].map((u) => [u, 0])),
@@ -102,6 +107,14 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     res.end(body);
   };
   const error = (res, errcode, errmsg) => reply(res, { errcode, errmsg });
+  // A msg_code good for one message while this session (this object, not
+  // a later session of the same customer) is still in state forState.
+  const msgCode = (key, sess, forState) => {
+    const code = 'MSGCODE' + randomBytes(8).toString('hex');
+    state.codes.set(code, { expires: Date.now() + 48 * 3600e3, used: false,
+      session: key, sess, state: forState });
+    return code;
+  };
 
   async function handle(req, res) {
     const url = new URL(req.url, 'https://fake');
@@ -211,7 +224,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       // reference names no errcode for a bad code: 95018-like here.
       const c = state.codes.get(json.code);
       if (!c || c.used || c.expires <= Date.now()) return error(res, 95018, 'invalid or used code');
-      if (c.session && state.sessions.get(c.session)?.state !== c.state) {
+      if (c.session && (state.sessions.get(c.session) !== c.sess || c.sess.state !== c.state)) {
         return error(res, 95018, 'session no longer in the state of the code');
       }
       if (json.msgtype !== 'text' || typeof json.text?.content !== 'string' ||
@@ -219,6 +232,48 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       c.used = true;
       state.sent.push({ code: json.code, content: json.text.content });
       return reply(res, { errcode: 0, errmsg: 'ok', msgid: `sent${state.sent.length}` });
+    }
+    if (path === 'kf/send_msg') {
+      if (req.method !== 'POST') return error(res, 43002, 'require POST method');
+      // Checked in the order independent.mjs checks, so that a request
+      // with several faults gets the same errcode from both fakes.
+      if (!state.accounts.some((a) => a.open_kfid === json.open_kfid)) return error(res, 95000, 'invalid open_kfid');
+      // msgid: optional, <= 32 bytes of [0-9A-Za-z_-] (ASCII: characters
+      // are bytes). The reference names no errcode for a bad one: 40058
+      // (invalid parameter), as independent.mjs.
+      const given = json.msgid !== undefined && json.msgid !== null;
+      if (given && (typeof json.msgid !== 'string' || !/^[0-9A-Za-z_-]{1,32}$/.test(json.msgid))) {
+        return error(res, 40058, 'invalid msgid');
+      }
+      // A caller's msgid is unique per account, so a repeat is a retry: it
+      // answers as the first call did, and nothing is sent or counted
+      // again, whatever the session's state is by now.
+      if (!state.msgids.has(json.open_kfid)) state.msgids.set(json.open_kfid, new Map());
+      const ids = state.msgids.get(json.open_kfid);
+      if (given && ids.has(json.msgid)) return reply(res, { errcode: 0, errmsg: 'ok', msgid: ids.get(json.msgid).msgid });
+      // The reference names no errcodes for a wrong msgtype or an empty
+      // text: 40008 and 44004, as independent.mjs; 45002 over 2048 bytes.
+      if (json.msgtype !== 'text') return error(res, 40008, 'invalid message type');
+      const content = json.text?.content;
+      if (typeof content !== 'string' || content === '') return error(res, 44004, 'empty content');
+      if (Buffer.byteLength(content) > 2048) return error(res, 45002, 'content size out of limit');
+      const sess = state.sessions.get(`${json.open_kfid}|${json.touser}`);
+      if (!sess) return error(res, 95013, 'session not found');
+      // Only while no person has the chat (0 new, 1 bot/API), within 48 h
+      // of the customer's last message and 5 messages since it. The
+      // reference names no errcode for the window or the count: 95018
+      // ("state does not allow sending"), as independent.mjs. A session a
+      // test made by hand (no lastCustomerMs) is inside the window.
+      if (sess.state !== 0 && sess.state !== 1) return error(res, 95018, `send_msg not allowed in state ${sess.state}`);
+      if (typeof sess.lastCustomerMs === 'number' && Date.now() - sess.lastCustomerMs > 48 * 3600e3) {
+        return error(res, 95018, '48 h since the customer last wrote');
+      }
+      if ((sess.sentSinceCustomer ?? 0) >= 5) return error(res, 95018, '5 messages since the customer last wrote');
+      sess.sentSinceCustomer = (sess.sentSinceCustomer ?? 0) + 1;
+      const msgid = given ? json.msgid : `direct${run}${state.sentDirect.length + 1}`;
+      state.sentDirect.push({ msgid, touser: json.touser, content });
+      if (given) ids.set(json.msgid, { msgid });
+      return reply(res, { errcode: 0, errmsg: 'ok', msgid });
     }
     if (path === 'kf/service_state/get') {
       const sess = state.sessions.get(`${json.open_kfid}|${json.external_userid}`);
@@ -242,9 +297,7 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       sess.coded ||= {};
       if ((to === 2 || to === 3) && !sess.coded[to] && !(to === 3 && sess.state === 3)) {
         sess.coded[to] = true;
-        msg_code = 'MSGCODE' + randomBytes(8).toString('hex');
-        state.codes.set(msg_code, { expires: Date.now() + 48 * 3600e3, used: false,
-          session: `${json.open_kfid}|${json.external_userid}`, state: to });
+        msg_code = msgCode(`${json.open_kfid}|${json.external_userid}`, sess, to);
       }
       sess.state = to;
       sess.servicer = to === 3 ? json.servicer_userid : undefined;
@@ -303,6 +356,22 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     handle(req, res).catch((e) => { res.destroy(e); });
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  // Events carry open_kfid and external_userid inside `event` only.
+  const queueEvent = (openKfid, event) => {
+    const m = { msgid: `msg${run}${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
+      msgtype: 'event', event: { open_kfid: openKfid, ...event } };
+    (state.queues[openKfid] ||= []).push(m);
+    return m;
+  };
+  // The session a servicer acts on by hand; a test that asks for a move
+  // WeCom would not make fails here, loudly, rather than pass on a chat
+  // no real WeCom could be in.
+  const sessionIn = (helper, key, want) => {
+    const sess = state.sessions.get(key);
+    if (!sess) throw new Error(`${helper}: no session ${key}`);
+    if (sess.state !== want) throw new Error(`${helper}: session ${key} is in state ${sess.state}, not ${want}`);
+    return sess;
+  };
   return {
     state,
     apiBase: `https://127.0.0.1:${server.address().port}`,
@@ -310,8 +379,11 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
     addText(openKfid, user, content) {
       // The customer wrote: an entered (4) or new session becomes 0.
       const key = `${openKfid}|${user}`;
-      const sess = state.sessions.get(key);
-      if (!sess || sess.state === 4) state.sessions.set(key, { state: 0, coded: {} });
+      let sess = state.sessions.get(key);
+      if (!sess || sess.state === 4) state.sessions.set(key, (sess = { state: 0, coded: {} }));
+      // send_msg's window starts again: 48 h, 5 messages.
+      sess.lastCustomerMs = Date.now();
+      sess.sentSinceCustomer = 0;
       const m = { msgid: `msg${run}${++state.seq}`, open_kfid: openKfid, external_userid: user,
         send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content } };
       (state.queues[openKfid] ||= []).push(m);
@@ -322,10 +394,54 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       if (event.event_type === 'enter_session') {
         state.sessions.set(`${openKfid}|${event.external_userid}`, { state: 4, coded: {} });
       }
-      const m = { msgid: `msg${run}${++state.seq}`, send_time: Math.floor(Date.now() / 1000), origin: 4,
-        msgtype: 'event', event: { open_kfid: openKfid, ...event } };
+      return queueEvent(openKfid, event);
+    },
+    // The servicer who has the chat (state 3) writes to the customer in
+    // the WeCom app: origin 5 with servicer_userid (§9: the first one after
+    // an assignment is the first reply). Only that servicer, only in 3.
+    addServicerText(openKfid, user, servicer, content) {
+      const key = `${openKfid}|${user}`;
+      const sess = sessionIn('addServicerText', key, 3);
+      if (sess.servicer !== servicer) throw new Error(`addServicerText: ${key} is with ${sess.servicer}, not ${servicer}`);
+      const m = { msgid: `msg${run}${++state.seq}`, open_kfid: openKfid, external_userid: user,
+        send_time: Math.floor(Date.now() / 1000), origin: 5, servicer_userid: servicer,
+        msgtype: 'text', text: { content } };
       (state.queues[openKfid] ||= []).push(m);
       return m;
+    },
+    // Moves servicers make in the WeCom app, announced by a
+    // session_status_change event. They are not service_state/trans calls,
+    // so state.transfers does not list them. The reference lists msg_code
+    // among the event's fields without saying when; given here with
+    // change_type 1 and 3 only, as the SDKs it cites document (go-workwx
+    // docs/kf.md: "仅change_type为1和3时"), good for one message while the
+    // session stays where the move put it (a reply when taken, a closing
+    // line when ended).
+    //
+    // The servicer ends the chat: 3 -> 4, change_type 3.
+    endSession(openKfid, user) {
+      const key = `${openKfid}|${user}`;
+      const sess = sessionIn('endSession', key, 3);
+      const old = sess.servicer;
+      sess.state = 4;
+      sess.servicer = undefined;
+      return queueEvent(openKfid, { external_userid: user, event_type: 'session_status_change',
+        change_type: 3, old_servicer_userid: old, msg_code: msgCode(key, sess, 4) });
+    },
+    // A servicer takes a waiting chat from the pool: 2 -> 3, change_type 1.
+    // Any servicer of the account, receiving or not: the reference says
+    // nothing of a stopped one taking a chat by hand.
+    takeFromPool(openKfid, user, servicer) {
+      const key = `${openKfid}|${user}`;
+      const sess = sessionIn('takeFromPool', key, 2);
+      if (!state.servicers.has(servicer)) throw new Error(`takeFromPool: ${servicer} is not a servicer`);
+      sess.state = 3;
+      sess.servicer = servicer;
+      // The first move into 3 of this session: a later service_state/trans
+      // into 3 (a transfer) gives no second code.
+      (sess.coded ||= {})[3] = true;
+      return queueEvent(openKfid, { external_userid: user, event_type: 'session_status_change',
+        change_type: 1, new_servicer_userid: servicer, msg_code: msgCode(key, sess, 3) });
     },
     // POST an encrypted, signed kf_msg_or_event callback, as WeCom does.
     callback(url, openKfid, { tamper = false, timestamp, token } = {}) {

@@ -729,11 +729,72 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
     return queue(openKfid, { msgid: newMsgid(), send_time: nowS(), origin: 4, msgtype: 'event', event: ev });
   }
 
+  // A session a servicer acts on in the WeCom client must be in the state that act needs;
+  // a test asking for anything else is wrong, and fails here rather than pass on a chat no
+  // real WeCom could be in.
+  function sessionForHelper(helper, openKfid, user, wantState) {
+    const k = skey(openKfid, user);
+    const sess = state.sessions.get(k);
+    if (!sess) throw new Error(`${helper}: no session ${k}`);
+    if (sess.state !== wantState) throw new Error(`${helper}: session ${k} is in state ${sess.state}, not ${wantState}`);
+    return sess;
+  }
+
+  // §9: a servicer's own message, origin 5 with servicer_userid.
+  // READING: WeCom carries a servicer's message only for a chat that servicer handles, so
+  // the session must be in state 3 with that servicer.
   function addServicerText(openKfid, user, servicerUserid, content) {
+    const sess = sessionForHelper('addServicerText', openKfid, user, 3);
+    if (sess.servicer !== servicerUserid) {
+      throw new Error(`addServicerText: ${skey(openKfid, user)} is with ${sess.servicer}, not ${servicerUserid}`);
+    }
     return queue(openKfid, {
       msgid: newMsgid(), open_kfid: openKfid, external_userid: user, send_time: nowS(),
       origin: 5, servicer_userid: servicerUserid, msgtype: 'text', text: { content },
     });
+  }
+
+  // §5/§9 session_status_change: moves made by servicers in the WeCom client.
+  // READING: they are not service_state/trans calls, so state.transfers does not list them.
+  // READING: the reference lists msg_code among the event's fields without saying when it
+  // is given. Here with change_type 1 and 3 only, as the SDKs the reference cites document
+  // it (go-workwx docs/kf.md), good for one message while the session stays in the state
+  // the move put it in (3 after a take, 4 after the end; a new session after 4 kills it).
+  function statusChangeEvent(sess, openKfid, user, fields) {
+    const code = `MSGCODE${randToken(24)}`;
+    state.codes.set(code, {
+      kind: 'msg', open_kfid: openKfid, user, key: skey(openKfid, user), session: sess,
+      forState: sess.state, gen: sess.gen ?? 0, expires: Date.now() + MSG_CODE_LIFE_MS, used: false,
+    });
+    return queue(openKfid, {
+      msgid: newMsgid(), send_time: nowS(), origin: 4, msgtype: 'event',
+      event: { open_kfid: openKfid, external_userid: user, event_type: 'session_status_change', ...fields, msg_code: code },
+    });
+  }
+
+  // The servicer ends the chat: 3 → 4, change_type 3 with old_servicer_userid.
+  function endSession(openKfid, user) {
+    const sess = sessionForHelper('endSession', openKfid, user, 3);
+    const old = sess.servicer;
+    sess.state = 4;
+    sess.servicer = undefined;
+    return statusChangeEvent(sess, openKfid, user, { change_type: 3, old_servicer_userid: old });
+  }
+
+  // A servicer takes a waiting chat from the pool: 2 → 3, change_type 1 with
+  // new_servicer_userid. READING: any servicer of the account, receiving or not (the
+  // reference says nothing of a stopped servicer taking a chat by hand).
+  function takeFromPool(openKfid, user, servicerUserid) {
+    const sess = sessionForHelper('takeFromPool', openKfid, user, 2);
+    if (!isStr(servicerUserid) || servicerStatus(servicerUserid) === undefined) {
+      throw new Error(`takeFromPool: ${servicerUserid} is not a servicer`);
+    }
+    sess.state = 3;
+    sess.servicer = servicerUserid;
+    // The first move into 3 of this session: a later transfer (3 → 3) gives no code anyway.
+    if (!sess.issued) sess.issued = {};
+    sess.issued[3] = true;
+    return statusChangeEvent(sess, openKfid, user, { change_type: 1, new_servicer_userid: servicerUserid });
   }
 
   function callback(url, openKfid, { tamper = false, timestamp, token } = {}) {
@@ -815,6 +876,8 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0, toke
     addText,
     addEvent,
     addServicerText,
+    endSession,
+    takeFromPool,
     callback,
     addJsCode,
     expireTokens,

@@ -505,6 +505,8 @@ describe('sync_msg', () => {
     const user = newUser();
     const m1 = fake.addEvent(B, { event_type: 'enter_session', external_userid: user, scene: 'entry_1', scene_param: 'tk123', welcome_code: 'W1' });
     const m2 = fake.addText(B, user, 'hello');
+    // A servicer writes only in a chat they have (3); the API move queues nothing.
+    assert.equal((await trans(user, 3, 'WangXiao', B)).errcode, 0);
     const m3 = fake.addServicerText(B, user, 'WangXiao', '您好');
     const m4 = fake.addText(B, user, 'q2');
     const m5 = fake.addText(B, user, 'q3');
