@@ -83,6 +83,7 @@ if [ -n "${TESTS:-}" ]; then
 else
 	# The database-down suite (zz-) goes last: it stops the database.
 	node --test --test-concurrency=1 "$ROOT"/tests/fake-wecom/selftest.mjs \
+	    "$ROOT"/tests/fake-wecom/selftest-both.mjs \
 	    "$ROOT"/tests/browser/*.test.mjs \
 	    "$ROOT"/tests/http/*.test.mjs || status=$?
 fi
