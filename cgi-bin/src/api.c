@@ -207,6 +207,12 @@ write_decision(struct api *api, struct req *req, const struct assign_quote *q,
 	jsonw_str(w, q->reason);
 	jsonw_key(w, "fallback");
 	jsonw_bool(w, q->d.fallback);
+	/* Held for a busy person: how long the chat waits for them. */
+	jsonw_key(w, "hold_s");
+	if (q->d.hold)
+		jsonw_int(w, q->hold_s);
+	else
+		jsonw_null(w);
 	jsonw_key(w, "notice");
 	jsonw_str(w, q->notice);
 	jsonw_key(w, "next_open");

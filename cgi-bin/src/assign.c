@@ -3,6 +3,7 @@
 
 #include "assign.h"
 #include "cfg.h"
+#include "life.h"
 #include "log.h"
 #include "notice.h"
 #include "snap.h"
@@ -35,6 +36,12 @@ engine_input(const struct assign_in *a, struct decide_input *in)
 	in->trace = a->trace;
 	in->exclude = a->exclude;
 	in->nexclude = a->nexclude;
+	if (!a->no_hold) {
+		struct life_settings	 ls;
+
+		life_settings(cfg, a->entry, &ls);
+		in->hold = ls.widen_after_s > 0;
+	}
 }
 
 /*
@@ -134,6 +141,12 @@ assign_quote(const struct assign_in *a, struct assign_quote *q)
 	else
 		decide(&in, &q->d);
 	decide_reason_text(&q->d, q->reason, sizeof(q->reason));
+	if (q->d.hold) {
+		struct life_settings	 ls;
+
+		life_settings(a->cfg, e, &ls);
+		q->hold_s = ls.widen_after_s;
+	}
 	if (q->d.next_open >= 0)
 		tz_format(e->schedule != NULL ? e->schedule->tz :
 		    a->cfg->routing.timezone, q->d.next_open, q->next_open,

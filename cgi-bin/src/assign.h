@@ -50,6 +50,9 @@ struct assign_in {
 	const struct ticket		*promise;
 	const char *const		*exclude;	/* refused just now */
 	size_t				 nexclude;
+	/* 1: never hold (the wait is over: widen); else the entry's
+	 * widen_after_s decides (life.h). */
+	int				 no_hold;
 	struct decide_trace		*trace;		/* NULL: none */
 	struct arena			*arena;		/* the notice's text */
 };
@@ -59,6 +62,8 @@ struct assign_quote {
 	struct decide_result	 d;		/* d.agent NULL: nobody */
 	int			 link;		/* web page: nobody by design */
 	int			 kept;		/* the promised person */
+	/* d.hold: the chat waits this long for d.agent (busy or full). */
+	int			 hold_s;
 	char			 reason[160];	/* "designated", "link"... */
 	const char		*notice;	/* NULL: none (link) */
 	char			 next_open[64];	/* ISO 8601, "" for none */

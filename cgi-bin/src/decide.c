@@ -19,6 +19,10 @@ struct run {
 	const struct decide_input	*in;
 	struct decide_result		*out;
 	int				 saw_full;	/* busy or full */
+	/* The first preferred person skipped as busy or full. */
+	const struct snap_agent		*busy;
+	enum decide_reason		 busy_reason;
+	const struct snap_rule		*busy_rule;
 };
 
 static void
@@ -89,14 +93,29 @@ note_unavailable(struct run *r, enum verdict v)
 		r->saw_full = 1;
 }
 
+static const enum decide_reason step_reason[STEP__MAX] = {
+	[STEP_RULES] = REASON_RULE,
+	[STEP_DESIGNATED] = REASON_DESIGNATED,
+	[STEP_ACCOUNT_MANAGER] = REASON_ACCOUNT_MANAGER,
+	[STEP_STICKY] = REASON_STICKY,
+	[STEP_GROUP] = REASON_GROUP,
+	[STEP_GLOBAL] = REASON_GLOBAL,
+};
+
 /* A preferred person (rule, designated, manager, sticky) was skipped. */
 static void
-skipped_preferred(struct run *r, const struct snap_agent *a, enum verdict v)
+skipped_preferred(struct run *r, enum step step, const struct snap_agent *a,
+    enum verdict v)
 {
 	r->out->fallback = 1;
 	if (r->out->designated == NULL) {
 		r->out->designated = a;
 		r->out->designated_verdict = v;
+	}
+	if (r->busy == NULL && (v == VERDICT_BUSY || v == VERDICT_FULL)) {
+		r->busy = a;
+		r->busy_reason = step_reason[step];
+		r->busy_rule = NULL;
 	}
 }
 
@@ -118,7 +137,7 @@ try_agent(struct run *r, enum step step, const char *what,
 	}
 	trace(r, step, what, a->id, v);
 	note_unavailable(r, v);
-	skipped_preferred(r, a, v);
+	skipped_preferred(r, step, a, v);
 	return 0;
 }
 
@@ -277,12 +296,17 @@ step_rules(struct run *r)
 			chosen = rule->group != NULL ?
 			    pick_from_group(r, STEP_RULES, rule->group,
 			    rule->strategy) : 0;
-		else if (rule->target == RTARGET_AGENT)
-			chosen = try_agent(r, STEP_RULES, what, rule->agent,
-			    rule->target_id, 0);
-		else
+		else {
+			const struct snap_agent	*had = r->busy;
+
 			chosen = try_agent(r, STEP_RULES, what,
-			    snap_agent(r->in->snap, implicit), implicit, 0);
+			    rule->target == RTARGET_AGENT ? rule->agent :
+			    snap_agent(r->in->snap, implicit),
+			    rule->target == RTARGET_AGENT ? rule->target_id :
+			    implicit, 0);
+			if (had == NULL && r->busy != NULL)
+				r->busy_rule = rule;
+		}
 		if (rule->target == RTARGET_GROUP && rule->group == NULL)
 			trace(r, STEP_RULES, what, NULL, VERDICT_UNKNOWN);
 		if (chosen) {
@@ -367,6 +391,8 @@ notice_for(const struct run *r)
 
 	if (o->reason == REASON_NONE_CLOSED)
 		return NOTICE_CLOSED;
+	if (o->hold)
+		return NOTICE_HOLD;
 	if (o->agent != NULL)
 		return !o->fallback ? NOTICE_CONNECTED :
 		    busy ? NOTICE_FALLBACK_BUSY : NOTICE_FALLBACK;
@@ -375,11 +401,36 @@ notice_for(const struct run *r)
 	return o->reason == REASON_NONE_FULL ? NOTICE_BUSY : NOTICE_OFFLINE;
 }
 
+/*
+ * With hold on, a group's member or nobody is not the answer while a
+ * preferred person is only busy: the chat waits for them (overflow
+ * entries; a strict entry waits for its people anyway).
+ */
+static void
+hold(struct run *r)
+{
+	struct decide_result	*o = r->out;
+
+	if (!r->in->hold || r->busy == NULL ||
+	    r->in->entry->policy != POLICY_OVERFLOW)
+		return;
+	if (o->agent != NULL && o->reason != REASON_GROUP &&
+	    o->reason != REASON_GLOBAL)
+		return;		/* another preferred person answers */
+	o->agent = r->busy;
+	o->reason = r->busy_reason;
+	o->rule = r->busy_rule;
+	o->group = NULL;
+	o->group_index = 0;
+	o->fallback = 0;
+	o->hold = 1;
+}
+
 void
 decide(const struct decide_input *in, struct decide_result *out)
 {
 	const struct snap_entry	*e = in->entry;
-	struct run		 r = { in, out, 0 };
+	struct run		 r = { in, out, 0, NULL, REASON_NONE_OFFLINE, NULL };
 	size_t			 i;
 
 	memset(out, 0, sizeof(*out));
@@ -406,6 +457,7 @@ decide(const struct decide_input *in, struct decide_result *out)
 	out->agent = NULL;
 	out->reason = r.saw_full ? REASON_NONE_FULL : REASON_NONE_OFFLINE;
 done:
+	hold(&r);
 	out->notice = notice_for(&r);
 }
 

@@ -7,7 +7,8 @@
  * agent(s) -> account manager -> sticky last agent -> the entry's fallback
  * group by its strategy -> the global fallback group -> none. An entry
  * with the strict policy considers its designated agents only. Outside the
- * entry's business hours nobody is chosen (none:closed).
+ * entry's business hours nobody is chosen (none:closed). With hold on, a
+ * busy preferred person is waited for rather than passed over.
  */
 #ifndef KF_DECIDE_H
 #define KF_DECIDE_H
@@ -88,6 +89,12 @@ struct decide_input {
 	/* Agents not to choose this time (ids), e.g. refused by WeCom. */
 	const char *const	*exclude;
 	size_t			 nexclude;
+	/*
+	 * 1: a preferred person (rule, designated, account manager,
+	 * sticky) who is busy or full, not offline, is waited for instead
+	 * of falling back to a group or nobody (life.h, widen_after_s).
+	 */
+	int			 hold;
 };
 
 struct decide_result {
@@ -102,6 +109,11 @@ struct decide_result {
 	enum verdict		 designated_verdict;
 	enum notice_kind	 notice;
 	time_t			 next_open;	/* none:closed; else -1 */
+	/*
+	 * Held: agent is the preferred person, busy or full now, whom the
+	 * chat waits for (NOTICE_HOLD); reason says how they were chosen.
+	 */
+	int			 hold;
 };
 
 void	 decide(const struct decide_input *, struct decide_result *);

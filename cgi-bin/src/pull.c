@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "cfg.h"
 #include "jsonin.h"
+#include "lifework.h"
 #include "log.h"
 #include "pull.h"
 #include "req.h"
@@ -24,7 +25,8 @@
 #define WORK_BATCH	200		/* messages per account and round */
 #define WORK_ROUNDS	20		/* rounds per account and pass */
 #define TRIES_MAX	8		/* then a message is given up */
-#define POOL_EVERY_MS	2000
+#define POOL_EVERY_MS	1000	/* also how exact a hold's end is */
+#define WATCH_EVERY_MS	1000	/* how exact a re-route's time is */
 
 /* Back-off: 1, 2, 4 ... s for a message, capped; half that for a pull. */
 static int
@@ -396,6 +398,12 @@ pass(struct pull *p, const char *only)
 		for (i = 0; i < acc->n; i++)
 			if (work_pool(p, acc->kfid[i]) > 0)
 				did = 1;
+	}
+	/* The timers after the first transfer (the worker's pass only). */
+	if (only == NULL && now - p->watch_ms >= WATCH_EVERY_MS) {
+		p->watch_ms = now;
+		if (lifework_watch(p) > 0)
+			did = 1;
 	}
 	rc = did > 0;
 done:

@@ -39,6 +39,7 @@ struct pull {
 	struct cache		*cache;	/* routing data for the actions */
 	struct arena		*arena;	/* owned; reset after each message */
 	int64_t			 pool_ms;	/* last pool pass, ms */
+	int64_t			 watch_ms;	/* last timers pass, ms */
 	unsigned		 worked;	/* messages done, for logs/tests */
 };
 

@@ -7,10 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "life.h"
 #include "log.h"
 #include "store_sql.h"
 #include "store_wecom.h"
 #include "util.h"
+
+/* The kfroute agent of a WeCom userid. */
+#define AGENT_OF	"(SELECT x.id FROM kf_agent x WHERE x.wecom_userid = ?)"
+/* A time as unix milliseconds (NULL stays NULL). */
+#define MS(col)	"CAST(UNIX_TIMESTAMP(" col ") * 1000 AS SIGNED)"
+/* due_at from three copies of one number: -1 none, -2 watched only for
+ * going offline (far future), else seconds from now (life.h). */
+#define DUE \
+	"CASE WHEN ? = -1 THEN NULL WHEN ? = -2 THEN '9999-12-31' " \
+	"ELSE NOW(3) + INTERVAL ? SECOND END"
 
 /* Ready messages: not behind an unfinished one of the same customer. */
 #define READY \
@@ -116,24 +127,118 @@ const char *const store_w_sql[W__MAX] = {
 	    "told_agent_id = VALUES(told_agent_id), "
 	    "ticket = VALUES(ticket), handoff_msgid = NULL, greeted = 0, "
 	    "handoff_code = NULL, handoff_text = NULL, pooled_at = NULL, "
+	    "hold_agent_id = NULL, hold_until = NULL, assigned_at = NULL, "
+	    "first_reply_at = NULL, due_at = NULL, queue_told = NULL, "
+	    "pool_code = NULL, person_code = NULL, ended_at = NULL, "
 	    "entered_at = CURRENT_TIMESTAMP",
 	[W_SESSION_GET] = "SELECT entry_id, ticket_agent_id, agent_id, "
 	    "told_agent_id, ticket, handoff_msgid, handoff_code, handoff_text, "
-	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback, greeted "
+	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback, greeted, "
+	    "hold_agent_id, " MS("hold_until") ", queue_told, pool_code, "
+	    "person_code, " MS("assigned_at") ", " MS("first_reply_at") " "
 	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
-	/* Into the pool: it keeps its first time in it (oldest first). */
+	/*
+	 * Into the pool: it keeps its first time in it (oldest first). The
+	 * assignments run left to right: assigned_at sees the new agent and
+	 * pool. Params: agent, msgid, code, text, reason, fallback, pooled,
+	 * hold agent, hold s (twice), DUE params, queue told, kfid, user.
+	 */
 	[W_SESSION_HANDOFF] = "UPDATE kf_wecom_session SET agent_id = ?, "
 	    "handoff_msgid = ?, handoff_code = ?, handoff_text = ?, "
 	    "handoff_reason = ?, handoff_fallback = ?, "
-	    "pooled_at = IF(? = '1', COALESCE(pooled_at, NOW(3)), NULL) "
+	    "pooled_at = IF(? = '1', COALESCE(pooled_at, NOW(3)), NULL), "
+	    "hold_agent_id = ?, "
+	    "hold_until = IF(? < 0, NULL, NOW(3) + INTERVAL ? SECOND), "
+	    "assigned_at = IF(agent_id IS NULL OR pooled_at IS NOT NULL, NULL, "
+	    "NOW(3)), first_reply_at = NULL, ended_at = NULL, due_at = " DUE ", "
+	    "queue_told = NULLIF(?, '0'), pool_code = NULL, person_code = NULL, "
+	    "told_agent_id = COALESCE(?, told_agent_id) "
 	    "WHERE open_kfid = ? AND external_userid = ?",
 	[W_SESSION_GREETED] = "UPDATE kf_wecom_session SET greeted = ?, "
 	    "told_agent_id = ? WHERE open_kfid = ? AND external_userid = ?",
 	[W_SESSION_SPENT] = "UPDATE kf_wecom_session SET handoff_code = NULL, "
 	    "handoff_text = NULL WHERE open_kfid = ? AND external_userid = ?",
-	[W_POOLED] = "SELECT external_userid, entry_id FROM kf_wecom_session "
+	[W_POOLED] = "SELECT external_userid, entry_id, hold_agent_id, "
+	    MS("hold_until") ", COALESCE(queue_told, 0), pool_code IS NOT NULL, "
+	    "told_agent_id FROM kf_wecom_session "
 	    "WHERE open_kfid = ? AND pooled_at IS NOT NULL "
 	    "ORDER BY pooled_at LIMIT ?",
+
+	/* ---- after the first transfer (017, life.h) ---- */
+	/* The handoff's code was not needed: kept for a later message. */
+	[W_SESSION_KEEP] = "UPDATE kf_wecom_session SET "
+	    "pool_code = IF(pooled_at IS NOT NULL, handoff_code, pool_code), "
+	    "person_code = IF(pooled_at IS NULL, handoff_code, person_code), "
+	    "handoff_code = NULL, handoff_text = NULL "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	/*
+	 * Another person has it now (re-route, take back, by hand): agent,
+	 * told (NULL: unchanged), DUE params, person code spent, kfid, user,
+	 * the person it must still be with ('' twice: anyone).
+	 */
+	[W_SESSION_MOVE] = "UPDATE kf_wecom_session SET agent_id = ?, "
+	    "told_agent_id = COALESCE(?, told_agent_id), pooled_at = NULL, "
+	    "hold_agent_id = NULL, hold_until = NULL, assigned_at = NOW(3), "
+	    "first_reply_at = NULL, due_at = " DUE ", "
+	    "person_code = IF(? = '1', NULL, person_code) "
+	    "WHERE open_kfid = ? AND external_userid = ? "
+	    "AND (? = '' OR agent_id = ?)",
+	/* The person's first message (its send_time): no longer watched. */
+	[W_SESSION_REPLY] = "UPDATE kf_wecom_session SET "
+	    "first_reply_at = GREATEST(FROM_UNIXTIME(?), assigned_at), "
+	    "due_at = NULL WHERE open_kfid = ? AND external_userid = ? "
+	    "AND agent_id = " AGENT_OF " AND assigned_at IS NOT NULL "
+	    "AND first_reply_at IS NULL",
+	[W_SESSION_ENDED] = "UPDATE kf_wecom_session SET ended_at = NOW(3), "
+	    "due_at = NULL, pooled_at = NULL, hold_agent_id = NULL, "
+	    "hold_until = NULL WHERE open_kfid = ? AND external_userid = ?",
+	/* Look again in ? seconds (< 0: not any more). */
+	[W_SESSION_DUE] = "UPDATE kf_wecom_session SET due_at = " DUE " "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	/* A queue position told (with the pool code, or none: code kept). */
+	[W_SESSION_TOLD] = "UPDATE kf_wecom_session SET queue_told = ?, "
+	    "pool_code = IF(? = '1', NULL, pool_code) "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	[W_PERSON_CODE_SPENT] = "UPDATE kf_wecom_session SET person_code = NULL "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	/* A person got the chat: agent, via, kfid, user (queued: the pool). */
+	[W_LEG_OPEN] = "INSERT INTO kf_wecom_leg (open_kfid, external_userid, "
+	    "entry_id, agent_id, via, queued_at, assigned_at) "
+	    "SELECT open_kfid, external_userid, entry_id, ?, ?, pooled_at, "
+	    "NOW(3) FROM kf_wecom_session "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	[W_LEG_CLOSE] = "UPDATE kf_wecom_leg SET ended_at = NOW(3), "
+	    "end_reason = ? WHERE open_kfid = ? AND external_userid = ? "
+	    "AND ended_at IS NULL",
+	[W_LEG_REPLY] = "UPDATE kf_wecom_leg SET "
+	    "first_reply_at = GREATEST(FROM_UNIXTIME(?), assigned_at) "
+	    "WHERE open_kfid = ? AND external_userid = ? "
+	    "AND agent_id = " AGENT_OF " "
+	    "AND ended_at IS NULL AND first_reply_at IS NULL",
+	/*
+	 * Chats a person has not answered whose time has come, or whose
+	 * person went offline (when the entry takes chats back; ? is the
+	 * [lifecycle] default), oldest first.
+	 */
+	[W_WATCH_DUE] = "SELECT s.open_kfid, s.external_userid, s.entry_id, "
+	    "s.agent_id, " MS("s.assigned_at") ", a.status = 'offline' "
+	    "FROM kf_wecom_session s JOIN kf_agent a ON a.id = s.agent_id "
+	    "JOIN kf_entry e ON e.id = s.entry_id "
+	    "WHERE s.due_at IS NOT NULL AND s.pooled_at IS NULL "
+	    "AND s.assigned_at IS NOT NULL AND s.first_reply_at IS NULL "
+	    "AND (s.due_at <= NOW(3) OR (a.status = 'offline' "
+	    "AND COALESCE(e.take_back, ?) = 1)) "
+	    "ORDER BY s.assigned_at LIMIT ?",
+	[W_QUEUE_LEN] = "SELECT COUNT(*) FROM kf_wecom_session "
+	    "WHERE entry_id = ? AND pooled_at IS NOT NULL",
+	[W_MISS] = "INSERT INTO kf_agent_activity "
+	    "(agent_id, last_assigned_at, missed_in_row) VALUES (?, 0, 1) "
+	    "ON DUPLICATE KEY UPDATE missed_in_row = missed_in_row + 1",
+	[W_MISSES] = "SELECT missed_in_row FROM kf_agent_activity "
+	    "WHERE agent_id = ?",
+	[W_MISSES_RESET] = "UPDATE kf_agent_activity SET missed_in_row = 0 "
+	    "WHERE agent_id = " AGENT_OF " AND missed_in_row <> 0",
+	[W_AGENT_OF] = "SELECT id FROM kf_agent WHERE wecom_userid = ?",
 
 	/* Presence as WeCom reports it, for the agent with that userid. */
 	[W_PRESENCE] = "UPDATE kf_agent SET status = ?, "
@@ -209,7 +314,7 @@ store_w_once(int w)
 {
 	/* Counts and claims: a repeat would move them twice. */
 	return w == W_LOAD || w == W_MSG_TAKE || w == W_MSG_RECORD ||
-	    w == W_SYNC_CLAIM;
+	    w == W_SYNC_CLAIM || w == W_MISS || w == W_LEG_OPEN;
 }
 
 /* ---- small readers ---------------------------------------------------- */
@@ -565,7 +670,7 @@ row_session(void *arg, char **col, unsigned n)
 	struct session_row		*sr = arg;
 	struct store_wecom_session	*ws = sr->ws;
 
-	if (n < 12 || col[0] == NULL)
+	if (n < 19 || col[0] == NULL)
 		return -1;
 	copy(ws->entry, sizeof(ws->entry), col[0]);
 	copy(ws->ticket_agent, sizeof(ws->ticket_agent), col[1]);
@@ -579,6 +684,13 @@ row_session(void *arg, char **col, unsigned n)
 	copy(ws->handoff_reason, sizeof(ws->handoff_reason), col[9]);
 	ws->handoff_fallback = col[10] != NULL && strcmp(col[10], "1") == 0;
 	ws->greeted = col[11] != NULL ? atoi(col[11]) : 0;
+	copy(ws->hold_agent, sizeof(ws->hold_agent), col[12]);
+	ws->hold_until_ms = col[13] != NULL ? strtoll(col[13], NULL, 10) : 0;
+	ws->queue_told = col[14] != NULL ? (unsigned)atoi(col[14]) : 0;
+	copy(ws->pool_code, sizeof(ws->pool_code), col[15]);
+	copy(ws->person_code, sizeof(ws->person_code), col[16]);
+	ws->assigned_ms = col[17] != NULL ? strtoll(col[17], NULL, 10) : 0;
+	ws->first_reply_ms = col[18] != NULL ? strtoll(col[18], NULL, 10) : 0;
 	sr->found = 1;
 	return 0;
 }
@@ -597,16 +709,235 @@ store_wecom_session_get(struct store *s, const char *open_kfid,
 	return sr.found ? STORE_OK : STORE_NOTFOUND;
 }
 
+/* A transaction of a few statements: all, or none and STORE_ERR. */
+static enum store_rc
+in_tx(struct store *s, enum store_rc rc)
+{
+	if (rc == STORE_OK && store_commit(s) == STORE_OK)
+		return STORE_OK;
+	store_rollback(s);
+	return rc == STORE_NOTFOUND ? STORE_NOTFOUND : STORE_ERR;
+}
+
+/* A person got the chat: the open leg ends (why), theirs begins. */
+static enum store_rc
+leg_next(struct store *s, const char *kfid, const char *user,
+    const char *why, const char *agent, const char *via)
+{
+	const char	*close[3] = { why, kfid, user };
+	const char	*open[4] = { agent, via, kfid, user };
+
+	if (store_w_run(s, W_LEG_CLOSE, close, 3, NULL, NULL) != STORE_OK ||
+	    store_w_run(s, W_LEG_OPEN, open, 4, NULL, NULL) != STORE_OK)
+		return STORE_ERR;
+	return STORE_OK;
+}
+
 enum store_rc
 store_wecom_session_handoff(struct store *s, const char *open_kfid,
     const char *external_userid, const struct store_wecom_handoff *h)
 {
-	const char	*params[9] = { or_null(h->agent), h->msgid,
+	char		 hold[16], due[16], told[16];
+	const char	*params[17] = { or_null(h->agent), h->msgid,
 	    or_null(h->code), or_null(h->text), h->reason,
-	    h->fallback ? "1" : "0", h->pooled ? "1" : "0", open_kfid,
+	    h->fallback ? "1" : "0", h->pooled ? "1" : "0",
+	    or_null(h->hold_agent), hold, hold, due, due, due, told,
+	    or_null(h->told), open_kfid, external_userid };
+	int		 person = h->agent != NULL && *h->agent != '\0' &&
+	    !h->pooled;
+	enum store_rc	 rc = STORE_OK;
+
+	snprintf(hold, sizeof(hold), "%d", h->hold_agent != NULL ?
+	    h->hold_s : -1);
+	/* Watched only when the caller said how (via). */
+	snprintf(due, sizeof(due), "%d", person && h->via != NULL ? h->due_s :
+	    LIFE_DUE_NONE);
+	snprintf(told, sizeof(told), "%u", h->queue_told);
+	if (store_begin(s) != STORE_OK)
+		return STORE_ERR;
+	if (person)
+		rc = leg_next(s, open_kfid, external_userid, "transferred",
+		    h->agent, h->via != NULL ? h->via : "handoff");
+	if (rc == STORE_OK)
+		rc = store_w_run(s, W_SESSION_HANDOFF, params, 17, NULL, NULL);
+	return in_tx(s, rc);
+}
+
+enum store_rc
+store_wecom_session_move(struct store *s, const char *open_kfid,
+    const char *external_userid, const struct store_wecom_move *m)
+{
+	char		 due[16];
+	const char	*from = m->from != NULL ? m->from : "";
+	const char	*params[10] = { m->agent, or_null(m->told), due, due, due,
+	    m->code_spent ? "1" : "0", open_kfid, external_userid, from,
+	    from };
+	enum store_rc	 rc;
+
+	snprintf(due, sizeof(due), "%d", m->due_s);
+	if (store_begin(s) != STORE_OK)
+		return STORE_ERR;
+	rc = leg_next(s, open_kfid, external_userid, m->end_reason, m->agent,
+	    m->via);
+	if (rc == STORE_OK)
+		rc = store_w_run(s, W_SESSION_MOVE, params, 10, NULL, NULL);
+	if (rc == STORE_OK && store_affected(s) == 0)
+		rc = STORE_NOTFOUND;	/* moved meanwhile: not ours */
+	return in_tx(s, rc);
+}
+
+enum store_rc
+store_wecom_session_reply(struct store *s, const char *open_kfid,
+    const char *external_userid, const char *userid, long long send_time)
+{
+	char		 t[24];
+	const char	*params[4] = { t, open_kfid, external_userid, userid };
+	const char	*reset[1] = { userid };
+	enum store_rc	 rc;
+	int		 first;
+
+	snprintf(t, sizeof(t), "%lld", send_time);
+	if (store_begin(s) != STORE_OK)
+		return STORE_ERR;
+	rc = store_w_run(s, W_SESSION_REPLY, params, 4, NULL, NULL);
+	first = rc == STORE_OK && store_affected(s) > 0;
+	if (rc == STORE_OK)
+		rc = store_w_run(s, W_LEG_REPLY, params, 4, NULL, NULL);
+	if (rc == STORE_OK && first)
+		rc = store_w_run(s, W_MISSES_RESET, reset, 1, NULL, NULL);
+	rc = in_tx(s, rc);
+	return rc == STORE_OK && !first ? STORE_NOTFOUND : rc;
+}
+
+enum store_rc
+store_wecom_session_ended(struct store *s, const char *open_kfid,
+    const char *external_userid)
+{
+	const char	*close[3] = { "ended", open_kfid, external_userid };
+	enum store_rc	 rc;
+
+	if (store_begin(s) != STORE_OK)
+		return STORE_ERR;
+	rc = store_w_run(s, W_LEG_CLOSE, close, 3, NULL, NULL);
+	if (rc == STORE_OK)
+		rc = store_w_run(s, W_SESSION_ENDED, close + 1, 2, NULL, NULL);
+	return in_tx(s, rc);
+}
+
+enum store_rc
+store_wecom_session_due(struct store *s, const char *open_kfid,
+    const char *external_userid, int seconds)
+{
+	char		 d[16];
+	const char	*params[5] = { d, d, d, open_kfid, external_userid };
+
+	snprintf(d, sizeof(d), "%d", seconds);
+	return store_w_run(s, W_SESSION_DUE, params, 5, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_told(struct store *s, const char *open_kfid,
+    const char *external_userid, unsigned pos, int code_spent)
+{
+	char		 p[16];
+	const char	*params[4] = { p, code_spent ? "1" : "0", open_kfid,
 	    external_userid };
 
-	return store_w_run(s, W_SESSION_HANDOFF, params, 9, NULL, NULL);
+	snprintf(p, sizeof(p), "%u", pos);
+	return store_w_run(s, W_SESSION_TOLD, params, 4, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_code_keep(struct store *s, const char *open_kfid,
+    const char *external_userid)
+{
+	const char	*params[2] = { open_kfid, external_userid };
+
+	return store_w_run(s, W_SESSION_KEEP, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_person_code_spent(struct store *s, const char *open_kfid,
+    const char *external_userid)
+{
+	const char	*params[2] = { open_kfid, external_userid };
+
+	return store_w_run(s, W_PERSON_CODE_SPENT, params, 2, NULL, NULL);
+}
+
+struct watch_rows {
+	store_wecom_watch_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_watch(void *arg, char **col, unsigned n)
+{
+	struct watch_rows		*wr = arg;
+	struct store_wecom_watched	 w;
+
+	if (n < 6 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
+	    col[3] == NULL)
+		return -1;
+	memset(&w, 0, sizeof(w));
+	w.open_kfid = col[0];
+	w.external_userid = col[1];
+	w.entry = col[2];
+	w.agent = col[3];
+	w.assigned_ms = col[4] != NULL ? strtoll(col[4], NULL, 10) : 0;
+	w.offline = col[5] != NULL && strcmp(col[5], "1") == 0;
+	wr->fn(wr->arg, &w);
+	return 0;
+}
+
+enum store_rc
+store_wecom_watch_due(struct store *s, int take_back, unsigned limit,
+    store_wecom_watch_fn fn, void *arg)
+{
+	char			 l[16];
+	const char		*params[2] = { take_back ? "1" : "0", l };
+	struct watch_rows	 wr = { fn, arg };
+
+	snprintf(l, sizeof(l), "%u", limit);
+	return store_w_run(s, W_WATCH_DUE, params, 2, row_watch, &wr);
+}
+
+enum store_rc
+store_wecom_agent_of(struct store *s, const char *userid, char *id,
+    size_t len)
+{
+	const char	*params[1] = { userid };
+
+	return store_w_text(s, W_AGENT_OF, params, 1, id, len);
+}
+
+enum store_rc
+store_wecom_queue_len(struct store *s, const char *entry, unsigned *n)
+{
+	char		 out[24];
+	const char	*params[1] = { entry };
+
+	*n = 0;
+	if (store_w_text(s, W_QUEUE_LEN, params, 1, out, sizeof(out)) ==
+	    STORE_ERR)
+		return STORE_ERR;
+	*n = (unsigned)strtoul(out, NULL, 10);
+	return STORE_OK;
+}
+
+enum store_rc
+store_wecom_missed(struct store *s, const char *agent, unsigned *misses)
+{
+	char		 out[24];
+	const char	*params[1] = { agent };
+
+	*misses = 0;
+	if (store_w_run(s, W_MISS, params, 1, NULL, NULL) != STORE_OK ||
+	    store_w_text(s, W_MISSES, params, 1, out, sizeof(out)) ==
+	    STORE_ERR)
+		return STORE_ERR;
+	*misses = (unsigned)strtoul(out, NULL, 10);
+	return STORE_OK;
 }
 
 enum store_rc
@@ -640,9 +971,19 @@ row_pooled(void *arg, char **col, unsigned n)
 {
 	struct pooled_rows	*pr = arg;
 
-	if (n < 2 || col[0] == NULL || col[1] == NULL)
+	struct store_wecom_pooled	 p;
+
+	if (n < 7 || col[0] == NULL || col[1] == NULL)
 		return -1;
-	pr->fn(pr->arg, col[0], col[1]);
+	memset(&p, 0, sizeof(p));
+	p.external_userid = col[0];
+	p.entry = col[1];
+	p.hold_agent = or_null(col[2]);
+	p.hold_until_ms = col[3] != NULL ? strtoll(col[3], NULL, 10) : 0;
+	p.queue_told = col[4] != NULL ? (unsigned)atoi(col[4]) : 0;
+	p.pool_code = col[5] != NULL && strcmp(col[5], "1") == 0;
+	p.told = or_null(col[6]);
+	pr->fn(pr->arg, &p);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #define KF_STORE_WECOM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "snap.h"
@@ -128,6 +129,17 @@ struct store_wecom_session {
 	int	 handoff_fallback;
 	int	 pooled;
 	int	 greeted;	/* STORE_GREETED_* */
+	/* After the first transfer (life.h), get only; times unix ms, 0
+	 * none. Held in the pool for hold_agent until hold_until; the
+	 * queue position last told; codes kept for one later message each
+	 * (the pool's while waiting, the person's while with a person). */
+	char	 hold_agent[65];
+	int64_t	 hold_until_ms;
+	unsigned queue_told;
+	char	 pool_code[129];
+	char	 person_code[129];
+	int64_t	 assigned_ms;
+	int64_t	 first_reply_ms;
 };
 
 /* What the greeting on entering told the customer. */
@@ -135,6 +147,7 @@ enum {
 	STORE_GREETED_NOT,	/* no greeting (no code, or it expired) */
 	STORE_GREETED_PERSON,	/* "正在为您接入{agent}…" */
 	STORE_GREETED_NOBODY,	/* why nobody can answer now */
+	STORE_GREETED_HOLD,	/* "{agent}正在接待其他客户…" (held) */
 };
 /* Bind on entering: entry, ticket_agent, agent, told, ticket. */
 enum store_rc	 store_wecom_session_put(struct store *, const char *open_kfid,
@@ -153,10 +166,82 @@ struct store_wecom_handoff {
 	const char	*text;		/* to send with it, or NULL */
 	const char	*reason;
 	int		 fallback;
+	/* Pooled and held for this person (NULL: not held) hold_s more
+	 * seconds; the queue position told on entering (0: none); whom the
+	 * customer is told now (NULL: unchanged). */
+	const char	*told;
+	const char	*hold_agent;
+	int		 hold_s;
+	unsigned	 queue_told;
+	/* A person got it: their leg's via ("handoff", "pool", "hold",
+	 * "widen", "manual", "recovered"; NULL: handoff) and when to look
+	 * again (life_due_s: seconds, LIFE_DUE_NONE, LIFE_DUE_OFFLINE). */
+	const char	*via;
+	int		 due_s;
 };
+/*
+ * The handoff, in one transaction: the session's record and, when a
+ * person got it, the leg that ends (transferred) and theirs that begins.
+ */
 enum store_rc	 store_wecom_session_handoff(struct store *,
 		    const char *open_kfid, const char *external_userid,
 		    const struct store_wecom_handoff *);
+/* From one person to another (re-route, take back, by hand). */
+struct store_wecom_move {
+	const char	*from;		/* must still have it; NULL: anyone */
+	const char	*end_reason;	/* missed, taken_back, transferred */
+	const char	*agent;		/* the next person */
+	const char	*via;		/* reroute, take_back, manual */
+	const char	*told;		/* the customer was told; NULL: not */
+	int		 due_s;		/* as in the handoff */
+	int		 code_spent;	/* the person code was spent */
+};
+/* NOTFOUND: the session is no longer with from (someone else moved it). */
+enum store_rc	 store_wecom_session_move(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    const struct store_wecom_move *);
+/* The servicer userid's message (WeCom send_time, unix s): the first
+ * one of the chat's person is their first reply; it ends the watch and
+ * their misses in a row. NOTFOUND: not the first, or not theirs. */
+enum store_rc	 store_wecom_session_reply(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    const char *userid, long long send_time);
+/* The kfroute agent id of a WeCom userid (NOTFOUND: none). */
+enum store_rc	 store_wecom_agent_of(struct store *, const char *userid,
+		    char *id, size_t len);
+/* The chat ended (WeCom): its leg too; nothing is watched any more. */
+enum store_rc	 store_wecom_session_ended(struct store *,
+		    const char *open_kfid, const char *external_userid);
+/* Look at the chat again in seconds, or LIFE_DUE_NONE/OFFLINE. */
+enum store_rc	 store_wecom_session_due(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    int seconds);
+/* Queue position pos told, with the pool code if code_spent. */
+enum store_rc	 store_wecom_session_told(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    unsigned pos, int code_spent);
+/* The handoff's code was not needed: kept for one later message. */
+enum store_rc	 store_wecom_session_code_keep(struct store *,
+		    const char *open_kfid, const char *external_userid);
+enum store_rc	 store_wecom_person_code_spent(struct store *,
+		    const char *open_kfid, const char *external_userid);
+/* A chat with a person that the timers must look at now. */
+struct store_wecom_watched {
+	const char	*open_kfid, *external_userid, *entry, *agent;
+	int64_t		 assigned_ms;
+	int		 offline;	/* the person is offline */
+};
+typedef void	(*store_wecom_watch_fn)(void *arg,
+		    const struct store_wecom_watched *);
+/* Due or offline (take_back: the [lifecycle] default), oldest first. */
+enum store_rc	 store_wecom_watch_due(struct store *, int take_back,
+		    unsigned limit, store_wecom_watch_fn, void *);
+/* Customers of entry waiting in the pool now. */
+enum store_rc	 store_wecom_queue_len(struct store *, const char *entry,
+		    unsigned *n);
+/* agent missed a chat: their misses in a row, this one counted. */
+enum store_rc	 store_wecom_missed(struct store *, const char *agent,
+		    unsigned *misses);
 /* After the greeting: what it said, and whom the customer was told. */
 enum store_rc	 store_wecom_session_greeted(struct store *,
 		    const char *open_kfid, const char *external_userid,
@@ -165,8 +250,16 @@ enum store_rc	 store_wecom_session_greeted(struct store *,
 enum store_rc	 store_wecom_session_code_spent(struct store *,
 		    const char *open_kfid, const char *external_userid);
 /* Sessions of the account waiting in the pool, oldest first. */
-typedef void	(*store_wecom_pooled_fn)(void *arg, const char *user,
-		    const char *entry);
+struct store_wecom_pooled {
+	const char	*external_userid, *entry;
+	const char	*hold_agent;	/* held for; NULL: not held */
+	int64_t		 hold_until_ms;
+	unsigned	 queue_told;	/* position last told, 0: none */
+	int		 pool_code;	/* a code is kept for one update */
+	const char	*told;		/* whom the customer was told */
+};
+typedef void	(*store_wecom_pooled_fn)(void *arg,
+		    const struct store_wecom_pooled *);
 enum store_rc	 store_wecom_pooled(struct store *, const char *open_kfid,
 		    unsigned limit, store_wecom_pooled_fn, void *);
 

@@ -10,6 +10,8 @@
 #include "cache.h"
 #include "cfg.h"
 #include "jsonin.h"
+#include "life.h"
+#include "lifework.h"
 #include "log.h"
 #include "notice.h"
 #include "pull.h"
@@ -21,16 +23,15 @@
 #include "util.h"
 #include "wecom.h"
 #include "work.h"
+#include "work_int.h"
 
-#define TRANSFER_TRIES	5
 #define POOL_BATCH	200
-#define EXCLUDE_MAX	(TRANSFER_TRIES + 32)
 
 /* ---- WeCom calls -------------------------------------------------------- */
 
 /* Send one text with a welcome_code or msg_code (one message per code). */
-static enum wecom_err
-send_on_event(struct pull *p, const char *code, const char *text)
+enum wecom_err
+work_send_code(struct pull *p, const char *code, const char *text)
 {
 	struct json_object	*req = json_object_new_object(), *t, *o;
 	enum wecom_err		 rc;
@@ -41,6 +42,27 @@ send_on_event(struct pull *p, const char *code, const char *text)
 	json_object_object_add(req, "msgtype", json_object_new_string("text"));
 	json_object_object_add(req, "text", t);
 	if ((rc = wecom_call(p->wecom, "kf/send_msg_on_event",
+	    json_object_to_json_string(req), &o)) == WECOM_OK)
+		json_object_put(o);
+	json_object_put(req);
+	return rc;
+}
+
+enum wecom_err
+work_send_text(struct pull *p, const char *kfid, const char *user,
+    const char *msgid, const char *text)
+{
+	struct json_object	*req = json_object_new_object(), *t, *o;
+	enum wecom_err		 rc;
+
+	t = json_object_new_object();
+	json_object_object_add(t, "content", json_object_new_string(text));
+	json_object_object_add(req, "touser", json_object_new_string(user));
+	json_object_object_add(req, "open_kfid", json_object_new_string(kfid));
+	json_object_object_add(req, "msgid", json_object_new_string(msgid));
+	json_object_object_add(req, "msgtype", json_object_new_string("text"));
+	json_object_object_add(req, "text", t);
+	if ((rc = wecom_call(p->wecom, "kf/send_msg",
 	    json_object_to_json_string(req), &o)) == WECOM_OK)
 		json_object_put(o);
 	json_object_put(req);
@@ -60,8 +82,8 @@ session_req(const char *kfid, const char *user)
 }
 
 /* service_state/trans; msg_code (may be NULL) gets a code if given. */
-static enum wecom_err
-transfer(struct pull *p, const char *kfid, const char *user, int state,
+enum wecom_err
+work_transfer(struct pull *p, const char *kfid, const char *user, int state,
     const char *userid, char *msg_code, size_t len)
 {
 	struct json_object	*req = session_req(kfid, user), *o;
@@ -88,8 +110,8 @@ transfer(struct pull *p, const char *kfid, const char *user, int state,
 }
 
 /* The session's state (0 new ... 4 ended) and its servicer, or an error. */
-static enum wecom_err
-session_state(struct pull *p, const char *kfid, const char *user, int *state,
+enum wecom_err
+work_state(struct pull *p, const char *kfid, const char *user, int *state,
     char *servicer, size_t len)
 {
 	struct json_object	*req = session_req(kfid, user), *o;
@@ -111,8 +133,8 @@ session_state(struct pull *p, const char *kfid, const char *user, int *state,
 /* ---- live state this process knows at once ------------------------------ */
 
 /* The snapshot's agent with that WeCom userid (NULL: none). */
-static const struct snap_agent *
-agent_by_userid(const struct snap *s, const char *userid)
+const struct snap_agent *
+work_agent_by_userid(const struct snap *s, const char *userid)
 {
 	size_t	 i;
 
@@ -127,14 +149,14 @@ agent_by_userid(const struct snap *s, const char *userid)
  * Presence changed by WeCom: this worker's snapshot follows at once (the
  * database tells the others within their bound).
  */
-static void
-local_presence(struct pull *p, const char *userid, enum agent_status st)
+void
+work_local_presence(struct pull *p, const char *userid, enum agent_status st)
 {
 	struct snap_agent	*a;
 
 	if (p->cache->mode != CACHE_SNAPSHOT || p->cache->snap == NULL)
 		return;
-	if ((a = (struct snap_agent *)agent_by_userid(p->cache->snap,
+	if ((a = (struct snap_agent *)work_agent_by_userid(p->cache->snap,
 	    userid)) != NULL)
 		a->status = st;
 }
@@ -168,8 +190,8 @@ wecom_customer(struct pull *p, const struct ticket *t, const char *user,
  * be younger than the staleness bound), the promise. -1 (released) when
  * the entry is unknown even so, or the database cannot answer.
  */
-static int
-session_in(struct pull *p, const char *entry, const struct ticket *t,
+int
+work_session_in(struct pull *p, const char *entry, const struct ticket *t,
     const char *user, const char *promised, struct decide_customer *cbuf,
     struct assign_in *in, struct snap **snapp)
 {
@@ -261,7 +283,7 @@ enter_session(struct pull *p, const char *kfid, struct json_object *ev,
 			return WORK_DONE;
 		}
 	}
-	if (session_in(p, ws.entry, has_t ? &t : NULL, user,
+	if (work_session_in(p, ws.entry, has_t ? &t : NULL, user,
 	    has_t ? t.agent : NULL, &cbuf, &in, &snap) == -1) {
 		*why = "entry unknown here (yet)";
 		return WORK_RETRY;
@@ -289,7 +311,7 @@ enter_session(struct pull *p, const char *kfid, struct json_object *ev,
 	}
 	if (code == NULL || text == NULL)
 		return WORK_DONE;
-	rc = send_on_event(p, code, text);
+	rc = work_send_code(p, code, text);
 	if (wecom_transient(rc)) {
 		*why = wecom_strerror(rc);
 		return WORK_RETRY;
@@ -301,8 +323,8 @@ enter_session(struct pull *p, const char *kfid, struct json_object *ev,
 	if (rc != WECOM_OK)
 		log_info("wecom: greeting not sent (%s)", wecom_strerror(rc));
 	if (store_wecom_session_greeted(p->store, kfid, user,
-	    rc != WECOM_OK ? STORE_GREETED_NOT : q.d.agent != NULL ?
-	    STORE_GREETED_PERSON : STORE_GREETED_NOBODY,
+	    rc != WECOM_OK ? STORE_GREETED_NOT : q.d.hold ? STORE_GREETED_HOLD :
+	    q.d.agent != NULL ? STORE_GREETED_PERSON : STORE_GREETED_NOBODY,
 	    rc != WECOM_OK ? ws.ticket_agent : ws.told) != STORE_OK) {
 		*why = "database";
 		return WORK_RETRY;
@@ -339,7 +361,7 @@ servicer_status(struct pull *p, const char *kfid, struct json_object *ev,
 	if (rc == STORE_NOTFOUND)
 		log_info("wecom: servicer %s is no kfroute agent", userid);
 	if (status == 2)
-		local_presence(p, userid, AGENT_OFFLINE);
+		work_local_presence(p, userid, AGENT_OFFLINE);
 	else
 		cache_invalidate(p->cache);	/* online unless busy: ask */
 	if (status == 1)
@@ -365,6 +387,10 @@ session_status(struct pull *p, const char *kfid, const char *msgid,
 		log_warn("wecom: session_status_change of unknown type");
 		return WORK_DONE;
 	}
+	/* The chat's life first: a failure here leaves the counts undone. */
+	if (lifework_changed(p, kfid, jsonin_str(ev, "external_userid"), type,
+	    old, new, why) == WORK_RETRY)
+		return WORK_RETRY;
 	if (store_begin(p->store) != STORE_OK) {
 		*why = "database";
 		return WORK_RETRY;
@@ -441,16 +467,22 @@ finish_handoff(struct pull *p, const char *kfid, const char *user,
 	}
 	if (ws->handoff_code[0] == '\0')
 		return WORK_DONE;
-	if (ws->handoff_text[0] != '\0') {
-		rc = send_on_event(p, ws->handoff_code, ws->handoff_text);
-		if (wecom_transient(rc)) {
-			*why = wecom_strerror(rc);
-			return WORK_RETRY;
-		}
-		if (rc != WECOM_OK)
-			log_info("wecom: message to %s not sent (%s)", user,
-			    wecom_strerror(rc));
+	/*
+	 * Nothing to say now: the code is kept for one later message (a
+	 * queue update in the pool, the name of whoever takes over after a
+	 * re-route), WeCom giving no other way to write in states 2 and 3.
+	 */
+	if (ws->handoff_text[0] == '\0')
+		return store_wecom_session_code_keep(p->store, kfid, user) ==
+		    STORE_OK ? WORK_DONE : (*why = "database", WORK_RETRY);
+	rc = work_send_code(p, ws->handoff_code, ws->handoff_text);
+	if (wecom_transient(rc)) {
+		*why = wecom_strerror(rc);
+		return WORK_RETRY;
 	}
+	if (rc != WECOM_OK)
+		log_info("wecom: message to %s not sent (%s)", user,
+		    wecom_strerror(rc));
 	if (store_wecom_session_code_spent(p->store, kfid, user) != STORE_OK) {
 		*why = "database";
 		return WORK_RETRY;
@@ -458,15 +490,9 @@ finish_handoff(struct pull *p, const char *kfid, const char *user,
 	return WORK_DONE;
 }
 
-struct refused {
-	const struct snap	*snap;
-	char			 ids[EXCLUDE_MAX][65];
-	const char		*exclude[EXCLUDE_MAX];
-	size_t			 n;
-};
 
-static void
-refuse(struct refused *r, const char *agent_id)
+void
+work_refuse(struct work_refused *r, const char *agent_id)
 {
 	if (r->n == EXCLUDE_MAX)
 		return;
@@ -479,11 +505,18 @@ refuse(struct refused *r, const char *agent_id)
 static void
 collect_refusal(void *arg, const char *userid)
 {
-	struct refused		*r = arg;
-	const struct snap_agent	*a = agent_by_userid(r->snap, userid);
+	struct work_refused	*r = arg;
+	const struct snap_agent	*a = work_agent_by_userid(r->snap, userid);
 
 	if (a != NULL)
-		refuse(r, a->id);
+		work_refuse(r, a->id);
+}
+
+int
+work_refusals(struct pull *p, const char *kfid, struct work_refused *r)
+{
+	return store_wecom_refusals(p->store, kfid, collect_refusal, r) ==
+	    STORE_OK ? 0 : -1;
 }
 
 /*
@@ -500,7 +533,7 @@ remember_refusal(struct pull *p, const char *kfid, const char *userid)
 		if (store_wecom_presence(p->store, userid, AGENT_OFFLINE) ==
 		    STORE_ERR)
 			log_warn("wecom: refusal of %s not stored", userid);
-		local_presence(p, userid, AGENT_OFFLINE);
+		work_local_presence(p, userid, AGENT_OFFLINE);
 	} else if (store_wecom_refusal_add(p->store, kfid, userid) ==
 	    STORE_ERR)
 		log_warn("wecom: refusal of %s not stored", userid);
@@ -513,9 +546,9 @@ remember_refusal(struct pull *p, const char *kfid, const char *userid)
  * who can take it: the promised one if possible, else the engine's
  * choice, the refused excluded. *agent is NULL when nobody could.
  */
-static enum wecom_err
-move_to_person(struct pull *p, const char *kfid, const char *user,
-    struct assign_in *in, struct refused *r, struct assign_quote *q,
+enum wecom_err
+work_move_to_person(struct pull *p, const char *kfid, const char *user,
+    struct assign_in *in, struct work_refused *r, struct assign_quote *q,
     char *code, size_t len)
 {
 	enum wecom_err	 rc = WECOM_OTHER;
@@ -525,18 +558,18 @@ move_to_person(struct pull *p, const char *kfid, const char *user,
 		in->exclude = r->exclude;
 		in->nexclude = r->n;
 		assign_quote(in, q);
-		if (q->d.agent == NULL)
+		if (q->d.agent == NULL || q->d.hold)
 			return WECOM_OK;
 		if (q->d.agent->wecom_userid == NULL) {
-			refuse(r, q->d.agent->id);	/* not in WeCom */
+			work_refuse(r, q->d.agent->id);	/* not in WeCom */
 			continue;
 		}
-		rc = transfer(p, kfid, user, 3, q->d.agent->wecom_userid, code,
+		rc = work_transfer(p, kfid, user, 3, q->d.agent->wecom_userid, code,
 		    len);
 		if (rc != WECOM_SERVICER)
 			return rc;
 		remember_refusal(p, kfid, q->d.agent->wecom_userid);
-		refuse(r, q->d.agent->id);
+		work_refuse(r, q->d.agent->id);
 	}
 	q->d.agent = NULL;
 	return WECOM_OK;
@@ -559,7 +592,7 @@ recover_handoff(struct pull *p, const char *kfid, const char *user,
 	const struct snap		*snap = p->cache->mode == CACHE_SNAPSHOT ?
 	    p->cache->snap : NULL;
 
-	if ((a = agent_by_userid(snap, servicer)) == NULL)
+	if ((a = work_agent_by_userid(snap, servicer)) == NULL)
 		return WORK_DONE;	/* someone kfroute does not know */
 	memset(&h, 0, sizeof(h));
 	h.agent = a->id;
@@ -577,6 +610,146 @@ recover_handoff(struct pull *p, const char *kfid, const char *user,
 	ws->handoff_code[0] = ws->handoff_text[0] = '\0';
 	ws->pooled = 0;
 	return finish_handoff(p, kfid, user, msgid, ws, why);
+}
+
+/* A send_msg msgid of ours for message msgid: a retry sends it once. */
+static void
+text_msgid(const char *prefix, const char *msgid, char *out, size_t len)
+{
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *msgid != '\0'; msgid++)
+		h = (h ^ (unsigned char)*msgid) * 1099511628211ULL;
+	snprintf(out, len, "%s%016llx", prefix, (unsigned long long)h);
+}
+
+/* People of the entry online now (for a wait estimate), at least 1. */
+static unsigned
+entry_servers(const struct snap_entry *e)
+{
+	unsigned	 n = 0;
+	size_t		 i;
+
+	for (i = 0; i < e->ndesignated; i++)
+		n += e->designated[i]->status == AGENT_ONLINE;
+	for (i = 0; e->group != NULL && i < e->group->nmembers; i++)
+		n += e->group->members[i]->status == AGENT_ONLINE &&
+		    !decide_is_designated(e, e->group->members[i]);
+	return n > 0 ? n : 1;
+}
+
+/* "您前面还有{ahead}位客户,预计等待约{wait}分钟" for position pos. */
+static const char *
+work_queue_text(struct pull *p, const struct life_settings *ls,
+    const struct snap_entry *e, unsigned pos)
+{
+	char			 ahead[16], wait[16];
+	struct notice_var	 vars[2] = { { "ahead", ahead }, { "wait", wait } };
+
+	snprintf(ahead, sizeof(ahead), "%u", pos > 0 ? pos - 1 : 0);
+	snprintf(wait, sizeof(wait), "%u", life_queue_wait_min(ls, pos,
+	    entry_servers(e)));
+	return notice_render(p->arena, p->cfg->queue_position, vars, 2);
+}
+
+/*
+ * Nobody takes the chat now: into the waiting pool (state 2), told why.
+ * Held for a busy person (hold), kept for the person who answers at the
+ * opening (leave_message), with the queue position when that is on (sent
+ * with send_msg while still in state 0, the pool's code kept for one
+ * update), or not at all when the queue is full (WORK_RECORDED: told so,
+ * left in state 0; the customer's next message tries again). Fills h.
+ */
+static enum work_rc
+pool_enter(struct pull *p, const char *kfid, const char *user,
+    const char *msgid, const struct store_wecom_session *ws,
+    const struct life_settings *ls, const struct snap *snap,
+    struct assign_quote *q, struct store_wecom_handoff *h, char *code,
+    size_t codelen, const char **why)
+{
+	const struct snap_entry	*e = q->entry;
+	const struct snap_agent	*keep = NULL;
+	const char		*text = q->notice;
+	char			 sid[40];
+	struct notice_var	 vars[2];
+	unsigned		 waiting = 0, pos = 0;
+	enum wecom_err		 rc;
+	int64_t			 now = util_wall_ms();
+
+	(void)snap;
+	if ((ls->queue_max > 0 || ls->queue_notice_step > 0) &&
+	    store_wecom_queue_len(p->store, e->id, &waiting) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (life_queue_full(ls, waiting)) {
+		text_msgid("kfqf", msgid, sid, sizeof(sid));
+		rc = work_send_text(p, kfid, user, sid, p->cfg->queue_full);
+		if (wecom_transient(rc)) {
+			*why = wecom_strerror(rc);
+			return WORK_RETRY;
+		}
+		snprintf(q->reason, sizeof(q->reason), "none:queue_full");
+		code[0] = '\0';
+		log_info("wecom %s: queue of %s full (%u), %s told", kfid,
+		    e->id, waiting, user);
+		return WORK_RECORDED;
+	}
+	if (q->d.hold) {
+		keep = q->d.agent;
+		h->hold_s = ls->widen_after_s;
+	} else if (q->d.reason == REASON_NONE_CLOSED && ls->leave_message) {
+		/* Kept for the entry's first person, first at the opening. */
+		keep = e->ndesignated > 0 ? e->designated[0] : NULL;
+		vars[0] = (struct notice_var){ "agent", keep != NULL ?
+		    keep->name : "客服" };
+		vars[1] = (struct notice_var){ "next_open", q->next_open_text };
+		text = notice_render(p->arena, p->cfg->left_message, vars, 2);
+		h->hold_s = (int)((life_hold_until(ls, now,
+		    (int64_t)q->d.next_open * 1000) - now) / 1000);
+	} else if (q->d.reason != REASON_NONE_CLOSED &&
+	    life_queue_tell(ls, 0, waiting + 1))
+		pos = waiting + 1;
+	/* What the greeting said already is not said twice. */
+	if (keep != NULL) {
+		h->hold_agent = keep->id;
+		h->told = keep->id;
+		if (q->d.hold && ws->greeted == STORE_GREETED_HOLD &&
+		    strcmp(ws->told, keep->id) == 0)
+			text = NULL;
+	} else if (ws->greeted == STORE_GREETED_NOBODY)
+		text = NULL;
+	if (pos > 0) {
+		/* State 0 still: send_msg; the pool's code stays for later. */
+		text = text == NULL ? work_queue_text(p, ls, e, pos) :
+		    notice_render(p->arena, "{a}\n{b}", (struct notice_var[]){
+		    { "a", text }, { "b", work_queue_text(p, ls, e, pos) } }, 2);
+		text_msgid("kfqp", msgid, sid, sizeof(sid));
+		rc = work_send_text(p, kfid, user, sid, text);
+		if (wecom_transient(rc)) {
+			*why = wecom_strerror(rc);
+			return WORK_RETRY;
+		}
+		if (rc != WECOM_OK)
+			log_info("wecom: queue position to %s not sent (%s)",
+			    user, wecom_strerror(rc));
+		h->queue_told = pos;
+		text = NULL;
+	}
+	h->text = text;
+	rc = work_transfer(p, kfid, user, 2, NULL, code, codelen);
+	if (rc != WECOM_OK) {
+		if (wecom_transient(rc)) {
+			*why = wecom_strerror(rc);
+			return WORK_RETRY;
+		}
+		log_warn("wecom: %s could not be moved to the pool (%s)", user,
+		    wecom_strerror(rc));
+		*why = "pool refused";
+		return WORK_FAILED;
+	}
+	h->pooled = 1;
+	return WORK_DONE;
 }
 
 /*
@@ -597,11 +770,11 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 	struct decide_customer	 cbuf;
 	struct assign_in	 in;
 	struct assign_quote	 q;
-	struct refused		 r;
+	struct work_refused		 r;
 	struct ticket		 t;
+	struct life_settings	 ls;
 	struct snap		*snap;
 	const struct snap_agent	*a;
-	const char		*text = NULL;
 	enum store_rc		 src;
 	enum wecom_err		 rc;
 	int			 st, has_t;
@@ -615,7 +788,7 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 	}
 	if (strcmp(ws.handoff_msgid, msgid) == 0)	/* done before: finish */
 		return finish_handoff(p, kfid, user, msgid, &ws, why);
-	if ((rc = session_state(p, kfid, user, &st, servicer,
+	if ((rc = work_state(p, kfid, user, &st, servicer,
 	    sizeof(servicer))) != WECOM_OK) {
 		if (wecom_transient(rc)) {
 			*why = wecom_strerror(rc);
@@ -630,20 +803,19 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 	has_t = ws.ticket[0] != '\0' && ticket_read(p->cfg->ticket.secret,
 	    ws.ticket, strlen(ws.ticket), time(NULL), p->cfg->ticket.max_age,
 	    &t) == 0;
-	if (session_in(p, ws.entry, has_t ? &t : NULL, user, ws.told, &cbuf,
+	if (work_session_in(p, ws.entry, has_t ? &t : NULL, user, ws.told, &cbuf,
 	    &in, &snap) == -1) {
 		*why = "entry unknown here (yet)";
 		return WORK_RETRY;
 	}
 	memset(&r, 0, sizeof(r));
 	r.snap = snap;
-	if (store_wecom_refusals(p->store, kfid, collect_refusal, &r) !=
-	    STORE_OK) {
+	if (work_refusals(p, kfid, &r) == -1) {
 		cache_release(p->cache);
 		*why = "database";
 		return WORK_RETRY;
 	}
-	rc = move_to_person(p, kfid, user, &in, &r, &q, code, sizeof(code));
+	rc = work_move_to_person(p, kfid, user, &in, &r, &q, code, sizeof(code));
 	if (rc != WECOM_OK && wecom_transient(rc)) {
 		cache_release(p->cache);
 		*why = wecom_strerror(rc);
@@ -651,39 +823,40 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 	}
 	memset(&h, 0, sizeof(h));
 	h.msgid = msgid;
-	if (rc == WECOM_OK && (a = q.d.agent) != NULL) {
+	life_settings(p->cfg, in.entry, &ls);
+	if (rc == WECOM_OK && (a = q.d.agent) != NULL && !q.d.hold) {
 		h.agent = a->id;
 		h.text = handoff_message(p, snap, ws.told, a);
 		h.fallback = q.d.fallback || r.n > 0;
+		h.via = "handoff";
+		h.due_s = life_due_s(&ls);
 		snprintf(ws.agent, sizeof(ws.agent), "%s", a->id);
 		ws.pooled = 0;
 		store_wecom_load(p->store, a->wecom_userid, +1);
 	} else {
-		/*
-		 * The waiting pool: nobody is left (the decision's own notice
-		 * says why), or WeCom failed in a way that is not about the
-		 * person (then: busy).
-		 */
-		text = q.d.agent != NULL ? p->cfg->notice[NOTICE_BUSY] :
-		    q.notice;
-		/* The greeting said so already: not the same words twice. */
-		if (q.d.agent == NULL && ws.greeted == STORE_GREETED_NOBODY)
-			text = NULL;
-		if (q.d.agent != NULL)
+		if (rc != WECOM_OK && q.d.agent != NULL) {
+			/* WeCom failed, not about the person: busy. */
+			q.d.agent = NULL;
+			q.d.hold = 0;
+			q.notice = p->cfg->notice[NOTICE_BUSY];
 			snprintf(q.reason, sizeof(q.reason), "none:wecom");
-		h.text = text;
-		rc = transfer(p, kfid, user, 2, NULL, code, sizeof(code));
-		if (rc != WECOM_OK) {
+		}
+		ws.agent[0] = '\0';
+		switch (pool_enter(p, kfid, user, msgid, &ws, &ls, snap, &q, &h,
+		    code, sizeof(code), why)) {
+		case WORK_DONE:
+			break;
+		case WORK_RECORDED:	/* queue full: told, not pooled */
+			h.pooled = 0;
+			break;
+		case WORK_RETRY:
 			cache_release(p->cache);
-			if (wecom_transient(rc)) {
-				*why = wecom_strerror(rc);
-				return WORK_RETRY;
-			}
-			log_warn("wecom: %s could not be moved to the pool (%s)",
-			    user, wecom_strerror(rc));
+			return WORK_RETRY;
+		default:		/* the pool refused: nothing moved */
+			cache_release(p->cache);
 			return WORK_DONE;
 		}
-		ws.pooled = h.pooled = 1;
+		ws.pooled = h.pooled;
 	}
 	h.code = code;
 	h.reason = q.reason;
@@ -707,95 +880,205 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 /* ---- the pool ------------------------------------------------------------- */
 
 struct pooled {
-	char	 user[POOL_BATCH][65];
-	char	 entry[POOL_BATCH][65];
-	size_t	 n;
+	struct store_wecom_pooled r[POOL_BATCH];
+	char		 user[POOL_BATCH][65];
+	char		 entry[POOL_BATCH][65];
+	char		 hold[POOL_BATCH][65];
+	char		 told[POOL_BATCH][65];
+	size_t		 n;
 };
 
 static void
-collect_pooled(void *arg, const char *user, const char *entry)
+collect_pooled(void *arg, const struct store_wecom_pooled *r)
 {
 	struct pooled	*pl = arg;
+	size_t		 i = pl->n;
 
-	if (pl->n == POOL_BATCH)
+	if (i == POOL_BATCH)
 		return;
-	snprintf(pl->user[pl->n], sizeof(pl->user[0]), "%s", user);
-	snprintf(pl->entry[pl->n++], sizeof(pl->entry[0]), "%s", entry);
+	pl->r[i] = *r;
+	snprintf(pl->user[i], sizeof(pl->user[0]), "%s", r->external_userid);
+	snprintf(pl->entry[i], sizeof(pl->entry[0]), "%s", r->entry);
+	snprintf(pl->hold[i], sizeof(pl->hold[0]), "%s",
+	    r->hold_agent != NULL ? r->hold_agent : "");
+	snprintf(pl->told[i], sizeof(pl->told[0]), "%s",
+	    r->told != NULL ? r->told : "");
+	pl->r[i].external_userid = pl->user[i];
+	pl->r[i].entry = pl->entry[i];
+	pl->r[i].hold_agent = r->hold_agent != NULL ? pl->hold[i] : NULL;
+	pl->r[i].told = pl->told[i];
+	pl->n++;
 }
 
-/* One pooled session to whoever can take it now; 1 when it moved. */
-static int
-unpool(struct pull *p, const char *kfid, const char *user, const char *entry)
+enum unpool_rc {
+	UNPOOL_MOVED,
+	UNPOOL_NOBODY,	/* nobody of the entry can take a chat now */
+	UNPOOL_WAIT,	/* this one waits (held, or it left the pool) */
+};
+
+/*
+ * Left the pool in WeCom, not by kfroute: taken by hand (3) or ended
+ * (4). Recorded so it is neither offered again nor counted as waiting.
+ */
+static void
+left_pool(struct pull *p, const struct snap *snap, const char *kfid,
+    const char *user, int st, const char *servicer)
+{
+	const struct snap_agent	*a = st == 3 ?
+	    work_agent_by_userid(snap, servicer) : NULL;
+	struct store_wecom_move	 m = { NULL, "transferred", NULL, "manual",
+	    NULL, LIFE_DUE_NONE, 0 };
+
+	if (a != NULL) {
+		m.agent = a->id;
+		store_wecom_session_move(p->store, kfid, user, &m);
+	} else if (st == 3 || st == 4)
+		store_wecom_session_ended(p->store, kfid, user);
+}
+
+/*
+ * One pooled session to whoever can take it now. Held for a person (and
+ * the hold not over): to them only, nothing said (they were named, and
+ * the code is kept for a re-route's message). The hold over: on along
+ * the entry's order (widen), the customer told who takes over from whom.
+ * Otherwise: whoever can, told by name.
+ */
+static enum unpool_rc
+unpool(struct pull *p, const char *kfid, const struct store_wecom_pooled *pr)
 {
 	char			 code[129], servicer[65];
+	const char		*user = pr->external_userid;
 	struct store_wecom_handoff h;
 	struct decide_customer	 cbuf;
+	struct life_settings	 ls;
 	struct assign_in	 in;
 	struct assign_quote	 q;
 	struct assign_commit	 c;
-	struct refused		 r;
+	struct work_refused	 r;
 	struct snap		*snap;
 	const struct snap_agent	*a;
-	struct notice_var	 var;
-	int			 st = -1;
+	struct notice_var	 vars[2];
+	int			 st = -1, held;
 
-	if (session_in(p, entry, NULL, user, NULL, &cbuf, &in, &snap) == -1)
-		return 0;
+	held = pr->hold_agent != NULL &&
+	    life_held(pr->hold_until_ms, util_wall_ms());
+	if (work_session_in(p, pr->entry, NULL, user,
+	    held ? pr->hold_agent : NULL, &cbuf, &in, &snap) == -1)
+		return UNPOOL_WAIT;
+	in.no_hold = 1;		/* in the pool, the wait was decided */
 	memset(&r, 0, sizeof(r));
 	r.snap = snap;
 	in.exclude = r.exclude;
 	assign_quote(&in, &q);
+	if (held && !q.kept) {		/* their person is still busy */
+		cache_release(p->cache);
+		return UNPOOL_WAIT;
+	}
 	if (q.d.agent == NULL) {	/* still nobody for this entry */
 		cache_release(p->cache);
-		return 0;
+		return UNPOOL_NOBODY;
 	}
+	if (work_state(p, kfid, user, &st, servicer, sizeof(servicer)) !=
+	    WECOM_OK || st != 2) {
+		left_pool(p, snap, kfid, user, st, servicer);
+		cache_release(p->cache);
+		return UNPOOL_WAIT;
+	}
+	if (work_refusals(p, kfid, &r) == -1 || work_move_to_person(p, kfid,
+	    user, &in, &r, &q, code, sizeof(code)) != WECOM_OK ||
+	    (a = q.d.agent) == NULL) {
+		cache_release(p->cache);
+		return UNPOOL_WAIT;
+	}
+	life_settings(p->cfg, in.entry, &ls);
 	memset(&h, 0, sizeof(h));
 	h.msgid = "";
-	if (session_state(p, kfid, user, &st, servicer, sizeof(servicer)) !=
-	    WECOM_OK || st != 2) {
-		/* Left the pool in WeCom (taken by hand, or ended). */
-		if (st == 3 && (a = agent_by_userid(snap, servicer)) != NULL)
-			h.agent = a->id;
-		else
-			h.agent = NULL;
-		cache_release(p->cache);
-		if (st == 3 || st == 4) {	/* out of the pool */
-			h.reason = "manual";
-			store_wecom_session_handoff(p->store, kfid, user, &h);
-		}
-		return 0;
-	}
-	if (store_wecom_refusals(p->store, kfid, collect_refusal, &r) !=
-	    STORE_OK || move_to_person(p, kfid, user, &in, &r, &q, code,
-	    sizeof(code)) != WECOM_OK || (a = q.d.agent) == NULL) {
-		cache_release(p->cache);
-		return 0;
-	}
-	var = (struct notice_var){ "agent", a->name };
 	h.agent = a->id;
 	h.reason = q.reason;
 	h.code = code;
-	h.text = notice_render(p->arena, p->cfg->notice[NOTICE_CONNECTED],
-	    &var, 1);
+	h.told = a->id;
+	h.due_s = life_due_s(&ls);
+	vars[0] = (struct notice_var){ "agent", a->name };
+	if (pr->hold_agent != NULL && strcmp(pr->hold_agent, a->id) == 0) {
+		h.via = "hold";
+		h.text = NULL;
+	} else if (pr->hold_agent != NULL) {
+		h.via = "widen";
+		a = snap_agent(snap, pr->hold_agent);
+		vars[1] = (struct notice_var){ "promised", a != NULL ? a->name :
+		    pr->hold_agent };
+		h.text = notice_render(p->arena, p->cfg->reassigned, vars, 2);
+		a = q.d.agent;
+	} else {
+		h.via = "pool";
+		h.text = notice_render(p->arena,
+		    p->cfg->notice[NOTICE_CONNECTED], vars, 1);
+	}
 	store_wecom_load(p->store, a->wecom_userid, +1);
-	store_wecom_session_handoff(p->store, kfid, user, &h);
+	if (store_wecom_session_handoff(p->store, kfid, user, &h) != STORE_OK)
+		log_warn("wecom: taking %s from the pool was not recorded", user);
 	memset(&c, 0, sizeof(c));
 	c.event = ASSIGN_HANDOFF;
 	c.ttype = TARGET_WECOM_KF;
-	c.entry = entry;
+	c.entry = pr->entry;
 	c.agent = a->id;
 	c.reason = q.reason;
-	c.fallback = q.d.fallback;
+	c.fallback = q.d.fallback || strcmp(h.via, "widen") == 0;
 	c.customer2 = user;
 	c.at = time(NULL);
 	if (assign_commit(p->store, snap, &c) == ASSIGN_DB)
 		log_warn("wecom: taking %s from the pool was not committed",
 		    user);
 	cache_release(p->cache);
-	if (code[0] != '\0' && send_on_event(p, code, h.text) == WECOM_OK)
-		store_wecom_session_code_spent(p->store, kfid, user);
-	log_info("wecom %s: %s taken from the pool by %s", kfid, user, a->id);
-	return 1;
+	if (code[0] != '\0' && h.text != NULL) {
+		if (work_send_code(p, code, h.text) == WECOM_OK)
+			store_wecom_session_code_spent(p->store, kfid, user);
+	} else if (code[0] != '\0')
+		store_wecom_session_code_keep(p->store, kfid, user);
+	log_info("wecom %s: %s taken from the pool by %s (%s)", kfid, user,
+	    a->id, h.via);
+	return UNPOOL_MOVED;
+}
+
+/*
+ * A customer still waiting at position pos: told again when it moved by
+ * the entry's step, with the one code the pool move gave.
+ */
+static void
+queue_update(struct pull *p, const char *kfid,
+    const struct store_wecom_pooled *pr, unsigned pos)
+{
+	const struct cache_want	 want = { CACHE_WANT_ENTRY, pr->entry,
+	    p->cfg->routing.fallback_group, NULL };
+	struct store_wecom_session ws;
+	struct life_settings	 ls;
+	const struct snap_entry	*e;
+	struct snap		*snap;
+	const char		*text;
+
+	if (!pr->pool_code || pr->hold_agent != NULL)
+		return;
+	if ((snap = cache_get(p->cache, util_now_ms(), &want)) == NULL)
+		return;
+	if ((e = snap_entry(snap, pr->entry)) == NULL) {
+		cache_release(p->cache);
+		return;
+	}
+	life_settings(p->cfg, e, &ls);
+	if (pr->queue_told == 0 || !life_queue_tell(&ls, pr->queue_told,
+	    pos)) {
+		cache_release(p->cache);
+		return;
+	}
+	text = work_queue_text(p, &ls, e, pos);
+	cache_release(p->cache);
+	if (store_wecom_session_get(p->store, kfid, pr->external_userid,
+	    &ws) != STORE_OK || ws.pool_code[0] == '\0')
+		return;
+	if (work_send_code(p, ws.pool_code, text) != WECOM_OK)
+		log_info("wecom: queue update to %s not sent",
+		    pr->external_userid);
+	store_wecom_session_told(p->store, kfid, pr->external_userid, pos, 1);
 }
 
 int
@@ -803,7 +1086,8 @@ work_pool(struct pull *p, const char *open_kfid)
 {
 	struct pooled	*pl;
 	char		 lock[96], nobody[POOL_BATCH][65];
-	size_t		 i, k, nn = 0;
+	unsigned	 ahead[POOL_BATCH];	/* waiting before, by entry */
+	size_t		 i, k, nn = 0, ne;
 	int		 moved = 0, skip;
 
 	/* One pool pass per account anywhere: a session is moved once. */
@@ -818,16 +1102,28 @@ work_pool(struct pull *p, const char *open_kfid)
 		return -1;
 	}
 	for (i = 0; i < pl->n; i++) {
+		/* Its position: those of its entry still waiting before it. */
+		for (ne = 0, k = 0; k < i; k++)
+			ne += strcmp(pl->entry[k], pl->entry[i]) == 0 &&
+			    ahead[k] != (unsigned)-1;
+		ahead[i] = (unsigned)ne;
 		/* An entry nobody could take just now is not asked again. */
 		for (k = 0, skip = 0; k < nn && !skip; k++)
 			skip = strcmp(nobody[k], pl->entry[i]) == 0;
-		if (skip)
-			continue;
-		if (unpool(p, open_kfid, pl->user[i], pl->entry[i]) > 0)
+		switch (skip ? UNPOOL_NOBODY : unpool(p, open_kfid, &pl->r[i])) {
+		case UNPOOL_MOVED:
+			ahead[i] = (unsigned)-1;	/* gone */
 			moved++;
-		else if (nn < POOL_BATCH)
-			snprintf(nobody[nn++], sizeof(nobody[0]), "%s",
-			    pl->entry[i]);
+			break;
+		case UNPOOL_NOBODY:
+			if (!skip && nn < POOL_BATCH)
+				snprintf(nobody[nn++], sizeof(nobody[0]), "%s",
+				    pl->entry[i]);
+			/* FALLTHROUGH */
+		case UNPOOL_WAIT:
+			queue_update(p, open_kfid, &pl->r[i], ahead[i] + 1);
+			break;
+		}
 		arena_reset(p->arena);
 	}
 	free(pl);
@@ -860,9 +1156,13 @@ work_message(struct pull *p, const char *open_kfid, const char *msgid,
 			return session_status(p, open_kfid, msgid, ev, why);
 		return WORK_DONE;
 	}
+	if (user == NULL || !util_id_valid(user, strlen(user)))
+		return WORK_DONE;
 	/* A customer's own message (origin 3) may start the handoff. */
-	if (jsonin_int(m, "origin", 0) == 3 && user != NULL &&
-	    util_id_valid(user, strlen(user)))
+	if (jsonin_int(m, "origin", 0) == 3)
 		return customer_message(p, open_kfid, user, msgid, why);
+	/* A servicer's (5) may be their first reply. */
+	if (jsonin_int(m, "origin", 0) == 5)
+		return lifework_reply(p, open_kfid, m, why);
 	return WORK_DONE;
 }

@@ -33,7 +33,7 @@ SET @ddl = IF((SELECT COUNT(*) FROM information_schema.COLUMNS
   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'kf_wecom_session'
     AND COLUMN_NAME = 'hold_agent_id') = 0,
   'ALTER TABLE kf_wecom_session
-     ADD COLUMN hold_agent_id VARCHAR(64) CHARACTER SET ascii NULL,
+     ADD COLUMN hold_agent_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL,
      ADD COLUMN hold_until DATETIME(3) NULL,
      ADD COLUMN assigned_at DATETIME(3) NULL,
      ADD COLUMN first_reply_at DATETIME(3) NULL,
@@ -66,9 +66,9 @@ CREATE TABLE IF NOT EXISTS kf_wecom_leg (
   id               BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   open_kfid        VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   external_userid  VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-  entry_id         VARCHAR(64) CHARACTER SET ascii NOT NULL,
-  agent_id         VARCHAR(64) CHARACTER SET ascii NOT NULL,
-  via              VARCHAR(16) CHARACTER SET ascii NOT NULL,
+  entry_id         VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  agent_id         VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  via              VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   queued_at        DATETIME(3) NULL,
   assigned_at      DATETIME(3) NOT NULL,
   first_reply_at   DATETIME(3) NULL,

@@ -95,6 +95,9 @@ agent(struct snap *s, const char *id)
 	return (struct snap_agent *)snap_agent(s, id);
 }
 
+/* 1: decisions wait for a busy preferred person (widen_after_s on). */
+static int	 hold_on;
+
 static struct decide_result
 run(struct snap *s, const char *entry_id, const struct decide_customer *c,
     uint32_t rnd, struct decide_trace *tr)
@@ -103,7 +106,8 @@ run(struct snap *s, const char *entry_id, const struct decide_customer *c,
 	    .entry = snap_entry(s, entry_id), .customer = c,
 	    .global_group = snap_group(s, "global"),
 	    .global_strategy = STRAT_ORDERED, .default_tz = "UTC+480",
-	    .now = MON_10, .random = rnd, .localtime = lt, .trace = tr };
+	    .now = MON_10, .random = rnd, .localtime = lt, .trace = tr,
+	    .hold = hold_on };
 	struct decide_result	 d;
 
 	assert_non_null(in.entry);
@@ -665,6 +669,114 @@ test_reason_texts(void **state)
 	    "off_shift");
 }
 
+/*
+ * Hold (widen_after_s): a busy or full preferred person is waited for
+ * instead of a group member or nobody; an offline one is not; another
+ * preferred person who is free answers; strict and closed entries are
+ * as before; off, nothing changes.
+ */
+static void
+test_hold(void **state)
+{
+	struct snap		*s = base();
+	struct decide_result	 d;
+	struct decide_customer	 c = { .key = "k", .manager_id = "a3" };
+	struct snap_rule	 rule = { .id = 7, .priority = 1,
+	    .kind = RULE_LEVEL_AT_LEAST, .level = 5, .target = RTARGET_AGENT,
+	    .target_id = "a4" };
+	struct snap_entry	*e;
+
+	(void)state;
+	entry(s, "e", POLICY_OVERFLOW, "g", STRAT_ORDERED);
+	entry(s, "strict", POLICY_STRICT, NULL, STRAT_ORDERED);
+	entry(s, "night", POLICY_OVERFLOW, "g", STRAT_ORDERED);
+	snap_add_designated(s, "e", "a1", 0);
+	snap_add_designated(s, "strict", "a1", 0);
+	snap_add_designated(s, "night", "a1", 0);
+	snap_add_rule(s, "e", &rule);
+	snap_finish(s);
+	((struct snap_entry *)snap_entry(s, "night"))->schedule =
+	    snap_schedule(s, "mon");
+	hold_on = 1;
+	/* Free: chosen as always. */
+	d = run(s, "e", NULL, 0, NULL);
+	CHOSEN(d, "a1");
+	assert_false(d.hold);
+	/* Busy, full: held for them, named, no fallback. */
+	for (int k = 0; k < 2; k++) {
+		agent(s, "a1")->status = k == 0 ? AGENT_BUSY : AGENT_ONLINE;
+		agent(s, "a1")->active = k == 0 ? 0 : 5;
+		d = run(s, "e", NULL, 0, NULL);
+		CHOSEN(d, "a1");
+		assert_true(d.hold);
+		assert_false(d.fallback);
+		assert_string_equal(reason(&d), "designated");
+		assert_int_equal(d.notice, NOTICE_HOLD);
+	}
+	/* Also when the whole group is busy (else nobody). */
+	for (int i = 2; i <= 5; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "a%d", i);
+		agent(s, id)->status = AGENT_BUSY;
+	}
+	d = run(s, "e", NULL, 0, NULL);
+	CHOSEN(d, "a1");
+	assert_true(d.hold);
+	for (int i = 2; i <= 5; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "a%d", i);
+		agent(s, id)->status = AGENT_ONLINE;
+	}
+	/* Another preferred person who is free answers (no hold). */
+	d = run(s, "e", &c, 0, NULL);
+	CHOSEN(d, "a3");
+	assert_string_equal(reason(&d), "account_manager");
+	assert_false(d.hold);
+	/* The rule's person busy: held for them, with the rule's reason. */
+	c.level = 9;
+	c.manager_id = NULL;
+	agent(s, "a4")->status = AGENT_BUSY;
+	d = run(s, "e", &c, 0, NULL);
+	CHOSEN(d, "a4");
+	assert_true(d.hold);
+	assert_string_equal(reason(&d), "rule:7");
+	assert_int_equal(d.rule->id, 7);
+	agent(s, "a4")->status = AGENT_ONLINE;
+	/* Offline: not waited for, on down the chain with the notice. */
+	agent(s, "a1")->status = AGENT_OFFLINE;
+	agent(s, "a1")->active = 0;
+	d = run(s, "e", NULL, 0, NULL);
+	CHOSEN(d, "a2");
+	assert_false(d.hold);
+	assert_int_equal(d.notice, NOTICE_FALLBACK);
+	/* Strict waits for its person anyway: its own notices. */
+	agent(s, "a1")->status = AGENT_BUSY;
+	d = run(s, "strict", NULL, 0, NULL);
+	assert_null(d.agent);
+	assert_false(d.hold);
+	assert_int_equal(d.notice, NOTICE_STRICT_BUSY);
+	/* Closed: closed, not held. */
+	e = (struct snap_entry *)snap_entry(s, "night");
+	{
+		struct decide_input	 in = { .snap = s, .entry = e,
+		    .global_strategy = STRAT_ORDERED,
+		    .default_tz = "UTC+480", .now = MON_10 + 10 * 3600,
+		    .localtime = lt, .hold = 1 };
+
+		decide(&in, &d);
+		assert_null(d.agent);
+		assert_false(d.hold);
+		assert_int_equal(d.notice, NOTICE_CLOSED);
+	}
+	/* Off: the same busy person is passed over as before. */
+	hold_on = 0;
+	d = run(s, "e", NULL, 0, NULL);
+	CHOSEN(d, "a2");
+	assert_false(d.hold);
+	assert_int_equal(d.notice, NOTICE_FALLBACK_BUSY);
+	snap_free(s);
+}
+
 int
 main(void)
 {
@@ -686,6 +798,7 @@ main(void)
 		cmocka_unit_test(test_never_picks_unavailable),
 		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_reason_texts),
+		cmocka_unit_test(test_hold),	/* last: it sets hold_on */
 	};
 
 	return cmocka_run_group_tests_name("decide", tests, NULL, NULL);

@@ -1,0 +1,316 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "assign.h"
+#include "cache.h"
+#include "cfg.h"
+#include "jsonin.h"
+#include "life.h"
+#include "lifework.h"
+#include "log.h"
+#include "notice.h"
+#include "pull.h"
+#include "store.h"
+#include "store_wecom.h"
+#include "util.h"
+#include "wecom.h"
+#include "work_int.h"
+
+#define WATCH_BATCH	50
+/* Nobody else could take a chat: look again this much later (s). */
+#define WATCH_AGAIN_S	30
+
+/* ---- events ------------------------------------------------------------- */
+
+enum work_rc
+lifework_reply(struct pull *p, const char *kfid, struct json_object *m,
+    const char **why)
+{
+	const char	*user = jsonin_str(m, "external_userid");
+	const char	*servicer = jsonin_str(m, "servicer_userid");
+	long long	 at = jsonin_int(m, "send_time", 0);
+
+	if (user == NULL || servicer == NULL || *servicer == '\0')
+		return WORK_DONE;
+	if (at <= 0)
+		at = (long long)time(NULL);
+	if (store_wecom_session_reply(p->store, kfid, user, servicer, at) ==
+	    STORE_ERR) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	return WORK_DONE;
+}
+
+enum work_rc
+lifework_changed(struct pull *p, const char *kfid, const char *user,
+    int type, const char *old, const char *new, const char **why)
+{
+	struct store_wecom_session	 ws;
+	struct store_wecom_move		 m = { NULL, "transferred", NULL,
+	    "manual", NULL, LIFE_DUE_NONE, 0 };
+	char				 from[65] = "", to[65] = "";
+	enum store_rc			 rc;
+
+	if (user == NULL)
+		return WORK_DONE;
+	if (type == 3)
+		rc = store_wecom_session_ended(p->store, kfid, user);
+	else if (type != 1 && type != 2)
+		return WORK_DONE;
+	else {
+		/* Someone took or moved the chat in WeCom: their leg now. */
+		if ((rc = store_wecom_session_get(p->store, kfid, user, &ws)) !=
+		    STORE_OK)
+			return rc == STORE_ERR ? (*why = "database",
+			    WORK_RETRY) : WORK_DONE;
+		if (new == NULL || store_wecom_agent_of(p->store, new, to,
+		    sizeof(to)) != STORE_OK)
+			return WORK_DONE;	/* no kfroute agent */
+		if (type == 2 && (old == NULL || store_wecom_agent_of(p->store,
+		    old, from, sizeof(from)) != STORE_OK ||
+		    strcmp(ws.agent, from) != 0))
+			return WORK_DONE;	/* recorded before, or not ours */
+		if (type == 1 && !ws.pooled)
+			return WORK_DONE;
+		m.from = type == 2 ? from : NULL;
+		m.agent = to;
+		m.told = to;
+		rc = store_wecom_session_move(p->store, kfid, user, &m);
+	}
+	if (rc == STORE_ERR) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	return WORK_DONE;
+}
+
+/* ---- the timers --------------------------------------------------------- */
+
+struct watched {
+	char		 kfid[WATCH_BATCH][65];
+	char		 user[WATCH_BATCH][65];
+	char		 entry[WATCH_BATCH][65];
+	char		 agent[WATCH_BATCH][65];
+	int64_t		 assigned_ms[WATCH_BATCH];
+	int		 offline[WATCH_BATCH];
+	size_t		 n;
+};
+
+static void
+collect_watched(void *arg, const struct store_wecom_watched *w)
+{
+	struct watched	*l = arg;
+	size_t		 i = l->n;
+
+	if (i == WATCH_BATCH)
+		return;
+	snprintf(l->kfid[i], sizeof(l->kfid[0]), "%s", w->open_kfid);
+	snprintf(l->user[i], sizeof(l->user[0]), "%s", w->external_userid);
+	snprintf(l->entry[i], sizeof(l->entry[0]), "%s", w->entry);
+	snprintf(l->agent[i], sizeof(l->agent[0]), "%s", w->agent);
+	l->assigned_ms[i] = w->assigned_ms;
+	l->offline[i] = w->offline;
+	l->n++;
+}
+
+/*
+ * WeCom says the chat is not (any more) with the person kfroute gave it:
+ * ended, or moved by hand. Recorded; nothing else is done.
+ */
+static void
+not_theirs(struct pull *p, const struct snap *snap, const char *kfid,
+    const char *user, int st, const char *servicer)
+{
+	const struct snap_agent	*a;
+	struct store_wecom_move	 m = { NULL, "transferred", NULL, "manual",
+	    NULL, LIFE_DUE_NONE, 0 };
+
+	if (st == 3 && (a = work_agent_by_userid(snap, servicer)) != NULL) {
+		m.agent = a->id;
+		m.told = a->id;
+		store_wecom_session_move(p->store, kfid, user, &m);
+	} else if (st == 3 || st == 4)
+		store_wecom_session_ended(p->store, kfid, user);
+	else	/* back to 0/1/2: the next handoff decides */
+		store_wecom_session_due(p->store, kfid, user, LIFE_DUE_NONE);
+}
+
+/* The person missed a chat: counted, and busy after too many in a row. */
+static void
+missed(struct pull *p, const struct life_settings *ls,
+    const struct snap_agent *a)
+{
+	unsigned	 misses;
+
+	if (store_wecom_missed(p->store, a->id, &misses) != STORE_OK)
+		return;
+	if (!life_busy_after(ls, misses) || a->wecom_userid == NULL)
+		return;
+	if (store_wecom_presence(p->store, a->wecom_userid, AGENT_BUSY) ==
+	    STORE_OK) {
+		work_local_presence(p, a->wecom_userid, AGENT_BUSY);
+		log_info("wecom: %s missed %u chats in a row, marked busy",
+		    a->id, misses);
+	}
+}
+
+/*
+ * One chat whose time may have come (see life_watch): checked against
+ * WeCom, moved to the next person (3 -> 3, which gives no code), the
+ * customer told with the code kept from the first move to the person.
+ * Returns 1 when it moved.
+ */
+static int
+watch_one(struct pull *p, struct watched *l, size_t i)
+{
+	char			 code[129], servicer[65];
+	const char		*kfid = l->kfid[i], *user = l->user[i];
+	struct store_wecom_session ws;
+	struct store_wecom_move	 m;
+	struct decide_customer	 cbuf;
+	struct life_settings	 ls;
+	struct life_watch	 lw = { l->assigned_ms[i], 0, l->offline[i] };
+	struct assign_in	 in;
+	struct assign_quote	 q;
+	struct assign_commit	 c;
+	struct work_refused	 r;
+	struct notice_var	 vars[2];
+	struct snap		*snap;
+	const struct snap_agent	*from, *to;
+	const char		*text;
+	enum life_act		 act;
+	enum wecom_err		 rc;
+	int64_t			 left;
+	int			 st, told = 0, due;
+
+	if (work_session_in(p, l->entry[i], NULL, user, NULL, &cbuf, &in,
+	    &snap) == -1)
+		return 0;
+	life_settings(p->cfg, in.entry, &ls);
+	act = life_watch(&ls, &lw, util_wall_ms());
+	from = snap_agent(snap, l->agent[i]);
+	if (act == LIFE_KEEP || from == NULL) {
+		/* Not yet, or the settings changed since: as they say now. */
+		due = from == NULL ? LIFE_DUE_NONE : life_due_s(&ls);
+		if (due >= 0) {
+			left = l->assigned_ms[i] + (int64_t)due * 1000 -
+			    util_wall_ms();
+			due = left > 0 ? (int)(left / 1000) + 1 : 1;
+		}
+		store_wecom_session_due(p->store, kfid, user, due);
+		cache_release(p->cache);
+		return 0;
+	}
+	rc = work_state(p, kfid, user, &st, servicer, sizeof(servicer));
+	if (rc != WECOM_OK) {
+		cache_release(p->cache);
+		if (!wecom_transient(rc))	/* no such session any more */
+			store_wecom_session_ended(p->store, kfid, user);
+		return 0;
+	}
+	if (st != 3 || from->wecom_userid == NULL ||
+	    strcmp(servicer, from->wecom_userid) != 0) {
+		not_theirs(p, snap, kfid, user, st, servicer);
+		cache_release(p->cache);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.snap = snap;
+	work_refuse(&r, from->id);
+	in.no_hold = 1;
+	if (work_refusals(p, kfid, &r) == -1) {
+		cache_release(p->cache);
+		return 0;
+	}
+	rc = work_move_to_person(p, kfid, user, &in, &r, &q, code,
+	    sizeof(code));
+	if (rc != WECOM_OK || (to = q.d.agent) == NULL) {
+		if (rc == WECOM_OK) {
+			/* Nobody else now: it stays, asked again later. */
+			log_info("wecom %s: nobody to take %s over from %s yet",
+			    kfid, user, from->id);
+			store_wecom_session_due(p->store, kfid, user,
+			    WATCH_AGAIN_S);
+		}
+		cache_release(p->cache);
+		return 0;
+	}
+	/* Say who takes over, with the code kept from the first move. */
+	vars[0] = (struct notice_var){ "promised", from->name };
+	vars[1] = (struct notice_var){ "agent", to->name };
+	text = notice_render(p->arena, act == LIFE_REROUTE ?
+	    p->cfg->rerouted : p->cfg->taken_back, vars, 2);
+	memset(&m, 0, sizeof(m));
+	if (store_wecom_session_get(p->store, kfid, user, &ws) == STORE_OK &&
+	    ws.person_code[0] != '\0') {
+		rc = work_send_code(p, ws.person_code, text);
+		told = rc == WECOM_OK;
+		m.code_spent = 1;
+		if (!told)
+			log_info("wecom: %s not told of the move (%s)", user,
+			    wecom_strerror(rc));
+	} else
+		log_info("wecom: %s not told of the move: no code left "
+		    "(WeCom allows one message per move)", user);
+	m.from = from->id;
+	m.end_reason = act == LIFE_REROUTE ? "missed" : "taken_back";
+	m.agent = to->id;
+	m.via = act == LIFE_REROUTE ? "reroute" : "take_back";
+	m.told = told ? to->id : NULL;
+	m.due_s = life_due_s(&ls);
+	if (store_wecom_session_move(p->store, kfid, user, &m) != STORE_OK)
+		log_warn("wecom: the move of %s from %s to %s was not recorded",
+		    user, from->id, to->id);
+	store_wecom_load(p->store, from->wecom_userid, -1);
+	store_wecom_load(p->store, to->wecom_userid, +1);
+	if (act == LIFE_REROUTE)
+		missed(p, &ls, from);
+	memset(&c, 0, sizeof(c));
+	c.event = ASSIGN_HANDOFF;
+	c.ttype = TARGET_WECOM_KF;
+	c.entry = l->entry[i];
+	c.agent = to->id;
+	c.reason = q.reason;
+	c.fallback = 1;
+	c.customer2 = user;
+	c.at = time(NULL);
+	if (assign_commit(p->store, p->cache->mode == CACHE_SNAPSHOT ?
+	    p->cache->snap : NULL, &c) == ASSIGN_DB)
+		log_warn("wecom: the move of %s was not committed", user);
+	cache_release(p->cache);
+	log_info("wecom %s: %s moved from %s to %s (%s)", kfid, user, from->id,
+	    to->id, m.via);
+	return 1;
+}
+
+int
+lifework_watch(struct pull *p)
+{
+	struct watched	*l;
+	size_t		 i;
+	int		 moved = 0;
+
+	/* One pass anywhere: a chat is moved once. */
+	if (store_lock(p->store, "kfroute.watch", 0) != STORE_OK)
+		return 0;
+	l = xcalloc(1, sizeof(*l));
+	if (store_wecom_watch_due(p->store, p->cfg->lifecycle.take_back,
+	    WATCH_BATCH, collect_watched, l) != STORE_OK) {
+		free(l);
+		store_unlock(p->store, "kfroute.watch");
+		return -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		moved += watch_one(p, l, i);
+		arena_reset(p->arena);
+	}
+	free(l);
+	store_unlock(p->store, "kfroute.watch");
+	return moved;
+}

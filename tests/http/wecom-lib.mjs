@@ -1,0 +1,53 @@
+// Helpers for the suites that drive WeCom customers through the real
+// stack (lighttpd -> kfwecom.fcgi, the `kfctl wecom worker` puller,
+// MariaDB) against a fake WeCom: one entry on a kf account with its
+// contact link, customers who enter from it and write, and waiting for
+// what the puller does.
+import assert from 'node:assert/strict';
+import { BASE, sleep, sql } from './lib.mjs';
+import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
+
+export const CALLBACK = `${BASE}/wecom/callback`;
+export const KFID = 'wkAfterSale01';
+
+// The fake on the port the stack's programs were told (test-http.sh).
+export function startFake() {
+  const certs = loadCerts();
+  return startFakeWecom({ key: certs.key, cert: certs.cert, corpId: process.env.KFROUTE_WECOM_CORP_ID,
+    secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
+    token: process.env.KFROUTE_WECOM_TOKEN, aesKey: process.env.KFROUTE_WECOM_ENCODING_AES_KEY });
+}
+
+export async function until(cond, deadlineMs = 15000, what = 'condition') {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (cond()) return;
+    await sleep(100);
+  }
+  assert.fail(`${what} not met within ${deadlineMs} ms`);
+}
+
+// An entry on the account, with its contact link, for one test; extra
+// are more kf_entry columns ({ widen_after_s: 3, ... }).
+export function entry(id, designated = [], extra = {}) {
+  const cols = { fallback_group_id: 'aftersale', fallback_strategy: 'ordered', ...extra };
+  const names = Object.keys(cols).join(', ');
+  const values = Object.values(cols).map((v) => (v === null ? 'NULL' : `'${v}'`)).join(', ');
+  sql(`INSERT INTO kf_entry (id, label, target_type, target, ${names})
+       VALUES ('${id}', '微信客服', 'wecom_kf', '${KFID}', ${values})`);
+  designated.forEach((a, i) => sql(`INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('${id}', '${a}', ${i})`));
+  sql(`INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('${KFID}', '${id}', 'https://work.weixin.qq.com/kf/kfc${id}?enc_scene=${id}')`);
+}
+
+export function dropEntry(id) {
+  sql(`DELETE FROM kf_wecom_link WHERE scene = '${id}'`);
+  sql(`DELETE FROM kf_entry WHERE id = '${id}'`);
+}
+
+// A customer enters from the entry's link (no ticket: by scene) and
+// writes; the caller's callback announces it.
+export function enterAndWrite(fake, user, id, welcome, { write = true } = {}) {
+  fake.addEvent(KFID, { event_type: 'enter_session', external_userid: user, scene: id,
+    welcome_code: welcome }, { codeLifeMs: 120000 });
+  if (write) fake.addText(KFID, user, '你好');
+}
