@@ -51,6 +51,8 @@ static const struct aroute routes[] = {
 	{ "me", 1, NULL, M_GET, G_SESSION, admin_me, "GET, HEAD", 0 },
 	{ "preview", 1, NULL, M_GET, G_SESSION, admin_preview, "GET, HEAD", 0 },
 	{ "stats", 1, NULL, M_GET, G_SESSION, admin_stats, "GET, HEAD", 0 },
+	{ "stats", 2, "lifecycle", M_GET, G_SESSION, admin_stats_lifecycle,
+	    "GET, HEAD", 0 },
 	{ "audit", 1, NULL, M_GET, G_SESSION, admin_audit_list, "GET, HEAD", 0 },
 	{ "wecom", 1, NULL, M_GET, G_SESSION, admin_wecom, "GET, HEAD", 0 },
 	{ "entries", 3, "qr", M_GET, G_SESSION, admin_qr, "GET, HEAD", 0 },

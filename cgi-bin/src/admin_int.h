@@ -95,6 +95,7 @@ void		 admin_crud(struct actx *);
 void		 admin_presence(struct actx *);
 void		 admin_preview(struct actx *);
 void		 admin_stats(struct actx *);
+void		 admin_stats_lifecycle(struct actx *);	/* stats/lifecycle */
 void		 admin_audit_list(struct actx *);
 void		 admin_wecom(struct actx *);
 

@@ -192,6 +192,27 @@ admin_preview(struct actx *c)
 
 /* ---- statistics ----------------------------------------------------- */
 
+/* ?hours=N (1-720, default 24) into *hours; -1 when answered (400). */
+static int
+stats_hours(struct actx *c, long long *hours)
+{
+	const char	*hs;
+	struct valid	 v;
+	int		 bad = 0;
+
+	*hours = 24;
+	hs = admin_query(c, "hours", &bad);
+	if (bad)
+		return -1;
+	if (hs != NULL && util_parse_llong(hs, 1, 720, hours) == -1) {
+		valid_init(&v, c->req->arena);
+		valid_fail(&v, "hours", "应为 1 到 720 之间的整数");
+		admin_fail_fields(c, &v);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * GET /admin/api/stats?hours=24 (1-720): per-minute buckets up to six
  * hours, hourly beyond. Hourly views start on the hour, so the first
@@ -204,24 +225,16 @@ admin_stats(struct actx *c)
 	static const enum store_q parts[] = { Q_STATS_BY_ENTRY,
 	    Q_STATS_BY_AGENT, Q_STATS_BY_REASON };
 	static const char *const names[] = { "entries", "agents", "reasons" };
-	const char	*hs, *p[3], *json[3], *series;
+	const char	*p[3], *json[3], *series;
 	char		 since[24];
-	long long	 hours = 24;
+	long long	 hours;
 	time_t		 from;
 	struct jsonw	*w;
-	struct valid	 v;
-	int		 bad = 0, minutes;
+	int		 minutes;
 	size_t		 i;
 
-	hs = admin_query(c, "hours", &bad);
-	if (bad)
+	if (stats_hours(c, &hours) == -1)
 		return;
-	if (hs != NULL && util_parse_llong(hs, 1, 720, &hours) == -1) {
-		valid_init(&v, c->req->arena);
-		valid_fail(&v, "hours", "应为 1 到 720 之间的整数");
-		admin_fail_fields(c, &v);
-		return;
-	}
 	minutes = hours <= 6;
 	from = c->now - (time_t)hours * 3600;
 	if (!minutes)
@@ -254,6 +267,88 @@ admin_stats(struct actx *c)
 	jsonw_int(w, (long long)c->now);
 	jsonw_key(w, "series");
 	jsonw_raw(w, series);
+	for (i = 0; i < 3; i++) {
+		jsonw_key(w, names[i]);
+		jsonw_raw(w, json[i]);
+	}
+	jsonw_obj_close(w);
+}
+
+/* The first row's three columns, copied into the arena. */
+struct columns {
+	struct arena	 *ar;
+	const char	**out;
+};
+
+static int
+row_columns(void *arg, char **col, unsigned n)
+{
+	struct columns	*c = arg;
+	unsigned	 i;
+
+	if (n != 3)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (col[i] == NULL ||
+		    (c->out[i] = arena_strdup(c->ar, col[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+/*
+ * GET /admin/api/stats/lifecycle?hours=24 (1-720): what became of WeCom
+ * chats after the handoff, from kf_wecom_leg (one row per person a chat
+ * was given to, a "leg"), over the legs assigned since now - hours:
+ *
+ *   chats        legs with assigned_at in the range
+ *   answered     those with a first_reply_at
+ *   first response  first_reply_at - assigned_at over answered legs
+ *   handled / handling time  ended_at - assigned_at over legs that
+ *                ended ('ended') with a first reply
+ *   missed       end_reason 'missed' (no first reply in time: re-routed)
+ *   taken_back   end_reason 'taken_back' (went offline unanswered)
+ *   rerouted     legs that came by via 'reroute' or 'take_back'
+ *   widened      legs that came by via 'widen' (the hold ran out)
+ *   queued / queue wait  assigned_at - queued_at over legs with a
+ *                queued_at that came from the wait (via pool, hold,
+ *                widen): the first person after the wait
+ *
+ * Percentiles p50/p90 interpolate linearly (PERCENTILE_CONT); seconds
+ * are numbers rounded to 0.1, null without data. {hours, since, until
+ * (unix seconds), total, entries: [{id, label, ...}], agents: [{id, name,
+ * ...}]}: only entries and people with legs, most chats first.
+ */
+void
+admin_stats_lifecycle(struct actx *c)
+{
+	static const char *const names[] = { "total", "entries", "agents" };
+	const char	*p[1], *json[3] = { NULL, NULL, NULL };
+	struct columns	 cols;
+	char		 since[24];
+	long long	 hours;
+	time_t		 from;
+	struct jsonw	*w;
+	size_t		 i;
+
+	if (stats_hours(c, &hours) == -1)
+		return;
+	from = c->now - (time_t)hours * 3600;
+	snprintf(since, sizeof(since), "%lld", (long long)from);
+	p[0] = since;
+	cols.ar = c->req->arena;
+	cols.out = json;
+	if (store_q_rows(c->a->store, Q_STATS_LIFECYCLE, p, 1, row_columns,
+	    &cols) != STORE_OK || json[2] == NULL) {
+		admin_fail_store(c);
+		return;
+	}
+	w = resp_json_ok(c->resp);
+	jsonw_key(w, "hours");
+	jsonw_int(w, hours);
+	jsonw_key(w, "since");
+	jsonw_int(w, (long long)from);
+	jsonw_key(w, "until");
+	jsonw_int(w, (long long)c->now);
 	for (i = 0; i < 3; i++) {
 		jsonw_key(w, names[i]);
 		jsonw_raw(w, json[i]);

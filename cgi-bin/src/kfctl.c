@@ -13,6 +13,7 @@
  *   kfctl admin add USER [--role admin|viewer] [--generate]
  *   kfctl admin passwd USER [--generate]
  *   kfctl retention
+ *   kfctl stats [--hours N]
  *
  * admin add/passwd read the new password from the terminal (not echoed)
  * or from the first line of stdin; --generate makes one and prints it.
@@ -139,6 +140,7 @@ usage(void)
 	    "       kfctl admin add USER [--role admin|viewer] [--generate]\n"
 	    "       kfctl admin passwd USER [--generate]\n"
 	    "       kfctl retention\n"
+	    "       kfctl stats [--hours N]\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
 	    "[routing] timezone.\n", stderr);
 	return EXIT_USAGE;
@@ -818,6 +820,111 @@ cmd_retention(struct ctl *c)
 	return EXIT_FAIL;
 }
 
+/* ---- stats ----------------------------------------------------------- */
+
+/* The columns of kfctl stats: the API's names (stats/lifecycle). */
+static const char *const life_cols[] = { "chats", "answered",
+	"first_response_p50", "first_response_p90", "handled", "handling_p50",
+	"handling_p90", "missed", "taken_back", "rerouted", "widened",
+	"queued", "queue_wait_p50", "queue_wait_p90" };
+
+/* A name as one tab-separated field: tabs and line breaks as spaces. */
+static void
+print_field(const char *s)
+{
+	putchar('\t');
+	if (s == NULL || *s == '\0') {
+		putchar('-');
+		return;
+	}
+	for (; *s != '\0'; s++)
+		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void
+print_life(const char *kind, struct json_object *o, const char *name_key)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	fputs(kind, stdout);
+	print_field(json_object_object_get_ex(o, "id", &v) ?
+	    json_object_get_string(v) : NULL);
+	print_field(name_key != NULL && json_object_object_get_ex(o, name_key,
+	    &v) ? json_object_get_string(v) : NULL);
+	for (i = 0; i < sizeof(life_cols) / sizeof(life_cols[0]); i++) {
+		if (!json_object_object_get_ex(o, life_cols[i], &v) || v == NULL)
+			printf("\t-");
+		else if (json_object_is_type(v, json_type_int))
+			printf("\t%lld", (long long)json_object_get_int64(v));
+		else
+			printf("\t%.1f", json_object_get_double(v));
+	}
+	putchar('\n');
+}
+
+/* The one row of Q_STATS_LIFECYCLE: total, entries, agents (JSON). */
+static int
+row_life(void *arg, char **col, unsigned n)
+{
+	struct json_object	*o[3] = { NULL, NULL, NULL };
+	size_t			 i, k;
+	int			 rc = -1;
+
+	(void)arg;
+	for (i = 0; i < n && i < 3; i++)
+		if (col[i] == NULL || (o[i] = json_tokener_parse(col[i])) == NULL)
+			goto done;
+	if (n != 3 || !json_object_is_type(o[1], json_type_array) ||
+	    !json_object_is_type(o[2], json_type_array))
+		goto done;
+	printf("kind\tid\tname");
+	for (k = 0; k < sizeof(life_cols) / sizeof(life_cols[0]); k++)
+		printf("\t%s", life_cols[k]);
+	putchar('\n');
+	print_life("total", o[0], NULL);
+	for (k = 0; k < json_object_array_length(o[1]); k++)
+		print_life("entry", json_object_array_get_idx(o[1], k), "label");
+	for (k = 0; k < json_object_array_length(o[2]); k++)
+		print_life("agent", json_object_array_get_idx(o[2], k), "name");
+	rc = 0;
+done:
+	for (i = 0; i < 3; i++)
+		json_object_put(o[i]);
+	return rc;
+}
+
+/*
+ * What became of WeCom chats after the handoff over the last N hours
+ * (default 24): the numbers of GET /admin/api/stats/lifecycle, the total,
+ * then each entry and each person, tab-separated under a header line;
+ * seconds with one decimal, "-" for none.
+ */
+static int
+cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	char		 since[24];
+	const char	*p[1] = { since };
+	long long	 hours = 24;
+
+	if (argc == 3 && strcmp(argv[1], "--hours") == 0) {
+		if (util_parse_llong(argv[2], 1, 720, &hours) == -1) {
+			fprintf(stderr, "kfctl: --hours takes a whole number "
+			    "from 1 to 720\n");
+			return EXIT_USAGE;
+		}
+	} else if (argc != 1)
+		return usage();
+	snprintf(since, sizeof(since), "%lld",
+	    (long long)time(NULL) - hours * 3600);
+	if (store_q_rows(c->store, Q_STATS_LIFECYCLE, p, 1, row_life, NULL) !=
+	    STORE_OK) {
+		fprintf(stderr, "kfctl: cannot read the database\n");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 static int
 dispatch(struct ctl *c, int argc, char **argv)
 {
@@ -856,6 +963,8 @@ dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_worker(c, argc - 1, argv + 1);
 	if (argc == 1 && strcmp(argv[0], "retention") == 0)
 		return cmd_retention(c);
+	if (argc >= 1 && strcmp(argv[0], "stats") == 0)
+		return cmd_stats(c, argc, argv);
 	return usage();
 }
 

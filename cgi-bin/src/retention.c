@@ -256,6 +256,12 @@ step(struct run *r, struct retention_result *res)
 		return purge_days(r, res, Q_RET_WECOM_SESSION, 1,
 		    cfg->retention.wecom_session_days, "wecom_session_days",
 		    ", not waiting, no message to work");
+	case RET_WECOM_LEG:
+		/* The response-time numbers' rows, as long as the sessions. */
+		res->table = "kf_wecom_leg";
+		return purge_days(r, res, Q_RET_WECOM_LEG, 2,
+		    cfg->retention.wecom_session_days, "wecom_session_days",
+		    ", ended");
 	case RET_STAT_MINUTE:
 		res->table = "kf_stat_minute";
 		return rollup(r, res);

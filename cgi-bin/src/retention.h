@@ -21,6 +21,7 @@ struct store;
 enum retention_step {
 	RET_WECOM_MSG,		/* done/failed messages past wecom_msg_days */
 	RET_WECOM_SESSION,	/* idle sessions past wecom_session_days */
+	RET_WECOM_LEG,		/* legs ended before wecom_session_days */
 	RET_STAT_MINUTE,	/* minutes past stats_minute_days -> hours */
 	RET_AUDIT,		/* changes past audit_days */
 	RET_THROTTLE,		/* failed logins past throttle_days */

@@ -120,6 +120,57 @@
 	"FROM kf_stat_minute WHERE minute >= FROM_UNIXTIME(?) " \
 	"AND minute < FROM_UNIXTIME(?)"
 
+/*
+ * The chat's life after the handoff (017, kf_wecom_leg), legs assigned
+ * since FROM_UNIXTIME(?): per leg its first response, handling time and
+ * queue wait in seconds (NULL where the definition leaves the leg out; see
+ * admin_stats_lifecycle), each leg three times, under the total ('t', ''),
+ * its entry ('e') and its person ('a'); then per (k, id) the counts and
+ * the interpolated p50/p90 (PERCENTILE_CONT skips NULLs), rounded to 0.1.
+ */
+#define LIFE_PCT(col, p, name) \
+	"PERCENTILE_CONT(" p ") WITHIN GROUP (ORDER BY " col ") " \
+	"OVER (PARTITION BY k, id) " name
+#define LIFE_GROUPS \
+	"WITH l AS (SELECT entry_id, agent_id, via, end_reason, " \
+	"TIMESTAMPDIFF(MICROSECOND, assigned_at, first_reply_at) / 1e6 fr, " \
+	"IF(end_reason = 'ended' AND first_reply_at IS NOT NULL, " \
+	"TIMESTAMPDIFF(MICROSECOND, assigned_at, ended_at) / 1e6, NULL) ht, " \
+	"IF(via IN ('pool', 'hold', 'widen'), " \
+	"TIMESTAMPDIFF(MICROSECOND, queued_at, assigned_at) / 1e6, NULL) qw " \
+	"FROM kf_wecom_leg WHERE assigned_at >= FROM_UNIXTIME(?)), " \
+	"d AS (SELECT 't' k, '' id, l.* FROM l UNION ALL " \
+	"SELECT 'e', entry_id, l.* FROM l UNION ALL " \
+	"SELECT 'a', agent_id, l.* FROM l), " \
+	"w AS (SELECT d.*, " LIFE_PCT("fr", "0.5", "fr50") ", " \
+	LIFE_PCT("fr", "0.9", "fr90") ", " LIFE_PCT("ht", "0.5", "ht50") ", " \
+	LIFE_PCT("ht", "0.9", "ht90") ", " LIFE_PCT("qw", "0.5", "qw50") ", " \
+	LIFE_PCT("qw", "0.9", "qw90") " FROM d), " \
+	"g AS (SELECT k, id, COUNT(*) chats, COUNT(fr) answered, " \
+	"COUNT(ht) handled, COUNT(qw) queued, " \
+	"SUM(end_reason <=> 'missed') missed, " \
+	"SUM(end_reason <=> 'taken_back') taken_back, " \
+	"SUM(via IN ('reroute', 'take_back')) rerouted, " \
+	"SUM(via = 'widen') widened, ROUND(MAX(fr50), 1) fr50, " \
+	"ROUND(MAX(fr90), 1) fr90, ROUND(MAX(ht50), 1) ht50, " \
+	"ROUND(MAX(ht90), 1) ht90, ROUND(MAX(qw50), 1) qw50, " \
+	"ROUND(MAX(qw90), 1) qw90 FROM w GROUP BY k, id) "
+/* One row of g as JSON members (counts 0, seconds null without legs). */
+#define LIFE_JSON \
+	"'chats', COALESCE(x.chats, 0), 'answered', COALESCE(x.answered, 0), " \
+	"'first_response_p50', x.fr50, 'first_response_p90', x.fr90, " \
+	"'handled', COALESCE(x.handled, 0), " \
+	"'handling_p50', x.ht50, 'handling_p90', x.ht90, " \
+	"'missed', COALESCE(x.missed, 0), " \
+	"'taken_back', COALESCE(x.taken_back, 0), " \
+	"'rerouted', COALESCE(x.rerouted, 0), " \
+	"'widened', COALESCE(x.widened, 0), 'queued', COALESCE(x.queued, 0), " \
+	"'queue_wait_p50', x.qw50, 'queue_wait_p90', x.qw90"
+#define LIFE_LIST(k, name) \
+	"(SELECT COALESCE(JSON_ARRAYAGG(JSON_OBJECT('id', x.id, " name ", " \
+	LIFE_JSON ") ORDER BY x.chats DESC, x.id), JSON_ARRAY()) FROM g x " \
+	"WHERE x.k = '" k "')"
+
 /* A sync request; age_s by the database's clock, not the browser's. */
 #define WSYNC_JSON \
 	"JSON_OBJECT('id', s.id, 'state', s.state, " \
@@ -409,6 +460,14 @@ const char *const store_q_sql[Q__MAX] = {
 	    "(SELECT SUBSTRING_INDEX(reason, ':', 1) r, SUM(handoffs) total "
 	    STATS_SINCE " WHERE handoffs > 0 GROUP BY r) x",
 	    "x.total DESC, x.r"),
+	/* since: the total, the entries and the people with legs, as three
+	 * JSON columns of one statement (one snapshot: they add up) */
+	[Q_STATS_LIFECYCLE] = LIFE_GROUPS "SELECT (SELECT JSON_OBJECT("
+	    LIFE_JSON ") FROM (SELECT 't' k) z LEFT JOIN g x ON x.k = z.k), "
+	    LIFE_LIST("e", "'label', (SELECT label FROM kf_entry "
+	    "WHERE id = x.id)") ", "
+	    LIFE_LIST("a", "'name', (SELECT display_name FROM kf_agent "
+	    "WHERE id = x.id)"),
 
 	/*
 	 * kfctl retention (retention.c). Purges take a cut-off (unix seconds)
@@ -432,6 +491,12 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE failed_at < ? AND locked_until < ? LIMIT ?",
 	[Q_RET_LAST_AGENT] = "DELETE FROM kf_last_agent "
 	    "WHERE served_at < FROM_UNIXTIME(?) LIMIT ?",
+	/* Legs that ended before the cut-off (given twice: no leg ends
+	 * before it began, so assigned_at narrows the scan to its index);
+	 * a leg still open stays. */
+	[Q_RET_WECOM_LEG] = "DELETE FROM kf_wecom_leg "
+	    "WHERE assigned_at < FROM_UNIXTIME(?) "
+	    "AND ended_at < FROM_UNIXTIME(?) LIMIT ?",
 	/*
 	 * The roll-up, one whole hour per transaction (REPEATABLE READ): lock
 	 * the hour's minutes and the gaps between them (a late writer waits
@@ -580,7 +645,7 @@ store_q_write(int q)
 	case Q_THROTTLE_PURGE:
 	case Q_AUDIT_ADD:
 	case Q_RET_WECOM_MSG: case Q_RET_WECOM_SESSION: case Q_RET_AUDIT:
-	case Q_RET_THROTTLE: case Q_RET_LAST_AGENT:
+	case Q_RET_THROTTLE: case Q_RET_LAST_AGENT: case Q_RET_WECOM_LEG:
 	case Q_RET_STAT_ROLLUP: case Q_RET_STAT_DELETE:
 	case Q_WORKDAYS_CLEAR: case Q_WORKDAY_ADD:
 	case Q_WSYNC_REQUEST:

@@ -54,6 +54,7 @@ async function retention(env) {
 function cleanup() {
   q(`DELETE FROM kf_wecom_msg WHERE open_kfid = '${KFID}';
      DELETE FROM kf_wecom_session WHERE open_kfid = '${KFID}';
+     DELETE FROM kf_wecom_leg WHERE open_kfid = '${KFID}';
      DELETE FROM kf_stat_minute WHERE entry_id LIKE 'rtn%';
      DELETE FROM kf_stat_hour WHERE entry_id LIKE 'rtn%';
      DELETE FROM kf_audit WHERE username = 'ret-test';
@@ -91,6 +92,7 @@ async function awayFromHourEdge() {
 function fingerprint() {
   return q(`SELECT (SELECT GROUP_CONCAT(msgid, state ORDER BY msgid) FROM kf_wecom_msg WHERE open_kfid = '${KFID}'),
     (SELECT GROUP_CONCAT(external_userid ORDER BY external_userid) FROM kf_wecom_session WHERE open_kfid = '${KFID}'),
+    (SELECT GROUP_CONCAT(external_userid ORDER BY external_userid) FROM kf_wecom_leg WHERE open_kfid = '${KFID}'),
     (SELECT GROUP_CONCAT(minute, entry_id, agent_id, reason, quotes, taps, handoffs ORDER BY minute, entry_id, agent_id, reason) FROM kf_stat_minute WHERE entry_id LIKE 'rtn%'),
     (SELECT GROUP_CONCAT(hour, entry_id, agent_id, reason, quotes, taps, handoffs ORDER BY hour, entry_id, agent_id, reason) FROM kf_stat_hour WHERE entry_id LIKE 'rtn%'),
     (SELECT COUNT(*) FROM kf_audit WHERE username = 'ret-test'),
@@ -124,6 +126,13 @@ test('old and finished rows go, recent and pending ones stay; minutes become hou
     ('${KFID}', 'u-pooled', 'cs1', FROM_UNIXTIME(${idle}), FROM_UNIXTIME(${idle})),
     ('${KFID}', 'u-pending', 'cs1', FROM_UNIXTIME(${idle}), NULL),
     ('${KFID}', 'u-recent', 'cs1', FROM_UNIXTIME(${now - 10 * DAY}), NULL)`);
+  // Legs (the response-time numbers) go 90 days after they ended, five
+  // of them in two batches; a leg still open stays however old.
+  const leg = (user, assigned, ended) => `('${KFID}', '${user}', 'cs1', 'a1', 'handoff', FROM_UNIXTIME(${assigned}), `
+    + `${ended === null ? 'NULL, NULL' : `FROM_UNIXTIME(${ended}), 'ended'`})`;
+  q(`INSERT INTO kf_wecom_leg (open_kfid, external_userid, entry_id, agent_id, via, assigned_at, ended_at, end_reason) VALUES
+    ${[1, 2, 3, 4, 5].map((i) => leg(`leg-old${i}`, idle - i * DAY, idle - i * DAY + 600)).join(', ')},
+    ${leg('leg-open', idle, null)}, ${leg('leg-recent', now - 95 * DAY, now - 80 * DAY)}`);
   // Minutes: two in one hour 40 days ago, one a day before, one recent.
   const h40 = hourOf(old);
   q(STAT_INSERT + [
@@ -156,6 +165,9 @@ test('old and finished rows go, recent and pending ones stay; minutes become hou
   assert.equal(r.kf_wecom_session, 1);
   assert.equal(q(`SELECT GROUP_CONCAT(external_userid ORDER BY external_userid) FROM kf_wecom_session WHERE open_kfid = '${KFID}'`),
     'u-pending,u-pooled,u-recent');
+  assert.equal(r.kf_wecom_leg, 5);
+  assert.equal(q(`SELECT GROUP_CONCAT(external_userid ORDER BY external_userid) FROM kf_wecom_leg WHERE open_kfid = '${KFID}'`),
+    'leg-open,leg-recent');
   assert.deepEqual(r.kf_stat_minute, { rows: 4, hours: 2 });
   assert.deepEqual(totals('rtn%'), sums, 'totals unchanged by the roll-up');
   assert.equal(q("SELECT COUNT(*) FROM kf_stat_minute WHERE entry_id LIKE 'rtn%'"), '1');

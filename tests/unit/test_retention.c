@@ -282,6 +282,7 @@ test_defaults_purge_in_batches(void **state)
 	c.retention.batch = 10;
 	db.left[Q_RET_WECOM_MSG] = 25;
 	db.left[Q_RET_AUDIT] = 10;
+	db.left[Q_RET_WECOM_LEG] = 12;
 	db.left[Q_SESSION_PURGE] = 2;
 	assert_int_equal(run(&c), RETENTION_OK);
 	assert_string_equal(failed, "");
@@ -298,6 +299,12 @@ test_defaults_purge_in_batches(void **state)
 	assert_string_equal(db.param0[Q_RET_AUDIT], want);
 	snprintf(want, sizeof(want), "%lld", (long long)NOW - 90 * 86400);
 	assert_string_equal(db.param0[Q_RET_WECOM_SESSION], want);
+	/* legs: the sessions' days, both cut-offs, in batches */
+	assert_string_equal(db.param0[Q_RET_WECOM_LEG], want);
+	assert_int_equal(result(RET_WECOM_LEG)->rows, 12);
+	assert_int_equal(db.execs[Q_RET_WECOM_LEG], 3);
+	assert_string_equal(db.param_last[Q_RET_WECOM_LEG], "10");
+	assert_string_equal(result(RET_WECOM_LEG)->table, "kf_wecom_leg");
 	/* sessions: idle cut-off first */
 	snprintf(want, sizeof(want), "%lld", (long long)NOW - 1800);
 	assert_string_equal(db.param0[Q_SESSION_PURGE], want);

@@ -161,3 +161,31 @@ export function barChart(rows, { label = '' } = {}) {
     return svg;
   });
 }
+
+// Horizontal bars, a bar per series in each row (p50 over p90, say).
+// rows: [{label, values: {key: n or null}}]; series: [{key, label, cls}];
+// note(n) is the text at a bar's end (null: no bar, the note alone).
+export function groupedBarChart(rows, series, { label = '', note = String } = {}) {
+  return responsive('bar-chart grouped', (width) => {
+    const barH = 14, gap = 4, rowH = series.length * (barH + gap) + 12;
+    const labelW = Math.min(160, Math.round(width * 0.3));
+    const notes = rows.flatMap((r) => series.map((x) => note(r.values[x.key])));
+    const noteW = Math.min(Math.round(width * 0.4), Math.max(48, ...notes.map((n) => textW(n) + 10)));
+    const height = Math.max(rowH, rows.length * rowH);
+    const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chart bars', role: 'img', 'aria-label': label });
+    const max = Math.max(1, ...rows.flatMap((r) => series.map((x) => Number(r.values[x.key]) || 0)));
+    rows.forEach((r, i) => {
+      const y0 = i * rowH + 6;
+      svg.append(s('text', { x: labelW - 6, y: y0 + (rowH - 12) / 2 + 4, class: 'axis', 'text-anchor': 'end' }, r.label));
+      series.forEach((x, k) => {
+        const v = r.values[x.key];
+        const y = y0 + k * (barH + gap);
+        const w = v === null || v === undefined ? 0 : Math.max(1, ((width - labelW - noteW - 8) * Number(v)) / max);
+        const bar = s('rect', { x: labelW, y, width: w, height: barH, class: `bar ${x.cls}` });
+        bar.append(s('title', {}, `${r.label} ${x.label}:${note(v)}`));
+        svg.append(bar, s('text', { x: labelW + w + 6, y: y + barH - 3, class: 'axis' }, note(v)));
+      });
+    });
+    return svg;
+  });
+}

@@ -2,10 +2,12 @@
 // entry, by agent with their current load, and by reason. A handoff is a
 // chat that really reached a person or the waiting pool; views (quotes)
 // and web-page link taps are counted apart and never count as handoffs.
+// Then what became of WeCom chats after the handoff (接待时效): response
+// and handling times, missed and taken-back chats, queue waits.
 import { h, clear, select } from './dom.js';
 import { get } from './api.js';
-import { lineChart, barChart, hhmm, monthDay } from './chart.js';
-import { BUCKET, REASON, STATUS, word } from './words.js';
+import { lineChart, barChart, groupedBarChart, hhmm, monthDay } from './chart.js';
+import { BUCKET, LIFE, REASON, STATUS, seconds, word } from './words.js';
 
 // Drawn in this order: the total under its parts, each part smaller
 // (dots) and dashed, so one equal to the total still shows.
@@ -29,6 +31,41 @@ export function fillBuckets(r) {
   return out;
 }
 
+// 接待时效: the total as figures, a table per entry and per person (p50
+// and p90 in one cell), first responses per person as bars.
+const LIFE_COLS = [['chats'], ['first_response', true], ['handling', true], ['missed'], ['taken_back'],
+  ['queue_wait', true]];
+function lifecycle(l) {
+  const t = l.total;
+  const cell = (o, [k, pair]) => (pair ? `${seconds(o[`${k}_p50`])} / ${seconds(o[`${k}_p90`])}` : o[k]);
+  const head = (k, pair) => (pair ? `${LIFE[k]} ${LIFE.pair}` : LIFE[k]);
+  const table = (first, rows) => h('table.grid.life', {},
+    h('thead', {}, h('tr', {}, [first, ...LIFE_COLS.map(([k, pair]) => head(k, pair))].map((x) => h('th', {}, x)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { 'data-label': first }, r.name),
+      LIFE_COLS.map((c) => h('td', { 'data-label': head(...c) }, cell(r.o, c)))))));
+  const out = [h('h3', {}, LIFE.title)];
+  if (!t.chats) return [...out, h('p.hint', {}, LIFE.none)];
+  const kpi = (v, what) => h('div.kpi', {}, h('b', {}, v), what);
+  const entries = l.entries.map((e) => ({ name: e.label || `${LIFE.deleted_entry} ${e.id}`, o: e }));
+  const agents = l.agents.map((a) => ({ name: `${a.name || LIFE.deleted_agent}(${a.id})`, short: a.name || a.id, o: a }));
+  const series = [{ key: 'first_response_p50', label: LIFE.p50, cls: 'p50' },
+    { key: 'first_response_p90', label: LIFE.p90, cls: 'p90' }];
+  return [...out,
+    h('div.kpis', {}, h('div.kpi-group.life', { 'aria-label': LIFE.title },
+      kpi(t.chats, LIFE.chats), kpi(t.answered, LIFE.answered),
+      kpi(seconds(t.first_response_p50), `${LIFE.first_response} ${LIFE.p50}`),
+      kpi(seconds(t.first_response_p90), `${LIFE.first_response} ${LIFE.p90}`),
+      kpi(t.missed, LIFE.missed), kpi(t.taken_back, LIFE.taken_back), kpi(t.rerouted, LIFE.rerouted),
+      kpi(t.widened, LIFE.widened))),
+    h('p.hint', {}, LIFE.hint),
+    h('h4', {}, LIFE.by_entry), h('div.scroll', {}, table(LIFE.entry, entries)),
+    h('h4', {}, LIFE.by_agent), h('div.scroll', {}, table(LIFE.agent, agents)),
+    h('h3', {}, LIFE.chart),
+    groupedBarChart(agents.map((a) => ({ label: a.short, values: a.o })), series,
+      { label: LIFE.chart, note: seconds }),
+    h('p.legend', {}, series.map((x) => h(`span.${x.cls}`, {}, x.label)))];
+}
+
 export function statsView(root) {
   clear(root).appendChild(h('h2', {}, '流量统计'));
   const range = select('hours', [['1', '最近 1 小时'], ['6', '最近 6 小时'], ['24', '最近 24 小时'],
@@ -41,8 +78,10 @@ export function statsView(root) {
   let asked = 0;
   async function load() {
     const mine = ++asked;
-    let r;
-    try { r = await get(`stats?hours=${range.value}`); } catch (e) {
+    let r, life;
+    try {
+      [r, life] = await Promise.all([get(`stats?hours=${range.value}`), get(`stats/lifecycle?hours=${range.value}`)]);
+    } catch (e) {
       if (mine !== asked) return;
       delete body.dataset.hours;
       clear(body).append(h('p.error', {}, e.message));
@@ -91,7 +130,8 @@ export function statsView(root) {
           h('td', { 'data-label': '接入' }, a.total),
           h('td', { 'data-label': '当前接待/上限' }, h('div.load', {}, h('div.bar', {}, h('span', { style: { width: `${a.capacity ? Math.min(100, (100 * a.active_sessions) / a.capacity) : 100}%` } })),
             `${a.active_sessions}/${a.capacity}`)),
-          h('td', { 'data-label': '状态' }, word(STATUS, a.status)))))));
+          h('td', { 'data-label': '状态' }, word(STATUS, a.status)))))),
+      h('section.life', {}, lifecycle(life)));
   }
   load();
 }

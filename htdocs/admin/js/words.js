@@ -96,6 +96,23 @@ export function whatText(what, names = {}) {
 
 // Statistics: the size of a bucket of GET stats.
 export const BUCKET = { minute: '分钟', hour: '小时' };
+// Statistics: what became of WeCom chats after the handoff (GET
+// stats/lifecycle), the names of its numbers, and seconds as 1分05秒.
+export const LIFE = { title: '接待时效', entry: '入口', agent: '客服', by_entry: '按入口', by_agent: '按客服', chats: '会话',
+  answered: '已回复', first_response: '首次响应', handling: '处理时长', missed: '未回复转接',
+  taken_back: '离线收回', rerouted: '重新分配', widened: '等不到指定客服', queue_wait: '排队等待',
+  p50: 'p50(中位数)', p90: 'p90', pair: 'p50 / p90', chart: '各客服的首次响应',
+  none: '这段时间没有微信客服会话。', deleted_entry: '已删除的入口', deleted_agent: '已删除的客服',
+  hint: '首次响应:客服接到会话到第一次回复;处理时长:接到到会话结束(已回复并正常结束的);'
+    + '未回复转接:超时没有回复、转给了下一位;离线收回:客服离线时还没回复、收回重新分配;'
+    + '排队等待:在等待队列里等到客服接待的时间。p50 是一半会话不超过的时间,p90 是九成会话不超过的时间。' };
+export function seconds(s) {
+  if (s === null || s === undefined || !Number.isFinite(Number(s))) return '—';
+  const t = Math.round(Number(s));
+  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = String(t % 60).padStart(2, '0');
+  if (h) return `${h}小时${String(m).padStart(2, '0')}分`;
+  return m ? `${m}分${sec}秒` : `${t}秒`;
+}
 // Audit log (audit.js, operators.js): where a change came from, what a
 // WeCom sync row stands for, and the fields of rows that are no table's.
 export const VIA = { page: '管理页面', kfctl: '命令行', worker: '企业微信同步' };
