@@ -45,7 +45,8 @@ LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena as
 	    textenc \
 	    wsync \
 	    admin_ops \
-	    admin_qr wxacode
+	    admin_qr wxacode \
+	    lifeset
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)
