@@ -46,7 +46,7 @@ LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena as
 	    wsync \
 	    admin_ops \
 	    admin_qr wxacode \
-	    life lifework
+	    life lifework lifeset
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/obj/%.o)
 UNIT     := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:%=$(BUILD)/tests/%)

@@ -66,6 +66,8 @@ static const struct aroute routes[] = {
 	    0 },
 	{ "entries", 3, "reach", M_GET, G_SESSION, admin_reach, "GET, HEAD", 0 },
 	{ "reach", 1, NULL, M_GET, G_SESSION, admin_reach_list, "GET, HEAD", 0 },
+	{ "settings", 1, NULL, M_GET, G_SESSION, admin_settings, "GET, HEAD",
+	    0 },
 	{ NULL, 1, NULL, M_GET | M_POST, G_ADMIN_WRITE, admin_crud,
 	    "GET, HEAD, POST", 0 },
 	{ NULL, 2, NULL, M_GET | REQ_M(REQ_PATCH) | REQ_M(REQ_DELETE),

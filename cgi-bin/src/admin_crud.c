@@ -25,6 +25,7 @@
 #include "cfg.h"
 #include "jsonin.h"
 #include "jsonw.h"
+#include "lifeset.h"
 #include "req.h"
 #include "resp.h"
 #include "store.h"
@@ -32,7 +33,7 @@
 #include "util.h"
 #include "valid.h"
 
-#define MAX_FIELDS	16
+#define MAX_FIELDS	24
 
 /* A schema key or constraint name, and the field it is about. */
 struct constraint {
@@ -74,7 +75,7 @@ static const char *const strategies[] = { "ordered", "round_robin",
 enum {
 	E_ID, E_LABEL, E_SCENE, E_SORT, E_ENABLED, E_TTYPE, E_TARGET,
 	E_POLICY, E_FGROUP, E_FSTRAT, E_SCHEDULE, E_OVERCAP, E_WSCENE,
-	E_AGENTS, E__N
+	E_LIFE, E_AGENTS = E_LIFE + LS__N, E__N
 };
 
 static const struct valid_field entry_fields[E__N] = {
@@ -96,6 +97,8 @@ static const struct valid_field entry_fields[E__N] = {
 	    "0" },
 	/* WeCom limits scene to 32 characters. */
 	[E_WSCENE] = { "wecom_scene", VT_ID, VF_NULLABLE, 1, 32, NULL, NULL },
+	/* the lifecycle settings (lifeset.h), in enum lifeset_key's order */
+	[E_LIFE] = LIFESET_FIELDS,
 	[E_AGENTS] = { "agents", VT_IDLIST, 0, 0, 16, NULL, "" },
 };
 
@@ -919,4 +922,29 @@ admin_crud(struct actx *c)
 		admin_fail(c, AE_NO_OBJECT);
 	else
 		show(c, k);
+}
+
+/*
+ * GET /admin/api/settings: what the loaded config says where an entry
+ * leaves a setting empty, so the page can show "默认:…".
+ */
+void
+admin_settings(struct actx *c)
+{
+	struct jsonw	*w = resp_json_ok(c->resp);
+	size_t		 i;
+	int		 d;
+
+	jsonw_key(w, "lifecycle");
+	jsonw_obj_open(w);
+	for (i = 0; i < LS__N; i++) {
+		d = lifeset_default(c->a->cfg, (enum lifeset_key)i);
+		jsonw_key(w, lifeset_fields[i].name);
+		if (lifeset_fields[i].type == VT_BOOL)
+			jsonw_bool(w, d);
+		else
+			jsonw_int(w, d);
+	}
+	jsonw_obj_close(w);
+	jsonw_obj_close(w);
 }

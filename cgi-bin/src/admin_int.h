@@ -90,6 +90,8 @@ int		 admin_crud_refusal(const char *coll, enum store_rc,
 		    const char *msg, const char **field, const char **message);
 /* Answer a request under /admin/api/<collection>[/<id>]. */
 void		 admin_crud(struct actx *);
+/* GET settings: the config's defaults of the entries' lifecycle fields */
+void		 admin_settings(struct actx *);
 
 /* admin_view.c */
 void		 admin_presence(struct actx *);

@@ -6,6 +6,8 @@
  *
  *   kfctl agent status AGENT online|busy|offline
  *   kfctl agent list
+ *   kfctl entry show ENTRY
+ *   kfctl entry set ENTRY key=value|default [key=value|default ...]
  *   kfctl route ENTRY [--customer KEY] [--order ID] [--at TIME]
  *   kfctl customer-token KEY [--ttl SECONDS]
  *   kfctl wecom token | accounts | sync-accounts | sync-status | status
@@ -19,7 +21,7 @@
  * or from the first line of stdin; --generate makes one and prints it.
  *
  * Every command that writes configuration (admin add/passwd, agent
- * status, wecom sync-accounts and sync-status) records it in the audit
+ * status, entry set, wecom sync-accounts and sync-status) records it in the audit
  * log as the operating-system user running kfctl (via 'kfctl'), in the
  * same transaction where the change is one.
  *
@@ -47,6 +49,8 @@
 #include "cache.h"
 #include "cfg.h"
 #include "decide.h"
+#include "jsonin.h"
+#include "lifeset.h"
 #include "log.h"
 #include "program.h"
 #include "notice.h"
@@ -131,6 +135,8 @@ usage(void)
 {
 	fputs("usage: kfctl agent status AGENT online|busy|offline\n"
 	    "       kfctl agent list\n"
+	    "       kfctl entry show ENTRY\n"
+	    "       kfctl entry set ENTRY key=value|default ...\n"
 	    "       kfctl route ENTRY [--customer KEY] [--order ID] "
 	    "[--at TIME]\n"
 	    "       kfctl customer-token KEY [--ttl SECONDS]\n"
@@ -142,7 +148,13 @@ usage(void)
 	    "       kfctl retention\n"
 	    "       kfctl stats [--hours N]\n"
 	    "TIME is unix seconds or YYYY-MM-DDTHH:MM[:SS] in "
-	    "[routing] timezone.\n", stderr);
+	    "[routing] timezone.\n"
+	    "entry set keys (the lifecycle settings; 'default' is the "
+	    "[lifecycle] one):\n"
+	    "  widen_after_s, reroute_after_s 0-86400 (s, 0 off); "
+	    "take_back, leave_message 0|1;\n"
+	    "  busy_after_misses 0-100; queue_max 0-100000; "
+	    "queue_notice_step 0-1000 (0 never/no limit)\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -648,6 +660,228 @@ cmd_worker(struct ctl *c, int argc, char **argv)
 	return rc == -1 ? EXIT_FAIL : EXIT_OK;
 }
 
+/* ---- entries' lifecycle settings ------------------------------------ */
+
+/*
+ * The entry's row as the admin API shows it (Q_ENTRY_GET), as text and
+ * parsed: STORE_OK, STORE_NOTFOUND, or an error.
+ */
+static enum store_rc
+entry_row(struct ctl *c, const char *id, const char **json,
+    struct json_object **o)
+{
+	const char	*p[1] = { id };
+	enum store_rc	 rc;
+
+	*o = NULL;
+	if ((rc = store_q_text(c->store, Q_ENTRY_GET, p, 1, c->arena,
+	    json)) != STORE_OK)
+		return rc;
+	return jsonin_object(*json, strlen(*json), 8, o) == JSONIN_OK ?
+	    STORE_OK : STORE_ERR;
+}
+
+/* Each setting: its effective value, and whether it is the default. */
+static void
+print_life(const struct ctl *c, struct json_object *e)
+{
+	struct json_object	*v;
+	const char		*type;
+	size_t			 i;
+	int			 own;
+	long long		 n;
+
+	json_object_object_get_ex(e, "target_type", &v);
+	type = json_object_get_string(v);
+	json_object_object_get_ex(e, "label", &v);
+	printf("entry:  %s (%s), %s\n", json_object_get_string(
+	    json_object_object_get(e, "id")), json_object_get_string(v), type);
+	if (strcmp(type, "wecom_kf") != 0)
+		printf("note:   only WeCom (wecom_kf) entries use these "
+		    "settings\n");
+	for (i = 0; i < LS__N; i++) {
+		own = json_object_object_get_ex(e, lifeset_fields[i].name,
+		    &v) && !json_object_is_type(v, json_type_null);
+		n = own ? json_object_get_int64(v) :
+		    lifeset_default(&c->cfg, (enum lifeset_key)i);
+		printf("  %-18s %-7lld %s\n", lifeset_fields[i].name, n,
+		    own ? "set" : "default");
+	}
+}
+
+static int
+cmd_entry_show(struct ctl *c, const char *id)
+{
+	struct json_object	*o;
+	const char		*json;
+	enum store_rc		 rc;
+
+	if (!valid_id_arg("entry", id))
+		return EXIT_USAGE;
+	if ((rc = entry_row(c, id, &json, &o)) == STORE_NOTFOUND) {
+		fprintf(stderr, "kfctl: no entry '%s'\n", id);
+		return EXIT_UNKNOWN;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "kfctl: database error\n");
+		return EXIT_FAIL;
+	}
+	print_life(c, o);
+	json_object_put(o);
+	return EXIT_OK;
+}
+
+/*
+ * "key=value" as the JSON the admin API would be sent: "default" is null
+ * (the config's default), integers are numbers, 0/1, on/off, true/false
+ * are booleans for the on/off settings; anything else stays text, which
+ * the validation then refuses in the API's words.
+ */
+static struct json_object *
+life_arg(const char *key, const char *s)
+{
+	size_t		 i;
+	long long	 n;
+	int		 neg = *s == '-';
+
+	if (strcmp(s, "default") == 0)
+		return NULL;
+	for (i = 0; i < LS__N; i++)
+		if (strcmp(lifeset_fields[i].name, key) == 0 &&
+		    lifeset_fields[i].type == VT_BOOL) {
+			if (strcmp(s, "1") == 0 || strcmp(s, "on") == 0 ||
+			    strcmp(s, "true") == 0)
+				return json_object_new_boolean(1);
+			if (strcmp(s, "0") == 0 || strcmp(s, "off") == 0 ||
+			    strcmp(s, "false") == 0)
+				return json_object_new_boolean(0);
+		}
+	if (util_parse_llong(s + neg, 0, 999999999999999LL, &n) == 0)
+		return json_object_new_int64(neg ? -n : n);
+	return json_object_new_string(s);
+}
+
+/* 1 when a and b (either NULL) are the same value. */
+static int
+same_val(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/*
+ * The entry's settings with args laid over them, validated as the admin
+ * API does (lifeset.h); vals as the statement takes them. 0, 1 when
+ * nothing would change, or -1 having said why.
+ */
+static int
+life_merge(struct ctl *c, struct json_object *cur, int argc, char **argv,
+    const char **vals)
+{
+	struct json_object	*in = json_object_new_object();
+	struct valid		 v;
+	const char		*eq, *old[LS__N];
+	char			 key[64];
+	size_t			 i;
+	int			 a, rc = 0, same = 1;
+
+	/* What is stored passed this validation when it was written. */
+	valid_init(&v, c->arena);
+	valid_fields(&v, cur, lifeset_fields, LS__N, old);
+	valid_init(&v, c->arena);
+	for (a = 0; a < argc; a++) {
+		if ((eq = strchr(argv[a], '=')) == NULL ||
+		    (size_t)(eq - argv[a]) >= sizeof(key)) {
+			fprintf(stderr, "kfctl: '%s' is not key=value\n",
+			    argv[a]);
+			rc = -1;
+			continue;
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[a]),
+		    argv[a]);
+		if (json_object_object_get_ex(in, key, NULL)) {
+			fprintf(stderr, "kfctl: %s given twice\n", key);
+			rc = -1;
+			continue;
+		}
+		json_object_object_add(in, key, life_arg(key, eq + 1));
+	}
+	valid_known(&v, in, lifeset_fields, LS__N, NULL);
+	json_object_object_foreach(in, k, val)
+		json_object_object_add(cur, k, json_object_get(val));
+	valid_fields(&v, cur, lifeset_fields, LS__N, vals);
+	json_object_put(in);
+	for (i = 0; i < v.nerr; i++)
+		fprintf(stderr, "kfctl: %s: %s\n", v.errs[i].field,
+		    v.errs[i].message);
+	if (rc == 0 && v.nerr == 0) {
+		for (i = 0; i < LS__N; i++)
+			same &= same_val(old[i], vals[i]);
+		return same;
+	}
+	fprintf(stderr, "kfctl: nothing changed; settings: widen_after_s "
+	    "reroute_after_s take_back busy_after_misses queue_max "
+	    "queue_notice_step leave_message (value or 'default')\n");
+	return -1;
+}
+
+static int
+cmd_entry_set(struct ctl *c, const char *id, int argc, char **argv)
+{
+	struct json_object	*cur = NULL, *now;
+	const char		*before = NULL, *after = NULL;
+	const char		*p[LS__N + 2], *ver;
+	enum store_rc		 rc;
+	int			 m = 0, conflict = 0;
+
+	if (!valid_id_arg("entry", id))
+		return EXIT_USAGE;
+	if ((rc = store_begin(c->store)) == STORE_OK)
+		rc = entry_row(c, id, &before, &cur);
+	if (rc == STORE_OK && (m = life_merge(c, cur, argc, argv, p)) != 0) {
+		store_rollback(c->store);
+		json_object_put(cur);
+		if (m == -1)
+			return EXIT_USAGE;
+		printf("%s: unchanged\n", id);
+		return EXIT_OK;
+	}
+	if (rc == STORE_OK) {
+		/* The version read above: a change made meanwhile wins. */
+		ver = json_object_get_string(json_object_object_get(cur,
+		    "version"));
+		p[LS__N] = id;
+		p[LS__N + 1] = arena_strdup(c->arena, ver);
+		rc = store_q_exec(c->store, Q_ENTRY_LIFE_SET, p, LS__N + 2);
+	}
+	json_object_put(cur);
+	if (rc == STORE_OK && store_affected(c->store) == 0) {
+		conflict = 1;
+		rc = STORE_ERR;
+	}
+	if (rc == STORE_OK)
+		rc = store_q_text(c->store, Q_ENTRY_GET, (const char *[]){ id },
+		    1, c->arena, &after);
+	rc = audit_commit(c, rc, "update", "entry", id, before, after);
+	switch (rc) {
+	case STORE_OK:
+		if (jsonin_object(after, strlen(after), 8, &now) == JSONIN_OK) {
+			print_life(c, now);
+			json_object_put(now);
+		}
+		return EXIT_OK;
+	case STORE_NOTFOUND:
+		fprintf(stderr, "kfctl: no entry '%s'\n", id);
+		return EXIT_UNKNOWN;
+	default:
+		if (conflict)
+			fprintf(stderr, "kfctl: entry '%s' changed meanwhile; "
+			    "nothing written, run it again\n", id);
+		else
+			fprintf(stderr, "kfctl: database error\n");
+		return EXIT_FAIL;
+	}
+}
+
 /* ---- admin users ---------------------------------------------------- */
 
 /* One line from the terminal without echo, or from stdin. */
@@ -938,6 +1172,12 @@ dispatch(struct ctl *c, int argc, char **argv)
 			return cmd_agent_list(c);
 		return usage();
 	}
+	if (argc == 3 && strcmp(argv[0], "entry") == 0 &&
+	    strcmp(argv[1], "show") == 0)
+		return cmd_entry_show(c, argv[2]);
+	if (argc >= 4 && strcmp(argv[0], "entry") == 0 &&
+	    strcmp(argv[1], "set") == 0)
+		return cmd_entry_set(c, argv[2], argc - 3, argv + 3);
 	if (argc >= 2 && strcmp(argv[0], "route") == 0)
 		return cmd_route(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[0], "customer-token") == 0)

@@ -252,7 +252,8 @@ sql_of(int id)
 /* A row as text columns; NULL for SQL NULL. Return -1 to stop. */
 typedef int	(*row_fn)(void *arg, char **col, unsigned ncol);
 
-#define MAX_PARAMS	16
+/* An entry's update has the most: 19 fields, its id and version. */
+#define MAX_PARAMS	24
 
 struct store *
 store_new(const struct cfg *cfg, enum store_role role)
@@ -497,7 +498,12 @@ run(struct store *s, int id, const char *const *params,
 		    s->role == STORE_WECOM ? "wecom" : "admin");
 		return STORE_ERR;
 	}
-	if (nparams > MAX_PARAMS || s->txn == TXN_BROKEN)
+	if (nparams > MAX_PARAMS) {
+		log_error("statement %d: %u parameters, at most %d", id,
+		    nparams, MAX_PARAMS);
+		return STORE_ERR;
+	}
+	if (s->txn == TXN_BROKEN)
 		return STORE_ERR;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (connect_db(s) == -1)

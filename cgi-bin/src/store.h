@@ -197,6 +197,8 @@ enum store_q {
 	Q_WXACODE_GET, Q_WXACODE_PUT, Q_REACH_LIST,
 	/* CSV import: the row before, locked (FOR UPDATE) */
 	Q_CUSTOMER_GET_LOCK, Q_ORDER_GET_LOCK,
+	/* kfctl entry set: an entry's lifecycle settings (017) */
+	Q_ENTRY_LIFE_SET,
 	Q__MAX
 };
 

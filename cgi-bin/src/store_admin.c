@@ -9,6 +9,21 @@
 
 #define ISO(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
 
+/* The lifecycle settings (lifeset.h): NULL is the config's default. */
+#define ENTRY_LIFE_JSON \
+	"'widen_after_s', e.widen_after_s, " \
+	"'reroute_after_s', e.reroute_after_s, 'take_back', e.take_back <> 0, " \
+	"'busy_after_misses', e.busy_after_misses, 'queue_max', e.queue_max, " \
+	"'queue_notice_step', e.queue_notice_step, " \
+	"'leave_message', e.leave_message <> 0"
+#define ENTRY_LIFE_COLS \
+	"widen_after_s, reroute_after_s, take_back, busy_after_misses, " \
+	"queue_max, queue_notice_step, leave_message"
+#define ENTRY_LIFE_SET \
+	"widen_after_s = ?, reroute_after_s = ?, take_back = ?, " \
+	"busy_after_misses = ?, queue_max = ?, queue_notice_step = ?, " \
+	"leave_message = ?, "
+
 #define ENTRY_JSON \
 	"JSON_OBJECT('id', e.id, 'label', e.label, 'scene', e.scene, " \
 	"'sort_order', e.sort_order, 'enabled', e.enabled <> 0, " \
@@ -18,6 +33,7 @@
 	"'schedule_id', e.schedule_id, " \
 	"'designated_over_capacity', e.designated_over_capacity <> 0, " \
 	"'wecom_scene', e.wecom_scene, 'decision_order', e.decision_order, " \
+	ENTRY_LIFE_JSON ", " \
 	"'agents', COALESCE((SELECT JSON_ARRAYAGG(x.agent_id " \
 	"ORDER BY x.position) FROM kf_entry_agent x " \
 	"WHERE x.entry_id = e.id), JSON_ARRAY()), " \
@@ -187,17 +203,19 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_ENTRY_GET] = "SELECT " ENTRY_JSON " FROM kf_entry e WHERE e.id = ?",
 	/* id, label, scene, sort_order, enabled, target_type, target,
 	 * policy, fallback_group_id, fallback_strategy, schedule_id,
-	 * designated_over_capacity, wecom_scene */
+	 * designated_over_capacity, wecom_scene, the lifecycle settings */
 	[Q_ENTRY_INSERT] = "INSERT INTO kf_entry (id, label, scene, "
 	    "sort_order, enabled, target_type, target, policy, "
 	    "fallback_group_id, fallback_strategy, schedule_id, "
-	    "designated_over_capacity, wecom_scene) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "designated_over_capacity, wecom_scene, " ENTRY_LIFE_COLS ") "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?)",
 	/* the same minus id, then id, version */
 	[Q_ENTRY_UPDATE] = "UPDATE kf_entry SET label = ?, scene = ?, "
 	    "sort_order = ?, enabled = ?, target_type = ?, target = ?, "
 	    "policy = ?, fallback_group_id = ?, fallback_strategy = ?, "
 	    "schedule_id = ?, designated_over_capacity = ?, wecom_scene = ?, "
+	    ENTRY_LIFE_SET
 	    "version = version + 1 WHERE id = ? AND version = ?",
 	[Q_ENTRY_DELETE] = "DELETE FROM kf_entry WHERE id = ? AND version = ?",
 	[Q_ENTRY_AGENTS_CLEAR] = "DELETE FROM kf_entry_agent "
@@ -617,6 +635,9 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE c.customer_key = ? FOR UPDATE",
 	[Q_ORDER_GET_LOCK] = "SELECT " ORDER_JSON " FROM kf_order o "
 	    "WHERE o.order_id = ? FOR UPDATE",
+	/* kfctl entry set: the lifecycle settings, then id, version */
+	[Q_ENTRY_LIFE_SET] = "UPDATE kf_entry SET " ENTRY_LIFE_SET
+	    "version = version + 1 WHERE id = ? AND version = ?",
 };
 
 int
@@ -651,6 +672,7 @@ store_q_write(int q)
 	case Q_WSYNC_REQUEST:
 	case Q_AUDIT_ADD_VIA: case Q_OP_UPDATE: case Q_SESSION_DELETE_OTHERS:
 	case Q_WXACODE_PUT:
+	case Q_ENTRY_LIFE_SET:
 		return 1;
 	default:
 		return 0;

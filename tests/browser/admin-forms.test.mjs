@@ -430,6 +430,89 @@ test('members reorder with 上移/下移 (mouse and keyboard); messages and conf
   await page.close();
 });
 
+test('接待流程: a WeCom entry\'s lifecycle settings, empty as the default, saved and shown again', async () => {
+  const made = await api.post('entries', { id: 'forms_wk', label: '微信客服表单', target_type: 'wecom_kf',
+    target: 'wkFORMS01' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const edit = async (page, id) => {
+    await page.locator(`tr[data-id="${id}"]`).getByRole('button', { name: '编辑' }).click();
+    await page.waitForSelector('dialog.editor[open]');
+    return page.locator('dialog.editor');
+  };
+  const save = async (page, dlg) => {
+    await dlg.getByRole('button', { name: '保存' }).click();
+    await page.waitForSelector('dialog.editor', { state: 'detached' });
+    assert.match(await page.textContent('#flash'), /已保存/);
+  };
+  // Desktop: the group is there for a WeCom entry, each empty box names
+  // the default; two settings are set.
+  let page = await open(DESKTOP);
+  await go(page, 'entries');
+  let dlg = await edit(page, 'help');	// a web link: no 接待流程
+  assert.equal(await dlg.locator('[data-group=_life]').isVisible(), false);
+  assert.equal(await dlg.locator('[name=widen_after_s]').isVisible(), false);
+  await dlg.getByRole('button', { name: '取消' }).click();
+  dlg = await edit(page, 'forms_wk');
+  const group = dlg.locator('[data-group=_life]');
+  assert.ok(await group.isVisible());
+  assert.match(await group.textContent(), /接待流程/);
+  assert.equal(await dlg.locator('input[name=widen_after_s]').inputValue(), '');
+  assert.equal(await dlg.locator('input[name=widen_after_s]').getAttribute('placeholder'), '默认:不等待');
+  assert.equal(await dlg.locator('input[name=queue_max]').getAttribute('placeholder'), '默认:不限');
+  assert.equal(await dlg.locator('select[name=take_back] option[value=""]').textContent(), '默认(开)');
+  assert.equal(await dlg.locator('select[name=leave_message] option[value=""]').textContent(), '默认(关)');
+  assert.match(await dlg.locator('[data-field=widen_after_s]').textContent(), /秒.*正忙或接待已满/);
+  await dlg.locator('input[name=widen_after_s]').fill('45');
+  await dlg.locator('select[name=take_back]').selectOption('0');
+  await group.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ART}/forms-lifecycle-1280.png` });
+  await assertButtonsOnScreen(page, 'lifecycle at 1280');
+  await save(page, dlg);
+  let item = (await api.get('entries/forms_wk')).body.item;
+  assert.equal(item.widen_after_s, 45);
+  assert.equal(item.take_back, false);
+  assert.equal(item.reroute_after_s, null, 'an untouched setting stays the default');
+  dlg = await edit(page, 'forms_wk');
+  assert.equal(await dlg.locator('input[name=widen_after_s]').inputValue(), '45');
+  assert.equal(await dlg.locator('select[name=take_back]').inputValue(), '0');
+  await dlg.getByRole('button', { name: '取消' }).click();
+  // The audit log in words.
+  await go(page, 'audit');
+  const change = page.locator('table.audit td.changes', { hasText: '等待首选客服' }).first();
+  assert.match(await change.textContent(), /等待首选客服:默认 → 45 秒/);
+  assert.match(await change.textContent(), /离线收回会话:默认 → 关/);
+  await page.close();
+
+  // Phone: the same values come back; one is emptied again (the default),
+  // two more are set.
+  page = await open(PHONE);
+  await go(page, 'entries');
+  dlg = await edit(page, 'forms_wk');
+  assert.equal(await dlg.locator('input[name=widen_after_s]').inputValue(), '45');
+  assert.equal(await dlg.locator('select[name=take_back]').inputValue(), '0');
+  await dlg.locator('input[name=widen_after_s]').fill('');
+  await dlg.locator('input[name=queue_max]').fill('20');
+  await dlg.locator('select[name=leave_message]').selectOption('1');
+  await dlg.locator('[data-field=queue_max]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ART}/forms-lifecycle-390.png` });
+  await assertButtonsOnScreen(page, 'lifecycle at 390');
+  await save(page, dlg);
+  item = (await api.get('entries/forms_wk')).body.item;
+  assert.deepEqual([item.widen_after_s, item.take_back, item.queue_max, item.leave_message], [null, false, 20, true]);
+  dlg = await edit(page, 'forms_wk');
+  assert.equal(await dlg.locator('input[name=queue_max]').inputValue(), '20');
+  assert.equal(await dlg.locator('select[name=leave_message]').inputValue(), '1');
+  // A server refusal lands next to its box.
+  await dlg.locator('input[name=queue_notice_step]').fill('5000');
+  await dlg.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('dialog.editor .field-error[data-for=queue_notice_step]:has-text("应为 0 到 1000 之间的整数")');
+  await page.locator('[data-field=queue_notice_step]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ART}/forms-lifecycle-error-390.png` });
+  await dlg.getByRole('button', { name: '取消' }).click();
+  assert.equal((await api.get('entries/forms_wk')).body.item.queue_notice_step, null);
+  await page.close();
+});
+
 test('no script errors or CSP violations happened', () => {
   assert.deepEqual(problems, []);
 });

@@ -18,7 +18,7 @@ before(async () => {
 });
 
 const GETS = ['me', 'entries', 'entries/cs1', 'agents', 'groups', 'rules', 'schedules', 'customers',
-  'orders', 'wecom', 'preview?entry=cs1', 'stats', 'audit'];
+  'orders', 'wecom', 'preview?entry=cs1', 'stats', 'audit', 'settings'];
 
 test('every endpoint wants a session: 401 without one, with a bad or unknown cookie', async () => {
   const anon = new Admin();

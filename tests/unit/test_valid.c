@@ -2,10 +2,13 @@
 #include "unit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "cfg.h"
+#include "lifeset.h"
 #include "tz.h"
 #include "utf8.h"
 #include "valid.h"
@@ -404,6 +407,75 @@ test_day(void **state)
 	assert_false(valid_day(""));
 }
 
+/* json through the lifecycle settings' table into v and vals. */
+static void
+life(struct arena *a, const char *json, struct valid *v, const char **vals)
+{
+	struct json_object	*o = json_tokener_parse(json);
+
+	assert_non_null(o);
+	valid_init(v, a);
+	valid_fields(v, o, lifeset_fields, LS__N, vals);
+	json_object_put(o);
+}
+
+/*
+ * An entry's lifecycle settings (lifeset.h), as the admin API and kfctl
+ * check them: null is the default, a boolean may be null too, the ends
+ * of each range pass, one past them does not; each default is the
+ * config's, the environment included.
+ */
+static void
+test_lifeset(void **state)
+{
+	struct arena		*a = arena_new(1024);
+	struct valid		 v;
+	struct cfg		 c;
+	const char		*vals[LS__N];
+	char			 err[256];
+	size_t			 i;
+
+	(void)state;
+	life(a, "{\"widen_after_s\":null,\"take_back\":null,"
+	    "\"reroute_after_s\":86400,\"busy_after_misses\":0,"
+	    "\"queue_max\":100000,\"queue_notice_step\":1000,"
+	    "\"leave_message\":true}", &v, vals);
+	assert_int_equal(v.nerr, 0);
+	assert_null(vals[LS_WIDEN]);
+	assert_null(vals[LS_TAKE_BACK]);
+	assert_string_equal(vals[LS_REROUTE], "86400");
+	assert_string_equal(vals[LS_BUSY_MISSES], "0");
+	assert_string_equal(vals[LS_QUEUE_MAX], "100000");
+	assert_string_equal(vals[LS_QUEUE_STEP], "1000");
+	assert_string_equal(vals[LS_LEAVE_MESSAGE], "1");
+	life(a, "{\"widen_after_s\":86401,\"take_back\":1,"
+	    "\"reroute_after_s\":-1,\"busy_after_misses\":101,"
+	    "\"queue_max\":100001,\"queue_notice_step\":\"5\","
+	    "\"leave_message\":\"true\"}", &v, vals);
+	assert_int_equal(v.nerr, LS__N);
+	for (i = 0; i < LS__N; i++) {
+		assert_string_equal(v.errs[i].field, lifeset_fields[i].name);
+		assert_null(vals[i]);
+	}
+	assert_string_equal(v.errs[LS_WIDEN].message,
+	    "应为 0 到 86400 之间的整数");
+	assert_string_equal(v.errs[LS_TAKE_BACK].message, "应为 true 或 false");
+	/* absent: NULL, the default */
+	life(a, "{}", &v, vals);
+	assert_int_equal(v.nerr, 0);
+	for (i = 0; i < LS__N; i++)
+		assert_null(vals[i]);
+	setenv("KFROUTE_LIFECYCLE_QUEUE_MAX", "12", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), 0);
+	unsetenv("KFROUTE_LIFECYCLE_QUEUE_MAX");
+	assert_int_equal(lifeset_default(&c, LS_QUEUE_MAX), 12);
+	assert_int_equal(lifeset_default(&c, LS_TAKE_BACK), 1);
+	assert_int_equal(lifeset_default(&c, LS_LEAVE_MESSAGE), 0);
+	assert_int_equal(lifeset_default(&c, LS_WIDEN), 0);
+	cfg_free(&c);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -415,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_workdays),
 		cmocka_unit_test(test_day),
+		cmocka_unit_test(test_lifeset),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);

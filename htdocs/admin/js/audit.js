@@ -5,7 +5,7 @@
 import { h, clear, fmtTime, select } from './dom.js';
 import { get } from './api.js';
 import { state } from './state.js';
-import { ACTION, KIND, STEP, VALUE, VIA, WECOM_SYNC, fieldName, valueTable, word } from './words.js';
+import { ACTION, KIND, LIFE, STEP, VALUE, VIA, WECOM_SYNC, fieldName, lifeText, valueTable, word } from './words.js';
 
 // Bookkeeping the server moves on its own: not a change anyone made.
 const QUIET = new Set(['version', 'updated_at', 'status_at', 'active_sessions', 'created_at', 'last_login']);
@@ -37,6 +37,7 @@ const clock = (v) => {
 
 // One value as words: names for ids and codes, 是/否, lists with 、.
 function show(key, v, row, kind) {
+  if (kind === 'entry' && LIFE[key]) return lifeText(key, v);
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (Array.isArray(v)) return v.length ? v.map((x) => show(key, x, row, kind)).join('、') : '(无)';

@@ -5,8 +5,9 @@
 // dialog shows the current row); a delete of a row still in use says
 // where it is used.
 //
-// Column spec: key, label, type (text, int, bool, select, time, tz, ids,
-// week, closures, workdays), required, max (characters), hint (text or
+// Column spec: key, label, type (text, int, bool, tristate, select, time,
+// tz, ids, week, closures, workdays; heading: a group's title, no
+// value), required, max (characters), hint (text or
 // fn(values)), when(values) (shown only then; off: the value sent when
 // hidden), options(values) for selects, show(value, item) for the table;
 // long: a table cell that may break anywhere (paths, addresses);
@@ -127,8 +128,14 @@ function editor(spec, item, done, note) {
   // tests a level) starts from the default, ready if the kind changes.
   const initial = (c) => (adding ? defaults[c.key] : (item[c.key] ?? (c.when ? defaults[c.key] : item[c.key])));
   const fields = cols.map((c) => {
+    if (c.type === 'heading') {
+      const hint = h('small.hint');
+      return { col: c, el: null, hint, err: h('span'), heading: true, fixed: true,
+        wrap: h('div.field.wide.group-head', { dataset: { group: c.key } }, h('h4', {}, c.label), hint) };
+    }
     const fixed = !adding && c.fixed;
-    const el = fixed ? h('output', { name: c.key }, show(c, item)) : control(c, initial(c));
+    const ph = typeof c.placeholder === 'function' ? c.placeholder(start) : c.placeholder;
+    const el = fixed ? h('output', { name: c.key }, show(c, item)) : control({ ...c, placeholder: ph }, initial(c));
     const hint = h('small.hint');
     const err = h('span.field-error', { role: 'alert', dataset: { for: c.key } });
     const wrap = h(c.type === 'week' || c.type === 'closures' || c.type === 'workdays' || c.type === 'ids' ? 'div.field.wide' : 'label.field',
@@ -153,7 +160,7 @@ function editor(spec, item, done, note) {
       if (f.col.type === 'select' && !f.fixed && f.col.dynamic) setOptions(f.el, f.col.options(v), undefined, true);
       const hint = typeof f.col.hint === 'function' ? f.col.hint(v) : f.col.hint;
       const length = f.col.type === undefined || f.col.type === 'text' ? `最多 ${f.col.max || 128} 个字` : '';
-      f.hint.textContent = f.fixed ? '' : [hint, length].filter(Boolean).join(';');
+      f.hint.textContent = f.fixed && !f.heading ? '' : [hint, length].filter(Boolean).join(';');
     }
   };
   const title = adding ? `新增${spec.noun}` : `编辑${spec.noun} ${item[key]}`;

@@ -32,10 +32,19 @@ export const chars = (s) => [...(s || '')].length;
 
 export function control(col, value) {
   switch (col.type) {
-    case 'int':
-      return withRead(h('input', { name: col.key, type: 'number', value: value ?? '', step: 1,
-        inputmode: 'numeric', min: col.min, max: col.maxValue }),
+    case 'int': {
+      const input = withRead(h('input', { name: col.key, type: 'number', value: value ?? '', step: 1,
+        inputmode: 'numeric', min: col.min, max: col.maxValue, placeholder: col.placeholder }),
       (el) => (el.value === '' ? null : Number(el.value)));
+      if (!col.unit) return input;
+      // "[ 30 ] 秒": the unit after the box, read through to the input.
+      return withRead(h('span.with-unit', {}, input, h('span.unit', {}, col.unit)), () => input.read());
+    }
+    // On, off, or the default (null), which says what it is.
+    case 'tristate':
+      return withRead(select(col.key, [['', col.placeholder || '默认'], ['1', '开'], ['0', '关']],
+        value === null || value === undefined ? '' : (value ? '1' : '0')),
+      (el) => (el.value === '' ? null : el.value === '1'));
     case 'bool':
       return withRead(h('input', { name: col.key, type: 'checkbox', checked: value }), (el) => el.checked);
     case 'select':

@@ -1,6 +1,7 @@
 // The editable tables: entries (buttons), agents, groups, rules and
 // business hours, each a list of column specs for crud.js.
-import { STATUS, STRATEGY, TARGET_TYPE, POLICY, RULE_KIND, RULE_TARGET } from './words.js';
+import { STATUS, STRATEGY, TARGET_TYPE, POLICY, RULE_KIND, RULE_TARGET, LIFE, lifeText } from './words.js';
+import { get } from './api.js';
 import { crudView } from './crud.js';
 import { hhmm } from './fields.js';
 import { entryExtra } from './entrytools.js';
@@ -17,7 +18,43 @@ const ID_HINT = '字母、数字、_ 或 -';
 // Entries that hand the customer to someone (not a web link).
 const routed = (v) => v.target_type !== 'url';
 
-export function entriesView(root) {
+// What happens to a WeCom chat after its first transfer (接待流程): only
+// WeCom entries have one. Empty is the config's default (GET settings),
+// named in the box; 0 turns a timer or limit off.
+const wecom = (v) => v.target_type === 'wecom_kf';
+const LIFE_HELP = {
+  widen_after_s: '首选的客服(指定、规则、专属或上次接待的客服)正忙或接待已满(不是离线)时,客户最多等这么久,再转给下一位;0 不等',
+  reroute_after_s: '客服接到会话后这么久还没回复第一句,会话转给下一位客服,并记一次未接;0 不限',
+  take_back: '客服下线时,手上还没回复过的会话转给下一位客服',
+  busy_after_misses: '客服连续未接这么多个会话后,自动设为忙碌;0 从不',
+  queue_max: '等待池中排队的客户最多这么多位,再来的客户被告知队列已满;0 不限',
+  queue_notice_step: '客户进入等待池时告知排在第几位和预计等待时间,之后每前进这么多位再告知一次;0 不告知',
+  leave_message: '非营业时间(或“只找指定客服”的入口其客服不在)时,客户的消息留给告知客户的那位客服,营业开始或客服回来后先处理',
+};
+const LIMIT = { widen_after_s: 86400, reroute_after_s: 86400, busy_after_misses: 100, queue_max: 100000,
+  queue_notice_step: 1000 };
+function lifeColumns(defaults) {
+  // "默认:不等待", "默认:30 秒"; a choice's "默认(开)".
+  const dflt = (k) => {
+    if (!defaults) return '默认';
+    const v = defaults[k];
+    if (!LIFE[k].unit) return `默认(${lifeText(k, v)})`;
+    return `默认:${v === 0 ? LIFE[k].zero : lifeText(k, v)}`;
+  };
+  return [
+    { key: '_life', label: '接待流程', type: 'heading', table: false, when: wecom,
+      hint: '留空的项按服务器配置的默认值;只对微信客服入口有效' },
+    ...Object.entries(LIFE).map(([k, x]) => ({
+      key: k, label: x.label, table: false, when: wecom, hint: LIFE_HELP[k],
+      ...(x.unit ? { type: 'int', unit: x.unit, min: 0, maxValue: LIMIT[k], placeholder: dflt(k) }
+        : { type: 'tristate', placeholder: dflt(k) }),
+    })),
+  ];
+}
+
+export async function entriesView(root) {
+  let defaults = null;
+  try { defaults = (await get('settings')).lifecycle; } catch { defaults = null; }
   return crudView(root, {
     coll: 'entries', title: '入口(联系客服按钮)', noun: '入口', nameKey: 'label',
     intro: '每个入口是小程序里的一个“联系客服”按钮:绑定指定客服,不在时按策略转给分组。保存后小程序在几秒内生效。',
@@ -44,6 +81,7 @@ export function entriesView(root) {
       { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES,
         when: routed, na: (it) => !routed(it) },
       { key: 'schedule_id', label: '营业时间', type: 'select', nullable: true, options: scheduleOptions },
+      ...lifeColumns(defaults),
     ],
     extra: entryExtra,
   });

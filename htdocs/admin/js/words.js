@@ -145,3 +145,23 @@ FIELD.order.rows = '行数';
 export const REACH_PROBLEM = { host_not_allowed: '域名未放行', http_target: '不是 https',
   bad_url: '网址无效', wecom_no_link: '未同步接入链接', miniprogram_unset: '未配置小程序',
   scene_unusable: 'ID 过长' };
+
+// An entry's lifecycle settings (接待流程, WeCom entries): the name, the
+// unit of a number, and what 0 means; null is the config's default.
+export const LIFE = {
+  widen_after_s: { label: '等待首选客服', unit: '秒', zero: '不等待' },
+  reroute_after_s: { label: '首次回复时限', unit: '秒', zero: '不限' },
+  take_back: { label: '离线收回会话' },
+  busy_after_misses: { label: '连续未接置忙', unit: '次', zero: '从不' },
+  queue_max: { label: '排队上限', unit: '位', zero: '不限' },
+  queue_notice_step: { label: '排队位置提示', unit: '位', zero: '不提示' },
+  leave_message: { label: '留言转交' },
+};
+for (const [k, x] of Object.entries(LIFE)) FIELD.entry[k] = x.label;
+// A setting's value in words: "默认", "开"/"关", "30 秒", "0(不等待)".
+export function lifeText(key, v) {
+  const x = LIFE[key];
+  if (v === null || v === undefined || v === '') return '默认';
+  if (!x.unit) return v ? '开' : '关';
+  return Number(v) === 0 ? `0(${x.zero})` : `${v} ${x.unit}`;
+}
