@@ -1076,7 +1076,7 @@ print_field(const char *s)
 }
 
 static void
-print_life(const char *kind, struct json_object *o, const char *name_key)
+print_life_stats(const char *kind, struct json_object *o, const char *name_key)
 {
 	struct json_object	*v;
 	size_t			 i;
@@ -1116,11 +1116,11 @@ row_life(void *arg, char **col, unsigned n)
 	for (k = 0; k < sizeof(life_cols) / sizeof(life_cols[0]); k++)
 		printf("\t%s", life_cols[k]);
 	putchar('\n');
-	print_life("total", o[0], NULL);
+	print_life_stats("total", o[0], NULL);
 	for (k = 0; k < json_object_array_length(o[1]); k++)
-		print_life("entry", json_object_array_get_idx(o[1], k), "label");
+		print_life_stats("entry", json_object_array_get_idx(o[1], k), "label");
 	for (k = 0; k < json_object_array_length(o[2]); k++)
-		print_life("agent", json_object_array_get_idx(o[2], k), "name");
+		print_life_stats("agent", json_object_array_get_idx(o[2], k), "name");
 	rc = 0;
 done:
 	for (i = 0; i < 3; i++)
