@@ -267,8 +267,8 @@ watch_one(struct pull *p, struct watched *l, size_t i)
 	if (store_wecom_session_move(p->store, kfid, user, &m) != STORE_OK)
 		log_warn("wecom: the move of %s from %s to %s was not recorded",
 		    user, from->id, to->id);
-	store_wecom_load(p->store, from->wecom_userid, -1);
-	store_wecom_load(p->store, to->wecom_userid, +1);
+	work_load(p, from->wecom_userid, -1);
+	work_load(p, to->wecom_userid, +1);
 	if (act == LIFE_REROUTE)
 		missed(p, &ls, from);
 	memset(&c, 0, sizeof(c));

@@ -394,7 +394,8 @@ pass(struct pull *p, const char *only)
 		if (only != NULL)
 			add_account(acc, only);
 		else
-			store_wecom_accounts(p->store, collect_account, acc);
+			store_wecom_pool_accounts(p->store, collect_account,
+			    acc);
 		for (i = 0; i < acc->n; i++)
 			if (work_pool(p, acc->kfid[i]) > 0)
 				did = 1;

@@ -229,6 +229,9 @@ const char *const store_w_sql[W__MAX] = {
 	    "AND (s.due_at <= NOW(3) OR (a.status = 'offline' "
 	    "AND COALESCE(e.take_back, ?) = 1)) "
 	    "ORDER BY s.assigned_at LIMIT ?",
+	/* Accounts with someone waiting in the pool (synced or not). */
+	[W_POOL_ACCOUNTS] = "SELECT DISTINCT open_kfid FROM kf_wecom_session "
+	    "WHERE pooled_at IS NOT NULL ORDER BY open_kfid",
 	[W_QUEUE_LEN] = "SELECT COUNT(*) FROM kf_wecom_session "
 	    "WHERE entry_id = ? AND pooled_at IS NOT NULL",
 	[W_MISS] = "INSERT INTO kf_agent_activity "
@@ -900,6 +903,14 @@ store_wecom_watch_due(struct store *s, int take_back, unsigned limit,
 
 	snprintf(l, sizeof(l), "%u", limit);
 	return store_w_run(s, W_WATCH_DUE, params, 2, row_watch, &wr);
+}
+
+enum store_rc
+store_wecom_pool_accounts(struct store *s, store_text_fn fn, void *arg)
+{
+	struct each_text	 et = { fn, arg };
+
+	return store_w_run(s, W_POOL_ACCOUNTS, NULL, 0, row_each, &et);
 }
 
 enum store_rc

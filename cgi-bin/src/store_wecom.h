@@ -236,6 +236,9 @@ typedef void	(*store_wecom_watch_fn)(void *arg,
 /* Due or offline (take_back: the [lifecycle] default), oldest first. */
 enum store_rc	 store_wecom_watch_due(struct store *, int take_back,
 		    unsigned limit, store_wecom_watch_fn, void *);
+/* Each account with a session waiting in the pool. */
+enum store_rc	 store_wecom_pool_accounts(struct store *, store_text_fn,
+		    void *);
 /* Customers of entry waiting in the pool now. */
 enum store_rc	 store_wecom_queue_len(struct store *, const char *entry,
 		    unsigned *n);

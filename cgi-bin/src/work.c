@@ -161,6 +161,25 @@ work_local_presence(struct pull *p, const char *userid, enum agent_status st)
 		a->status = st;
 }
 
+/*
+ * A chat more or less for userid: stored, and this worker's snapshot
+ * follows at once, so one pool pass does not give a person more chats
+ * than they have room for.
+ */
+enum store_rc
+work_load(struct pull *p, const char *userid, int delta)
+{
+	struct snap_agent	*a;
+
+	if (userid == NULL)
+		return STORE_NOTFOUND;
+	if (p->cache->mode == CACHE_SNAPSHOT && p->cache->snap != NULL &&
+	    (a = (struct snap_agent *)work_agent_by_userid(p->cache->snap,
+	    userid)) != NULL)
+		a->active = a->active + delta > 0 ? a->active + delta : 0;
+	return store_wecom_load(p->store, userid, delta);
+}
+
 /* ---- the quote's input for a session ------------------------------------ */
 
 /*
@@ -396,9 +415,9 @@ session_status(struct pull *p, const char *kfid, const char *msgid,
 		return WORK_RETRY;
 	}
 	if ((type == 2 || type == 3) && old != NULL)
-		ok &= store_wecom_load(p->store, old, -1) != STORE_ERR;
+		ok &= work_load(p, old, -1) != STORE_ERR;
 	if (type != 3 && new != NULL)
-		ok &= store_wecom_load(p->store, new, +1) != STORE_ERR;
+		ok &= work_load(p, new, +1) != STORE_ERR;
 	if (!ok || store_wecom_msg_done(p->store, msgid) != STORE_OK ||
 	    store_commit(p->store) != STORE_OK) {
 		store_rollback(p->store);
@@ -604,7 +623,7 @@ recover_handoff(struct pull *p, const char *kfid, const char *user,
 		*why = "database";
 		return WORK_RETRY;
 	}
-	store_wecom_load(p->store, servicer, +1);
+	work_load(p, servicer, +1);
 	snprintf(ws->agent, sizeof(ws->agent), "%s", a->id);
 	snprintf(ws->handoff_reason, sizeof(ws->handoff_reason), "recovered");
 	ws->handoff_code[0] = ws->handoff_text[0] = '\0';
@@ -832,7 +851,7 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 		h.due_s = life_due_s(&ls);
 		snprintf(ws.agent, sizeof(ws.agent), "%s", a->id);
 		ws.pooled = 0;
-		store_wecom_load(p->store, a->wecom_userid, +1);
+		work_load(p, a->wecom_userid, +1);
 	} else {
 		if (rc != WECOM_OK && q.d.agent != NULL) {
 			/* WeCom failed, not about the person: busy. */
@@ -936,6 +955,22 @@ left_pool(struct pull *p, const struct snap *snap, const char *kfid,
 		store_wecom_session_ended(p->store, kfid, user);
 }
 
+/* Is entry in this worker's snapshot (no reload forced)? */
+static int
+entry_known(struct pull *p, const char *entry)
+{
+	const struct cache_want	 want = { CACHE_WANT_ENTRY, entry,
+	    p->cfg->routing.fallback_group, NULL };
+	struct snap		*snap;
+	int			 known;
+
+	if ((snap = cache_get(p->cache, util_now_ms(), &want)) == NULL)
+		return 0;
+	known = snap_entry(snap, entry) != NULL;
+	cache_release(p->cache);
+	return known;
+}
+
 /*
  * One pooled session to whoever can take it now. Held for a person (and
  * the hold not over): to them only, nothing said (they were named, and
@@ -962,6 +997,13 @@ unpool(struct pull *p, const char *kfid, const struct store_wecom_pooled *pr)
 
 	held = pr->hold_agent != NULL &&
 	    life_held(pr->hold_until_ms, util_wall_ms());
+	/*
+	 * An entry deleted while customers wait: they stay in WeCom's pool
+	 * for people to take by hand; not asked again and again (each time
+	 * would reload the snapshot).
+	 */
+	if (!entry_known(p, pr->entry))
+		return UNPOOL_NOBODY;
 	if (work_session_in(p, pr->entry, NULL, user,
 	    held ? pr->hold_agent : NULL, &cbuf, &in, &snap) == -1)
 		return UNPOOL_WAIT;
@@ -1014,7 +1056,7 @@ unpool(struct pull *p, const char *kfid, const struct store_wecom_pooled *pr)
 		h.text = notice_render(p->arena,
 		    p->cfg->notice[NOTICE_CONNECTED], vars, 1);
 	}
-	store_wecom_load(p->store, a->wecom_userid, +1);
+	work_load(p, a->wecom_userid, +1);
 	if (store_wecom_session_handoff(p->store, kfid, user, &h) != STORE_OK)
 		log_warn("wecom: taking %s from the pool was not recorded", user);
 	memset(&c, 0, sizeof(c));

@@ -12,6 +12,7 @@
 
 #include "assign.h"
 #include "snap.h"
+#include "store.h"
 #include "wecom.h"
 
 struct pull;
@@ -48,6 +49,10 @@ const struct snap_agent *work_agent_by_userid(const struct snap *,
 /* This worker's snapshot follows a presence change at once. */
 void		 work_local_presence(struct pull *, const char *userid,
 		    enum agent_status);
+
+/* A chat more (+1) or less (-1) for userid, stored and in this
+ * worker's snapshot at once (NOTFOUND: no such agent). */
+enum store_rc	 work_load(struct pull *, const char *userid, int delta);
 
 /* ---- the quote for a session ---- */
 

@@ -43,7 +43,8 @@ SET @ddl = IF((SELECT COUNT(*) FROM information_schema.COLUMNS
      ADD COLUMN person_code VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
      ADD COLUMN ended_at DATETIME(3) NULL,
      ADD KEY kf_wecom_session_due (due_at),
-     ADD KEY kf_wecom_session_agent (agent_id, first_reply_at)',
+     ADD KEY kf_wecom_session_agent (agent_id, first_reply_at),
+     ADD KEY kf_wecom_session_pooled (pooled_at, open_kfid)',
   'DO 0');
 PREPARE ddl FROM @ddl; EXECUTE ddl; DEALLOCATE PREPARE ddl;
 

@@ -207,15 +207,19 @@ export async function startFakeWecom({ key, cert, corpId, secret, port = 0,
       }
       const limit = json.limit ?? 1000;
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return error(res, 40058, 'invalid limit');
+      // Cursors name this instance: one an earlier fake issued (the
+      // router keeps cursors in its database across suites) is refused,
+      // not read as a place in this queue.
       let start = 0;
       if (json.cursor !== undefined) {
-        if (!/^c\d+$/.test(json.cursor)) return error(res, 95006, 'invalid cursor');
-        start = Number(json.cursor.slice(1));
+        const m = /^c([0-9a-f]{8})\.(\d+)$/.exec(json.cursor);
+        if (!m || m[1] !== run) return error(res, 95006, 'invalid cursor');
+        start = Number(m[2]);
       }
       const q = state.queues[json.open_kfid] || [];
       const page = q.slice(start, start + limit);
       const next = start + page.length;
-      return reply(res, { errcode: 0, errmsg: 'ok', next_cursor: `c${next}`,
+      return reply(res, { errcode: 0, errmsg: 'ok', next_cursor: `c${run}.${next}`,
         has_more: next < q.length ? 1 : 0, msg_list: page });
     }
     if (path === 'kf/send_msg_on_event') {

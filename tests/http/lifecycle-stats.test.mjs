@@ -11,8 +11,8 @@ import { EXPECT, EXPECT_48H, insertLegs, cleanupLegs } from './lifecycle-data.mj
 let admin, viewer, asked;
 
 before(async () => {
-  admin = await loggedIn('life-admin', 'lifecycle-admin-pw-1');
-  viewer = await loggedIn('life-viewer', 'lifecycle-viewer-pw-1', 'viewer');
+  admin = await loggedIn('lifestats-admin', 'lifecycle-admin-pw-1');
+  viewer = await loggedIn('lifestats-viewer', 'lifecycle-viewer-pw-1', 'viewer');
   asked = Math.floor(Date.now() / 1000);
   insertLegs(asked);
 });

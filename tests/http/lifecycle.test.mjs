@@ -48,6 +48,8 @@ before(async () => {
 });
 
 after(async () => {
+  // Nothing of ours left waiting (the entries are gone).
+  sql("DELETE FROM kf_wecom_session WHERE external_userid LIKE 'wmL%'");
   sql("UPDATE kf_agent SET status = 'online', active_sessions = 0");
   sql('UPDATE kf_agent_activity SET missed_in_row = 0');
   await fake.stop();

@@ -10,26 +10,14 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { BASE, SOCK, VAR, getJson, settle, sleep, sql } from './lib.mjs';
-import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
+import { SOCK, VAR, getJson, settle, sleep, sql } from './lib.mjs';
+import { CALLBACK, KFID, dropEntry, enterAndWrite as enterLib, entry, startFake, until } from './wecom-lib.mjs';
 
-const CORP = process.env.KFROUTE_WECOM_CORP_ID;
-const CALLBACK = `${BASE}/wecom/callback`;
-const KFID = 'wkAfterSale01';
 let fake;
 
 const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
 const sentWith = (code) => fake.state.sent.find((m) => m.code === code);
 const transfersTo = (u, state) => fake.state.transfers.filter((t) => t.user === u && t.to === state).length;
-
-async function until(cond, deadlineMs = 15000, what = 'condition') {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (cond()) return;
-    await sleep(100);
-  }
-  assert.fail(`${what} not met within ${deadlineMs} ms`);
-}
 
 function workerPid() {
   return Number(readFileSync(`${VAR}/run/kfworker.pid`, 'utf8').trim());
@@ -55,26 +43,8 @@ function killConnections(user) {
   return ids.length;
 }
 
-// An entry on the account, with its contact link, for one test.
-function entry(id, designated = []) {
-  sql(`INSERT INTO kf_entry (id, label, target_type, target, fallback_group_id, fallback_strategy)
-       VALUES ('${id}', '微信客服', 'wecom_kf', '${KFID}', 'aftersale', 'ordered')`);
-  designated.forEach((a, i) => sql(`INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('${id}', '${a}', ${i})`));
-  sql(`INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('${KFID}', '${id}', 'https://work.weixin.qq.com/kf/kfc${id}?enc_scene=${id}')`);
-}
-
-function dropEntry(id) {
-  sql(`DELETE FROM kf_wecom_link WHERE scene = '${id}'`);
-  sql(`DELETE FROM kf_entry WHERE id = '${id}'`);
-}
-
-// A customer enters from the entry's link (no ticket: by scene) and
-// writes; the callback announces it.
-function enterAndWrite(user, id, welcome, { write = true } = {}) {
-  fake.addEvent(KFID, { event_type: 'enter_session', external_userid: user, scene: id,
-    welcome_code: welcome }, { codeLifeMs: 120000 });
-  if (write) fake.addText(KFID, user, '你好');
-}
+// A customer enters from the entry's link and writes (wecom-lib.mjs).
+const enterAndWrite = (user, id, welcome, opts) => enterLib(fake, user, id, welcome, opts);
 
 before(async () => {
   // This suite runs once per fake: start from none of its own rows.
@@ -82,10 +52,7 @@ before(async () => {
   sql("DELETE FROM kf_wecom_session WHERE external_userid LIKE 'wmF%'");
   sql("DELETE FROM kf_last_agent WHERE customer_key LIKE 'wmF%'");
   sql("DELETE FROM kf_stat_minute WHERE entry_id LIKE 'kff%'");
-  const certs = loadCerts();
-  fake = await startFakeWecom({ key: certs.key, cert: certs.cert, corpId: CORP,
-    secret: process.env.KFROUTE_WECOM_SECRET, port: Number(process.env.KF_FAKE_PORT),
-    token: process.env.KFROUTE_WECOM_TOKEN, aesKey: process.env.KFROUTE_WECOM_ENCODING_AES_KEY });
+  fake = await startFake();
 });
 
 after(async () => {
