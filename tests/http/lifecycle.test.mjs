@@ -24,7 +24,12 @@ const legs = (u) => sql(`SELECT agent_id, via, queued_at IS NOT NULL, first_repl
 async function write(user, id, state) {
   enterAndWrite(fake, user, id, `W-${user}`);
   await fake.callback(CALLBACK, KFID);
-  await until(() => sess(user)?.state === state, 15000, `${user} in state ${state}`);
+  await until(() => sess(user)?.state >= state, 15000, `${user} in state ${state}`)
+    .catch(() => assert.fail(`${user}: state ${sess(user)?.state} with ${sess(user)?.servicer}, not ${state}`));
+  assert.equal(sess(user).state, state, `${user} with ${sess(user).servicer}; ` +
+    sql("SELECT GROUP_CONCAT(id, ':', status, ':', active_sessions) FROM kf_agent WHERE id IN ('a4', 'a5')") + '; ' +
+    sql("SELECT COUNT(*) FROM kf_wecom_refusal") + '; ' +
+    sql(`SELECT CONCAT_WS(',', handoff_reason, told_agent_id, greeted) FROM kf_wecom_session WHERE external_userid = '${user}'`));
 }
 
 // A servicer's message in the chat, pulled like any other.
@@ -44,6 +49,9 @@ before(async () => {
   sql("DELETE FROM kf_wecom_msg WHERE external_userid LIKE 'wmL%'");
   sql("DELETE FROM kf_wecom_session WHERE external_userid LIKE 'wmL%'");
   sql("DELETE FROM kf_wecom_leg WHERE external_userid LIKE 'wmL%'");
+  // A customer's last person is preferred next time (sticky): this suite
+  // runs once per fake with the same customers.
+  sql("DELETE FROM kf_last_agent WHERE customer_key LIKE 'wmL%'");
   fake = await startFake();
 });
 
