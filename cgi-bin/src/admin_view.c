@@ -115,6 +115,11 @@ write_preview(struct actx *c, const struct preview *p, time_t at)
 	jsonw_str(w, p->reason);
 	jsonw_key(w, "fallback");
 	jsonw_bool(w, p->d.fallback);
+	jsonw_key(w, "hold_s");
+	if (p->d.hold)
+		jsonw_int(w, p->hold_s);
+	else
+		jsonw_null(w);
 	jsonw_key(w, "notice");
 	jsonw_str(w, p->notice);
 	jsonw_key(w, "next_open");

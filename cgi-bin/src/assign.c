@@ -36,7 +36,8 @@ engine_input(const struct assign_in *a, struct decide_input *in)
 	in->trace = a->trace;
 	in->exclude = a->exclude;
 	in->nexclude = a->nexclude;
-	if (!a->no_hold) {
+	/* Only WeCom has a pool to wait in: a page entry never holds. */
+	if (!a->no_hold && a->entry->ttype == TARGET_WECOM_KF) {
 		struct life_settings	 ls;
 
 		life_settings(cfg, a->entry, &ls);
@@ -217,7 +218,8 @@ assign_commit(struct store *st, struct snap *local,
 
 	memset(&sc, 0, sizeof(sc));
 	sc.key = c->key;
-	sc.event = c->event == ASSIGN_TAP ? "tap" : "handoff";
+	sc.event = c->event == ASSIGN_TAP ? "tap" : c->event == ASSIGN_MOVE ?
+	    "move" : "handoff";
 	sc.at = c->at;
 	/*
 	 * Strictly increasing within the process: round robin goes on after
@@ -239,11 +241,11 @@ assign_commit(struct store *st, struct snap *local,
 		sc.link_taps = c->event == ASSIGN_TAP;
 	else {
 		sc.taps = c->event == ASSIGN_TAP;
-		handoff = c->event == ASSIGN_HANDOFF ||
-		    c->ttype == TARGET_PAGE;
-		sc.handoffs = handoff;
+		handoff = c->event != ASSIGN_TAP || c->ttype == TARGET_PAGE;
+		/* A move after the handoff is no handoff of its own. */
+		sc.handoffs = handoff && c->event != ASSIGN_MOVE;
 		/* A fallback is someone else answering: not nobody. */
-		sc.fallbacks = handoff && c->fallback && has_agent;
+		sc.fallbacks = sc.handoffs && c->fallback && has_agent;
 		if (handoff && has_agent) {
 			sc.move_agent = c->agent;
 			sc.sticky[0] = c->customer;

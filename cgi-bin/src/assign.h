@@ -80,6 +80,8 @@ void	 assign_quote(const struct assign_in *, struct assign_quote *);
 enum assign_event {
 	ASSIGN_TAP,	/* the customer tapped: reported, /go/, the seed API */
 	ASSIGN_HANDOFF,	/* WeCom moved the session to a person or the pool */
+	ASSIGN_MOVE,	/* a chat moved on after its handoff (re-route,
+			   take back): the turn and sticky move, no count */
 };
 
 struct assign_commit {

@@ -5,7 +5,7 @@
 
 static const char *const verdict_names[VERDICT__MAX] = {
 	"chosen", "available", "disabled", "offline", "busy", "full",
-	"off_shift", "unknown", "no_match", "closed", "excluded",
+	"off_shift", "unknown", "no_match", "closed", "excluded", "held",
 };
 
 const char *
@@ -21,6 +21,7 @@ struct run {
 	int				 saw_full;	/* busy or full */
 	/* The first preferred person skipped as busy or full. */
 	const struct snap_agent		*busy;
+	enum step			 busy_step;
 	enum decide_reason		 busy_reason;
 	const struct snap_rule		*busy_rule;
 };
@@ -114,6 +115,7 @@ skipped_preferred(struct run *r, enum step step, const struct snap_agent *a,
 	}
 	if (r->busy == NULL && (v == VERDICT_BUSY || v == VERDICT_FULL)) {
 		r->busy = a;
+		r->busy_step = step;
 		r->busy_reason = step_reason[step];
 		r->busy_rule = NULL;
 	}
@@ -417,6 +419,18 @@ hold(struct run *r)
 	if (o->agent != NULL && o->reason != REASON_GROUP &&
 	    o->reason != REASON_GLOBAL)
 		return;		/* another preferred person answers */
+	/* The trace says so: whoever was chosen is not, the person is held. */
+	if (r->in->trace != NULL) {
+		struct decide_trace	*t = r->in->trace;
+		size_t			 i;
+
+		for (i = 0; i < t->n; i++)
+			if (t->items[i].verdict == VERDICT_CHOSEN)
+				t->items[i].verdict = VERDICT_AVAILABLE;
+			else if (t->items[i].agent_id == r->busy->id &&
+			    t->items[i].step == r->busy_step)
+				t->items[i].verdict = VERDICT_HELD;
+	}
 	o->agent = r->busy;
 	o->reason = r->busy_reason;
 	o->rule = r->busy_rule;
@@ -430,7 +444,8 @@ void
 decide(const struct decide_input *in, struct decide_result *out)
 {
 	const struct snap_entry	*e = in->entry;
-	struct run		 r = { in, out, 0, NULL, REASON_NONE_OFFLINE, NULL };
+	struct run		 r = { in, out, 0, NULL, STEP_RULES,
+	    REASON_NONE_OFFLINE, NULL };
 	size_t			 i;
 
 	memset(out, 0, sizeof(*out));

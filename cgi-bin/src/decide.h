@@ -57,6 +57,7 @@ enum verdict {
 	VERDICT_NO_MATCH,	/* a rule whose condition is false */
 	VERDICT_CLOSED,		/* the entry is outside business hours */
 	VERDICT_EXCLUDED,	/* refused just now (WeCom said 95019) */
+	VERDICT_HELD,		/* busy or full, and waited for (hold) */
 	VERDICT__MAX
 };
 

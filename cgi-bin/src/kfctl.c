@@ -316,6 +316,10 @@ cmd_route(struct ctl *c, int argc, char **argv)
 		    p.d.agent ? " " : "", p.d.agent ? p.d.agent->name : "");
 		printf("reason:    %s\n", p.reason);
 		printf("fallback:  %s\n", p.d.fallback ? "yes" : "no");
+		if (p.d.hold)
+			printf("hold:      waits up to %d s for %s (busy or "
+			    "full), then the entry's order\n", p.hold_s,
+			    p.d.agent->id);
 		printf("notice:    %s\n", p.notice != NULL ? p.notice : "(none)");
 		if (p.next_open[0] != '\0')
 			printf("next_open: %s\n", p.next_open);

@@ -24,6 +24,8 @@
 #define WATCH_BATCH	50
 /* Nobody else could take a chat: look again this much later (s). */
 #define WATCH_AGAIN_S	30
+/* WeCom failed or said something unexpected: sooner. */
+#define WECOM_AGAIN_S	5
 
 /* ---- events ------------------------------------------------------------- */
 
@@ -53,7 +55,7 @@ lifework_changed(struct pull *p, const char *kfid, const char *user,
 {
 	struct store_wecom_session	 ws;
 	struct store_wecom_move		 m = { NULL, "transferred", NULL,
-	    "manual", NULL, LIFE_DUE_NONE, 0 };
+	    "manual", NULL, LIFE_DUE_NONE, 0, NULL, NULL };
 	char				 from[65] = "", to[65] = "";
 	enum store_rc			 rc;
 
@@ -119,28 +121,6 @@ collect_watched(void *arg, const struct store_wecom_watched *w)
 	l->n++;
 }
 
-/*
- * WeCom says the chat is not (any more) with the person kfroute gave it:
- * ended, or moved by hand. Recorded; nothing else is done.
- */
-static void
-not_theirs(struct pull *p, const struct snap *snap, const char *kfid,
-    const char *user, int st, const char *servicer)
-{
-	const struct snap_agent	*a;
-	struct store_wecom_move	 m = { NULL, "transferred", NULL, "manual",
-	    NULL, LIFE_DUE_NONE, 0 };
-
-	if (st == 3 && (a = work_agent_by_userid(snap, servicer)) != NULL) {
-		m.agent = a->id;
-		m.told = a->id;
-		store_wecom_session_move(p->store, kfid, user, &m);
-	} else if (st == 3 || st == 4)
-		store_wecom_session_ended(p->store, kfid, user);
-	else	/* back to 0/1/2: the next handoff decides */
-		store_wecom_session_due(p->store, kfid, user, LIFE_DUE_NONE);
-}
-
 /* The person missed a chat: counted, and busy after too many in a row. */
 static void
 missed(struct pull *p, const struct life_settings *ls,
@@ -155,16 +135,141 @@ missed(struct pull *p, const struct life_settings *ls,
 	if (store_wecom_presence(p->store, a->wecom_userid, AGENT_BUSY) ==
 	    STORE_OK) {
 		work_local_presence(p, a->wecom_userid, AGENT_BUSY);
-		log_info("wecom: %s missed %u chats in a row, marked busy",
-		    a->id, misses);
+		log_info("wecom: %s missed %u chats in a row, marked busy "
+		    "(online again: the page or kfctl agent status)", a->id,
+		    misses);
 	}
 }
 
 /*
+ * The chat went from `from` to `to`: recorded with its legs and loads in
+ * one transaction, the miss counted, the commit made (it moves the turn
+ * and sticky; a re-route is no new handoff in the counts). told: the
+ * customer was told by name.
+ */
+static void
+record_move(struct pull *p, const struct life_settings *ls,
+    struct watched *l, size_t i, enum life_act act,
+    const struct snap_agent *from, const struct snap_agent *to,
+    const char *reason, int told)
+{
+	struct store_wecom_move	 m;
+	struct assign_commit	 c;
+
+	memset(&m, 0, sizeof(m));
+	m.from = from->id;
+	m.end_reason = act == LIFE_REROUTE ? "missed" : "taken_back";
+	m.agent = to->id;
+	m.via = act == LIFE_REROUTE ? "reroute" : "take_back";
+	m.told = told ? to->id : NULL;
+	m.due_s = life_due_s(ls);
+	m.code_spent = 1;	/* taken with the intent */
+	m.from_userid = from->wecom_userid;
+	m.to_userid = to->wecom_userid;
+	if (store_wecom_session_move(p->store, l->kfid[i], l->user[i], &m) !=
+	    STORE_OK) {
+		log_warn("wecom: the move of %s from %s to %s was not recorded "
+		    "(finished on the next pass)", l->user[i], from->id, to->id);
+		return;
+	}
+	work_local_load(p, from->wecom_userid, -1);
+	work_local_load(p, to->wecom_userid, +1);
+	if (act == LIFE_REROUTE)
+		missed(p, ls, from);
+	memset(&c, 0, sizeof(c));
+	c.event = ASSIGN_MOVE;
+	c.ttype = TARGET_WECOM_KF;
+	c.entry = l->entry[i];
+	c.agent = to->id;
+	c.reason = reason;
+	c.fallback = 1;
+	c.customer2 = l->user[i];
+	c.at = time(NULL);
+	if (assign_commit(p->store, p->cache->mode == CACHE_SNAPSHOT ?
+	    p->cache->snap : NULL, &c) == ASSIGN_DB)
+		log_warn("wecom: the move of %s was not committed", l->user[i]);
+	log_info("wecom %s: %s moved from %s to %s (%s)", l->kfid[i],
+	    l->user[i], from->id, to->id, m.via);
+}
+
+/*
+ * Tell the customer who takes over from whom, with the code kept from the
+ * first move to a person (a 3 -> 3 move gives none). 1 when told.
+ */
+static int
+tell(struct pull *p, const char *kfid, const char *user, enum life_act act,
+    const struct snap_agent *from, const struct snap_agent *to)
+{
+	struct store_wecom_session ws;
+	struct notice_var	 vars[2];
+	enum wecom_err		 rc;
+
+	if (store_wecom_session_get(p->store, kfid, user, &ws) != STORE_OK ||
+	    ws.person_code[0] == '\0') {
+		log_info("wecom: %s not told of the move: no code left "
+		    "(WeCom allows one message per move)", user);
+		return 0;
+	}
+	vars[0] = (struct notice_var){ "promised", from->name };
+	vars[1] = (struct notice_var){ "agent", to->name };
+	rc = work_send_code(p, ws.person_code, notice_render(p->arena,
+	    act == LIFE_REROUTE ? p->cfg->rerouted : p->cfg->taken_back,
+	    vars, 2));
+	if (rc != WECOM_OK)
+		log_info("wecom: %s not told of the move (%s)", user,
+		    wecom_strerror(rc));
+	return rc == WECOM_OK;
+}
+
+/*
+ * WeCom says the chat is not with the person kfroute gave it. A move of
+ * ours under way (the intent was recorded, then the worker stopped) is
+ * finished as that move; otherwise it ended, or someone moved it by hand:
+ * recorded, nothing else done (WeCom's event brings the load).
+ */
+static void
+not_theirs(struct pull *p, const struct snap *snap,
+    const struct life_settings *ls, struct watched *l, size_t i,
+    const struct snap_agent *from, const char *why, int st,
+    const char *servicer)
+{
+	const struct snap_agent	*a = st == 3 ?
+	    work_agent_by_userid(snap, servicer) : NULL;
+	struct store_wecom_move	 m = { NULL, "transferred", NULL, "manual",
+	    NULL, LIFE_DUE_NONE, 0, NULL, NULL };
+	const char		*kfid = l->kfid[i], *user = l->user[i];
+	enum life_act		 act;
+
+	if (a != NULL && *why != '\0' && from != NULL) {
+		act = strcmp(why, "take_back") == 0 ? LIFE_TAKE_BACK :
+		    LIFE_REROUTE;
+		record_move(p, ls, l, i, act, from, a, why,
+		    tell(p, kfid, user, act, from, a));
+		return;
+	}
+	if (a != NULL) {
+		m.agent = a->id;
+		m.told = a->id;
+		store_wecom_session_move(p->store, kfid, user, &m);
+	} else if (st == 3 || st == 4)
+		store_wecom_session_ended(p->store, kfid, user);
+	else	/* back to 0/1/2: the next handoff decides */
+		store_wecom_session_due(p->store, kfid, user, LIFE_DUE_NONE);
+}
+
+/* Each person the chat already went from unanswered: not again. */
+static void
+collect_missed(void *arg, const char *agent_id)
+{
+	work_refuse(arg, agent_id);
+}
+
+/*
  * One chat whose time may have come (see life_watch): checked against
- * WeCom, moved to the next person (3 -> 3, which gives no code), the
- * customer told with the code kept from the first move to the person.
- * Returns 1 when it moved.
+ * WeCom, the move recorded as intended, moved to the next person (3 -> 3,
+ * which gives no code; nobody it went from unanswered before), the
+ * customer told with the code kept from the first move to the person,
+ * then recorded. Returns 1 when it moved.
  */
 static int
 watch_one(struct pull *p, struct watched *l, size_t i)
@@ -172,29 +277,32 @@ watch_one(struct pull *p, struct watched *l, size_t i)
 	char			 code[129], servicer[65];
 	const char		*kfid = l->kfid[i], *user = l->user[i];
 	struct store_wecom_session ws;
-	struct store_wecom_move	 m;
 	struct decide_customer	 cbuf;
 	struct life_settings	 ls;
 	struct life_watch	 lw = { l->assigned_ms[i], 0, l->offline[i] };
 	struct assign_in	 in;
 	struct assign_quote	 q;
-	struct assign_commit	 c;
 	struct work_refused	 r;
-	struct notice_var	 vars[2];
 	struct snap		*snap;
 	const struct snap_agent	*from, *to;
-	const char		*text;
+	const char		*why;
 	enum life_act		 act;
 	enum wecom_err		 rc;
 	int64_t			 left;
-	int			 st, told = 0, due;
+	int			 st, due, tried, had;
 
 	if (work_session_in(p, l->entry[i], NULL, user, NULL, &cbuf, &in,
 	    &snap) == -1)
 		return 0;
 	life_settings(p->cfg, in.entry, &ls);
-	act = life_watch(&ls, &lw, util_wall_ms());
 	from = snap_agent(snap, l->agent[i]);
+	if (store_wecom_session_get(p->store, kfid, user, &ws) != STORE_OK) {
+		cache_release(p->cache);
+		return 0;
+	}
+	act = ws.move_why[0] != '\0' ? (strcmp(ws.move_why, "take_back") ==
+	    0 ? LIFE_TAKE_BACK : LIFE_REROUTE) :
+	    life_watch(&ls, &lw, util_wall_ms());
 	if (act == LIFE_KEEP || from == NULL) {
 		/* Not yet, or the settings changed since: as they say now. */
 		due = from == NULL ? LIFE_DUE_NONE : life_due_s(&ls);
@@ -209,83 +317,73 @@ watch_one(struct pull *p, struct watched *l, size_t i)
 	}
 	rc = work_state(p, kfid, user, &st, servicer, sizeof(servicer));
 	if (rc != WECOM_OK) {
-		cache_release(p->cache);
-		if (!wecom_transient(rc))	/* no such session any more */
+		/* Only "no such session" says it ended; else look later. */
+		if (wecom_errcode(p->wecom) == 95013)
 			store_wecom_session_ended(p->store, kfid, user);
+		else
+			store_wecom_session_retry(p->store, kfid, user,
+			    WECOM_AGAIN_S);
+		cache_release(p->cache);
 		return 0;
 	}
 	if (st != 3 || from->wecom_userid == NULL ||
 	    strcmp(servicer, from->wecom_userid) != 0) {
-		not_theirs(p, snap, kfid, user, st, servicer);
+		not_theirs(p, snap, &ls, l, i, from, ws.move_why, st, servicer);
 		cache_release(p->cache);
 		return 0;
 	}
 	memset(&r, 0, sizeof(r));
 	r.snap = snap;
 	work_refuse(&r, from->id);
-	in.no_hold = 1;
+	tried = (int)r.n;
+	if (store_wecom_session_missed_by(p->store, kfid, user,
+	    collect_missed, &r) != STORE_OK) {
+		cache_release(p->cache);
+		return 0;
+	}
+	had = (int)r.n - tried;		/* people it went from unanswered */
 	if (work_refusals(p, kfid, &r) == -1) {
+		cache_release(p->cache);
+		return 0;
+	}
+	in.no_hold = 1;
+	in.exclude = r.exclude;
+	in.nexclude = r.n;
+	assign_quote(&in, &q);
+	if (q.d.agent == NULL) {
+		/*
+		 * Nobody else now: it stays, looked at again later; when
+		 * everyone it could go to already had it, not again.
+		 */
+		log_info("wecom %s: nobody to take %s over from %s", kfid, user,
+		    from->id);
+		if (had > 0 && q.d.reason != REASON_NONE_FULL)
+			store_wecom_session_due(p->store, kfid, user,
+			    LIFE_DUE_NONE);
+		else
+			store_wecom_session_retry(p->store, kfid, user,
+			    WATCH_AGAIN_S);
+		cache_release(p->cache);
+		return 0;
+	}
+	/* The intent first: a crash after WeCom's move finishes it. */
+	why = act == LIFE_REROUTE ? "reroute" : "take_back";
+	if (ws.move_why[0] == '\0' && store_wecom_session_intent(p->store,
+	    kfid, user, from->id, why) != STORE_OK) {
 		cache_release(p->cache);
 		return 0;
 	}
 	rc = work_move_to_person(p, kfid, user, &in, &r, &q, code,
 	    sizeof(code));
 	if (rc != WECOM_OK || (to = q.d.agent) == NULL) {
-		if (rc == WECOM_OK) {
-			/* Nobody else now: it stays, asked again later. */
-			log_info("wecom %s: nobody to take %s over from %s yet",
-			    kfid, user, from->id);
-			store_wecom_session_due(p->store, kfid, user,
-			    WATCH_AGAIN_S);
-		}
+		store_wecom_session_retry(p->store, kfid, user, rc == WECOM_OK ?
+		    WATCH_AGAIN_S : WECOM_AGAIN_S);
 		cache_release(p->cache);
 		return 0;
 	}
-	/* Say who takes over, with the code kept from the first move. */
-	vars[0] = (struct notice_var){ "promised", from->name };
-	vars[1] = (struct notice_var){ "agent", to->name };
-	text = notice_render(p->arena, act == LIFE_REROUTE ?
-	    p->cfg->rerouted : p->cfg->taken_back, vars, 2);
-	memset(&m, 0, sizeof(m));
-	if (store_wecom_session_get(p->store, kfid, user, &ws) == STORE_OK &&
-	    ws.person_code[0] != '\0') {
-		rc = work_send_code(p, ws.person_code, text);
-		told = rc == WECOM_OK;
-		m.code_spent = 1;
-		if (!told)
-			log_info("wecom: %s not told of the move (%s)", user,
-			    wecom_strerror(rc));
-	} else
-		log_info("wecom: %s not told of the move: no code left "
-		    "(WeCom allows one message per move)", user);
-	m.from = from->id;
-	m.end_reason = act == LIFE_REROUTE ? "missed" : "taken_back";
-	m.agent = to->id;
-	m.via = act == LIFE_REROUTE ? "reroute" : "take_back";
-	m.told = told ? to->id : NULL;
-	m.due_s = life_due_s(&ls);
-	if (store_wecom_session_move(p->store, kfid, user, &m) != STORE_OK)
-		log_warn("wecom: the move of %s from %s to %s was not recorded",
-		    user, from->id, to->id);
-	work_load(p, from->wecom_userid, -1);
-	work_load(p, to->wecom_userid, +1);
-	if (act == LIFE_REROUTE)
-		missed(p, &ls, from);
-	memset(&c, 0, sizeof(c));
-	c.event = ASSIGN_HANDOFF;
-	c.ttype = TARGET_WECOM_KF;
-	c.entry = l->entry[i];
-	c.agent = to->id;
-	c.reason = q.reason;
-	c.fallback = 1;
-	c.customer2 = user;
-	c.at = time(NULL);
-	if (assign_commit(p->store, p->cache->mode == CACHE_SNAPSHOT ?
-	    p->cache->snap : NULL, &c) == ASSIGN_DB)
-		log_warn("wecom: the move of %s was not committed", user);
+	record_move(p, &ls, l, i, act, from, to, q.reason,
+	    tell(p, kfid, user, act, from, to));
 	cache_release(p->cache);
-	log_info("wecom %s: %s moved from %s to %s (%s)", kfid, user, from->id,
-	    to->id, m.via);
 	return 1;
 }
 

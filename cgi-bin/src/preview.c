@@ -53,6 +53,7 @@ preview_run(struct preview *p, struct store *st, const struct cfg *cfg,
 	memcpy(p->next_open_text, q.next_open_text,
 	    sizeof(p->next_open_text));
 	p->notice = q.notice;
+	p->hold_s = q.d.hold ? q.hold_s : 0;
 	return PREVIEW_OK;
 }
 

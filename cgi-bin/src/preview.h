@@ -26,6 +26,7 @@ struct preview {
 	const char		*notice;	/* in the arena */
 	char			 next_open[64];	/* ISO 8601, "" if none */
 	char			 next_open_text[64];
+	int			 hold_s;	/* d.hold: waits this long */
 };
 
 enum preview_rc {

@@ -130,12 +130,13 @@ const char *const store_w_sql[W__MAX] = {
 	    "hold_agent_id = NULL, hold_until = NULL, assigned_at = NULL, "
 	    "first_reply_at = NULL, due_at = NULL, queue_told = NULL, "
 	    "pool_code = NULL, person_code = NULL, ended_at = NULL, "
-	    "entered_at = CURRENT_TIMESTAMP",
+	    "retry_at = NULL, move_why = NULL, entered_at = CURRENT_TIMESTAMP",
 	[W_SESSION_GET] = "SELECT entry_id, ticket_agent_id, agent_id, "
 	    "told_agent_id, ticket, handoff_msgid, handoff_code, handoff_text, "
 	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback, greeted, "
 	    "hold_agent_id, " MS("hold_until") ", queue_told, pool_code, "
-	    "person_code, " MS("assigned_at") ", " MS("first_reply_at") " "
+	    "person_code, " MS("assigned_at") ", " MS("first_reply_at") ", "
+	    "ended_at IS NOT NULL, move_why "
 	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
 	/*
 	 * Into the pool: it keeps its first time in it (oldest first). The
@@ -152,6 +153,7 @@ const char *const store_w_sql[W__MAX] = {
 	    "assigned_at = IF(agent_id IS NULL OR pooled_at IS NOT NULL, NULL, "
 	    "NOW(3)), first_reply_at = NULL, ended_at = NULL, due_at = " DUE ", "
 	    "queue_told = NULLIF(?, '0'), pool_code = NULL, person_code = NULL, "
+	    "retry_at = NULL, move_why = NULL, "
 	    "told_agent_id = COALESCE(?, told_agent_id) "
 	    "WHERE open_kfid = ? AND external_userid = ?",
 	[W_SESSION_GREETED] = "UPDATE kf_wecom_session SET greeted = ?, "
@@ -180,26 +182,51 @@ const char *const store_w_sql[W__MAX] = {
 	    "told_agent_id = COALESCE(?, told_agent_id), pooled_at = NULL, "
 	    "hold_agent_id = NULL, hold_until = NULL, assigned_at = NOW(3), "
 	    "first_reply_at = NULL, due_at = " DUE ", "
-	    "person_code = IF(? = '1', NULL, person_code) "
-	    "WHERE open_kfid = ? AND external_userid = ? "
+	    "person_code = IF(? = '1', NULL, person_code), retry_at = NULL, "
+	    "move_why = NULL WHERE open_kfid = ? AND external_userid = ? "
 	    "AND (? = '' OR agent_id = ?)",
+	/*
+	 * A re-route or take-back about to ask WeCom: why, recorded first.
+	 * The person's code stays until the move is recorded: sent twice
+	 * after a crash, WeCom refuses the second (one message per code).
+	 * Params: why, kfid, user, the person it is with.
+	 */
+	[W_SESSION_INTENT] = "UPDATE kf_wecom_session SET move_why = ? "
+	    "WHERE open_kfid = ? AND external_userid = ? "
+	    "AND agent_id = ? AND first_reply_at IS NULL",
+	/* Looked at, could not act: not again for ? seconds. */
+	[W_SESSION_RETRY] = "UPDATE kf_wecom_session SET "
+	    "retry_at = NOW(3) + INTERVAL ? SECOND "
+	    "WHERE open_kfid = ? AND external_userid = ?",
+	/*
+	 * The people this chat already went from unanswered: its legs since
+	 * its first person (a re-route or take-back continues a chat; any
+	 * other way in starts one). Params: kfid, user, kfid, user.
+	 */
+	[W_LEG_MISSED] = "SELECT l.agent_id FROM kf_wecom_leg l "
+	    "WHERE l.open_kfid = ? AND l.external_userid = ? "
+	    "AND l.end_reason IN ('missed', 'taken_back') "
+	    "AND l.assigned_at >= (SELECT MAX(f.assigned_at) "
+	    "FROM kf_wecom_leg f WHERE f.open_kfid = ? "
+	    "AND f.external_userid = ? "
+	    "AND f.via NOT IN ('reroute', 'take_back'))",
 	/* The person's first message (its send_time): no longer watched. */
 	[W_SESSION_REPLY] = "UPDATE kf_wecom_session SET "
 	    "first_reply_at = GREATEST(FROM_UNIXTIME(?), assigned_at), "
 	    "due_at = NULL WHERE open_kfid = ? AND external_userid = ? "
 	    "AND agent_id = " AGENT_OF " AND assigned_at IS NOT NULL "
 	    "AND first_reply_at IS NULL",
+	/* Ended: a next chat of the customer starts told nothing. */
 	[W_SESSION_ENDED] = "UPDATE kf_wecom_session SET ended_at = NOW(3), "
 	    "due_at = NULL, pooled_at = NULL, hold_agent_id = NULL, "
-	    "hold_until = NULL WHERE open_kfid = ? AND external_userid = ?",
+	    "hold_until = NULL, retry_at = NULL, move_why = NULL, greeted = 0, "
+	    "told_agent_id = NULL WHERE open_kfid = ? AND external_userid = ?",
 	/* Look again in ? seconds (< 0: not any more). */
 	[W_SESSION_DUE] = "UPDATE kf_wecom_session SET due_at = " DUE " "
 	    "WHERE open_kfid = ? AND external_userid = ?",
 	/* A queue position told (with the pool code, or none: code kept). */
 	[W_SESSION_TOLD] = "UPDATE kf_wecom_session SET queue_told = ?, "
 	    "pool_code = IF(? = '1', NULL, pool_code) "
-	    "WHERE open_kfid = ? AND external_userid = ?",
-	[W_PERSON_CODE_SPENT] = "UPDATE kf_wecom_session SET person_code = NULL "
 	    "WHERE open_kfid = ? AND external_userid = ?",
 	/* A person got the chat: agent, via, kfid, user (queued: the pool). */
 	[W_LEG_OPEN] = "INSERT INTO kf_wecom_leg (open_kfid, external_userid, "
@@ -226,8 +253,9 @@ const char *const store_w_sql[W__MAX] = {
 	    "JOIN kf_entry e ON e.id = s.entry_id "
 	    "WHERE s.due_at IS NOT NULL AND s.pooled_at IS NULL "
 	    "AND s.assigned_at IS NOT NULL AND s.first_reply_at IS NULL "
-	    "AND (s.due_at <= NOW(3) OR (a.status = 'offline' "
-	    "AND COALESCE(e.take_back, ?) = 1)) "
+	    "AND (s.retry_at IS NULL OR s.retry_at <= NOW(3)) "
+	    "AND (s.due_at <= NOW(3) OR s.move_why IS NOT NULL OR "
+	    "(a.status = 'offline' AND COALESCE(e.take_back, ?) = 1)) "
 	    "ORDER BY s.assigned_at LIMIT ?",
 	/* Accounts with someone waiting in the pool (synced or not). */
 	[W_POOL_ACCOUNTS] = "SELECT DISTINCT open_kfid FROM kf_wecom_session "
@@ -242,6 +270,9 @@ const char *const store_w_sql[W__MAX] = {
 	[W_MISSES_RESET] = "UPDATE kf_agent_activity SET missed_in_row = 0 "
 	    "WHERE agent_id = " AGENT_OF " AND missed_in_row <> 0",
 	[W_AGENT_OF] = "SELECT id FROM kf_agent WHERE wecom_userid = ?",
+	/* One chat less for the agent with that id (never below zero). */
+	[W_UNLOAD] = "UPDATE kf_agent SET active_sessions = "
+	    "GREATEST(CAST(active_sessions AS SIGNED) - 1, 0) WHERE id = ?",
 
 	/* Presence as WeCom reports it, for the agent with that userid. */
 	[W_PRESENCE] = "UPDATE kf_agent SET status = ?, "
@@ -316,7 +347,8 @@ int
 store_w_once(int w)
 {
 	/* Counts and claims: a repeat would move them twice. */
-	return w == W_LOAD || w == W_MSG_TAKE || w == W_MSG_RECORD ||
+	return w == W_LOAD || w == W_UNLOAD || w == W_MSG_TAKE ||
+	    w == W_MSG_RECORD ||
 	    w == W_SYNC_CLAIM || w == W_MISS || w == W_LEG_OPEN;
 }
 
@@ -673,7 +705,7 @@ row_session(void *arg, char **col, unsigned n)
 	struct session_row		*sr = arg;
 	struct store_wecom_session	*ws = sr->ws;
 
-	if (n < 19 || col[0] == NULL)
+	if (n < 21 || col[0] == NULL)
 		return -1;
 	copy(ws->entry, sizeof(ws->entry), col[0]);
 	copy(ws->ticket_agent, sizeof(ws->ticket_agent), col[1]);
@@ -694,6 +726,8 @@ row_session(void *arg, char **col, unsigned n)
 	copy(ws->person_code, sizeof(ws->person_code), col[16]);
 	ws->assigned_ms = col[17] != NULL ? strtoll(col[17], NULL, 10) : 0;
 	ws->first_reply_ms = col[18] != NULL ? strtoll(col[18], NULL, 10) : 0;
+	ws->ended = col[19] != NULL && strcmp(col[19], "1") == 0;
+	copy(ws->move_why, sizeof(ws->move_why), col[20]);
 	sr->found = 1;
 	return 0;
 }
@@ -710,6 +744,18 @@ store_wecom_session_get(struct store *s, const char *open_kfid,
 	    STORE_OK)
 		return STORE_ERR;
 	return sr.found ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Active sessions of userid up or down by one (never below zero). */
+static enum store_rc
+load(struct store *s, const char *userid, int delta)
+{
+	char		 d[8];
+	const char	*params[2] = { d, userid };
+
+	snprintf(d, sizeof(d), "%d", delta);
+	return store_w_run(s, W_LOAD, params, 2, NULL, NULL) == STORE_ERR ?
+	    STORE_ERR : STORE_OK;
 }
 
 /* A transaction of a few statements: all, or none and STORE_ERR. */
@@ -786,6 +832,11 @@ store_wecom_session_move(struct store *s, const char *open_kfid,
 		rc = store_w_run(s, W_SESSION_MOVE, params, 10, NULL, NULL);
 	if (rc == STORE_OK && store_affected(s) == 0)
 		rc = STORE_NOTFOUND;	/* moved meanwhile: not ours */
+	/* The load moves with the chat, in the same transaction. */
+	if (rc == STORE_OK && m->from_userid != NULL)
+		rc = load(s, m->from_userid, -1);
+	if (rc == STORE_OK && m->to_userid != NULL)
+		rc = load(s, m->to_userid, +1);
 	return in_tx(s, rc);
 }
 
@@ -851,21 +902,54 @@ store_wecom_session_told(struct store *s, const char *open_kfid,
 }
 
 enum store_rc
-store_wecom_session_code_keep(struct store *s, const char *open_kfid,
-    const char *external_userid)
+store_wecom_session_intent(struct store *s, const char *open_kfid,
+    const char *external_userid, const char *agent, const char *why)
 {
-	const char	*params[2] = { open_kfid, external_userid };
+	const char	*params[4] = { why, open_kfid, external_userid, agent };
 
-	return store_w_run(s, W_SESSION_KEEP, params, 2, NULL, NULL);
+	if (store_w_run(s, W_SESSION_INTENT, params, 4, NULL, NULL) !=
+	    STORE_OK)
+		return STORE_ERR;
+	return store_affected(s) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
 enum store_rc
-store_wecom_person_code_spent(struct store *s, const char *open_kfid,
+store_wecom_session_retry(struct store *s, const char *open_kfid,
+    const char *external_userid, int seconds)
+{
+	char		 d[16];
+	const char	*params[3] = { d, open_kfid, external_userid };
+
+	snprintf(d, sizeof(d), "%d", seconds);
+	return store_w_run(s, W_SESSION_RETRY, params, 3, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_missed_by(struct store *s, const char *open_kfid,
+    const char *external_userid, store_text_fn fn, void *arg)
+{
+	const char		*params[4] = { open_kfid, external_userid,
+	    open_kfid, external_userid };
+	struct each_text	 et = { fn, arg };
+
+	return store_w_run(s, W_LEG_MISSED, params, 4, row_each, &et);
+}
+
+/* A statement about one customer's session: (kfid, user) its params. */
+static enum store_rc
+by_session(struct store *s, enum store_w w, const char *open_kfid,
     const char *external_userid)
 {
 	const char	*params[2] = { open_kfid, external_userid };
 
-	return store_w_run(s, W_PERSON_CODE_SPENT, params, 2, NULL, NULL);
+	return store_w_run(s, w, params, 2, NULL, NULL);
+}
+
+enum store_rc
+store_wecom_session_code_keep(struct store *s, const char *open_kfid,
+    const char *external_userid)
+{
+	return by_session(s, W_SESSION_KEEP, open_kfid, external_userid);
 }
 
 struct watch_rows {
@@ -914,6 +998,14 @@ store_wecom_pool_accounts(struct store *s, store_text_fn fn, void *arg)
 }
 
 enum store_rc
+store_wecom_unload(struct store *s, const char *agent)
+{
+	const char	*params[1] = { agent };
+
+	return store_w_run(s, W_UNLOAD, params, 1, NULL, NULL);
+}
+
+enum store_rc
 store_wecom_agent_of(struct store *s, const char *userid, char *id,
     size_t len)
 {
@@ -922,33 +1014,35 @@ store_wecom_agent_of(struct store *s, const char *userid, char *id,
 	return store_w_text(s, W_AGENT_OF, params, 1, id, len);
 }
 
-enum store_rc
-store_wecom_queue_len(struct store *s, const char *entry, unsigned *n)
+/* A count the statement answers about one id (0 when no row). */
+static enum store_rc
+count_by(struct store *s, enum store_w w, const char *id, unsigned *n)
 {
 	char		 out[24];
-	const char	*params[1] = { entry };
+	const char	*params[1] = { id };
 
 	*n = 0;
-	if (store_w_text(s, W_QUEUE_LEN, params, 1, out, sizeof(out)) ==
-	    STORE_ERR)
+	if (store_w_text(s, w, params, 1, out, sizeof(out)) == STORE_ERR)
 		return STORE_ERR;
 	*n = (unsigned)strtoul(out, NULL, 10);
 	return STORE_OK;
 }
 
 enum store_rc
+store_wecom_queue_len(struct store *s, const char *entry, unsigned *n)
+{
+	return count_by(s, W_QUEUE_LEN, entry, n);
+}
+
+enum store_rc
 store_wecom_missed(struct store *s, const char *agent, unsigned *misses)
 {
-	char		 out[24];
 	const char	*params[1] = { agent };
 
 	*misses = 0;
-	if (store_w_run(s, W_MISS, params, 1, NULL, NULL) != STORE_OK ||
-	    store_w_text(s, W_MISSES, params, 1, out, sizeof(out)) ==
-	    STORE_ERR)
+	if (store_w_run(s, W_MISS, params, 1, NULL, NULL) != STORE_OK)
 		return STORE_ERR;
-	*misses = (unsigned)strtoul(out, NULL, 10);
-	return STORE_OK;
+	return count_by(s, W_MISSES, agent, misses);
 }
 
 enum store_rc
@@ -967,9 +1061,7 @@ enum store_rc
 store_wecom_session_code_spent(struct store *s, const char *open_kfid,
     const char *external_userid)
 {
-	const char	*params[2] = { open_kfid, external_userid };
-
-	return store_w_run(s, W_SESSION_SPENT, params, 2, NULL, NULL);
+	return by_session(s, W_SESSION_SPENT, open_kfid, external_userid);
 }
 
 struct pooled_rows {

@@ -140,6 +140,8 @@ struct store_wecom_session {
 	char	 person_code[129];
 	int64_t	 assigned_ms;
 	int64_t	 first_reply_ms;
+	int	 ended;		/* the chat ended (WeCom said so) */
+	char	 move_why[17];	/* a re-route/take-back under way, or "" */
 };
 
 /* What the greeting on entering told the customer. */
@@ -195,17 +197,38 @@ struct store_wecom_move {
 	const char	*told;		/* the customer was told; NULL: not */
 	int		 due_s;		/* as in the handoff */
 	int		 code_spent;	/* the person code was spent */
+	/* The load moves too (NULL: not here; an event of WeCom's does). */
+	const char	*from_userid, *to_userid;
 };
 /* NOTFOUND: the session is no longer with from (someone else moved it). */
 enum store_rc	 store_wecom_session_move(struct store *,
 		    const char *open_kfid, const char *external_userid,
 		    const struct store_wecom_move *);
+/*
+ * A re-route or take-back (why) of the chat agent has is about to ask
+ * WeCom: recorded first. NOTFOUND: the chat is no longer agent's, or
+ * answered.
+ */
+enum store_rc	 store_wecom_session_intent(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    const char *agent, const char *why);
+/* Looked at, could not act: the timers leave it alone this long. */
+enum store_rc	 store_wecom_session_retry(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    int seconds);
+/* Each person this chat already went from unanswered (missed, taken
+ * back), since the customer entered. */
+enum store_rc	 store_wecom_session_missed_by(struct store *,
+		    const char *open_kfid, const char *external_userid,
+		    store_text_fn, void *);
 /* The servicer userid's message (WeCom send_time, unix s): the first
  * one of the chat's person is their first reply; it ends the watch and
  * their misses in a row. NOTFOUND: not the first, or not theirs. */
 enum store_rc	 store_wecom_session_reply(struct store *,
 		    const char *open_kfid, const char *external_userid,
 		    const char *userid, long long send_time);
+/* One chat less for the agent with that (kfroute) id. */
+enum store_rc	 store_wecom_unload(struct store *, const char *agent);
 /* The kfroute agent id of a WeCom userid (NOTFOUND: none). */
 enum store_rc	 store_wecom_agent_of(struct store *, const char *userid,
 		    char *id, size_t len);
@@ -222,8 +245,6 @@ enum store_rc	 store_wecom_session_told(struct store *,
 		    unsigned pos, int code_spent);
 /* The handoff's code was not needed: kept for one later message. */
 enum store_rc	 store_wecom_session_code_keep(struct store *,
-		    const char *open_kfid, const char *external_userid);
-enum store_rc	 store_wecom_person_code_spent(struct store *,
 		    const char *open_kfid, const char *external_userid);
 /* A chat with a person that the timers must look at now. */
 struct store_wecom_watched {

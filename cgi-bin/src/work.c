@@ -166,17 +166,23 @@ work_local_presence(struct pull *p, const char *userid, enum agent_status st)
  * follows at once, so one pool pass does not give a person more chats
  * than they have room for.
  */
-enum store_rc
-work_load(struct pull *p, const char *userid, int delta)
+void
+work_local_load(struct pull *p, const char *userid, int delta)
 {
 	struct snap_agent	*a;
 
+	if (userid != NULL && p->cache->mode == CACHE_SNAPSHOT &&
+	    p->cache->snap != NULL && (a = (struct snap_agent *)
+	    work_agent_by_userid(p->cache->snap, userid)) != NULL)
+		a->active = a->active + delta > 0 ? a->active + delta : 0;
+}
+
+enum store_rc
+work_load(struct pull *p, const char *userid, int delta)
+{
 	if (userid == NULL)
 		return STORE_NOTFOUND;
-	if (p->cache->mode == CACHE_SNAPSHOT && p->cache->snap != NULL &&
-	    (a = (struct snap_agent *)work_agent_by_userid(p->cache->snap,
-	    userid)) != NULL)
-		a->active = a->active + delta > 0 ? a->active + delta : 0;
+	work_local_load(p, userid, delta);
 	return store_wecom_load(p->store, userid, delta);
 }
 
@@ -251,6 +257,51 @@ work_session_in(struct pull *p, const char *entry, const struct ticket *t,
 /* ---- events --------------------------------------------------------------- */
 
 /*
+ * The customer enters again: a chat still with its person (WeCom says 3)
+ * stays as it is, watched as before (WORK_RECORDED); one that is over is
+ * closed (its leg ended) before the new binding (WORK_DONE).
+ */
+static enum work_rc
+live_chat(struct pull *p, const char *kfid, const char *user,
+    const char **why)
+{
+	struct store_wecom_session ws;
+	char			 servicer[65];
+	enum store_rc		 src;
+	enum wecom_err		 rc;
+	int			 st;
+
+	src = store_wecom_session_get(p->store, kfid, user, &ws);
+	if (src == STORE_NOTFOUND || (src == STORE_OK &&
+	    (ws.assigned_ms == 0 || ws.ended)))
+		return WORK_DONE;
+	if (src != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	rc = work_state(p, kfid, user, &st, servicer, sizeof(servicer));
+	if (rc != WECOM_OK && wecom_transient(rc)) {
+		*why = wecom_strerror(rc);
+		return WORK_RETRY;
+	}
+	if (rc == WECOM_OK && st == 3)
+		return WORK_RECORDED;
+	/*
+	 * It ended without an event (one would have been worked before this
+	 * enter_session: a customer's messages go in order): the person's
+	 * load is given back here.
+	 */
+	if (store_wecom_session_ended(p->store, kfid, user) != STORE_OK) {
+		*why = "database";
+		return WORK_RETRY;
+	}
+	if (store_wecom_unload(p->store, ws.agent) == STORE_ERR)
+		log_warn("wecom: %s's load not given back (database)",
+		    ws.agent);
+	return WORK_DONE;
+}
+
+/*
  * enter_session: the customer opened the chat from a contact link. Find
  * the entry (the signed ticket, else the account and scene), quote with
  * this moment's presence keeping the ticket's promise when that person can
@@ -281,6 +332,14 @@ enter_session(struct pull *p, const char *kfid, struct json_object *ev,
 
 	if (user == NULL || !util_id_valid(user, strlen(user)))
 		return WORK_DONE;
+	switch (live_chat(p, kfid, user, why)) {
+	case WORK_DONE:
+		break;
+	case WORK_RECORDED:	/* still with their person: kept as it is */
+		return WORK_DONE;
+	default:
+		return WORK_RETRY;
+	}
 	memset(&ws, 0, sizeof(ws));
 	has_t = param != NULL && ticket_read(p->cfg->ticket.secret, param,
 	    strlen(param), time(NULL), p->cfg->ticket.max_age, &t) == 0;
@@ -815,7 +874,9 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 		}
 		return WORK_DONE;	/* no such session (any more) */
 	}
-	if (st == 3 && ws.handoff_msgid[0] == '\0' && servicer[0] != '\0')
+	/* With a person, and no assignment on record: a lost answer. */
+	if (st == 3 && ws.handoff_msgid[0] == '\0' && ws.assigned_ms == 0 &&
+	    servicer[0] != '\0')
 		return recover_handoff(p, kfid, user, msgid, &ws, servicer, why);
 	if (st != 0 && st != 1)
 		return WORK_DONE;	/* with someone, waiting, or ended */
@@ -946,7 +1007,7 @@ left_pool(struct pull *p, const struct snap *snap, const char *kfid,
 	const struct snap_agent	*a = st == 3 ?
 	    work_agent_by_userid(snap, servicer) : NULL;
 	struct store_wecom_move	 m = { NULL, "transferred", NULL, "manual",
-	    NULL, LIFE_DUE_NONE, 0 };
+	    NULL, LIFE_DUE_NONE, 0, NULL, NULL };
 
 	if (a != NULL) {
 		m.agent = a->id;
@@ -1097,6 +1158,8 @@ queue_update(struct pull *p, const char *kfid,
 	const struct snap_entry	*e;
 	struct snap		*snap;
 	const char		*text;
+	char			 servicer[65];
+	int			 st = -1;
 
 	if (!pr->pool_code || pr->hold_agent != NULL)
 		return;
@@ -1113,10 +1176,21 @@ queue_update(struct pull *p, const char *kfid,
 		return;
 	}
 	text = work_queue_text(p, &ls, e, pos);
-	cache_release(p->cache);
 	if (store_wecom_session_get(p->store, kfid, pr->external_userid,
-	    &ws) != STORE_OK || ws.pool_code[0] == '\0')
+	    &ws) != STORE_OK || ws.pool_code[0] == '\0') {
+		cache_release(p->cache);
 		return;
+	}
+	/* The pool's code is good only in the pool: still there? */
+	if (work_state(p, kfid, pr->external_userid, &st, servicer,
+	    sizeof(servicer)) != WECOM_OK || st != 2) {
+		if (st >= 0)
+			left_pool(p, snap, kfid, pr->external_userid, st,
+			    servicer);
+		cache_release(p->cache);
+		return;
+	}
+	cache_release(p->cache);
 	if (work_send_code(p, ws.pool_code, text) != WECOM_OK)
 		log_info("wecom: queue update to %s not sent",
 		    pr->external_userid);

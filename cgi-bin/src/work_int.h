@@ -53,6 +53,8 @@ void		 work_local_presence(struct pull *, const char *userid,
 /* A chat more (+1) or less (-1) for userid, stored and in this
  * worker's snapshot at once (NOTFOUND: no such agent). */
 enum store_rc	 work_load(struct pull *, const char *userid, int delta);
+/* The same in this worker's snapshot only (stored elsewhere). */
+void		 work_local_load(struct pull *, const char *userid, int delta);
 
 /* ---- the quote for a session ---- */
 

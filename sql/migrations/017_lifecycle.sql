@@ -26,7 +26,10 @@ ALTER TABLE kf_entry_notice MODIFY kind ENUM('connected','fallback',
 
 -- The session's life: who it is held for and until when (the widen
 -- timer), when its person got it and first replied, the next time the
--- worker must look at it (due_at: re-route), the position last told, and
+-- worker must look at it (due_at: re-route; retry_at: not before, after a
+-- look that could not act), a re-route or take-back under way (move_why:
+-- recorded before WeCom is asked, so a crash in between is finished, not
+-- taken for a move by hand), the position last told, and
 -- the message codes kept for later (WeCom: one message per code, only
 -- while the session is in the state the code was issued for).
 SET @ddl = IF((SELECT COUNT(*) FROM information_schema.COLUMNS
@@ -42,6 +45,8 @@ SET @ddl = IF((SELECT COUNT(*) FROM information_schema.COLUMNS
      ADD COLUMN pool_code VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
      ADD COLUMN person_code VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
      ADD COLUMN ended_at DATETIME(3) NULL,
+     ADD COLUMN retry_at DATETIME(3) NULL,
+     ADD COLUMN move_why VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NULL,
      ADD KEY kf_wecom_session_due (due_at),
      ADD KEY kf_wecom_session_agent (agent_id, first_reply_at),
      ADD KEY kf_wecom_session_pooled (pooled_at, open_kfid)',

@@ -37,6 +37,7 @@ test('contact by GET names the entry, its target and the decision', async () => 
     agent: { id: 'a4', name: '小赵', status: 'online' },
     reason: 'designated',
     fallback: false,
+    hold_s: null,
     notice: '已为您接入小赵',
     next_open: null,
   });

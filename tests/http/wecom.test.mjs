@@ -384,7 +384,9 @@ test('enter_session: greeted within the welcome code, by the decision of that mo
 });
 
 test('end to end: tap, enter, first message -> the chosen person; refused -> the next; nobody -> pool + notice', async () => {
-  sql("INSERT INTO kf_entry (id, label, target_type, target) VALUES ('kf3', '微信客服售后', 'wecom_kf', 'wkAfterSale01')");
+  // take_back off: the refused person's first chat stays (lifecycle.test.mjs
+  // covers taking chats back).
+  sql("INSERT INTO kf_entry (id, label, target_type, target, take_back) VALUES ('kf3', '微信客服售后', 'wecom_kf', 'wkAfterSale01', 0)");
   sql("INSERT INTO kf_entry_agent (entry_id, agent_id, position) VALUES ('kf3', 'a4', 0), ('kf3', 'a5', 1)");
   sql("INSERT INTO kf_wecom_link (open_kfid, scene, url) VALUES ('wkAfterSale01', 'kf3', 'https://work.weixin.qq.com/kf/kfcE2E?enc_scene=kf3')");
   const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);

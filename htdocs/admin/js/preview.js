@@ -51,6 +51,7 @@ function show(out, r) {
       h('dt', {}, '接待人'), h('dd.who', {}, who),
       h('dt', {}, '原因'), h('dd.reason', {}, reasonText(r.reason, names), handed ? '(已转接)' : ''),
       h('dt', {}, '给客户的提示'), h('dd', {}, r.notice || '—'),
+      r.hold_s && [h('dt', {}, '等待'), h('dd.hold', {}, `此人正忙,会话最多等 ${r.hold_s} 秒,再按入口顺序转给下一位`)],
       r.next_open && [h('dt', {}, '下次营业'), h('dd', {}, fmtTime(r.next_open))],
       r.order_ignored && [h('dt', {}, '订单'), h('dd', {}, '不属于该客户或没有负责人,已忽略')]),
     !r.trace.length ? '' : h('table.grid.trace', {}, h('thead', {}, h('tr', {}, ['步骤', '候选', '客服', '结果'].map((t) => h('th', {}, t)))),

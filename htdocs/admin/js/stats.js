@@ -7,7 +7,7 @@
 import { h, clear, select } from './dom.js';
 import { get } from './api.js';
 import { lineChart, barChart, groupedBarChart, hhmm, monthDay } from './chart.js';
-import { BUCKET, LIFE, REASON, STATUS, seconds, word } from './words.js';
+import { BUCKET, LIFE_STATS, REASON, STATUS, seconds, word } from './words.js';
 
 // Drawn in this order: the total under its parts, each part smaller
 // (dots) and dashed, so one equal to the total still shows.
@@ -38,31 +38,31 @@ const LIFE_COLS = [['chats'], ['first_response', true], ['handling', true], ['mi
 function lifecycle(l) {
   const t = l.total;
   const cell = (o, [k, pair]) => (pair ? `${seconds(o[`${k}_p50`])} / ${seconds(o[`${k}_p90`])}` : o[k]);
-  const head = (k, pair) => (pair ? `${LIFE[k]} ${LIFE.pair}` : LIFE[k]);
+  const head = (k, pair) => (pair ? `${LIFE_STATS[k]} ${LIFE_STATS.pair}` : LIFE_STATS[k]);
   const table = (first, rows) => h('table.grid.life', {},
     h('thead', {}, h('tr', {}, [first, ...LIFE_COLS.map(([k, pair]) => head(k, pair))].map((x) => h('th', {}, x)))),
     h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { 'data-label': first }, r.name),
       LIFE_COLS.map((c) => h('td', { 'data-label': head(...c) }, cell(r.o, c)))))));
-  const out = [h('h3', {}, LIFE.title)];
-  if (!t.chats) return [...out, h('p.hint', {}, LIFE.none)];
+  const out = [h('h3', {}, LIFE_STATS.title)];
+  if (!t.chats) return [...out, h('p.hint', {}, LIFE_STATS.none)];
   const kpi = (v, what) => h('div.kpi', {}, h('b', {}, v), what);
-  const entries = l.entries.map((e) => ({ name: e.label || `${LIFE.deleted_entry} ${e.id}`, o: e }));
-  const agents = l.agents.map((a) => ({ name: `${a.name || LIFE.deleted_agent}(${a.id})`, short: a.name || a.id, o: a }));
-  const series = [{ key: 'first_response_p50', label: LIFE.p50, cls: 'p50' },
-    { key: 'first_response_p90', label: LIFE.p90, cls: 'p90' }];
+  const entries = l.entries.map((e) => ({ name: e.label || `${LIFE_STATS.deleted_entry} ${e.id}`, o: e }));
+  const agents = l.agents.map((a) => ({ name: `${a.name || LIFE_STATS.deleted_agent}(${a.id})`, short: a.name || a.id, o: a }));
+  const series = [{ key: 'first_response_p50', label: LIFE_STATS.p50, cls: 'p50' },
+    { key: 'first_response_p90', label: LIFE_STATS.p90, cls: 'p90' }];
   return [...out,
-    h('div.kpis', {}, h('div.kpi-group.life', { 'aria-label': LIFE.title },
-      kpi(t.chats, LIFE.chats), kpi(t.answered, LIFE.answered),
-      kpi(seconds(t.first_response_p50), `${LIFE.first_response} ${LIFE.p50}`),
-      kpi(seconds(t.first_response_p90), `${LIFE.first_response} ${LIFE.p90}`),
-      kpi(t.missed, LIFE.missed), kpi(t.taken_back, LIFE.taken_back), kpi(t.rerouted, LIFE.rerouted),
-      kpi(t.widened, LIFE.widened))),
-    h('p.hint', {}, LIFE.hint),
-    h('h4', {}, LIFE.by_entry), h('div.scroll', {}, table(LIFE.entry, entries)),
-    h('h4', {}, LIFE.by_agent), h('div.scroll', {}, table(LIFE.agent, agents)),
-    h('h3', {}, LIFE.chart),
+    h('div.kpis', {}, h('div.kpi-group.life', { 'aria-label': LIFE_STATS.title },
+      kpi(t.chats, LIFE_STATS.chats), kpi(t.answered, LIFE_STATS.answered),
+      kpi(seconds(t.first_response_p50), `${LIFE_STATS.first_response} ${LIFE_STATS.p50}`),
+      kpi(seconds(t.first_response_p90), `${LIFE_STATS.first_response} ${LIFE_STATS.p90}`),
+      kpi(t.missed, LIFE_STATS.missed), kpi(t.taken_back, LIFE_STATS.taken_back), kpi(t.rerouted, LIFE_STATS.rerouted),
+      kpi(t.widened, LIFE_STATS.widened))),
+    h('p.hint', {}, LIFE_STATS.hint),
+    h('h4', {}, LIFE_STATS.by_entry), h('div.scroll', {}, table(LIFE_STATS.entry, entries)),
+    h('h4', {}, LIFE_STATS.by_agent), h('div.scroll', {}, table(LIFE_STATS.agent, agents)),
+    h('h3', {}, LIFE_STATS.chart),
     groupedBarChart(agents.map((a) => ({ label: a.short, values: a.o })), series,
-      { label: LIFE.chart, note: seconds }),
+      { label: LIFE_STATS.chart, note: seconds }),
     h('p.legend', {}, series.map((x) => h(`span.${x.cls}`, {}, x.label)))];
 }
 

@@ -28,8 +28,8 @@ const LIFE_HELP = {
   take_back: '客服下线时,手上还没回复过的会话转给下一位客服',
   busy_after_misses: '客服连续未接这么多个会话后,自动设为忙碌;0 从不',
   queue_max: '等待池中排队的客户最多这么多位,再来的客户被告知队列已满;0 不限',
-  queue_notice_step: '客户进入等待池时告知排在第几位和预计等待时间,之后每前进这么多位再告知一次;0 不告知',
-  leave_message: '非营业时间(或“只找指定客服”的入口其客服不在)时,客户的消息留给告知客户的那位客服,营业开始或客服回来后先处理',
+  queue_notice_step: '客户进入等待池时告知排在第几位和预计等待时间,位置变化达到这么多位时再告知一次(微信只允许再发一次);0 不告知',
+  leave_message: '非营业时间客户的留言留给入口的第一位指定客服,并当即告诉客户由谁、何时回复;开始营业时先交给这位客服',
 };
 const LIMIT = { widen_after_s: 86400, reroute_after_s: 86400, busy_after_misses: 100, queue_max: 100000,
   queue_notice_step: 1000 };

@@ -22,7 +22,7 @@ export const STEP = { rules: '规则', designated: '指定客服', account_manag
 export const VERDICT = {
   chosen: '选中', available: '可用(未选)', disabled: '已停用', offline: '离线', busy: '忙碌',
   full: '已满', off_shift: '不在班', unknown: '不存在', no_match: '条件不符', closed: '非营业时间',
-  excluded: '已排除',
+  excluded: '已排除', held: '正忙,等待此人',
 };
 
 // Reasons as counted in the statistics (the first part of a decision's
@@ -98,7 +98,7 @@ export function whatText(what, names = {}) {
 export const BUCKET = { minute: '分钟', hour: '小时' };
 // Statistics: what became of WeCom chats after the handoff (GET
 // stats/lifecycle), the names of its numbers, and seconds as 1分05秒.
-export const LIFE = { title: '接待时效', entry: '入口', agent: '客服', by_entry: '按入口', by_agent: '按客服', chats: '会话',
+export const LIFE_STATS = { title: '接待时效', entry: '入口', agent: '客服', by_entry: '按入口', by_agent: '按客服', chats: '会话',
   answered: '已回复', first_response: '首次响应', handling: '处理时长', missed: '未回复转接',
   taken_back: '离线收回', rerouted: '重新分配', widened: '等不到指定客服', queue_wait: '排队等待',
   p50: 'p50(中位数)', p90: 'p90', pair: 'p50 / p90', chart: '各客服的首次响应',
