@@ -8,7 +8,7 @@
 // legs the numbers come from.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { getJson, settle, sleep, sql } from './lib.mjs';
+import { getJson, kfctl, settle, sleep, sql } from './lib.mjs';
 import { CALLBACK, KFID, dropEntry, enterAndWrite, entry, startFake, until } from './wecom-lib.mjs';
 
 let fake;
@@ -84,6 +84,23 @@ test('the busy designated person is waited for, named in the quote, and gets the
     assert.equal(c.body.fallback, false);
     assert.equal(c.body.hold_s, 60);
     assert.equal(c.body.notice, '小赵正在接待其他客户,预计很快回复您,请稍候…');
+    // The preview says so too: 小赵 held, the group's member not chosen.
+    const route = kfctl('route', 'kfl1');
+    assert.equal(route.code, 0, route.stderr);
+    assert.match(route.stdout, /^hold: +waits up to 60 s for a4 \(busy or full\)/m);
+    assert.match(route.stdout, /^ +designated +designated +a4 +held$/m);
+    assert.doesNotMatch(route.stdout, / chosen$/m);
+    // A page entry has no pool to wait in: never held.
+    sql("UPDATE kf_entry SET widen_after_s = 60 WHERE id = 'cs2'");
+    try {
+      await settle();
+      const page = await getJson('/api/contact?entry=cs2');
+      assert.equal(page.body.hold_s, null);
+      assert.equal(page.body.agent.id, 'a5');
+      assert.equal(page.body.fallback, true);
+    } finally {
+      sql("UPDATE kf_entry SET widen_after_s = NULL WHERE id = 'cs2'");
+    }
     await write('wmL1', 'kfl1', 2);
     // Greeted with the wait; the move to the pool did not say it again.
     assert.equal(sent('小赵正在接待其他客户,预计很快回复您,请稍候…'), 1);
@@ -173,6 +190,48 @@ test('a person going offline hands back the chats not answered yet; answered one
     assert.notEqual(sql("SELECT COALESCE(MAX(missed_in_row), 0) FROM kf_agent_activity WHERE agent_id = 'a4'"), '1');
   } finally {
     dropEntry('kfl4');
+  }
+});
+
+test('going offline in the page or kfctl hands chats back too; with take_back off they stay', async () => {
+  entry('kfl9', ['a4']);
+  entry('kfl9off', ['a4'], { take_back: 0 });
+  try {
+    await settle();
+    await write('wmL9', 'kfl9', 3);
+    await write('wmL9off', 'kfl9off', 3);
+    const r = kfctl('agent', 'status', 'a4', 'offline');
+    assert.equal(r.code, 0, r.stderr);
+    await until(() => sess('wmL9').servicer === 'ChenXiao', 15000, 'taken back');
+    assert.deepEqual(legs('wmL9'), ['a4 handoff 0 0 taken_back', 'a5 take_back 0 0 -']);
+    await sleep(2500);
+    assert.equal(sess('wmL9off').servicer, 'ZhaoXiao');
+    assert.deepEqual(legs('wmL9off'), ['a4 handoff 0 0 -']);
+  } finally {
+    dropEntry('kfl9');
+    dropEntry('kfl9off');
+  }
+});
+
+test('a chat taken from the pool by hand in WeCom is that person\'s, recorded once, not offered again', async () => {
+  entry('kfl10', ['a4'], { fallback_group_id: null });
+  try {
+    sql("UPDATE kf_agent SET status = 'offline' WHERE id = 'a4'");
+    await settle();
+    await write('wmL10', 'kfl10', 2);
+    fake.takeFromPool(KFID, 'wmL10', 'ChenXiao');
+    await fake.callback(CALLBACK, KFID);
+    await until(() => legs('wmL10').length === 1, 10000, 'recorded');
+    assert.deepEqual(legs('wmL10'), ['a5 manual 1 0 -']);
+    assert.equal(sql("SELECT CONCAT_WS(',', agent_id, pooled_at IS NULL) FROM kf_wecom_session WHERE external_userid = 'wmL10'"), 'a5,1');
+    // 小赵 comes back: the chat is 小陈's, not moved again.
+    await presence('ZhaoXiao', 1);
+    await sleep(2000);
+    assert.equal(sess('wmL10').servicer, 'ChenXiao');
+    assert.equal(fake.state.transfers.filter((t) => t.user === 'wmL10' && t.to === 3).length, 0);
+    assert.deepEqual(legs('wmL10'), ['a5 manual 1 0 -']);
+  } finally {
+    dropEntry('kfl10');
   }
 });
 

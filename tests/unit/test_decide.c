@@ -713,6 +713,25 @@ test_hold(void **state)
 		assert_string_equal(reason(&d), "designated");
 		assert_int_equal(d.notice, NOTICE_HOLD);
 	}
+	/* The trace says so: the person held, nobody of the group chosen. */
+	{
+		struct decide_trace	 tr;
+		size_t			 i, held = 0;
+
+		d = run(s, "e", NULL, 0, &tr);
+		assert_true(d.hold);
+		for (i = 0; i < tr.n; i++) {
+			assert_int_not_equal(tr.items[i].verdict,
+			    VERDICT_CHOSEN);
+			if (tr.items[i].verdict != VERDICT_HELD)
+				continue;
+			held++;
+			assert_int_equal(tr.items[i].step, STEP_DESIGNATED);
+			assert_string_equal(tr.items[i].agent_id, "a1");
+		}
+		assert_int_equal(held, 1);
+		assert_string_equal(decide_verdict_name(VERDICT_HELD), "held");
+	}
 	/* Also when the whole group is busy (else nobody). */
 	for (int i = 2; i <= 5; i++) {
 		char id[8];
