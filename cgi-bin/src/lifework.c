@@ -248,6 +248,7 @@ not_theirs(struct pull *p, const struct snap *snap,
 		return;
 	}
 	if (a != NULL) {
+		m.from = from != NULL ? from->id : NULL;
 		m.agent = a->id;
 		m.told = a->id;
 		store_wecom_session_move(p->store, kfid, user, &m);
@@ -262,6 +263,33 @@ static void
 collect_missed(void *arg, const char *agent_id)
 {
 	work_refuse(arg, agent_id);
+}
+
+/*
+ * Nobody can take the chat over: is that only because those who could
+ * already had it unanswered? Asked again without them excluded (the
+ * leaving person and the refused stay out): someone of them answers.
+ */
+static int
+only_missed(struct assign_in *in, struct work_refused *r, int tried, int had)
+{
+	const char		*ex[EXCLUDE_MAX];
+	struct assign_quote	 q;
+	size_t			 i, n = 0, k;
+	int			 missed = 0;
+
+	for (i = 0; i < r->n; i++)
+		if ((int)i < tried || (int)i >= tried + had)
+			ex[n++] = r->exclude[i];
+	in->exclude = ex;
+	in->nexclude = n;
+	assign_quote(in, &q);
+	for (k = (size_t)tried; q.d.agent != NULL && k < (size_t)(tried + had);
+	    k++)
+		missed |= strcmp(q.d.agent->id, r->exclude[k]) == 0;
+	in->exclude = r->exclude;
+	in->nexclude = r->n;
+	return missed;
 }
 
 /*
@@ -318,7 +346,7 @@ watch_one(struct pull *p, struct watched *l, size_t i)
 	rc = work_state(p, kfid, user, &st, servicer, sizeof(servicer));
 	if (rc != WECOM_OK) {
 		/* Only "no such session" says it ended; else look later. */
-		if (wecom_errcode(p->wecom) == 95013)
+		if (work_no_session(p, rc))
 			store_wecom_session_ended(p->store, kfid, user);
 		else
 			store_wecom_session_retry(p->store, kfid, user,
@@ -329,6 +357,18 @@ watch_one(struct pull *p, struct watched *l, size_t i)
 	if (st != 3 || from->wecom_userid == NULL ||
 	    strcmp(servicer, from->wecom_userid) != 0) {
 		not_theirs(p, snap, &ls, l, i, from, ws.move_why, st, servicer);
+		cache_release(p->cache);
+		return 0;
+	}
+	/*
+	 * Still with from: a move recorded as intended never happened. Is it
+	 * still due (the person may be back, or have answered)?
+	 */
+	if (ws.move_why[0] != '\0' &&
+	    (act = life_watch(&ls, &lw, util_wall_ms())) == LIFE_KEEP) {
+		store_wecom_session_intent(p->store, kfid, user, from->id, NULL);
+		store_wecom_session_due(p->store, kfid, user, life_due_s(&ls) < 0 ?
+		    life_due_s(&ls) : WATCH_AGAIN_S);
 		cache_release(p->cache);
 		return 0;
 	}
@@ -352,14 +392,15 @@ watch_one(struct pull *p, struct watched *l, size_t i)
 	assign_quote(&in, &q);
 	if (q.d.agent == NULL) {
 		/*
-		 * Nobody else now: it stays, looked at again later; when
-		 * everyone it could go to already had it, not again.
+		 * Nobody else now: it stays, looked at again later. When the
+		 * only one who could take it already had it unanswered, the
+		 * re-route timer stops (going offline still counts).
 		 */
 		log_info("wecom %s: nobody to take %s over from %s", kfid, user,
 		    from->id);
-		if (had > 0 && q.d.reason != REASON_NONE_FULL)
+		if (had > 0 && only_missed(&in, &r, tried, had))
 			store_wecom_session_due(p->store, kfid, user,
-			    LIFE_DUE_NONE);
+			    ls.take_back ? LIFE_DUE_OFFLINE : LIFE_DUE_NONE);
 		else
 			store_wecom_session_retry(p->store, kfid, user,
 			    WATCH_AGAIN_S);

@@ -183,8 +183,9 @@ const char *const store_w_sql[W__MAX] = {
 	    "hold_agent_id = NULL, hold_until = NULL, assigned_at = NOW(3), "
 	    "first_reply_at = NULL, due_at = " DUE ", "
 	    "person_code = IF(? = '1', NULL, person_code), retry_at = NULL, "
-	    "move_why = NULL WHERE open_kfid = ? AND external_userid = ? "
-	    "AND (? = '' OR agent_id = ?)",
+	    "move_why = NULL, pool_code = NULL "
+	    "WHERE open_kfid = ? AND external_userid = ? "
+	    "AND ((? = '' AND pooled_at IS NOT NULL) OR agent_id = ?)",
 	/*
 	 * A re-route or take-back about to ask WeCom: why, recorded first.
 	 * The person's code stays until the move is recorded: sent twice
@@ -220,7 +221,8 @@ const char *const store_w_sql[W__MAX] = {
 	[W_SESSION_ENDED] = "UPDATE kf_wecom_session SET ended_at = NOW(3), "
 	    "due_at = NULL, pooled_at = NULL, hold_agent_id = NULL, "
 	    "hold_until = NULL, retry_at = NULL, move_why = NULL, greeted = 0, "
-	    "told_agent_id = NULL WHERE open_kfid = ? AND external_userid = ?",
+	    "told_agent_id = NULL, pool_code = NULL "
+	    "WHERE open_kfid = ? AND external_userid = ?",
 	/* Look again in ? seconds (< 0: not any more). */
 	[W_SESSION_DUE] = "UPDATE kf_wecom_session SET due_at = " DUE " "
 	    "WHERE open_kfid = ? AND external_userid = ?",

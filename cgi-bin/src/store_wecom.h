@@ -190,7 +190,8 @@ enum store_rc	 store_wecom_session_handoff(struct store *,
 		    const struct store_wecom_handoff *);
 /* From one person to another (re-route, take back, by hand). */
 struct store_wecom_move {
-	const char	*from;		/* must still have it; NULL: anyone */
+	const char	*from;		/* must still have it; NULL: it must
+					   wait in the pool */
 	const char	*end_reason;	/* missed, taken_back, transferred */
 	const char	*agent;		/* the next person */
 	const char	*via;		/* reroute, take_back, manual */

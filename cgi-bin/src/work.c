@@ -130,6 +130,12 @@ work_state(struct pull *p, const char *kfid, const char *user, int *state,
 	return *state >= 0 ? WECOM_OK : WECOM_BAD_ANSWER;
 }
 
+int
+work_no_session(struct pull *p, enum wecom_err rc)
+{
+	return rc == WECOM_SESSION && wecom_errcode(p->wecom) == 95013;
+}
+
 /* ---- live state this process knows at once ------------------------------ */
 
 /* The snapshot's agent with that WeCom userid (NULL: none). */
@@ -272,20 +278,29 @@ live_chat(struct pull *p, const char *kfid, const char *user,
 	int			 st;
 
 	src = store_wecom_session_get(p->store, kfid, user, &ws);
-	if (src == STORE_NOTFOUND || (src == STORE_OK &&
-	    (ws.assigned_ms == 0 || ws.ended)))
+	if (src == STORE_NOTFOUND || (src == STORE_OK && (ws.ended ||
+	    (ws.assigned_ms == 0 && !ws.pooled))))
 		return WORK_DONE;
 	if (src != STORE_OK) {
 		*why = "database";
 		return WORK_RETRY;
 	}
 	rc = work_state(p, kfid, user, &st, servicer, sizeof(servicer));
-	if (rc != WECOM_OK && wecom_transient(rc)) {
+	if (rc != WECOM_OK && !work_no_session(p, rc)) {
 		*why = wecom_strerror(rc);
 		return WORK_RETRY;
 	}
-	if (rc == WECOM_OK && st == 3)
+	/* Still with their person, or still waiting in the pool. */
+	if (rc == WECOM_OK && (st == 3 || (ws.pooled && st == 2)))
 		return WORK_RECORDED;
+	if (ws.pooled) {	/* left the pool: not waiting any more */
+		if (store_wecom_session_ended(p->store, kfid, user) !=
+		    STORE_OK) {
+			*why = "database";
+			return WORK_RETRY;
+		}
+		return WORK_DONE;
+	}
 	/*
 	 * It ended without an event (one would have been worked before this
 	 * enter_session: a customer's messages go in order): the person's
@@ -880,6 +895,20 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 		return recover_handoff(p, kfid, user, msgid, &ws, servicer, why);
 	if (st != 0 && st != 1)
 		return WORK_DONE;	/* with someone, waiting, or ended */
+	/*
+	 * Writing again after a chat with a person ended without an event:
+	 * that chat is closed (its leg, the person's load) before this one.
+	 */
+	if (ws.assigned_ms != 0 && !ws.ended && !ws.pooled) {
+		if (store_wecom_session_ended(p->store, kfid, user) !=
+		    STORE_OK || store_wecom_unload(p->store, ws.agent) ==
+		    STORE_ERR) {
+			*why = "database";
+			return WORK_RETRY;
+		}
+		ws.greeted = STORE_GREETED_NOT;
+		ws.told[0] = '\0';
+	}
 	has_t = ws.ticket[0] != '\0' && ticket_read(p->cfg->ticket.secret,
 	    ws.ticket, strlen(ws.ticket), time(NULL), p->cfg->ticket.max_age,
 	    &t) == 0;
@@ -912,7 +941,6 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 		h.due_s = life_due_s(&ls);
 		snprintf(ws.agent, sizeof(ws.agent), "%s", a->id);
 		ws.pooled = 0;
-		work_load(p, a->wecom_userid, +1);
 	} else {
 		if (rc != WECOM_OK && q.d.agent != NULL) {
 			/* WeCom failed, not about the person: busy. */
@@ -945,9 +973,16 @@ customer_message(struct pull *p, const char *kfid, const char *user,
 	snprintf(ws.handoff_text, sizeof(ws.handoff_text), "%s",
 	    h.text != NULL ? h.text : "");
 	ws.handoff_fallback = h.fallback;
+	/*
+	 * Recorded while the snapshot is held (h points into it; plain CGI
+	 * frees it on release), the load counted once it is: a retry after
+	 * a failure here recovers the handoff and counts it then.
+	 */
+	src = store_wecom_session_handoff(p->store, kfid, user, &h);
+	if (src == STORE_OK && h.agent != NULL && !h.pooled)
+		work_load(p, q.d.agent->wecom_userid, +1);
 	cache_release(p->cache);
-	if (store_wecom_session_handoff(p->store, kfid, user, &h) !=
-	    STORE_OK) {
+	if (src != STORE_OK) {
 		/* WeCom moved it; the next try sees the state and stops. */
 		log_warn("wecom: the handoff of %s was not recorded (database)",
 		    user);
@@ -993,7 +1028,8 @@ collect_pooled(void *arg, const struct store_wecom_pooled *r)
 enum unpool_rc {
 	UNPOOL_MOVED,
 	UNPOOL_NOBODY,	/* nobody of the entry can take a chat now */
-	UNPOOL_WAIT,	/* this one waits (held, or it left the pool) */
+	UNPOOL_WAIT,	/* this one waits (held, or WeCom could not say) */
+	UNPOOL_GONE,	/* it left the pool in WeCom: recorded */
 };
 
 /*
@@ -1012,7 +1048,7 @@ left_pool(struct pull *p, const struct snap *snap, const char *kfid,
 	if (a != NULL) {
 		m.agent = a->id;
 		store_wecom_session_move(p->store, kfid, user, &m);
-	} else if (st == 3 || st == 4)
+	} else if (st >= 0)	/* ended, or back to new: not waiting here */
 		store_wecom_session_ended(p->store, kfid, user);
 }
 
@@ -1085,7 +1121,7 @@ unpool(struct pull *p, const char *kfid, const struct store_wecom_pooled *pr)
 	    WECOM_OK || st != 2) {
 		left_pool(p, snap, kfid, user, st, servicer);
 		cache_release(p->cache);
-		return UNPOOL_WAIT;
+		return st >= 0 ? UNPOOL_GONE : UNPOOL_WAIT;
 	}
 	if (work_refusals(p, kfid, &r) == -1 || work_move_to_person(p, kfid,
 	    user, &in, &r, &q, code, sizeof(code)) != WECOM_OK ||
@@ -1132,14 +1168,14 @@ unpool(struct pull *p, const char *kfid, const struct store_wecom_pooled *pr)
 	if (assign_commit(p->store, snap, &c) == ASSIGN_DB)
 		log_warn("wecom: taking %s from the pool was not committed",
 		    user);
+	log_info("wecom %s: %s taken from the pool by %s (%s)", kfid, user,
+	    a->id, h.via);
 	cache_release(p->cache);
 	if (code[0] != '\0' && h.text != NULL) {
 		if (work_send_code(p, code, h.text) == WECOM_OK)
 			store_wecom_session_code_spent(p->store, kfid, user);
 	} else if (code[0] != '\0')
 		store_wecom_session_code_keep(p->store, kfid, user);
-	log_info("wecom %s: %s taken from the pool by %s (%s)", kfid, user,
-	    a->id, h.via);
 	return UNPOOL_MOVED;
 }
 
@@ -1230,6 +1266,9 @@ work_pool(struct pull *p, const char *open_kfid)
 		case UNPOOL_MOVED:
 			ahead[i] = (unsigned)-1;	/* gone */
 			moved++;
+			break;
+		case UNPOOL_GONE:
+			ahead[i] = (unsigned)-1;
 			break;
 		case UNPOOL_NOBODY:
 			if (!skip && nn < POOL_BATCH)

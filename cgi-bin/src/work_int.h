@@ -41,6 +41,10 @@ enum wecom_err	 work_transfer(struct pull *, const char *kfid,
 enum wecom_err	 work_state(struct pull *, const char *kfid, const char *user,
 		    int *state, char *servicer, size_t len);
 
+/* rc (with the errcode WeCom gave for it) says "no such session": the
+ * only answer that means a chat is over (95013). */
+int		 work_no_session(struct pull *, enum wecom_err rc);
+
 /* ---- live state ---- */
 
 /* The snapshot's agent with that WeCom userid (NULL: none). */
