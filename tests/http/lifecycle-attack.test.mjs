@@ -6,9 +6,10 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { SOCK, VAR, settle, sleep, sql } from './lib.mjs';
-import { CALLBACK, KFID, dropEntry, enterAndWrite, entry, startFake, until } from './wecom-lib.mjs';
+import { CALLBACK, KFID, dropEntry, enterAndWrite, entry, presence as presenceLib, reply as replyLib, startFake,
+  startWorker, until, workerPid, write as writeLib } from './wecom-lib.mjs';
 
 let fake;
 const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
@@ -22,37 +23,9 @@ const workerLog = () => readFileSync(`${VAR}/log/kfworker.log`, 'utf8');
 const msgDone = (m) => until(() => sql(`SELECT state FROM kf_wecom_msg WHERE msgid = '${m.msgid}'`) === 'done',
   15000, `message ${m.msgid} worked`);
 
-async function write(user, id, state) {
-  enterAndWrite(fake, user, id, `W-${user}`);
-  await fake.callback(CALLBACK, KFID);
-  await until(() => sess(user)?.state === state, 15000, `${user} in state ${state}`);
-}
-
-async function reply(user, servicer) {
-  fake.addServicerText(KFID, user, servicer, '您好,我在');
-  await fake.callback(CALLBACK, KFID);
-  await until(() => sql(`SELECT first_reply_at IS NOT NULL FROM kf_wecom_session
-    WHERE external_userid = '${user}'`) === '1', 10000, `${user}'s first reply recorded`);
-}
-
-function presence(userid, status) {
-  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: userid, status });
-  return fake.callback(CALLBACK, KFID);
-}
-
-function workerPid() {
-  return Number(readFileSync(`${VAR}/run/kfworker.pid`, 'utf8').trim());
-}
-
-function startWorker() {
-  const log = openSync(`${VAR}/log/kfworker.log`, 'a');
-  const child = spawn(process.env.KF_KFCTL, ['wecom', 'worker'], {
-    env: { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` },
-    detached: true, stdio: ['ignore', log, log],
-  });
-  child.unref();
-  writeFileSync(`${VAR}/run/kfworker.pid`, `${child.pid}\n`);
-}
+const write = (user, id, state) => writeLib(fake, user, id, state);
+const reply = (user, servicer) => replyLib(fake, user, servicer);
+const presence = (userid, status) => presenceLib(fake, userid, status);
 
 function trigger(body) {
   execFileSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, 'kfroute'],

@@ -9,7 +9,8 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { getJson, kfctl, settle, sleep, sql } from './lib.mjs';
-import { CALLBACK, KFID, dropEntry, enterAndWrite, entry, startFake, until } from './wecom-lib.mjs';
+import { CALLBACK, KFID, dropEntry, enterAndWrite, entry, presence as presenceLib, reply as replyLib, startFake,
+  until } from './wecom-lib.mjs';
 
 let fake;
 const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
@@ -32,18 +33,8 @@ async function write(user, id, state) {
     sql(`SELECT CONCAT_WS(',', handoff_reason, told_agent_id, greeted) FROM kf_wecom_session WHERE external_userid = '${user}'`));
 }
 
-// A servicer's message in the chat, pulled like any other.
-async function reply(user, servicer) {
-  fake.addServicerText(KFID, user, servicer, '您好,我在');
-  await fake.callback(CALLBACK, KFID);
-  await until(() => sql(`SELECT first_reply_at IS NOT NULL FROM kf_wecom_session
-    WHERE external_userid = '${user}'`) === '1', 10000, `${user}'s first reply recorded`);
-}
-
-function presence(userid, status) {
-  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: userid, status });
-  return fake.callback(CALLBACK, KFID);
-}
+const reply = (user, servicer) => replyLib(fake, user, servicer);
+const presence = (userid, status) => presenceLib(fake, userid, status);
 
 before(async () => {
   sql("DELETE FROM kf_wecom_msg WHERE external_userid LIKE 'wmL%'");

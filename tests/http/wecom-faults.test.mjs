@@ -9,9 +9,9 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { SOCK, VAR, getJson, settle, sleep, sql } from './lib.mjs';
-import { CALLBACK, KFID, dropEntry, enterAndWrite as enterLib, entry, startFake, until } from './wecom-lib.mjs';
+import { CALLBACK, KFID, dropEntry, enterAndWrite as enterLib, entry, startFake, startWorker, until, workerPid } from './wecom-lib.mjs';
 
 let fake;
 
@@ -19,20 +19,6 @@ const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
 const sentWith = (code) => fake.state.sent.find((m) => m.code === code);
 const transfersTo = (u, state) => fake.state.transfers.filter((t) => t.user === u && t.to === state).length;
 
-function workerPid() {
-  return Number(readFileSync(`${VAR}/run/kfworker.pid`, 'utf8').trim());
-}
-
-// Start a puller as scripts/stack.sh does (its pid file, its log).
-function startWorker() {
-  const log = openSync(`${VAR}/log/kfworker.log`, 'a');
-  const child = spawn(process.env.KF_KFCTL, ['wecom', 'worker'], {
-    env: { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` },
-    detached: true, stdio: ['ignore', log, log],
-  });
-  child.unref();
-  writeFileSync(`${VAR}/run/kfworker.pid`, `${child.pid}\n`);
-}
 
 function killConnections(user) {
   const ids = sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '${user}'`)

@@ -4,7 +4,9 @@
 // contact link, customers who enter from it and write, and waiting for
 // what the puller does.
 import assert from 'node:assert/strict';
-import { BASE, sleep, sql } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { BASE, VAR, sleep, sql } from './lib.mjs';
 import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
 
 export const CALLBACK = `${BASE}/wecom/callback`;
@@ -44,10 +46,49 @@ export function dropEntry(id) {
   sql(`DELETE FROM kf_entry WHERE id = '${id}'`);
 }
 
+// The stack's always-running puller (scripts/stack.sh): its pid, and a
+// new one started as the stack does (its pid file, its log).
+export function workerPid() {
+  return Number(readFileSync(`${VAR}/run/kfworker.pid`, 'utf8').trim());
+}
+
+export function startWorker() {
+  const log = openSync(`${VAR}/log/kfworker.log`, 'a');
+  const child = spawn(process.env.KF_KFCTL, ['wecom', 'worker'], {
+    env: { ...process.env, KFROUTE_CONF: `${VAR}/kfroute.conf` },
+    detached: true, stdio: ['ignore', log, log],
+  });
+  child.unref();
+  writeFileSync(`${VAR}/run/kfworker.pid`, `${child.pid}\n`);
+}
+
 // A customer enters from the entry's link (no ticket: by scene) and
 // writes; the caller's callback announces it.
 export function enterAndWrite(fake, user, id, welcome, { write = true } = {}) {
   fake.addEvent(KFID, { event_type: 'enter_session', external_userid: user, scene: id,
     welcome_code: welcome }, { codeLifeMs: 120000 });
   if (write) fake.addText(KFID, user, '你好');
+}
+
+// The same, announced, until the session is in state (2 pool, 3 a person).
+export async function write(fake, user, id, state) {
+  enterAndWrite(fake, user, id, `W-${user}`);
+  await fake.callback(CALLBACK, KFID);
+  await until(() => fake.state.sessions.get(`${KFID}|${user}`)?.state === state, 15000,
+    `${user} in state ${state}`);
+}
+
+// A servicer's message in the chat, pulled like any other, and recorded
+// as the first reply.
+export async function reply(fake, user, servicer) {
+  fake.addServicerText(KFID, user, servicer, '您好,我在');
+  await fake.callback(CALLBACK, KFID);
+  await until(() => sql(`SELECT first_reply_at IS NOT NULL FROM kf_wecom_session
+    WHERE external_userid = '${user}'`) === '1', 10000, `${user}'s first reply recorded`);
+}
+
+// WeCom says a servicer started (1) or stopped (2) receiving.
+export function presence(fake, userid, status) {
+  fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: userid, status });
+  return fake.callback(CALLBACK, KFID);
 }

@@ -734,7 +734,7 @@ test_hold(void **state)
 	}
 	/* Also when the whole group is busy (else nobody). */
 	for (int i = 2; i <= 5; i++) {
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof(id), "a%d", i);
 		agent(s, id)->status = AGENT_BUSY;
 	}
@@ -742,7 +742,7 @@ test_hold(void **state)
 	CHOSEN(d, "a1");
 	assert_true(d.hold);
 	for (int i = 2; i <= 5; i++) {
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof(id), "a%d", i);
 		agent(s, id)->status = AGENT_ONLINE;
 	}
