@@ -1259,8 +1259,13 @@ work_pool(struct pull *p, const char *open_kfid)
 			ne += strcmp(pl->entry[k], pl->entry[i]) == 0 &&
 			    ahead[k] != (unsigned)-1;
 		ahead[i] = (unsigned)ne;
-		/* An entry nobody could take just now is not asked again. */
-		for (k = 0, skip = 0; k < nn && !skip; k++)
+		/*
+		 * An entry nobody could take just now is not asked again;
+		 * a held chat is (its person may be outside the entry's
+		 * order: the account manager, the last agent).
+		 */
+		for (k = 0, skip = 0; k < nn && !skip &&
+		    pl->r[i].hold_agent == NULL; k++)
 			skip = strcmp(nobody[k], pl->entry[i]) == 0;
 		switch (skip ? UNPOOL_NOBODY : unpool(p, open_kfid, &pl->r[i])) {
 		case UNPOOL_MOVED:
