@@ -188,6 +188,8 @@ static const struct cfg_key keys[] = {
 	 * the mini-program the code opens, and its width in pixels */
 	{ "miniprogram", "env_version", CFG_STR, OFF(miniprogram.env_version),
 	    "release", 0, 0, 0 },
+	{ "miniprogram", "login_timeout_ms", CFG_INT,
+	    OFF(miniprogram.login_timeout_ms), "1500", 100, 10000, 0 },
 	{ "miniprogram", "code_width", CFG_INT, OFF(miniprogram.code_width),
 	    "430", 280, 1280, 0 },
 };

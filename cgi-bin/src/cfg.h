@@ -74,6 +74,9 @@ struct cfg {
 		char	*api_base;		/* https://api.weixin.qq.com */
 		char	*env_version;	/* 小程序码: release, trial, develop */
 		int	 code_width;	/* 小程序码 width, pixels */
+		/* a tap waits this long for a wx.login exchange, then is
+		 * anonymous (ms) */
+		int	 login_timeout_ms;
 	} miniprogram;
 	struct {
 		int	 insecure_http;	/* 1: plain-http development cookies */

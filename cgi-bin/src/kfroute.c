@@ -77,8 +77,15 @@ main(void)
 	app.api.store = store;
 	app.api.stats = stats_new();
 	{
+		/*
+		 * Its one call is jscode2session, made while a tap waits: a
+		 * short bound, then the tap goes on as anonymous (and the
+		 * cool-down in wxlogin.c spares the next taps the wait).
+		 */
+		int	 t = cfg.miniprogram.login_timeout_ms;
 		struct https_opts ho = { cfg.wecom.ca_file,
-		    cfg.wecom.connect_timeout_ms, cfg.wecom.timeout_ms };
+		    cfg.wecom.connect_timeout_ms < t ?
+		    cfg.wecom.connect_timeout_ms : t, t };
 
 		app.api.https = https_new(&ho);
 	}

@@ -594,6 +594,27 @@ test('wx.login code: exchanged for the openid, which keys customer rules; once o
   }
 });
 
+// [miniprogram] login_timeout_ms (1500): a tap never waits on WeChat
+// longer; then it is answered as anonymous. A bound on waiting, checked
+// with a fake that never answers in time (10 s), not a speed test.
+test('a wx.login code WeChat does not answer in time: the tap is answered as anonymous within login_timeout_ms', async () => {
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('oVipOpenid0002', 5)");
+  try {
+    await settle();
+    fake.addJsCode('JSCODE-SLOW', 'oVipOpenid0002');
+    fake.state.faults.slowMs = 10000;
+    const started = Date.now();
+    const r = await getJson('/api/contact?entry=cs1&code=JSCODE-SLOW');
+    const waited = Date.now() - started;
+    assert.equal(r.status, 200);
+    assert.equal(r.body.agent.id, 'a1', 'anonymous: not the level rule\'s person');
+    assert.ok(waited < 5000, `the tap waited ${waited} ms for WeChat`);
+  } finally {
+    fake.reset();
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oVipOpenid0002'");
+  }
+});
+
 test('8 callback workers answer 8 callbacks at once; the puller works each message once with one gettoken', async () => {
   const { execFileSync } = await import('node:child_process');
   const { rmSync } = await import('node:fs');
