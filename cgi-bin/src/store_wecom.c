@@ -134,8 +134,7 @@ const char *const store_w_sql[W__MAX] = {
 	[W_SESSION_GET] = "SELECT entry_id, ticket_agent_id, agent_id, "
 	    "told_agent_id, ticket, handoff_msgid, handoff_code, handoff_text, "
 	    "pooled_at IS NOT NULL, handoff_reason, handoff_fallback, greeted, "
-	    "hold_agent_id, " MS("hold_until") ", queue_told, pool_code, "
-	    "person_code, " MS("assigned_at") ", " MS("first_reply_at") ", "
+	    "pool_code, person_code, " MS("assigned_at") ", "
 	    "ended_at IS NOT NULL, move_why "
 	    "FROM kf_wecom_session WHERE open_kfid = ? AND external_userid = ?",
 	/*
@@ -707,7 +706,7 @@ row_session(void *arg, char **col, unsigned n)
 	struct session_row		*sr = arg;
 	struct store_wecom_session	*ws = sr->ws;
 
-	if (n < 21 || col[0] == NULL)
+	if (n < 17 || col[0] == NULL)
 		return -1;
 	copy(ws->entry, sizeof(ws->entry), col[0]);
 	copy(ws->ticket_agent, sizeof(ws->ticket_agent), col[1]);
@@ -721,15 +720,11 @@ row_session(void *arg, char **col, unsigned n)
 	copy(ws->handoff_reason, sizeof(ws->handoff_reason), col[9]);
 	ws->handoff_fallback = col[10] != NULL && strcmp(col[10], "1") == 0;
 	ws->greeted = col[11] != NULL ? atoi(col[11]) : 0;
-	copy(ws->hold_agent, sizeof(ws->hold_agent), col[12]);
-	ws->hold_until_ms = col[13] != NULL ? strtoll(col[13], NULL, 10) : 0;
-	ws->queue_told = col[14] != NULL ? (unsigned)atoi(col[14]) : 0;
-	copy(ws->pool_code, sizeof(ws->pool_code), col[15]);
-	copy(ws->person_code, sizeof(ws->person_code), col[16]);
-	ws->assigned_ms = col[17] != NULL ? strtoll(col[17], NULL, 10) : 0;
-	ws->first_reply_ms = col[18] != NULL ? strtoll(col[18], NULL, 10) : 0;
-	ws->ended = col[19] != NULL && strcmp(col[19], "1") == 0;
-	copy(ws->move_why, sizeof(ws->move_why), col[20]);
+	copy(ws->pool_code, sizeof(ws->pool_code), col[12]);
+	copy(ws->person_code, sizeof(ws->person_code), col[13]);
+	ws->assigned_ms = col[14] != NULL ? strtoll(col[14], NULL, 10) : 0;
+	ws->ended = col[15] != NULL && strcmp(col[15], "1") == 0;
+	copy(ws->move_why, sizeof(ws->move_why), col[16]);
 	sr->found = 1;
 	return 0;
 }

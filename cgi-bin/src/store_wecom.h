@@ -129,17 +129,13 @@ struct store_wecom_session {
 	int	 handoff_fallback;
 	int	 pooled;
 	int	 greeted;	/* STORE_GREETED_* */
-	/* After the first transfer (life.h), get only; times unix ms, 0
-	 * none. Held in the pool for hold_agent until hold_until; the
-	 * queue position last told; codes kept for one later message each
-	 * (the pool's while waiting, the person's while with a person). */
-	char	 hold_agent[65];
-	int64_t	 hold_until_ms;
-	unsigned queue_told;
+	/* After the first transfer (life.h), get only: codes kept for one
+	 * later message each (the pool's while waiting, the person's while
+	 * with a person); when a person got it (unix ms, 0: none). Holds
+	 * and queue places are read with the pool (store_wecom_pooled). */
 	char	 pool_code[129];
 	char	 person_code[129];
 	int64_t	 assigned_ms;
-	int64_t	 first_reply_ms;
 	int	 ended;		/* the chat ended (WeCom said so) */
 	char	 move_why[17];	/* a re-route/take-back under way, or "" */
 };
