@@ -81,7 +81,11 @@ function chart(p) {
 async function showRange(p, hours) {
   await p.selectOption('select[name=hours]', String(hours));
   try {
-    await p.waitForSelector(`.stats[data-hours="${hours}"] .line-chart svg`, { timeout: 10000 });
+    // The chart of this choice: the page is busy from the choice until it
+    // is rendered, and the SVGs are drawn once the boxes have a width.
+    const done = `.stats[data-hours="${hours}"]:not([aria-busy])`;
+    await p.waitForSelector(`${done} .line-chart svg`, { timeout: 10000 });
+    await p.waitForSelector(`${done} .bar-chart svg`, { timeout: 10000 });
   } catch (e) {
     const state = await p.evaluate(() => ({ hours: document.querySelector('.stats')?.dataset.hours,
       select: document.querySelector('select[name=hours]')?.value, selects: document.querySelectorAll('select[name=hours]').length,

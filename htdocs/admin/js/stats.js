@@ -78,18 +78,22 @@ export function statsView(root) {
   let asked = 0;
   async function load() {
     const mine = ++asked;
+    // Busy until this choice is drawn: readers (and tests) wait for it.
+    body.setAttribute('aria-busy', 'true');
     let r, life;
     try {
       [r, life] = await Promise.all([get(`stats?hours=${range.value}`), get(`stats/lifecycle?hours=${range.value}`)]);
     } catch (e) {
       if (mine !== asked) return;
       delete body.dataset.hours;
+      body.removeAttribute('aria-busy');
       clear(body).append(h('p.error', {}, e.message));
       return;
     }
     if (mine !== asked) return;
     clear(body);
     body.dataset.hours = r.hours;
+    body.removeAttribute('aria-busy');
     const sum = (k) => r.entries.reduce((n, e) => n + (Number(e[k]) || 0), 0);
     const total = sum('total'), fb = sum('fallbacks'), none = sum('none');
     const pct = (n) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
