@@ -62,7 +62,9 @@ run(void *arg)
 	mysql_thread_init();
 	do {
 		now = util_now_ms();
-		if (now - checked >= bg->cfg->staleness_ms) {
+		/* Twice per bound: a change is seen within it, a round's
+		 * own time included. */
+		if (now - checked >= bg->cfg->staleness_ms / 2) {
 			checked = now;
 			cache_refresh_background(bg->cache, bg->store, now);
 		}

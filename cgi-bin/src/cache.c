@@ -20,6 +20,7 @@ cache_init(struct cache *c, struct store *store, enum cache_mode mode,
 	c->checked_ms = -1;
 	c->fresh_ms = -1;
 	c->live_mark = 0;
+	c->presence_mark = 0;
 	c->db_up = 0;
 	c->background = 0;
 	c->held = 0;
@@ -42,29 +43,61 @@ cache_free(struct cache *c)
  */
 #define LIVE_OVERLAP_MS	10000
 
-/* Assignments read from the database, applied later under the lock. */
+/*
+ * Live state read from the database, applied later under the lock: last
+ * assignments (kf_agent_activity) and presence and load (kf_agent's live
+ * columns), each row with its stamp.
+ */
 struct live {
 	struct live_row	{
-		char	 agent[65];
-		int64_t	 at_ms;
+		char			 agent[65];
+		int64_t			 at_ms;
+		int			 presence;	/* else an assignment */
+		enum agent_status	 status;
+		int			 active;
 	}		*rows;
 	size_t		 n, cap;
-	int64_t		 newest;
+	int64_t		 newest_assigned, newest_presence;
 };
 
-static void
-live_row(void *arg, const char *agent, int64_t at_ms)
+static struct live_row *
+live_add(struct live *l, const char *agent, int64_t at_ms)
 {
-	struct live	*l = arg;
+	struct live_row	*r;
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->rows = xrealloc(l->rows, xmul(l->cap, sizeof(*l->rows)));
 	}
-	snprintf(l->rows[l->n].agent, sizeof(l->rows[0].agent), "%s", agent);
-	l->rows[l->n++].at_ms = at_ms;
-	if (at_ms > l->newest)
-		l->newest = at_ms;
+	r = &l->rows[l->n++];
+	snprintf(r->agent, sizeof(r->agent), "%s", agent);
+	r->at_ms = at_ms;
+	r->presence = 0;
+	return r;
+}
+
+static void
+live_assigned(void *arg, const char *agent, int64_t at_ms)
+{
+	struct live	*l = arg;
+
+	live_add(l, agent, at_ms);
+	if (at_ms > l->newest_assigned)
+		l->newest_assigned = at_ms;
+}
+
+static void
+live_presence(void *arg, const char *agent, enum agent_status st, int active,
+    int64_t at_ms)
+{
+	struct live	*l = arg;
+	struct live_row	*r = live_add(l, agent, at_ms);
+
+	r->presence = 1;
+	r->status = st;
+	r->active = active;
+	if (at_ms > l->newest_presence)
+		l->newest_presence = at_ms;
 }
 
 /* Live state into the snapshot (caller holds the lock). */
@@ -77,10 +110,16 @@ live_apply(struct cache *c, const struct live *l)
 	if (c->snap == NULL)
 		return;
 	for (i = 0; i < l->n; i++)
-		moved |= snap_assigned(c->snap, l->rows[i].agent,
-		    l->rows[i].at_ms);
-	if (l->newest > c->live_mark)
-		c->live_mark = l->newest;
+		if (l->rows[i].presence)
+			snap_presence(c->snap, l->rows[i].agent,
+			    l->rows[i].status, l->rows[i].active);
+		else
+			moved |= snap_assigned(c->snap, l->rows[i].agent,
+			    l->rows[i].at_ms);
+	if (l->newest_assigned > c->live_mark)
+		c->live_mark = l->newest_assigned;
+	if (l->newest_presence > c->presence_mark)
+		c->presence_mark = l->newest_presence;
 	if (moved)
 		snap_rotation(c->snap);
 }
@@ -106,6 +145,7 @@ install(struct cache *c, struct snap *next, int64_t now)
 	snap_free(c->snap);
 	c->snap = next;
 	c->live_mark = newest_assignment(next);
+	c->presence_mark = next->presence_ms;
 	c->fresh_ms = now;
 }
 
@@ -124,8 +164,8 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 {
 	long long	 version, have;
 	struct snap	*next;
-	struct live	 l = { NULL, 0, 0, 0 };
-	int64_t		 since;
+	struct live	 l = { NULL, 0, 0, 0, 0 };
+	int64_t		 since, since_presence;
 
 	if (store_version(st, &version) != STORE_OK) {
 		c->db_up = 0;
@@ -135,10 +175,13 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 		pthread_mutex_lock(&c->mu);
 	have = c->snap != NULL ? c->snap->version : -1;
 	since = c->live_mark - LIVE_OVERLAP_MS;
+	since_presence = c->presence_mark - LIVE_OVERLAP_MS;
 	if (!locked)
 		pthread_mutex_unlock(&c->mu);
 	if (have == version) {
-		if (store_activity_since(st, since, live_row, &l) != STORE_OK) {
+		if (store_activity_since(st, since, live_assigned, &l) !=
+		    STORE_OK || store_presence_since(st, since_presence,
+		    live_presence, &l) != STORE_OK) {
 			c->db_up = 0;
 			free(l.rows);
 			return;

@@ -2,8 +2,9 @@
  * Where handlers get routing data from. A FastCGI worker (CACHE_SNAPSHOT)
  * keeps one whole snapshot, asks the database for the config version at
  * most once per staleness bound, and reloads only when it moved; live
- * state (last assignments, so round robin and longest idle) is read
- * incrementally in the same bound without a reload. No query on the hot
+ * state (presence and load, last assignments for round robin and
+ * longest idle) is read incrementally in the same bound without a
+ * reload: rows stamped since the newest stamp seen. No query on the hot
  * path. A plain CGI run (CACHE_POINT) lives for one request, so
  * it loads only the rows that request names.
  *
@@ -54,10 +55,11 @@ struct cache {
 	int64_t		 checked_ms;	/* last version check, -1 never */
 	int64_t		 fresh_ms;	/* last time snap was known current */
 	int64_t		 live_mark;	/* newest last assignment seen, ms */
+	int64_t		 presence_mark;	/* newest presence stamp seen, ms */
 	_Atomic int	 db_up;		/* outcome of the last database call */
 	int		 background;	/* a thread refreshes (set before use) */
 	int		 held;		/* the request holds mu (its thread) */
-	/* Guards snap, live_mark, fresh_ms against the background thread. */
+	/* Guards snap, the marks, fresh_ms against the background thread. */
 	pthread_mutex_t	 mu;
 };
 

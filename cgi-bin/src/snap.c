@@ -662,6 +662,18 @@ snap_assigned(struct snap *s, const char *agent_id, int64_t at_ms)
 }
 
 void
+snap_presence(struct snap *s, const char *agent_id, enum agent_status st,
+    int active)
+{
+	struct snap_agent	*a;
+
+	if ((a = (struct snap_agent *)snap_agent(s, agent_id)) == NULL)
+		return;
+	a->status = st;
+	a->active = active;
+}
+
+void
 snap_carry_runtime(struct snap *to, const struct snap *from)
 {
 	struct snap_agent	*a;

@@ -8,8 +8,9 @@
  *
  * A snapshot owns everything it points to (strings in its arena, arrays on
  * the heap); snap_free() releases it all. Build with snap_add_*(), then
- * call snap_finish() once before any lookup. Only the two runtime fields
- * marked below change after that (round-robin cursor, last assignment).
+ * call snap_finish() once before any lookup. Only the runtime fields
+ * marked below change after that (presence and load, round-robin
+ * cursor, last assignment): live state, not configuration.
  */
 #ifndef KF_SNAP_H
 #define KF_SNAP_H
@@ -119,9 +120,9 @@ struct snap_agent {
 	const char		*id;
 	const char		*name;
 	const char		*wecom_userid;	/* may be NULL */
-	enum agent_status	 status;
+	enum agent_status	 status;	/* runtime (snap_presence) */
 	int			 capacity;
-	int			 active;	/* current sessions */
+	int			 active;	/* current sessions, runtime */
 	int			 enabled;
 	const char		*schedule_id;	/* own shift, or NULL */
 	const struct snap_schedule *schedule;	/* resolved */
@@ -200,6 +201,7 @@ struct snap_pending;	/* build-time only */
 struct snap {
 	struct arena		*arena;
 	long long		 version;	/* the config version loaded */
+	int64_t			 presence_ms;	/* newest presence stamp loaded */
 	struct snap_entry	*entries;	/* display order (sort, id) */
 	size_t			 nentries;
 	struct snap_entry	**entries_by_id;
@@ -247,6 +249,13 @@ void	 snap_carry_runtime(struct snap *to, const struct snap *from);
  * snap_rotation after a batch), 0 for an unknown agent or an older time.
  */
 int	 snap_assigned(struct snap *, const char *agent_id, int64_t at_ms);
+/*
+ * Live state: agent_id's presence and open chats now (a change stamped
+ * in the database). An unknown agent is ignored (it is configuration:
+ * the next reload brings it).
+ */
+void	 snap_presence(struct snap *, const char *agent_id,
+	    enum agent_status, int active);
 /* Each group's round-robin turn from its members' last assignments. */
 void	 snap_rotation(struct snap *);
 

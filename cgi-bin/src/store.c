@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ enum stmt {
 	STMT_STICKY_SET,
 	STMT_ACTIVITY_SET,
 	STMT_ACTIVITY_SINCE,
+	STMT_PRESENCE_SINCE,
 	STMT_COMMIT_CLAIM,
 	STMT_STAT_COMMIT,
 	STMT_COMMIT_PURGE,
@@ -55,7 +57,7 @@ enum stmt {
 	"a.id, a.display_name, a.wecom_userid, a.status, a.capacity, " \
 	"a.active_sessions, a.enabled, a.schedule_id, " \
 	"(SELECT last_assigned_at FROM kf_agent_activity t " \
-	"WHERE t.agent_id = a.id)"
+	"WHERE t.agent_id = a.id), a.live_ms"
 #define ENTRY_COLS \
 	"e.id, e.label, e.scene, e.sort_order, e.enabled, e.target_type, " \
 	"e.target, e.policy, e.fallback_group_id, e.fallback_strategy, " \
@@ -149,6 +151,9 @@ static const char *const stmt_sql[STMT__MAX] = {
 	/* Live state since a watermark (cache.c), by its index. */
 	[STMT_ACTIVITY_SINCE] = "SELECT agent_id, last_assigned_at "
 	    "FROM kf_agent_activity WHERE last_assigned_at >= ?",
+	/* Presence and load: live state, stamped by 018's triggers. */
+	[STMT_PRESENCE_SINCE] = "SELECT id, status, active_sessions, live_ms "
+	    "FROM kf_agent WHERE live_ms >= ?",
 	[STMT_STICKY_SET] = "INSERT INTO kf_last_agent "
 	    "(customer_key, agent_id, entry_id, served_at) "
 	    "VALUES (?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE "
@@ -594,10 +599,11 @@ row_version(void *arg, char **col, unsigned n)
 static int
 row_agent(void *arg, char **col, unsigned n)
 {
+	struct snap		*s = arg;
 	struct snap_agent	 a;
-	long long		 last = 0;
+	long long		 last = 0, live = 0;
 
-	if (n < 9 || col[0] == NULL)
+	if (n < 10 || col[0] == NULL)
 		return -1;
 	memset(&a, 0, sizeof(a));
 	a.id = col[0];
@@ -612,7 +618,12 @@ row_agent(void *arg, char **col, unsigned n)
 	if (col[8] != NULL)
 		util_parse_llong(col[8], 0, 0x7fffffffffffffffLL, &last);
 	a.last_assigned = last;
-	snap_add_agent(arg, &a);
+	/* Presence is read live from the newest stamp on (cache.c). */
+	if (col[9] != NULL &&
+	    util_parse_llong(col[9], 0, 0x7fffffffffffffffLL, &live) == 0 &&
+	    live > s->presence_ms)
+		s->presence_ms = live;
+	snap_add_agent(s, &a);
 	return 0;
 }
 
@@ -1116,6 +1127,39 @@ store_activity_since(struct store *s, int64_t since_ms, store_activity_fn fn,
 
 	snprintf(t, sizeof(t), "%lld", (long long)(since_ms > 0 ? since_ms : 0));
 	return run(s, STMT_ACTIVITY_SINCE, params, 1, row_activity, &ar);
+}
+
+struct presence_rows {
+	store_presence_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_presence(void *arg, char **col, unsigned n)
+{
+	struct presence_rows	*pr = arg;
+	enum agent_status	 st;
+	long long		 active, at;
+
+	if (n < 4 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
+	    col[3] == NULL || snap_status_parse(col[1], &st) == -1 ||
+	    util_parse_llong(col[2], 0, INT_MAX, &active) == -1 ||
+	    util_parse_llong(col[3], 0, 0x7fffffffffffffffLL, &at) == -1)
+		return -1;
+	pr->fn(pr->arg, col[0], st, (int)active, (int64_t)at);
+	return 0;
+}
+
+enum store_rc
+store_presence_since(struct store *s, int64_t since_ms, store_presence_fn fn,
+    void *arg)
+{
+	char			 t[24];
+	const char		*params[1] = { t };
+	struct presence_rows	 pr = { fn, arg };
+
+	snprintf(t, sizeof(t), "%lld", (long long)(since_ms > 0 ? since_ms : 0));
+	return run(s, STMT_PRESENCE_SINCE, params, 1, row_presence, &pr);
 }
 
 enum store_rc

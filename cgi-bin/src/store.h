@@ -131,6 +131,15 @@ typedef void	(*store_activity_fn)(void *arg, const char *agent,
 		    int64_t at_ms);
 enum store_rc	 store_activity_since(struct store *, int64_t since_ms,
 		    store_activity_fn, void *);
+/*
+ * Each agent whose presence or load changed at or after since_ms (the
+ * database's clock, unix ms: kf_agent.live_ms, stamped by a trigger
+ * whoever writes): its status, open chats and the stamp.
+ */
+typedef void	(*store_presence_fn)(void *arg, const char *agent,
+		    enum agent_status, int active, int64_t at_ms);
+enum store_rc	 store_presence_since(struct store *, int64_t since_ms,
+		    store_presence_fn, void *);
 
 /* kfctl: manual presence. NOTFOUND for an unknown agent. */
 enum store_rc	 store_set_agent_status(struct store *, const char *agent,

@@ -3,7 +3,7 @@
 // request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STALENESS_MS, getJson, sleep, sql } from './lib.mjs';
+import { STALENESS_MS, getJson, kfctl, sleep, sql } from './lib.mjs';
 
 const WORKERS = 2; // max-procs in conf/lighttpd.conf.in for the stacks
 
@@ -42,6 +42,44 @@ test('a new entry becomes reachable and listed within the bound', async () => {
   }
 });
 
+// Presence and load are live state: a change reaches every worker within
+// the bound itself (each worker looks twice per bound) and reloads no
+// configuration (config_version stays).
+test('a presence or load change reaches every worker within the bound, without a reload', async () => {
+  const version = () => sql('SELECT config_version FROM kf_meta');
+  // 小王 answers cs1 when free; otherwise another of 售前组, as a fallback.
+  const everyAnswer = async (wang, what) => {
+    for (let i = 0; i < 40; i++) {
+      const r = await getJson('/api/contact?entry=cs1');
+      assert.equal(r.status, 200);
+      assert.equal(r.body.agent?.id === 'a1', wang, `${what}: request ${i}: ${JSON.stringify(r.body.agent)}`);
+      assert.equal(r.body.fallback, !wang, `${what}: request ${i}`);
+    }
+  };
+  try {
+    for (let i = 0; i < 20; i++) assert.equal((await getJson('/api/contact?entry=cs1')).status, 200);
+    await everyAnswer(true, 'before');
+    const v = version();
+    kfctl('agent', 'status', 'a1', 'offline');	// 小王, cs1's designated
+    await sleep(STALENESS_MS);
+    await everyAnswer(false, 'offline');
+    kfctl('agent', 'status', 'a1', 'online');
+    // Full: the load counts as presence too (capacity is configuration).
+    sql("UPDATE kf_agent SET active_sessions = capacity WHERE id = 'a1'");
+    await sleep(STALENESS_MS);
+    await everyAnswer(false, 'full');
+    sql("UPDATE kf_agent SET active_sessions = 0 WHERE id = 'a1'");
+    await sleep(STALENESS_MS);
+    await everyAnswer(true, 'back');
+    assert.equal(version(), v, 'presence and load moved the configuration version');
+    // Configuration still moves it.
+    sql("UPDATE kf_agent SET capacity = capacity + 1 WHERE id = 'a1'");
+    assert.equal(Number(version()), Number(v) + 1);
+  } finally {
+    sql("UPDATE kf_agent SET capacity = 5, active_sessions = 0, status = 'online' WHERE id = 'a1'");
+  }
+});
+
 test('steady traffic runs no query per request', async () => {
   const executed = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").split('\t')[1]);
   await getJson('/api/contact?entry=cs1');
@@ -54,13 +92,13 @@ test('steady traffic runs no query per request', async () => {
   }
   const elapsed = Date.now() - started;
   const ran = executed() - before;
-  // Each worker's background thread checks the version and live state
-  // once per bound (plus one reload of five statements if something
-  // moved), and writes its quote counts every flush interval (200 ms in
-  // the test stack; one row per entry, agent and reason: 3 here): that,
-  // not N, bounds the count.
+  // Each worker's background thread checks the version, assignments and
+  // presence twice per bound (plus one reload of ten statements if
+  // something moved), and writes its quote counts every flush interval
+  // (200 ms in the test stack; one row per entry, agent and reason: 3
+  // here): that, not N, bounds the count.
   const FLUSH_MS = Number(process.env.KFROUTE_ROUTING_STATS_FLUSH_MS);
-  const allowed = WORKERS * ((Math.ceil(elapsed / STALENESS_MS) + 1) * 7 +
+  const allowed = WORKERS * ((Math.ceil(elapsed / STALENESS_MS) + 1) * 2 * 3 + 10 +
     (Math.ceil(elapsed / FLUSH_MS) + 1) * 3);
   assert.ok(ran <= allowed, `${ran} statements for ${N} requests in ${elapsed} ms (allowed ${allowed})`);
   assert.ok(ran < N, `${ran} statements for ${N} requests`);

@@ -17,6 +17,11 @@ static struct {
 	struct { const char *agent; int64_t at; } live[8];
 	int		 nlive, live_calls;
 	int64_t		 live_since;
+	/* Presence and load changed "elsewhere", with their stamps. */
+	struct { const char *agent; enum agent_status st; int active;
+	    int64_t at; } presence[8];
+	int		 npresence;
+	int64_t		 presence_since;
 } db;
 
 enum store_rc
@@ -74,6 +79,23 @@ store_activity_since(struct store *s, int64_t since, store_activity_fn fn,
 	for (i = 0; i < db.nlive; i++)
 		if (db.live[i].at >= since)
 			fn(arg, db.live[i].agent, db.live[i].at);
+	return STORE_OK;
+}
+
+enum store_rc
+store_presence_since(struct store *s, int64_t since, store_presence_fn fn,
+    void *arg)
+{
+	int	 i;
+
+	(void)s;
+	db.presence_since = since;
+	if (!db.up)
+		return STORE_ERR;
+	for (i = 0; i < db.npresence; i++)
+		if (db.presence[i].at >= since)
+			fn(arg, db.presence[i].agent, db.presence[i].st,
+			    db.presence[i].active, db.presence[i].at);
 	return STORE_OK;
 }
 
@@ -259,6 +281,36 @@ test_live_state_without_reload(void **state)
 	cache_free(&c);
 }
 
+/* Presence and load: applied in place, read from the newest stamp seen. */
+static void
+test_presence_without_reload(void **state)
+{
+	struct cache	 c;
+	struct snap	*s;
+
+	(void)state;
+	cache_init(&c, NULL, CACHE_SNAPSHOT, 1000);
+	s = get_entry(&c, 0, "all");
+	assert_int_equal(snap_agent(s, "a1")->status, AGENT_OFFLINE);
+	db.presence[db.npresence].agent = "a1";
+	db.presence[db.npresence].st = AGENT_BUSY;
+	db.presence[db.npresence].active = 4;
+	db.presence[db.npresence++].at = 900000;
+	db.presence[db.npresence].agent = "ghost";	/* unknown: ignored */
+	db.presence[db.npresence++].at = 900001;
+	s = get_entry(&c, 500, "all");			/* within the bound */
+	assert_int_equal(snap_agent(s, "a1")->status, AGENT_OFFLINE);
+	s = get_entry(&c, 1000, "all");
+	assert_int_equal(snap_agent(s, "a1")->status, AGENT_BUSY);
+	assert_int_equal(snap_agent(s, "a1")->active, 4);
+	assert_int_equal(snap_agent(s, "a2")->status, AGENT_OFFLINE);
+	assert_int_equal(db.load_calls, 1);
+	s = get_entry(&c, 2000, "all");
+	assert_true(db.presence_since > 0 && db.presence_since <= 900001);
+	assert_int_equal(db.load_calls, 1);
+	cache_free(&c);
+}
+
 static void
 test_point_mode_loads_what_is_asked(void **state)
 {
@@ -295,6 +347,7 @@ main(void)
 		    test_no_snapshot_and_down_is_null_rate_limited, reset),
 		cmocka_unit_test_setup(test_zero_bound_checks_every_time, reset),
 		cmocka_unit_test_setup(test_live_state_without_reload, reset),
+		cmocka_unit_test_setup(test_presence_without_reload, reset),
 		cmocka_unit_test_setup(test_point_mode_loads_what_is_asked,
 		    reset),
 	};
