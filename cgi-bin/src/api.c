@@ -84,26 +84,28 @@ required_id(struct req *req, const char *name, struct resp *resp)
  * the link.
  */
 static const char *
-wecom_url(struct req *req, const struct snap_entry *e, const char *ticket)
+wecom_url(struct req *req, const struct snap *snap,
+    const struct snap_entry *e, const char *ticket)
 {
-	char	*url;
-	size_t	 n;
+	const char	*link = snap_wecom_link(snap, e);
+	char		*url;
+	size_t		 n;
 
-	if (e->wecom_link == NULL)
+	if (link == NULL)
 		return NULL;
 	if (ticket == NULL || *ticket == '\0')
-		return e->wecom_link;
-	n = strlen(e->wecom_link) + strlen(ticket) + 16;
+		return link;
+	n = strlen(link) + strlen(ticket) + 16;
 	url = arena_alloc(req->arena, n);
 	/* Ticket characters are all URL-safe: no escaping needed. */
-	snprintf(url, n, "%s&scene_param=%s", e->wecom_link, ticket);
+	snprintf(url, n, "%s&scene_param=%s", link, ticket);
 	return url;
 }
 
 /* The entry's target; for wecom_kf with the link this decision opens. */
 static void
 write_target(struct api *api, struct req *req, struct jsonw *w,
-    const struct snap_entry *e, const char *ticket)
+    const struct snap *snap, const struct snap_entry *e, const char *ticket)
 {
 	jsonw_key(w, "target");
 	jsonw_obj_open(w);
@@ -113,7 +115,7 @@ write_target(struct api *api, struct req *req, struct jsonw *w,
 	if (e->ttype != TARGET_WECOM_KF)
 		jsonw_str(w, e->target);
 	else {
-		jsonw_str(w, wecom_url(req, e, ticket));
+		jsonw_str(w, wecom_url(req, snap, e, ticket));
 		jsonw_key(w, "corp_id");
 		jsonw_str(w, api->cfg->wecom.corp_id);
 		jsonw_key(w, "open_kfid");
@@ -175,8 +177,8 @@ customer_of(struct api *api, struct req *req, const char *token,
 }
 
 static void
-write_decision(struct api *api, struct req *req, const struct assign_quote *q,
-    struct resp *resp)
+write_decision(struct api *api, struct req *req, const struct snap *snap,
+    const struct assign_quote *q, struct resp *resp)
 {
 	struct jsonw		*w = resp_json_ok(resp);
 	const struct snap_entry	*e = q->entry;
@@ -189,7 +191,7 @@ write_decision(struct api *api, struct req *req, const struct assign_quote *q,
 	jsonw_key(w, "label");
 	jsonw_str(w, e->label);
 	jsonw_obj_close(w);
-	write_target(api, req, w, e, q->ticket);
+	write_target(api, req, w, snap, e, q->ticket);
 	jsonw_key(w, "agent");
 	if (a == NULL)
 		jsonw_null(w);
@@ -292,7 +294,7 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 	quote(api, req, snap, e, verified ? &cust : NULL, now, &q);
 	stats_quote(api->stats, now, e->id,
 	    q.d.agent != NULL ? q.d.agent->id : NULL, q.reason);
-	write_decision(api, req, &q, resp);
+	write_decision(api, req, snap, &q, resp);
 }
 
 /*
@@ -383,7 +385,7 @@ page_cs_url(struct api *api, struct req *req, struct resp *resp)
 	w = resp_json_ok(resp);
 	jsonw_key(w, "url");
 	jsonw_str(w, e->ttype == TARGET_WECOM_KF ?
-	    wecom_url(req, e, q.ticket) : e->target);
+	    wecom_url(req, snap, e, q.ticket) : e->target);
 	jsonw_obj_close(w);
 }
 
@@ -412,7 +414,7 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 	jsonw_arr_open(w);
 	for (i = 0; i < snap->nentries; i++) {
 		e = &snap->entries[i];
-		if (!e->enabled || (scene != NULL && strcmp(e->scene, scene)))
+		if (!e->enabled || (scene != NULL && strcmp(e->conf->scene, scene)))
 			continue;
 		jsonw_obj_open(w);
 		jsonw_key(w, "id");
@@ -420,8 +422,8 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		jsonw_key(w, "label");
 		jsonw_str(w, e->label);
 		jsonw_key(w, "scene");
-		jsonw_str(w, e->scene);
-		write_target(api, req, w, e, NULL);
+		jsonw_str(w, e->conf->scene);
+		write_target(api, req, w, snap, e, NULL);
 		jsonw_obj_close(w);
 	}
 	jsonw_arr_close(w);
@@ -472,7 +474,7 @@ page_go(struct api *api, struct req *req, const char *id, struct resp *resp)
 	}
 	quote(api, req, snap, e, NULL, now, &q);
 	url = e->ttype == TARGET_URL ? e->target :
-	    wecom_url(req, e, q.ticket);
+	    wecom_url(req, snap, e, q.ticket);
 	if (url == NULL || !go_allowed(api->cfg, url)) {
 		if (url != NULL)
 			log_warn("entry %s: target host not allowed "

@@ -71,18 +71,18 @@ arena_reset(struct arena *a)
 	a->head = keep;
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* n bytes at a multiple of align (a power of two) in the current chunk. */
+static void *
+alloc(struct arena *a, size_t n, size_t align)
 {
-	const size_t	 align = _Alignof(max_align_t);
 	struct chunk	*c = a->head;
-	size_t		 size;
+	size_t		 size, off;
 	void		*p;
 
-	n = xadd(n, align - 1) & ~(align - 1);
 	if (n == 0)
-		n = align;
-	if (c->size - c->used < n) {
+		n = 1;
+	off = xadd(c->used, align - 1) & ~(align - 1);
+	if (off > c->size || c->size - off < n) {
 		size = n > a->chunk ? n : a->chunk;
 		/* Grow geometrically so one reset-and-reuse cycle settles. */
 		if (c->size <= SIZE_MAX / 2 && size < c->size * 2)
@@ -90,16 +90,25 @@ arena_alloc(struct arena *a, size_t n)
 		c = chunk_new(size);
 		c->next = a->head;
 		a->head = c;
+		off = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
+	p = (char *)c->data + off;
+	c->used = off + n;
 	return p;
 }
 
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return alloc(a, n, _Alignof(max_align_t));
+}
+
+/* Strings need no alignment: packed, a snapshot's hundred thousand
+ * labels cost their bytes, not sixteen each. */
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char	*p = arena_alloc(a, n + 1);
+	char	*p = alloc(a, xadd(n, 1), 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -61,9 +61,9 @@ keep_promise(const struct assign_in *a, const struct decide_input *in,
 	if (a->promised == NULL || *a->promised == '\0' ||
 	    (ag = snap_agent(a->snap, a->promised)) == NULL)
 		return 0;
-	designated = decide_is_designated(a->entry, ag);
+	designated = decide_is_designated(a->snap, a->entry, ag);
 	if (decide_availability(in, ag, designated) != VERDICT_AVAILABLE ||
-	    !sched_open_at(a->entry->schedule, a->now, tz_local))
+	    !sched_open_at(a->entry->conf->schedule, a->now, tz_local))
 		return 0;
 	memset(d, 0, sizeof(*d));
 	d->agent = ag;
@@ -77,11 +77,13 @@ keep_promise(const struct assign_in *a, const struct decide_input *in,
 		d->fallback = t->fallback;
 	}
 	if (d->reason == REASON_RULE) {
-		size_t	 i;
+		const struct snap_rule	*rules;
+		size_t			 i, n;
 
-		for (i = 0; i < a->entry->nrules && d->rule == NULL; i++)
-			if (a->entry->rules[i].id == t->rule_id)
-				d->rule = &a->entry->rules[i];
+		rules = snap_rules(a->snap, a->entry, &n);
+		for (i = 0; i < n && d->rule == NULL; i++)
+			if (rules[i].id == t->rule_id)
+				d->rule = &rules[i];
 		if (d->rule == NULL)	/* the rule is gone since */
 			d->reason = designated ? REASON_DESIGNATED :
 			    REASON_STICKY;
@@ -90,7 +92,7 @@ keep_promise(const struct assign_in *a, const struct decide_input *in,
 	if (d->reason == REASON_GROUP) {
 		if ((d->group = a->entry->group) == NULL)
 			d->reason = REASON_STICKY;
-		d->strategy = a->entry->strategy;
+		d->strategy = a->entry->conf->strategy;
 	} else if (d->reason == REASON_GLOBAL) {
 		if ((d->group = in->global_group) == NULL)
 			d->reason = REASON_STICKY;
@@ -149,7 +151,7 @@ assign_quote(const struct assign_in *a, struct assign_quote *q)
 		q->hold_s = ls.widen_after_s;
 	}
 	if (q->d.next_open >= 0)
-		tz_format(e->schedule != NULL ? e->schedule->tz :
+		tz_format(e->conf->schedule != NULL ? e->conf->schedule->tz :
 		    a->cfg->routing.timezone, q->d.next_open, q->next_open,
 		    sizeof(q->next_open), q->next_open_text,
 		    sizeof(q->next_open_text));
@@ -174,7 +176,7 @@ assign_from_ticket(const struct cfg *cfg, const struct snap *snap,
 	case REASON_GROUP:
 		if (e != NULL && e->group != NULL)
 			snprintf(buf, len, "group:%s:%s", e->group->id,
-			    snap_strategy_name(e->strategy));
+			    snap_strategy_name(e->conf->strategy));
 		else
 			snprintf(buf, len, "group");
 		break;

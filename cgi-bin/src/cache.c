@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,9 +141,10 @@ newest_assignment(const struct snap *s)
 static void
 install(struct cache *c, struct snap *next, int64_t now)
 {
-	log_debug("snapshot version %lld loaded", next->version);
 	snap_carry_runtime(next, c->snap);
 	snap_free(c->snap);
+	/* What the old one left in the heaps' middles goes back too. */
+	malloc_trim(0);
 	c->snap = next;
 	c->live_mark = newest_assignment(next);
 	c->presence_mark = next->presence_ms;
@@ -165,7 +167,7 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 	long long	 version, have;
 	struct snap	*next;
 	struct live	 l = { NULL, 0, 0, 0, 0 };
-	int64_t		 since, since_presence;
+	int64_t		 since, since_presence, t0;
 
 	if (store_version(st, &version) != STORE_OK) {
 		c->db_up = 0;
@@ -197,11 +199,16 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 		return;
 	}
 	next = snap_new();
+	t0 = util_now_ms();
 	if (store_load_all(st, next) != STORE_OK) {
 		snap_free(next);
 		c->db_up = 0;
 		return;
 	}
+	/* Rare now (configuration only), and worth seeing at scale. */
+	log_info("snapshot version %lld: %zu entries, %zu agents, %zu groups "
+	    "in %lld ms", next->version, next->nentries, next->nagents,
+	    next->ngroups, (long long)(util_now_ms() - t0));
 	if (!locked)
 		pthread_mutex_lock(&c->mu);
 	install(c, next, now);

@@ -64,18 +64,20 @@ decide_availability(const struct decide_input *in, const struct snap_agent *a,
 	if (!sched_open_at(a->schedule, in->now, in->localtime))
 		return VERDICT_OFF_SHIFT;
 	if (a->active >= a->capacity &&
-	    !(designated && in->entry->over_capacity))
+	    !(designated && in->entry->conf->over_capacity))
 		return VERDICT_FULL;
 	return VERDICT_AVAILABLE;
 }
 
 int
-decide_is_designated(const struct snap_entry *e, const struct snap_agent *a)
+decide_is_designated(const struct snap *s, const struct snap_entry *e,
+    const struct snap_agent *a)
 {
-	size_t	 i;
+	const struct snap_agent	*const *des = snap_designated(s, e);
+	size_t			 i;
 
 	for (i = 0; i < e->ndesignated; i++)
-		if (e->designated[i] == a)
+		if (des[i] == a)
 			return 1;
 	return 0;
 }
@@ -249,7 +251,7 @@ rule_matches(struct run *r, const struct snap_rule *rule,
     const char **agent_id)
 {
 	const struct decide_customer	*c = r->in->customer;
-	const struct snap_schedule	*s = r->in->entry->schedule;
+	const struct snap_schedule	*s = r->in->entry->conf->schedule;
 	struct tm			 tm;
 
 	*agent_id = NULL;
@@ -280,15 +282,15 @@ rule_matches(struct run *r, const struct snap_rule *rule,
 static int
 step_rules(struct run *r)
 {
-	const struct snap_entry	*e = r->in->entry;
-	const struct snap_rule	*rule;
+	const struct snap_rule	*rules, *rule;
 	const char		*implicit;
 	char			 what[32];
-	size_t			 i;
+	size_t			 i, n;
 	int			 chosen;
 
-	for (i = 0; i < e->nrules; i++) {
-		rule = &e->rules[i];
+	rules = snap_rules(r->in->snap, r->in->entry, &n);
+	for (i = 0; i < n; i++) {
+		rule = &rules[i];
 		snprintf(what, sizeof(what), "rule:%ld", rule->id);
 		if (!rule_matches(r, rule, &implicit)) {
 			trace(r, STEP_RULES, what, NULL, VERDICT_NO_MATCH);
@@ -324,11 +326,12 @@ static int
 step_designated(struct run *r)
 {
 	const struct snap_entry	*e = r->in->entry;
+	const struct snap_agent	*const *des = snap_designated(r->in->snap, e);
 	size_t			 i;
 
 	for (i = 0; i < e->ndesignated; i++)
-		if (try_agent(r, STEP_DESIGNATED, "designated",
-		    e->designated[i], NULL, 1)) {
+		if (try_agent(r, STEP_DESIGNATED, "designated", des[i], NULL,
+		    1)) {
 			r->out->reason = REASON_DESIGNATED;
 			return 1;
 		}
@@ -367,7 +370,7 @@ run_step(struct run *r, enum step step)
 		    REASON_STICKY);
 	case STEP_GROUP:
 		if (e->group == NULL ||
-		    !pick_from_group(r, step, e->group, e->strategy))
+		    !pick_from_group(r, step, e->group, e->conf->strategy))
 			return 0;
 		r->out->reason = REASON_GROUP;
 		return 1;
@@ -398,7 +401,7 @@ notice_for(const struct run *r)
 	if (o->agent != NULL)
 		return !o->fallback ? NOTICE_CONNECTED :
 		    busy ? NOTICE_FALLBACK_BUSY : NOTICE_FALLBACK;
-	if (r->in->entry->policy == POLICY_STRICT && o->designated != NULL)
+	if (r->in->entry->conf->policy == POLICY_STRICT && o->designated != NULL)
 		return busy ? NOTICE_STRICT_BUSY : NOTICE_STRICT_OFFLINE;
 	return o->reason == REASON_NONE_FULL ? NOTICE_BUSY : NOTICE_OFFLINE;
 }
@@ -414,7 +417,7 @@ hold(struct run *r)
 	struct decide_result	*o = r->out;
 
 	if (!r->in->hold || r->busy == NULL ||
-	    r->in->entry->policy != POLICY_OVERFLOW)
+	    r->in->entry->conf->policy != POLICY_OVERFLOW)
 		return;
 	if (o->agent != NULL && o->reason != REASON_GROUP &&
 	    o->reason != REASON_GLOBAL)
@@ -454,20 +457,20 @@ decide(const struct decide_input *in, struct decide_result *out)
 	if (in->trace != NULL)
 		in->trace->n = 0, in->trace->truncated = 0;
 
-	if (!sched_open_at(e->schedule, in->now, in->localtime)) {
+	if (!sched_open_at(e->conf->schedule, in->now, in->localtime)) {
 		trace(&r, STEP_RULES, "closed", NULL, VERDICT_CLOSED);
 		out->reason = REASON_NONE_CLOSED;
-		out->next_open = sched_next_open(e->schedule, in->now,
+		out->next_open = sched_next_open(e->conf->schedule, in->now,
 		    in->localtime);
 		out->notice = notice_for(&r);
 		return;
 	}
-	if (e->policy == POLICY_STRICT) {
+	if (e->conf->policy == POLICY_STRICT) {
 		if (step_designated(&r))
 			goto done;
 	} else
-		for (i = 0; i < e->norder; i++)
-			if (run_step(&r, e->order[i]))
+		for (i = 0; i < e->conf->norder; i++)
+			if (run_step(&r, e->conf->order[i]))
 				goto done;
 	out->agent = NULL;
 	out->reason = r.saw_full ? REASON_NONE_FULL : REASON_NONE_OFFLINE;

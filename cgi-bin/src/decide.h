@@ -129,7 +129,7 @@ const char *decide_verdict_name(enum verdict);
 enum verdict decide_availability(const struct decide_input *,
 	    const struct snap_agent *a, int designated);
 /* 1 when a is one of e's designated people. */
-int	 decide_is_designated(const struct snap_entry *e,
+int	 decide_is_designated(const struct snap *, const struct snap_entry *e,
 	    const struct snap_agent *a);
 
 #endif

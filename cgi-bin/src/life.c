@@ -13,17 +13,17 @@ void
 life_settings(const struct cfg *cfg, const struct snap_entry *e,
     struct life_settings *s)
 {
-	s->widen_after_s = pick(e->widen_after_s,
+	s->widen_after_s = pick(e->conf->widen_after_s,
 	    cfg->lifecycle.widen_after_s);
-	s->reroute_after_s = pick(e->reroute_after_s,
+	s->reroute_after_s = pick(e->conf->reroute_after_s,
 	    cfg->lifecycle.reroute_after_s);
-	s->take_back = pick(e->take_back, cfg->lifecycle.take_back) != 0;
-	s->busy_after_misses = pick(e->busy_after_misses,
+	s->take_back = pick(e->conf->take_back, cfg->lifecycle.take_back) != 0;
+	s->busy_after_misses = pick(e->conf->busy_after_misses,
 	    cfg->lifecycle.busy_after_misses);
-	s->queue_max = pick(e->queue_max, cfg->lifecycle.queue_max);
-	s->queue_notice_step = pick(e->queue_notice_step,
+	s->queue_max = pick(e->conf->queue_max, cfg->lifecycle.queue_max);
+	s->queue_notice_step = pick(e->conf->queue_notice_step,
 	    cfg->lifecycle.queue_notice_step);
-	s->leave_message = pick(e->leave_message,
+	s->leave_message = pick(e->conf->leave_message,
 	    cfg->lifecycle.leave_message) != 0;
 	s->handle_estimate_s = cfg->lifecycle.handle_estimate_s;
 }

@@ -71,8 +71,8 @@ notice_decision(struct arena *a, const struct cfg *cfg,
     const struct snap_entry *e, const struct decide_result *d,
     const char *next_open)
 {
-	const char		*tmpl = e->notices[d->notice] != NULL ?
-	    e->notices[d->notice] : cfg->notice[d->notice];
+	const char		*tmpl = e->conf->notices[d->notice] != NULL ?
+	    e->conf->notices[d->notice] : cfg->notice[d->notice];
 	struct notice_var	 vars[4] = {
 		{ "agent", d->agent != NULL ? d->agent->name : "" },
 		{ "designated", d->designated != NULL ?
@@ -83,6 +83,6 @@ notice_decision(struct arena *a, const struct cfg *cfg,
 
 	/* Describing the hours costs a little: only when they are shown. */
 	if (d->notice == NOTICE_CLOSED)
-		vars[2].value = sched_describe(a, e->schedule);
+		vars[2].value = sched_describe(a, e->conf->schedule);
 	return notice_render(a, tmpl, vars, 4);
 }

@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <stdio.h>
 
 #include <curl/curl.h>
@@ -28,6 +29,12 @@ program_start(const char *name, const char *path, struct cfg *cfg,
 	char	 err[512];
 	int	 web = (flags & PROGRAM_WEB) != 0;
 
+	/*
+	 * Big blocks (a snapshot's arrays and string chunks) straight from
+	 * mmap, so a swapped-out snapshot goes back to the system. A fixed
+	 * threshold: glibc's moving one would soon keep them in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if (cfg_load(cfg, path, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: config: %s\n", name, err);
 		if (web && transport_is_cgi())

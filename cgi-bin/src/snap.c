@@ -104,8 +104,18 @@ snap_parse_order(const char *s, enum step *out, size_t *n)
 
 /* ---- building ------------------------------------------------------- */
 
+/*
+ * A snapshot of 100,000 entries must stay small (README, "Performance"):
+ * strings equal to one already held are shared (labels, scenes, targets,
+ * names repeat), entries with equal settings share one snap_entry_conf,
+ * designated agents and members sit in one array each, and what only the
+ * build needs (the rows that name others, the tables that find equal
+ * strings and settings) lives in the pending state, freed by
+ * snap_finish().
+ */
+
 struct link {
-	const char	*owner, *ref;
+	const char	*owner, *ref;	/* pending arena */
 	int		 position;
 };
 
@@ -135,8 +145,20 @@ struct pend_workday {
 	struct snap_workday	 day;
 };
 
+/* Open addressing: a table of pointers, a power of two in size. */
+struct intern {
+	const void	**slot;
+	size_t		  size, n;
+};
+
 /* Rows that refer to others, kept until snap_finish resolves them. */
 struct snap_pending {
+	struct arena		*arena;		/* their strings */
+	struct pend_entry {			/* by entry, add order */
+		const char	*group_id;
+		const char	*link;		/* the snapshot's arena */
+		int		 sort;
+	}			*entry;
 	struct link		*members, *designated;
 	size_t			 nmembers, ndesignated;
 	struct pend_rule	*rules;
@@ -149,6 +171,8 @@ struct snap_pending {
 	size_t			 nclosures;
 	struct pend_workday	*workdays;
 	size_t			 nworkdays;
+	struct intern		 strings;	/* of the snapshot's arena */
+	struct intern		 confs;
 };
 
 /* Append room for one element: arrays double at powers of two. */
@@ -160,11 +184,130 @@ grow(void *arr, size_t n, size_t size)
 	return arr;
 }
 
+/* FNV-1a. */
+static uint64_t
+hash(const void *p, size_t n)
+{
+	const unsigned char	*b = p;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * The slot holding an item equal to key (eq), or the empty one where it
+ * goes; the table grows at half full.
+ */
+static const void **
+intern_find(struct intern *t, const void *key, uint64_t h,
+    int (*eq)(const void *, const void *), uint64_t (*rehash)(const void *))
+{
+	const void	**old;
+	size_t		  i, osize;
+
+	if (t->n >= t->size / 2) {
+		old = t->slot;
+		osize = t->size;
+		t->size = osize ? osize * 2 : 1024;
+		t->slot = xcalloc(t->size, sizeof(*t->slot));
+		for (i = 0; i < osize; i++) {
+			size_t	 k;
+
+			if (old[i] == NULL)
+				continue;
+			for (k = rehash(old[i]) & (t->size - 1);
+			    t->slot[k] != NULL; k = (k + 1) & (t->size - 1))
+				continue;
+			t->slot[k] = old[i];
+		}
+		free(old);
+	}
+	for (i = h & (t->size - 1); t->slot[i] != NULL;
+	    i = (i + 1) & (t->size - 1))
+		if (eq(t->slot[i], key))
+			break;
+	return &t->slot[i];
+}
+
+static int
+str_eq(const void *a, const void *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static uint64_t
+str_hash(const void *s)
+{
+	return hash(s, strlen(s));
+}
+
+/* str kept in the snapshot, shared with an equal one already there. */
+static const char *
+share_str(struct snap *s, const char *str)
+{
+	struct intern	 *t = &s->pending->strings;
+	const void	**slot;
+
+	slot = intern_find(t, str, str_hash(str), str_eq, str_hash);
+	if (*slot == NULL) {
+		*slot = arena_strdup(s->arena, str);
+		t->n++;
+	}
+	return *slot;
+}
+
+static const char *
+share_or_null(struct snap *s, const char *str)
+{
+	return str != NULL ? share_str(s, str) : NULL;
+}
+
+static const char *
+share_or_empty(struct snap *s, const char *str)
+{
+	return share_str(s, str != NULL ? str : "");
+}
+
+/* Settings compare as bytes: zeroed padding, strings shared. */
+static int
+conf_eq(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct snap_entry_conf)) == 0;
+}
+
+static uint64_t
+conf_hash(const void *c)
+{
+	return hash(c, sizeof(struct snap_entry_conf));
+}
+
+/* The snapshot's copy of c (already normalised), shared when equal. */
+static const struct snap_entry_conf *
+share_conf(struct snap *s, const struct snap_entry_conf *c)
+{
+	struct intern		 *t = &s->pending->confs;
+	const void		**slot;
+	struct snap_entry_conf	 *mine;
+
+	slot = intern_find(t, c, conf_hash(c), conf_eq, conf_hash);
+	if (*slot == NULL) {
+		mine = arena_alloc(s->arena, sizeof(*mine));
+		memcpy(mine, c, sizeof(*mine));
+		*slot = mine;
+		t->n++;
+	}
+	return *slot;
+}
+
 static void
 pending_free(struct snap_pending *p)
 {
 	if (p == NULL)
 		return;
+	arena_free(p->arena);
+	free(p->entry);
 	free(p->members);
 	free(p->designated);
 	free(p->rules);
@@ -172,6 +315,8 @@ pending_free(struct snap_pending *p)
 	free(p->slots);
 	free(p->closures);
 	free(p->workdays);
+	free(p->strings.slot);
+	free(p->confs.slot);
 	free(p);
 }
 
@@ -182,6 +327,7 @@ snap_new(void)
 
 	s->arena = arena_new(4096);
 	s->pending = xcalloc(1, sizeof(*s->pending));
+	s->pending->arena = arena_new(4096);
 	return s;
 }
 
@@ -192,12 +338,6 @@ snap_free(struct snap *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->ngroups; i++)
-		free(s->groups[i].members);
-	for (i = 0; i < s->nentries; i++) {
-		free(s->entries[i].designated);
-		free(s->entries[i].rules);
-	}
 	for (i = 0; i < s->nschedules; i++) {
 		free(s->schedules[i].slots);
 		free(s->schedules[i].closures);
@@ -205,56 +345,75 @@ snap_free(struct snap *s)
 	}
 	free(s->schedules);
 	free(s->groups);
+	free(s->members);
 	free(s->agents);
 	free(s->entries);
 	free(s->entries_by_id);
+	free(s->designated);
+	free(s->rules);
+	free(s->rule_runs);
+	free(s->links);
 	pending_free(s->pending);
 	arena_free(s->arena);
 	free(s);
 }
 
+/* In the pending arena: gone with snap_finish. */
 static const char *
-dup_or_null(struct snap *s, const char *str)
+pend_str(struct snap *s, const char *str)
 {
-	return str != NULL ? arena_strdup(s->arena, str) : NULL;
-}
-
-static const char *
-dup_or_empty(struct snap *s, const char *str)
-{
-	return arena_strdup(s->arena, str != NULL ? str : "");
+	return arena_strdup(s->pending->arena, str);
 }
 
 void
-snap_add_entry(struct snap *s, const struct snap_entry *in)
+snap_add_entry(struct snap *s, const struct snap_entry_in *in)
 {
 	static const enum step	 dflt[STEP__MAX] = { STEP_RULES,
 	    STEP_DESIGNATED, STEP_ACCOUNT_MANAGER, STEP_STICKY, STEP_GROUP,
 	    STEP_GLOBAL };
+	struct snap_pending	*p = s->pending;
+	struct snap_entry_conf	 c;
 	struct snap_entry	*e;
 
+	/* Zeroed first: settings compare as bytes. */
+	memset(&c, 0, sizeof(c));
+	c.scene = share_or_empty(s, in->scene);
+	c.policy = in->conf.policy;
+	c.strategy = in->conf.strategy;
+	c.over_capacity = in->conf.over_capacity != 0;
+	if (in->conf.norder == 0 || in->conf.norder > STEP__MAX) {
+		memcpy(c.order, dflt, sizeof(dflt));
+		c.norder = STEP__MAX;
+	} else {
+		memcpy(c.order, in->conf.order,
+		    in->conf.norder * sizeof(c.order[0]));
+		c.norder = in->conf.norder;
+	}
+	/* The schedule's id until snap_finish resolves it (pending). */
+	c.schedule = (const void *)share_or_null(s, in->schedule_id);
+	c.widen_after_s = in->conf.widen_after_s;
+	c.reroute_after_s = in->conf.reroute_after_s;
+	c.take_back = in->conf.take_back;
+	c.busy_after_misses = in->conf.busy_after_misses;
+	c.queue_max = in->conf.queue_max;
+	c.queue_notice_step = in->conf.queue_notice_step;
+	c.leave_message = in->conf.leave_message;
+
+	p->entry = grow(p->entry, s->nentries, sizeof(*p->entry));
+	p->entry[s->nentries].group_id = in->group_id != NULL ?
+	    pend_str(s, in->group_id) : NULL;
+	p->entry[s->nentries].sort = in->sort;
+	p->entry[s->nentries].link = in->wecom_link != NULL ?
+	    arena_strdup(s->arena, in->wecom_link) : NULL;
 	s->entries = grow(s->entries, s->nentries, sizeof(*s->entries));
 	e = &s->entries[s->nentries++];
-	*e = *in;
+	memset(e, 0, sizeof(*e));
 	e->id = arena_strdup(s->arena, in->id);
-	e->label = dup_or_empty(s, in->label);
-	e->scene = dup_or_empty(s, in->scene);
-	e->target = dup_or_empty(s, in->target);
-	e->group_id = dup_or_null(s, in->group_id);
-	e->schedule_id = dup_or_null(s, in->schedule_id);
-	e->wecom_scene = dup_or_null(s, in->wecom_scene);
-	e->wecom_link = dup_or_null(s, in->wecom_link);
-	if (e->norder == 0) {
-		memcpy(e->order, dflt, sizeof(dflt));
-		e->norder = STEP__MAX;
-	}
-	e->group = NULL;
-	e->schedule = NULL;
-	e->designated = NULL;
-	e->ndesignated = 0;
-	e->rules = NULL;
-	e->nrules = 0;
-	memset(e->notices, 0, sizeof(e->notices));
+	e->label = share_or_empty(s, in->label);
+	e->target = share_or_empty(s, in->target);
+	e->conf = share_conf(s, &c);
+	e->ttype = (uint8_t)in->ttype;
+	e->enabled = in->enabled != 0;
 }
 
 void
@@ -266,9 +425,10 @@ snap_add_agent(struct snap *s, const struct snap_agent *in)
 	a = &s->agents[s->nagents++];
 	*a = *in;
 	a->id = arena_strdup(s->arena, in->id);
-	a->name = dup_or_empty(s, in->name);
-	a->wecom_userid = dup_or_null(s, in->wecom_userid);
-	a->schedule_id = dup_or_null(s, in->schedule_id);
+	a->name = share_or_empty(s, in->name);
+	a->wecom_userid = in->wecom_userid != NULL ?
+	    arena_strdup(s->arena, in->wecom_userid) : NULL;
+	a->schedule_id = share_or_null(s, in->schedule_id);
 	a->schedule = NULL;
 }
 
@@ -281,7 +441,7 @@ snap_add_group(struct snap *s, const char *id, const char *name)
 	g = &s->groups[s->ngroups++];
 	memset(g, 0, sizeof(*g));
 	g->id = arena_strdup(s->arena, id);
-	g->name = dup_or_empty(s, name);
+	g->name = share_or_empty(s, name);
 }
 
 void
@@ -294,9 +454,9 @@ snap_add_schedule(struct snap *s, const char *id, const char *name,
 	    sizeof(*s->schedules));
 	sc = &s->schedules[s->nschedules++];
 	memset(sc, 0, sizeof(*sc));
-	sc->id = arena_strdup(s->arena, id);
-	sc->name = dup_or_empty(s, name);
-	sc->tz = arena_strdup(s->arena, tz != NULL ? tz : "Asia/Shanghai");
+	sc->id = share_str(s, id);
+	sc->name = share_or_empty(s, name);
+	sc->tz = share_str(s, tz != NULL ? tz : "Asia/Shanghai");
 }
 
 static void
@@ -304,8 +464,8 @@ add_link(struct snap *s, struct link **arr, size_t *n, const char *owner,
     const char *ref, int position)
 {
 	*arr = grow(*arr, *n, sizeof(**arr));
-	(*arr)[*n].owner = arena_strdup(s->arena, owner);
-	(*arr)[*n].ref = arena_strdup(s->arena, ref);
+	(*arr)[*n].owner = pend_str(s, owner);
+	(*arr)[*n].ref = pend_str(s, ref);
 	(*arr)[*n].position = position;
 	(*n)++;
 }
@@ -334,10 +494,10 @@ snap_add_rule(struct snap *s, const char *entry_id, const struct snap_rule *r)
 
 	p->rules = grow(p->rules, p->nrules, sizeof(*p->rules));
 	pr = &p->rules[p->nrules++];
-	pr->entry = arena_strdup(s->arena, entry_id);
+	pr->entry = pend_str(s, entry_id);
 	pr->rule = *r;
-	pr->rule.tag = dup_or_null(s, r->tag);
-	pr->rule.target_id = dup_or_null(s, r->target_id);
+	pr->rule.tag = share_or_null(s, r->tag);
+	pr->rule.target_id = share_or_null(s, r->target_id);
 	pr->rule.agent = NULL;
 	pr->rule.group = NULL;
 }
@@ -349,9 +509,9 @@ snap_add_notice(struct snap *s, const char *entry_id, enum notice_kind kind,
 	struct snap_pending	*p = s->pending;
 
 	p->notices = grow(p->notices, p->nnotices, sizeof(*p->notices));
-	p->notices[p->nnotices].entry = arena_strdup(s->arena, entry_id);
+	p->notices[p->nnotices].entry = pend_str(s, entry_id);
 	p->notices[p->nnotices].kind = kind;
-	p->notices[p->nnotices].tmpl = arena_strdup(s->arena, tmpl);
+	p->notices[p->nnotices].tmpl = share_str(s, tmpl);
 	p->nnotices++;
 }
 
@@ -362,7 +522,7 @@ snap_add_slot(struct snap *s, const char *schedule_id,
 	struct snap_pending	*p = s->pending;
 
 	p->slots = grow(p->slots, p->nslots, sizeof(*p->slots));
-	p->slots[p->nslots].schedule = arena_strdup(s->arena, schedule_id);
+	p->slots[p->nslots].schedule = pend_str(s, schedule_id);
 	p->slots[p->nslots].slot = *slot;
 	p->nslots++;
 }
@@ -373,8 +533,7 @@ snap_add_closure(struct snap *s, const char *schedule_id, int yyyymmdd)
 	struct snap_pending	*p = s->pending;
 
 	p->closures = grow(p->closures, p->nclosures, sizeof(*p->closures));
-	p->closures[p->nclosures].schedule = arena_strdup(s->arena,
-	    schedule_id);
+	p->closures[p->nclosures].schedule = pend_str(s, schedule_id);
 	p->closures[p->nclosures].date = yyyymmdd;
 	p->nclosures++;
 }
@@ -386,8 +545,7 @@ snap_add_workday(struct snap *s, const char *schedule_id,
 	struct snap_pending	*p = s->pending;
 
 	p->workdays = grow(p->workdays, p->nworkdays, sizeof(*p->workdays));
-	p->workdays[p->nworkdays].schedule = arena_strdup(s->arena,
-	    schedule_id);
+	p->workdays[p->nworkdays].schedule = pend_str(s, schedule_id);
 	p->workdays[p->nworkdays].day = *wd;
 	p->nworkdays++;
 }
@@ -423,21 +581,35 @@ cmp_schedule(const void *a, const void *b)
 	    ((const struct snap_schedule *)b)->id);
 }
 
+/* Entries being ordered: where each came from, so its pending rows follow. */
+struct entry_at {
+	const struct snap_entry	*e;
+	int			 sort;
+	uint32_t		 added;	/* index in add order */
+};
+
 static int
 cmp_entry_display(const void *a, const void *b)
 {
-	const struct snap_entry	*x = a, *y = b;
+	const struct entry_at	*x = a, *y = b;
 
 	if (x->sort != y->sort)
 		return x->sort < y->sort ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return strcmp(x->e->id, y->e->id);
 }
 
+/* The by-id index is sorted as (id, index) pairs (no global state:
+ * two threads may build at once). */
+struct id_at {
+	const char	*id;
+	uint32_t	 at;
+};
+
 static int
-cmp_entry_ptr_id(const void *a, const void *b)
+cmp_id_at(const void *a, const void *b)
 {
-	return strcmp((*(struct snap_entry *const *)a)->id,
-	    (*(struct snap_entry *const *)b)->id);
+	return strcmp(((const struct id_at *)a)->id,
+	    ((const struct id_at *)b)->id);
 }
 
 static int
@@ -456,17 +628,6 @@ cmp_workday(const void *a, const void *b)
 }
 
 static int
-cmp_link(const void *a, const void *b)
-{
-	const struct link	*x = a, *y = b;
-	int			 c = strcmp(x->owner, y->owner);
-
-	if (c != 0)
-		return c;
-	return (x->position > y->position) - (x->position < y->position);
-}
-
-static int
 cmp_rule(const void *a, const void *b)
 {
 	const struct pend_rule	*x = a, *y = b;
@@ -479,42 +640,119 @@ cmp_rule(const void *a, const void *b)
 	return (x->rule.id > y->rule.id) - (x->rule.id < y->rule.id);
 }
 
-/* The snapshot's own, mutable view of a lookup result. */
-static struct snap_entry *
-entry_mut(struct snap *s, const char *id)
+/* A link resolved to its owner's index and its target. */
+struct resolved {
+	uint32_t	 owner;
+	int		 position;
+	const void	*ref;
+};
+
+static int
+cmp_resolved(const void *a, const void *b)
 {
-	return (struct snap_entry *)snap_entry(s, id);
+	const struct resolved	*x = a, *y = b;
+
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	return (x->position > y->position) - (x->position < y->position);
+}
+
+static size_t
+entry_index(const struct snap *s, const char *id)
+{
+	const struct snap_entry	*e = snap_entry(s, id);
+
+	return e != NULL ? (size_t)(e - s->entries) : SIZE_MAX;
+}
+
+/*
+ * Links (group members, designated agents) into one array of agents
+ * (*arr), each owner's slice in position order, handed to put; unknown
+ * owners or agents are dropped.
+ */
+static void
+resolve_agent_links(struct snap *s, const struct link *links, size_t n,
+    size_t nowners, size_t (*owner_index)(const struct snap *, const char *),
+    const struct snap_agent ***arr,
+    void (*put)(struct snap *, size_t owner, const struct snap_agent *const *,
+    size_t))
+{
+	struct resolved		 *r = xcalloc(n ? n : 1, sizeof(*r));
+	const struct snap_agent	**out;
+	size_t			  i, k = 0, first;
+
+	for (i = 0; i < n; i++) {
+		size_t			 o = owner_index(s, links[i].owner);
+		const struct snap_agent	*a = snap_agent(s, links[i].ref);
+
+		if (o == SIZE_MAX || o >= nowners || a == NULL)
+			continue;
+		r[k].owner = (uint32_t)o;
+		r[k].position = links[i].position;
+		r[k++].ref = a;
+	}
+	sort(r, k, sizeof(*r), cmp_resolved);
+	*arr = out = xcalloc(k ? k : 1, sizeof(*out));
+	for (i = 0; i < k; i++)
+		out[i] = r[i].ref;
+	for (i = 0; i < k; i = first) {
+		for (first = i + 1; first < k && r[first].owner == r[i].owner;
+		    first++)
+			continue;
+		put(s, r[i].owner, &out[i], first - i);
+	}
+	free(r);
+}
+
+static size_t
+group_index(const struct snap *s, const char *id)
+{
+	const struct snap_group	*g = snap_group(s, id);
+
+	return g != NULL ? (size_t)(g - s->groups) : SIZE_MAX;
 }
 
 static void
-resolve_links(struct snap *s)
+put_members(struct snap *s, size_t g, const struct snap_agent *const *a,
+    size_t n)
 {
-	struct snap_pending	*p = s->pending;
-	struct snap_group	*g;
-	struct snap_entry	*e;
-	const struct snap_agent	*a;
-	size_t			 i;
+	s->groups[g].members = a;
+	s->groups[g].nmembers = n;
+}
 
-	sort(p->members, p->nmembers, sizeof(*p->members), cmp_link);
-	for (i = 0; i < p->nmembers; i++) {
-		g = (struct snap_group *)snap_group(s, p->members[i].owner);
-		a = snap_agent(s, p->members[i].ref);
-		if (g == NULL || a == NULL)
-			continue;
-		g->members = grow(g->members, g->nmembers, sizeof(*g->members));
-		g->members[g->nmembers++] = a;
+static void
+put_designated(struct snap *s, size_t e, const struct snap_agent *const *a,
+    size_t n)
+{
+	/* The schema has no limit; a decision never reads that far. */
+	s->entries[e].designated = (uint32_t)(a - s->designated);
+	s->entries[e].ndesignated = n > UINT16_MAX ? UINT16_MAX : (uint16_t)n;
+}
+
+/* Notices are an entry's own: it gets settings of its own (a copy of
+ * its shared ones), the others keep sharing. */
+static struct snap_entry_conf *
+own_conf(struct snap *s, struct snap_entry *e, uint8_t *own)
+{
+	struct snap_entry_conf	*c;
+	size_t			 i = (size_t)(e - s->entries);
+
+	if (!own[i]) {
+		c = arena_alloc(s->arena, sizeof(*c));
+		*c = *e->conf;
+		e->conf = c;
+		own[i] = 1;
 	}
-	snap_rotation(s);
-	sort(p->designated, p->ndesignated, sizeof(*p->designated), cmp_link);
-	for (i = 0; i < p->ndesignated; i++) {
-		e = entry_mut(s, p->designated[i].owner);
-		a = snap_agent(s, p->designated[i].ref);
-		if (e == NULL || a == NULL)
-			continue;
-		e->designated = grow(e->designated, e->ndesignated,
-		    sizeof(*e->designated));
-		e->designated[e->ndesignated++] = a;
-	}
+	return (struct snap_entry_conf *)e->conf;
+}
+
+static int
+cmp_rule_run(const void *a, const void *b)
+{
+	uint32_t	 x = ((const struct snap_entry_rules *)a)->entry;
+	uint32_t	 y = ((const struct snap_entry_rules *)b)->entry;
+
+	return (x > y) - (x < y);
 }
 
 static void
@@ -523,26 +761,46 @@ resolve_rules_and_notices(struct snap *s)
 	struct snap_pending	*p = s->pending;
 	struct snap_entry	*e;
 	struct snap_rule	*r;
-	size_t			 i;
+	uint8_t			*own;
+	size_t			 i, k, next;
 
 	sort(p->rules, p->nrules, sizeof(*p->rules), cmp_rule);
-	for (i = 0; i < p->nrules; i++) {
-		if ((e = entry_mut(s, p->rules[i].entry)) == NULL)
+	/* One array for every entry's rules, each entry's run in order. */
+	s->rules = xcalloc(p->nrules ? p->nrules : 1, sizeof(*s->rules));
+	for (i = k = 0; i < p->nrules; i = next) {
+		for (next = i + 1; next < p->nrules &&
+		    strcmp(p->rules[next].entry, p->rules[i].entry) == 0; next++)
 			continue;
-		e->rules = grow(e->rules, e->nrules, sizeof(*e->rules));
-		r = &e->rules[e->nrules++];
-		*r = p->rules[i].rule;
-		if (r->target_id == NULL)
+		if ((e = (struct snap_entry *)snap_entry(s,
+		    p->rules[i].entry)) == NULL)
 			continue;
-		if (r->target == RTARGET_AGENT)
-			r->agent = snap_agent(s, r->target_id);
-		else if (r->target == RTARGET_GROUP)
-			r->group = snap_group(s, r->target_id);
+		s->rule_runs = grow(s->rule_runs, s->nrule_runs,
+		    sizeof(*s->rule_runs));
+		s->rule_runs[s->nrule_runs].entry =
+		    (uint32_t)(e - s->entries);
+		s->rule_runs[s->nrule_runs].first = (uint32_t)k;
+		s->rule_runs[s->nrule_runs++].n = (uint32_t)(next - i);
+		for (; i < next; i++) {
+			r = &s->rules[k++];
+			*r = p->rules[i].rule;
+			if (r->target_id == NULL)
+				continue;
+			if (r->target == RTARGET_AGENT)
+				r->agent = snap_agent(s, r->target_id);
+			else if (r->target == RTARGET_GROUP)
+				r->group = snap_group(s, r->target_id);
+		}
 	}
+	sort(s->rule_runs, s->nrule_runs, sizeof(*s->rule_runs),
+	    cmp_rule_run);
+	own = xcalloc(s->nentries ? s->nentries : 1, 1);
 	for (i = 0; i < p->nnotices; i++)
-		if ((e = entry_mut(s, p->notices[i].entry)) != NULL &&
+		if ((e = (struct snap_entry *)snap_entry(s,
+		    p->notices[i].entry)) != NULL &&
 		    (unsigned)p->notices[i].kind < NOTICE__MAX)
-			e->notices[p->notices[i].kind] = p->notices[i].tmpl;
+			own_conf(s, e, own)->notices[p->notices[i].kind] =
+			    p->notices[i].tmpl;
+	free(own);
 }
 
 static void
@@ -586,6 +844,69 @@ resolve_schedules(struct snap *s)
 	}
 }
 
+/* Every shared settings' schedule id becomes the schedule (or NULL). */
+static void
+resolve_conf_schedules(struct snap *s)
+{
+	struct intern		*t = &s->pending->confs;
+	struct snap_entry_conf	*c;
+	size_t			 i;
+
+	for (i = 0; i < t->size; i++) {
+		if ((c = (struct snap_entry_conf *)t->slot[i]) == NULL ||
+		    c->schedule == NULL)
+			continue;
+		c->schedule = snap_schedule(s, (const char *)c->schedule);
+	}
+}
+
+/*
+ * Entries in display order, exactly as many as there are (the build
+ * array doubled), with the by-id index and their fallback groups.
+ */
+static void
+order_entries(struct snap *s)
+{
+	struct entry_at		*at;
+	struct snap_entry	*out;
+	struct id_at		*ids;
+	size_t			 i, n = s->nentries;
+
+	at = xcalloc(n ? n : 1, sizeof(*at));
+	for (i = 0; i < n; i++) {
+		at[i].e = &s->entries[i];
+		at[i].sort = s->pending->entry[i].sort;
+		at[i].added = (uint32_t)i;
+	}
+	sort(at, n, sizeof(*at), cmp_entry_display);
+	out = xcalloc(n ? n : 1, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		const struct pend_entry	*pe = &s->pending->entry[at[i].added];
+
+		out[i] = *at[i].e;
+		out[i].group = pe->group_id != NULL ?
+		    snap_group(s, pe->group_id) : NULL;
+		if (pe->link == NULL)
+			continue;
+		s->links = grow(s->links, s->nlinks, sizeof(*s->links));
+		s->links[s->nlinks].entry = (uint32_t)i;
+		s->links[s->nlinks++].url = pe->link;
+	}
+	free(at);
+	free(s->entries);
+	s->entries = out;
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	for (i = 0; i < n; i++) {
+		ids[i].id = s->entries[i].id;
+		ids[i].at = (uint32_t)i;
+	}
+	sort(ids, n, sizeof(*ids), cmp_id_at);
+	s->entries_by_id = xcalloc(n ? n : 1, sizeof(*s->entries_by_id));
+	for (i = 0; i < n; i++)
+		s->entries_by_id[i] = ids[i].at;
+	free(ids);
+}
+
 void
 snap_finish(struct snap *s)
 {
@@ -594,27 +915,19 @@ snap_finish(struct snap *s)
 	sort(s->agents, s->nagents, sizeof(*s->agents), cmp_agent);
 	sort(s->groups, s->ngroups, sizeof(*s->groups), cmp_group);
 	sort(s->schedules, s->nschedules, sizeof(*s->schedules), cmp_schedule);
-	sort(s->entries, s->nentries, sizeof(*s->entries), cmp_entry_display);
-	s->entries_by_id = xrealloc(s->entries_by_id,
-	    xmul(s->nentries ? s->nentries : 1, sizeof(*s->entries_by_id)));
-	for (i = 0; i < s->nentries; i++)
-		s->entries_by_id[i] = &s->entries[i];
-	sort(s->entries_by_id, s->nentries, sizeof(*s->entries_by_id),
-	    cmp_entry_ptr_id);
 	resolve_schedules(s);
 	for (i = 0; i < s->nagents; i++)
 		if (s->agents[i].schedule_id != NULL)
 			s->agents[i].schedule = snap_schedule(s,
 			    s->agents[i].schedule_id);
-	for (i = 0; i < s->nentries; i++) {
-		struct snap_entry *e = &s->entries[i];
-
-		if (e->group_id != NULL)
-			e->group = snap_group(s, e->group_id);
-		if (e->schedule_id != NULL)
-			e->schedule = snap_schedule(s, e->schedule_id);
-	}
-	resolve_links(s);
+	resolve_conf_schedules(s);
+	order_entries(s);
+	resolve_agent_links(s, s->pending->members, s->pending->nmembers,
+	    s->ngroups, group_index, &s->members, put_members);
+	snap_rotation(s);
+	resolve_agent_links(s, s->pending->designated,
+	    s->pending->ndesignated, s->nentries, entry_index, &s->designated,
+	    put_designated);
 	resolve_rules_and_notices(s);
 	pending_free(s->pending);
 	s->pending = NULL;
@@ -693,16 +1006,70 @@ snap_carry_runtime(struct snap *to, const struct snap *from)
 
 /* ---- lookups -------------------------------------------------------- */
 
+const struct snap_agent *const *
+snap_designated(const struct snap *s, const struct snap_entry *e)
+{
+	return s->designated + e->designated;
+}
+
+const struct snap_rule *
+snap_rules(const struct snap *s, const struct snap_entry *e, size_t *n)
+{
+	size_t		 lo = 0, hi = s->nrule_runs, mid;
+	uint32_t	 at = (uint32_t)(e - s->entries);
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->rule_runs[mid].entry == at) {
+			*n = s->rule_runs[mid].n;
+			return &s->rules[s->rule_runs[mid].first];
+		}
+		if (s->rule_runs[mid].entry > at)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*n = 0;
+	return NULL;
+}
+
+const char *
+snap_wecom_link(const struct snap *s, const struct snap_entry *e)
+{
+	size_t		 lo = 0, hi = s->nlinks, mid;
+	uint32_t	 at = (uint32_t)(e - s->entries);
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->links[mid].entry == at)
+			return s->links[mid].url;
+		if (s->links[mid].entry > at)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 const struct snap_entry *
 snap_entry(const struct snap *s, const char *id)
 {
-	struct snap_entry	 key = { .id = id }, *kp = &key, **hit;
+	size_t	 lo = 0, hi = s->nentries, mid;
+	int	 c;
 
-	if (s->nentries == 0 || s->entries_by_id == NULL)
+	if (s->entries_by_id == NULL)
 		return NULL;
-	hit = bsearch(&kp, s->entries_by_id, s->nentries,
-	    sizeof(*s->entries_by_id), cmp_entry_ptr_id);
-	return hit != NULL ? *hit : NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(id, s->entries[s->entries_by_id[mid]].id);
+		if (c == 0)
+			return &s->entries[s->entries_by_id[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 const struct snap_agent *

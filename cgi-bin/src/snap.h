@@ -136,7 +136,7 @@ struct snap_agent {
 struct snap_group {
 	const char		 *id;
 	const char		 *name;
-	const struct snap_agent	**members;	/* in position order */
+	const struct snap_agent	*const *members;	/* in position order */
 	size_t			  nmembers;
 	/* Runtime: where round robin goes on (snap_rotation). */
 	size_t			  rr_next;
@@ -157,28 +157,21 @@ struct snap_rule {
 	const struct snap_group	*group;
 };
 
-struct snap_entry {
-	const char		*id;
-	const char		*label;
+/*
+ * An entry's settings (scene, decision, hours, what happens after the
+ * transfer, notices). Entries with equal settings share one (a snapshot
+ * of 100,000 entries holds a few thousand of these): never change one
+ * through an entry. Its rules and WeCom link are its own (snap_rules(),
+ * snap_wecom_link()).
+ */
+struct snap_entry_conf {
 	const char		*scene;		/* "" when none */
-	enum target_type	 ttype;
-	const char		*target;
-	int			 sort;
-	int			 enabled;
 	enum policy		 policy;
-	const char		*group_id;	/* fallback group, or NULL */
-	const struct snap_group	*group;
-	enum strategy		 strategy;
-	const char		*schedule_id;	/* business hours, or NULL */
-	const struct snap_schedule *schedule;
+	enum strategy		 strategy;	/* of the fallback group */
 	int			 over_capacity;	/* designated may exceed */
 	enum step		 order[STEP__MAX];
 	size_t			 norder;
-	/* Designated agents in order, resolved (unknown ids dropped). */
-	const struct snap_agent	**designated;
-	size_t			 ndesignated;
-	struct snap_rule	*rules;		/* by priority, then id */
-	size_t			 nrules;
+	const struct snap_schedule *schedule;	/* business hours, or NULL */
 	const char		*notices[NOTICE__MAX];	/* NULL: default */
 	/*
 	 * After the first transfer (life.h), the entry's own settings;
@@ -191,9 +184,59 @@ struct snap_entry {
 	int			 queue_max;
 	int			 queue_notice_step;
 	int			 leave_message;
+};
+
+/*
+ * An entry (a button) as a snapshot holds it: 48 bytes, its strings
+ * shared with equal ones (labels, targets), its settings in a shared
+ * snap_entry_conf, its designated agents a slice of the snapshot's
+ * array (snap_designated()). Entries are kept in display order
+ * (sort_order, id).
+ */
+struct snap_entry {
+	const char		*id;
+	const char		*label;
+	const char		*target;
+	const struct snap_group	*group;		/* fallback group, or NULL */
+	const struct snap_entry_conf *conf;	/* never NULL */
+	uint32_t		 designated;	/* first, in snap->designated */
+	uint16_t		 ndesignated;
+	uint8_t			 ttype;		/* enum target_type */
+	uint8_t			 enabled;
+};
+
+/*
+ * What a builder hands snap_add_entry (a database row, a test's entry):
+ * flat, strings the caller's (copied).
+ */
+struct snap_entry_in {
+	const char		*id;
+	const char		*label;
+	const char		*scene;		/* NULL or "" when none */
+	enum target_type	 ttype;
+	const char		*target;
+	int			 sort;
+	int			 enabled;
+	const char		*group_id;	/* fallback group, or NULL */
+	const char		*schedule_id;	/* business hours, or NULL */
 	/* TARGET_WECOM_KF: target is the open_kfid; its stored link. */
-	const char		*wecom_scene;	/* NULL: none usable */
 	const char		*wecom_link;	/* NULL: not created yet */
+	/* policy ... leave_message as in snap_entry_conf; scene, schedule
+	 * and notices come apart (above, snap_add_notice); norder 0: the
+	 * default order. */
+	struct snap_entry_conf	 conf;
+};
+
+/* Sparse, by entry: most entries have no rules and no WeCom link. */
+struct snap_entry_rules {
+	uint32_t		 entry;		/* index in entries */
+	uint32_t		 first;		/* in snap->rules */
+	uint32_t		 n;
+};
+
+struct snap_entry_link {
+	uint32_t		 entry;
+	const char		*url;
 };
 
 struct snap_pending;	/* build-time only */
@@ -204,13 +247,21 @@ struct snap {
 	int64_t			 presence_ms;	/* newest presence stamp loaded */
 	struct snap_entry	*entries;	/* display order (sort, id) */
 	size_t			 nentries;
-	struct snap_entry	**entries_by_id;
+	uint32_t		*entries_by_id;	/* indexes into entries */
 	struct snap_agent	*agents;	/* sorted by id */
 	size_t			 nagents;
 	struct snap_group	*groups;	/* sorted by id */
 	size_t			 ngroups;
 	struct snap_schedule	*schedules;	/* sorted by id */
 	size_t			 nschedules;
+	/* The arrays entries' and groups' slices point into. */
+	const struct snap_agent	**designated;
+	const struct snap_agent	**members;
+	struct snap_rule	*rules;		/* each entry's run in order */
+	struct snap_entry_rules	*rule_runs;	/* by entry index */
+	size_t			 nrule_runs;
+	struct snap_entry_link	*links;		/* by entry index */
+	size_t			 nlinks;
 	struct snap_pending	*pending;	/* until snap_finish */
 };
 
@@ -218,7 +269,7 @@ struct snap	*snap_new(void);
 void		 snap_free(struct snap *);	/* NULL is a no-op */
 
 /* Builders copy every string into the snapshot. */
-void	 snap_add_entry(struct snap *, const struct snap_entry *);
+void	 snap_add_entry(struct snap *, const struct snap_entry_in *);
 void	 snap_add_agent(struct snap *, const struct snap_agent *);
 void	 snap_add_group(struct snap *, const char *id, const char *name);
 void	 snap_add_member(struct snap *, const char *group_id,
@@ -260,6 +311,16 @@ void	 snap_presence(struct snap *, const char *agent_id,
 void	 snap_rotation(struct snap *);
 
 const struct snap_entry	*snap_entry(const struct snap *, const char *id);
+/* The entry's designated agents in order (unknown ids dropped): an array
+ * of e->ndesignated, the snapshot's. */
+const struct snap_agent	*const *snap_designated(const struct snap *,
+			    const struct snap_entry *);
+/* The entry's enabled rules by priority, then id (*n of them, 0: NULL). */
+const struct snap_rule	*snap_rules(const struct snap *,
+			    const struct snap_entry *, size_t *n);
+/* TARGET_WECOM_KF: the entry's stored contact link, NULL when none yet. */
+const char		*snap_wecom_link(const struct snap *,
+			    const struct snap_entry *);
 const struct snap_agent	*snap_agent(const struct snap *, const char *id);
 const struct snap_group	*snap_group(const struct snap *, const char *id);
 const struct snap_schedule *snap_schedule(const struct snap *, const char *id);

@@ -58,13 +58,20 @@ enum stmt {
 	"a.active_sessions, a.enabled, a.schedule_id, " \
 	"(SELECT last_assigned_at FROM kf_agent_activity t " \
 	"WHERE t.agent_id = a.id), a.live_ms"
+/*
+ * An entry's target as kf_wecom_link's key: target is utf8mb4, open_kfid
+ * ascii; compared as they are, the link's primary key goes unused (every
+ * entry would read every link: minutes at 20,000 links).
+ */
+#define OPEN_KFID_OF_TARGET \
+	"CONVERT(e.target USING ascii) COLLATE ascii_bin"
 #define ENTRY_COLS \
 	"e.id, e.label, e.scene, e.sort_order, e.enabled, e.target_type, " \
 	"e.target, e.policy, e.fallback_group_id, e.fallback_strategy, " \
 	"e.schedule_id, e.designated_over_capacity, e.decision_order, " \
-	"COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), " \
-	"(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target " \
-	"AND l.scene = COALESCE(e.wecom_scene, e.id)), " \
+	"IF(e.target_type = 'wecom_kf', (SELECT l.url FROM kf_wecom_link l " \
+	"WHERE l.open_kfid = " OPEN_KFID_OF_TARGET " AND " \
+	"l.scene = COALESCE(e.wecom_scene, e.id)), NULL), " \
 	"COALESCE(e.widen_after_s, -1), COALESCE(e.reroute_after_s, -1), " \
 	"COALESCE(e.take_back, -1), COALESCE(e.busy_after_misses, -1), " \
 	"COALESCE(e.queue_max, -1), COALESCE(e.queue_notice_step, -1), " \
@@ -409,12 +416,31 @@ conn_lost(unsigned err)
 #define FETCH_NOROWS	(-2)	/* failed before any row reached fn */
 
 /*
- * Fetch every row of an executed statement as text: 0 on success, -1 on
- * failure after rows were delivered, FETCH_NOROWS before. A statement
- * without a result set (a write) succeeds with no rows.
+ * The snapshot's loads: 100,000 rows would be held twice if buffered
+ * (the client's copy of the result, then the snapshot), so they are
+ * streamed, a row at a time, into buffers of each column's declared size.
  */
 static int
-fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
+streamed(int id)
+{
+	return id == STMT_AGENTS_ALL || id == STMT_ENTRIES_ALL ||
+	    id == STMT_GROUPS_ALL || id == STMT_MEMBERS_ALL ||
+	    id == STMT_DESIGNATED_ALL || id == STMT_RULES_ALL ||
+	    id == STMT_NOTICES_ALL;
+}
+
+/* A streamed column's buffer: its declared size (no column of a load is
+ * near the cap; one past it fails the load, loudly). */
+#define STREAM_COL_MAX	(1024 * 1024)
+
+/*
+ * Fetch every row of an executed statement as text: 0 on success, -1 on
+ * failure after rows were delivered, FETCH_NOROWS before. A statement
+ * without a result set (a write) succeeds with no rows. stream: rows
+ * come from the server one by one (fn must not run statements).
+ */
+static int
+fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg, int stream)
 {
 	MYSQL_RES	*meta;
 	MYSQL_FIELD	*fields;
@@ -428,7 +454,7 @@ fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
 
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
 		return mysql_stmt_errno(st) == 0 ? 0 : FETCH_NOROWS;
-	if (mysql_stmt_store_result(st) != 0) {
+	if (!stream && mysql_stmt_store_result(st) != 0) {
 		mysql_free_result(meta);
 		return FETCH_NOROWS;
 	}
@@ -441,8 +467,10 @@ fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
 	out = xcalloc(n, sizeof(*out));
 	for (i = 0; i < n; i++) {
 		/* Numbers arrive as text too; 32 bytes hold any of ours. */
-		size = (fields[i].max_length > 32 ? fields[i].max_length : 32)
-		    + 1;
+		size = stream ? fields[i].length : fields[i].max_length;
+		if (size > STREAM_COL_MAX)
+			size = STREAM_COL_MAX;
+		size = (size > 32 ? size : 32) + 1;
 		col[i] = xmalloc(size);
 		bind[i].buffer_type = MYSQL_TYPE_STRING;
 		bind[i].buffer = col[i];
@@ -462,7 +490,8 @@ fetch_rows(MYSQL_STMT *st, row_fn fn, void *arg)
 			goto done;
 	}
 	if (frc == MYSQL_DATA_TRUNCATED) {
-		log_error("row truncated despite max_length sizing");
+		log_error("row truncated despite %s sizing",
+		    stream ? "declared" : "max_length");
 		goto done;
 	}
 	rc = frc == MYSQL_NO_DATA ? 0 : -1;
@@ -532,7 +561,7 @@ run(struct store *s, int id, const char *const *params,
 		frc = FETCH_NOROWS;
 		if ((nparams == 0 || mysql_stmt_bind_param(st, pb) == 0) &&
 		    mysql_stmt_execute(st) == 0 &&
-		    (frc = fetch_rows(st, fn, arg)) == 0) {
+		    (frc = fetch_rows(st, fn, arg, streamed(id))) == 0) {
 			s->affected = mysql_stmt_affected_rows(st);
 			s->insert_id = mysql_stmt_insert_id(st);
 			return STORE_OK;
@@ -630,9 +659,9 @@ row_agent(void *arg, char **col, unsigned n)
 static int
 row_entry(void *arg, char **col, unsigned n)
 {
-	struct snap_entry	 e;
+	struct snap_entry_in	 e;
 
-	if (n < 22 || col[0] == NULL)
+	if (n < 21 || col[0] == NULL)
 		return -1;
 	memset(&e, 0, sizeof(e));
 	e.id = col[0];
@@ -643,30 +672,28 @@ row_entry(void *arg, char **col, unsigned n)
 	if (col[5] == NULL || snap_target_parse(col[5], &e.ttype) == -1)
 		e.ttype = TARGET_PAGE;
 	e.target = col[6];
-	if (col[7] == NULL || snap_policy_parse(col[7], &e.policy) == -1)
-		e.policy = POLICY_OVERFLOW;
+	if (col[7] == NULL || snap_policy_parse(col[7], &e.conf.policy) == -1)
+		e.conf.policy = POLICY_OVERFLOW;
 	e.group_id = col[8];
-	if (col[9] == NULL || snap_strategy_parse(col[9], &e.strategy) == -1)
-		e.strategy = STRAT_LEAST_BUSY;
+	if (col[9] == NULL ||
+	    snap_strategy_parse(col[9], &e.conf.strategy) == -1)
+		e.conf.strategy = STRAT_LEAST_BUSY;
 	e.schedule_id = col[10];
-	e.over_capacity = atoi_or(col[11], 0) != 0;
+	e.conf.over_capacity = atoi_or(col[11], 0) != 0;
 	if (col[12] != NULL && *col[12] != '\0' &&
-	    snap_parse_order(col[12], e.order, &e.norder) == -1) {
+	    snap_parse_order(col[12], e.conf.order, &e.conf.norder) == -1) {
 		log_warn("entry %s: bad decision_order '%s', using the default",
 		    e.id, col[12]);
-		e.norder = 0;
+		e.conf.norder = 0;
 	}
-	if (e.ttype == TARGET_WECOM_KF) {
-		e.wecom_scene = col[13];
-		e.wecom_link = col[14];
-	}
-	e.widen_after_s = atoi_or(col[15], -1);
-	e.reroute_after_s = atoi_or(col[16], -1);
-	e.take_back = atoi_or(col[17], -1);
-	e.busy_after_misses = atoi_or(col[18], -1);
-	e.queue_max = atoi_or(col[19], -1);
-	e.queue_notice_step = atoi_or(col[20], -1);
-	e.leave_message = atoi_or(col[21], -1);
+	e.wecom_link = col[13];
+	e.conf.widen_after_s = atoi_or(col[14], -1);
+	e.conf.reroute_after_s = atoi_or(col[15], -1);
+	e.conf.take_back = atoi_or(col[16], -1);
+	e.conf.busy_after_misses = atoi_or(col[17], -1);
+	e.conf.queue_max = atoi_or(col[18], -1);
+	e.conf.queue_notice_step = atoi_or(col[19], -1);
+	e.conf.leave_message = atoi_or(col[20], -1);
 	snap_add_entry(arg, &e);
 	return 0;
 }

@@ -46,10 +46,11 @@ const char *const store_w_sql[W__MAX] = {
 	/* wecom_kf entries: id, open_kfid, usable scene, stored link, known. */
 	[W_ENTRIES] = "SELECT e.id, e.target, "
 	    "COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), "
-	    "(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = "
+	    "CONVERT(e.target USING ascii) COLLATE ascii_bin "
 	    "AND l.scene = COALESCE(e.wecom_scene, e.id)), "
-	    "(SELECT COUNT(*) FROM kf_wecom_account w "
-	    "WHERE w.open_kfid = e.target) FROM kf_entry e "
+	    "(SELECT COUNT(*) FROM kf_wecom_account w WHERE w.open_kfid = "
+	    "CONVERT(e.target USING ascii) COLLATE ascii_bin) FROM kf_entry e "
 	    "WHERE e.target_type = 'wecom_kf' ORDER BY e.id",
 	[W_ACCOUNTS] = "SELECT open_kfid FROM kf_wecom_account "
 	    "ORDER BY open_kfid",

@@ -718,30 +718,31 @@ text_msgid(const char *prefix, const char *msgid, char *out, size_t len)
 
 /* People of the entry online now (for a wait estimate), at least 1. */
 static unsigned
-entry_servers(const struct snap_entry *e)
+entry_servers(const struct snap *snap, const struct snap_entry *e)
 {
-	unsigned	 n = 0;
-	size_t		 i;
+	const struct snap_agent	*const *des = snap_designated(snap, e);
+	unsigned		 n = 0;
+	size_t			 i;
 
 	for (i = 0; i < e->ndesignated; i++)
-		n += e->designated[i]->status == AGENT_ONLINE;
+		n += des[i]->status == AGENT_ONLINE;
 	for (i = 0; e->group != NULL && i < e->group->nmembers; i++)
 		n += e->group->members[i]->status == AGENT_ONLINE &&
-		    !decide_is_designated(e, e->group->members[i]);
+		    !decide_is_designated(snap, e, e->group->members[i]);
 	return n > 0 ? n : 1;
 }
 
 /* "您前面还有{ahead}位客户,预计等待约{wait}分钟" for position pos. */
 static const char *
 work_queue_text(struct pull *p, const struct life_settings *ls,
-    const struct snap_entry *e, unsigned pos)
+    const struct snap *snap, const struct snap_entry *e, unsigned pos)
 {
 	char			 ahead[16], wait[16];
 	struct notice_var	 vars[2] = { { "ahead", ahead }, { "wait", wait } };
 
 	snprintf(ahead, sizeof(ahead), "%u", pos > 0 ? pos - 1 : 0);
 	snprintf(wait, sizeof(wait), "%u", life_queue_wait_min(ls, pos,
-	    entry_servers(e)));
+	    entry_servers(snap, e)));
 	return notice_render(p->arena, p->cfg->queue_position, vars, 2);
 }
 
@@ -793,7 +794,7 @@ pool_enter(struct pull *p, const char *kfid, const char *user,
 		h->hold_s = ls->widen_after_s;
 	} else if (q->d.reason == REASON_NONE_CLOSED && ls->leave_message) {
 		/* Kept for the entry's first person, first at the opening. */
-		keep = e->ndesignated > 0 ? e->designated[0] : NULL;
+		keep = e->ndesignated > 0 ? snap_designated(snap, e)[0] : NULL;
 		vars[0] = (struct notice_var){ "agent", keep != NULL ?
 		    keep->name : "客服" };
 		vars[1] = (struct notice_var){ "next_open", q->next_open_text };
@@ -814,9 +815,9 @@ pool_enter(struct pull *p, const char *kfid, const char *user,
 		text = NULL;
 	if (pos > 0) {
 		/* State 0 still: send_msg; the pool's code stays for later. */
-		text = text == NULL ? work_queue_text(p, ls, e, pos) :
+		text = text == NULL ? work_queue_text(p, ls, snap, e, pos) :
 		    notice_render(p->arena, "{a}\n{b}", (struct notice_var[]){
-		    { "a", text }, { "b", work_queue_text(p, ls, e, pos) } }, 2);
+		    { "a", text }, { "b", work_queue_text(p, ls, snap, e, pos) } }, 2);
 		text_msgid("kfqp", msgid, sid, sizeof(sid));
 		rc = work_send_text(p, kfid, user, sid, text);
 		if (wecom_transient(rc)) {
@@ -1211,7 +1212,7 @@ queue_update(struct pull *p, const char *kfid,
 		cache_release(p->cache);
 		return;
 	}
-	text = work_queue_text(p, &ls, e, pos);
+	text = work_queue_text(p, &ls, snap, e, pos);
 	if (store_wecom_session_get(p->store, kfid, pr->external_userid,
 	    &ws) != STORE_OK || ws.pool_code[0] == '\0') {
 		cache_release(p->cache);

@@ -89,9 +89,10 @@ static struct snap *
 demo(void)
 {
 	struct snap	*s = snap_new();
-	struct snap_entry e = { .label = "x", .enabled = 1,
-	    .ttype = TARGET_PAGE, .target = "/p", .policy = POLICY_OVERFLOW,
-	    .strategy = STRAT_ROUND_ROBIN, .group_id = "g" };
+	struct snap_entry_in e = { .label = "x", .enabled = 1,
+	    .ttype = TARGET_PAGE, .target = "/p", .group_id = "g",
+	    .conf = { .policy = POLICY_OVERFLOW,
+	    .strategy = STRAT_ROUND_ROBIN } };
 
 	for (int i = 1; i <= 3; i++) {
 		char	 id[16];

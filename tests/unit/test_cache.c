@@ -36,7 +36,7 @@ store_version(struct store *s, long long *v)
 static void
 add_entry(struct snap *snap, const char *id)
 {
-	struct snap_entry	 e = { .id = id, .label = "x", .enabled = 1 };
+	struct snap_entry_in	 e = { .id = id, .label = "x", .enabled = 1 };
 
 	snap_add_entry(snap, &e);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "arena.h"
 #include "decide.h"
 #include "snap.h"
 
@@ -83,10 +84,23 @@ static void
 entry(struct snap *s, const char *id, enum policy p, const char *group,
     enum strategy st)
 {
-	struct snap_entry	 e = { .id = id, .label = id, .enabled = 1,
-	    .policy = p, .group_id = group, .strategy = st };
+	struct snap_entry_in	 e = { .id = id, .label = id, .enabled = 1,
+	    .group_id = group, .conf = { .policy = p, .strategy = st } };
 
 	snap_add_entry(s, &e);
+}
+
+/* An entry's settings to change after the build: its own copy (entries
+ * with equal settings share them). Freed with the snapshot. */
+static struct snap_entry_conf *
+own(struct snap *s, const char *id)
+{
+	struct snap_entry	*e = (struct snap_entry *)snap_entry(s, id);
+	struct snap_entry_conf	*c = arena_alloc(s->arena, sizeof(*c));
+
+	*c = *e->conf;
+	e->conf = c;
+	return c;
 }
 
 static struct snap_agent *
@@ -188,7 +202,7 @@ test_capacity_edges(void **state)
 	snap_add_designated(s, "e", "a1", 0);
 	snap_add_designated(s, "over", "a1", 0);
 	snap_finish(s);
-	((struct snap_entry *)snap_entry(s, "over"))->over_capacity = 1;
+	own(s, "over")->over_capacity = 1;
 	agent(s, "a1")->active = 4;	/* one below capacity: takes it */
 	d = run(s, "e", NULL, 0, NULL);
 	CHOSEN(d, "a1");
@@ -421,8 +435,7 @@ test_closed_entry(void **state)
 	entry(s, "e", POLICY_OVERFLOW, "g", STRAT_ORDERED);
 	snap_add_designated(s, "e", "a1", 0);
 	snap_finish(s);
-	((struct snap_entry *)snap_entry(s, "e"))->schedule =
-	    snap_schedule(s, "mon");
+	own(s, "e")->schedule = snap_schedule(s, "mon");
 	d = run(s, "e", NULL, 0, NULL);		/* Monday 10:00: open */
 	CHOSEN(d, "a1");
 	in = (struct decide_input){ .snap = s, .entry = snap_entry(s, "e"),
@@ -544,9 +557,10 @@ test_manager_sticky_and_order(void **state)
 	agent(s, "a1")->status = AGENT_ONLINE;
 	assert_int_equal(snap_parse_order("sticky,designated", order, &n), 0);
 	{
-		struct snap_entry *e = (struct snap_entry *)snap_entry(s, "e");
-		memcpy(e->order, order, sizeof(order));
-		e->norder = n;
+		struct snap_entry_conf *ec = own(s, "e");
+
+		memcpy(ec->order, order, sizeof(order));
+		ec->norder = n;
 	}
 	d = run(s, "e", &c, 0, NULL);
 	CHOSEN(d, "a4");
@@ -695,8 +709,7 @@ test_hold(void **state)
 	snap_add_designated(s, "night", "a1", 0);
 	snap_add_rule(s, "e", &rule);
 	snap_finish(s);
-	((struct snap_entry *)snap_entry(s, "night"))->schedule =
-	    snap_schedule(s, "mon");
+	own(s, "night")->schedule = snap_schedule(s, "mon");
 	hold_on = 1;
 	/* Free: chosen as always. */
 	d = run(s, "e", NULL, 0, NULL);

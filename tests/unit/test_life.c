@@ -48,14 +48,15 @@ settings(int widen, int reroute, int take_back)
 static void
 test_settings(void **state)
 {
-	struct snap_entry	 e;
+	struct snap_entry_conf	 c;
+	struct snap_entry	 e = { .conf = &c };
 	struct life_settings	 s;
 
 	(void)state;
-	memset(&e, 0, sizeof(e));
-	e.widen_after_s = e.reroute_after_s = e.take_back = -1;
-	e.busy_after_misses = e.queue_max = e.queue_notice_step = -1;
-	e.leave_message = -1;
+	memset(&c, 0, sizeof(c));
+	c.widen_after_s = c.reroute_after_s = c.take_back = -1;
+	c.busy_after_misses = c.queue_max = c.queue_notice_step = -1;
+	c.leave_message = -1;
 	life_settings(&cfg, &e, &s);
 	/* The shipped defaults: only the failover with a notice is on. */
 	assert_int_equal(s.widen_after_s, 0);
@@ -68,16 +69,16 @@ test_settings(void **state)
 	assert_int_equal(s.handle_estimate_s, 300);
 	cfg.lifecycle.widen_after_s = 45;
 	cfg.lifecycle.take_back = 0;
-	e.widen_after_s = 0;		/* off for this entry */
-	e.reroute_after_s = 120;
-	e.queue_notice_step = 2;
+	c.widen_after_s = 0;		/* off for this entry */
+	c.reroute_after_s = 120;
+	c.queue_notice_step = 2;
 	life_settings(&cfg, &e, &s);
 	assert_int_equal(s.widen_after_s, 0);
 	assert_int_equal(s.reroute_after_s, 120);
 	assert_int_equal(s.take_back, 0);
 	assert_int_equal(s.queue_notice_step, 2);
-	e.widen_after_s = -1;
-	e.take_back = 1;
+	c.widen_after_s = -1;
+	c.take_back = 1;
 	life_settings(&cfg, &e, &s);
 	assert_int_equal(s.widen_after_s, 45);
 	assert_int_equal(s.take_back, 1);

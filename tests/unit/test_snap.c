@@ -11,7 +11,7 @@ demo(void)
 	struct snap		*s = snap_new();
 	struct snap_agent	 a = { .status = AGENT_ONLINE, .capacity = 5,
 	    .enabled = 1 };
-	struct snap_entry	 e = { .enabled = 1, .ttype = TARGET_PAGE };
+	struct snap_entry_in	 e = { .enabled = 1, .ttype = TARGET_PAGE };
 	char			 id[16], name[16];
 
 	a.id = "wang"; a.name = "小王";
@@ -52,16 +52,16 @@ test_lookup(void **state)
 	assert_non_null(e = snap_entry(s, "e7"));
 	assert_string_equal(e->label, "n7");
 	assert_int_equal(e->ndesignated, 1);
-	assert_string_equal(e->designated[0]->name, "小李");
-	assert_int_equal(e->designated[0]->status, AGENT_BUSY);
+	assert_string_equal(snap_designated(s, e)[0]->name, "小李");
+	assert_int_equal(snap_designated(s, e)[0]->status, AGENT_BUSY);
 	/* Designated agents keep their position order. */
 	assert_non_null(e = snap_entry(s, "e1"));
 	assert_int_equal(e->ndesignated, 2);
-	assert_string_equal(e->designated[0]->id, "li");
-	assert_string_equal(e->designated[1]->id, "wang");
+	assert_string_equal(snap_designated(s, e)[0]->id, "li");
+	assert_string_equal(snap_designated(s, e)[1]->id, "wang");
 	/* Entries get the default decision order. */
-	assert_int_equal(e->norder, STEP__MAX);
-	assert_int_equal(e->order[0], STEP_RULES);
+	assert_int_equal(e->conf->norder, STEP__MAX);
+	assert_int_equal(e->conf->order[0], STEP_RULES);
 	assert_null(snap_entry(s, "e10"));
 	assert_null(snap_entry(s, ""));
 	/* A reference to a missing agent is dropped, not left dangling. */
@@ -182,6 +182,72 @@ test_empty_and_names(void **state)
 	assert_string_equal(snap_target_name(TARGET_URL), "url");
 }
 
+/*
+ * A 100,000-entry snapshot stays small: equal strings and equal settings
+ * are held once; an entry's own rules or notices give it its own
+ * settings without touching the others'.
+ */
+static void
+test_sharing(void **state)
+{
+	struct snap		*s = snap_new();
+	struct snap_entry_in	 in = { .enabled = 1, .ttype = TARGET_WECOM_KF,
+	    .target = "wkSHARED", .scene = "home", .group_id = "g",
+	    .conf = { .widen_after_s = -1, .reroute_after_s = 60 } };
+	struct snap_rule	 r = { .id = 1, .kind = RULE_LEVEL_AT_LEAST,
+	    .level = 3, .target = RTARGET_GROUP, .target_id = "g" };
+	const struct snap_entry	*a, *b, *c, *d;
+	const struct snap_rule	*rules;
+	size_t			 n;
+	char			 label[16];
+
+	(void)state;
+	_Static_assert(sizeof(struct snap_entry) <= 48, "entry size");
+	snap_add_group(s, "g", "G");
+	in.id = "a";
+	snprintf(label, sizeof(label), "%s", "联系客服");
+	in.label = label;		/* the caller's buffer: copied */
+	snap_add_entry(s, &in);
+	in.id = "b";
+	snap_add_entry(s, &in);
+	in.id = "c";
+	snap_add_entry(s, &in);
+	in.id = "d";
+	in.conf.reroute_after_s = 30;	/* settings of its own */
+	in.wecom_link = "https://work.weixin.qq.com/kfid/x";
+	snap_add_entry(s, &in);
+	snap_add_rule(s, "b", &r);
+	snap_add_notice(s, "c", NOTICE_BUSY, "请稍候");
+	snap_finish(s);
+	a = snap_entry(s, "a");
+	b = snap_entry(s, "b");
+	c = snap_entry(s, "c");
+	d = snap_entry(s, "d");
+	assert_ptr_equal(a->label, b->label);
+	assert_ptr_equal(a->target, d->target);
+	assert_string_equal(a->conf->scene, "home");
+	assert_ptr_equal(a->group, snap_group(s, "g"));
+	assert_ptr_equal(d->group, a->group);
+	/* Equal settings: one. Different: apart. */
+	assert_ptr_not_equal(a->conf, d->conf);
+	assert_int_equal(a->conf->reroute_after_s, 60);
+	assert_int_equal(d->conf->reroute_after_s, 30);
+	/* Rules and notices are the entry's own. */
+	rules = snap_rules(s, b, &n);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(rules[0].group, snap_group(s, "g"));
+	assert_ptr_equal(b->conf, a->conf);	/* rules need no copy */
+	assert_null(snap_rules(s, a, &n));
+	assert_int_equal(n, 0);
+	assert_null(snap_wecom_link(s, a));
+	assert_string_equal(snap_wecom_link(s, d), "https://work.weixin.qq.com/kfid/x");
+	assert_string_equal(c->conf->notices[NOTICE_BUSY], "请稍候");
+	assert_null(a->conf->notices[NOTICE_BUSY]);
+	assert_null(b->conf->notices[NOTICE_BUSY]);
+	assert_int_equal(c->conf->reroute_after_s, 60);
+	snap_free(s);
+}
+
 int
 main(void)
 {
@@ -191,6 +257,7 @@ main(void)
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_order_and_runtime),
 		cmocka_unit_test(test_empty_and_names),
+		cmocka_unit_test(test_sharing),
 	};
 
 	return cmocka_run_group_tests_name("snap", tests, NULL, NULL);
