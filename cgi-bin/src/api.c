@@ -136,20 +136,57 @@ next_random(struct api *api)
 }
 
 /*
+ * Who an /api/contact answer is for. verified: a token was accepted or a
+ * code exchanged, and the quote is that customer's. token: for a code
+ * exchanged in this request, a customer token for the same openid (in the
+ * request arena), so the client sends it instead of logging in again
+ * until it expires; NULL otherwise.
+ */
+struct who {
+	struct decide_customer	 c;
+	int			 verified;
+	const char		*token;
+	int			 token_ttl_s;
+};
+
+/*
+ * A customer token for the openid a code was just exchanged for: the same
+ * kind the business's server signs, so it is verified the same way. NULL
+ * without a [customer] secret: nobody could verify it, and the client goes
+ * on sending codes.
+ */
+static const char *
+token_for(struct api *api, struct req *req, const char *key, time_t now,
+    int *ttl)
+{
+	char	*t;
+
+	*ttl = api->cfg->miniprogram.token_ttl_s;
+	if (api->cfg->customer_secret == NULL)
+		return NULL;
+	t = arena_alloc(req->arena, TOKEN_MAX + 1);
+	if (token_mint(api->cfg->customer_secret, key, now + *ttl, t,
+	    TOKEN_MAX + 1) == -1) {
+		log_warn("wx.login: cannot mint a customer token");
+		return NULL;
+	}
+	return t;
+}
+
+/*
  * Who is tapping: a verified customer from a valid token (the business's
- * signature) or, failing that, from a wx.login code (WeChat's); else
- * anonymous. Only a malformed token is the client's error. An order counts
- * only when it belongs to that customer.
+ * signature, or our own from an earlier code) or, failing that, from a
+ * wx.login code (WeChat's); else anonymous. Only a malformed token is the
+ * client's error. An order counts only when it belongs to that customer.
  */
 static enum apierr
 customer_of(struct api *api, struct req *req, const char *token,
-    const char *code, const char *order, time_t now,
-    struct decide_customer *c, int *verified)
+    const char *code, const char *order, time_t now, struct who *who)
 {
 	char		 key[TOKEN_KEY_MAX + 1];
 	enum token_rc	 rc = TOKEN_NO_SECRET;
 
-	*verified = 0;
+	memset(who, 0, sizeof(*who));
 	if (token == NULL && code == NULL)
 		return AE_OK;
 	if (token != NULL) {
@@ -159,26 +196,37 @@ customer_of(struct api *api, struct req *req, const char *token,
 		if (rc != TOKEN_OK)
 			log_debug("customer token not accepted (%d)", (int)rc);
 	}
-	if (rc != TOKEN_OK && (code == NULL ||
-	    wxlogin_openid(api->https, api->cfg, code, key, sizeof(key)) == -1))
-		return AE_OK;	/* anonymous */
-	/* A database failure here costs personalisation, not the answer. */
+	if (rc != TOKEN_OK) {
+		if (code == NULL || wxlogin_openid(api->https, api->cfg, code,
+		    key, sizeof(key)) == -1)
+			return AE_OK;	/* anonymous */
+		who->token = token_for(api, req, key, now, &who->token_ttl_s);
+	}
+	who->verified = 1;
+	/*
+	 * A database failure here costs personalisation, not the answer:
+	 * the quote is for the customer as one without a record (the ticket
+	 * still names them), and they stay verified, so the client keeps its
+	 * token rather than logging in again.
+	 */
 	if (store_load_customer(api->store, req->arena, key,
-	    api->cfg->routing.sticky_days, c) == STORE_ERR)
+	    api->cfg->routing.sticky_days, &who->c) == STORE_ERR) {
+		memset(&who->c, 0, sizeof(who->c));
+		who->c.key = arena_strdup(req->arena, key);
 		return AE_OK;
+	}
 	if (api->cfg->routing.sticky_days == 0)
-		c->sticky_id = NULL;
+		who->c.sticky_id = NULL;
 	if (order != NULL &&
 	    store_order_agent(api->store, req->arena, order, key,
-	    &c->order_agent_id) != STORE_OK)
-		c->order_agent_id = NULL;
-	*verified = 1;
+	    &who->c.order_agent_id) != STORE_OK)
+		who->c.order_agent_id = NULL;
 	return AE_OK;
 }
 
 static void
 write_decision(struct api *api, struct req *req, const struct snap *snap,
-    const struct assign_quote *q, struct resp *resp)
+    const struct assign_quote *q, const struct who *who, struct resp *resp)
 {
 	struct jsonw		*w = resp_json_ok(resp);
 	const struct snap_entry	*e = q->entry;
@@ -221,6 +269,17 @@ write_decision(struct api *api, struct req *req, const struct snap *snap,
 	jsonw_str(w, q->next_open[0] != '\0' ? q->next_open : NULL);
 	jsonw_key(w, "ticket");
 	jsonw_str(w, q->ticket[0] != '\0' ? q->ticket : NULL);
+	/* For a code exchanged now: the client's identity until it expires. */
+	jsonw_key(w, "customer_token");
+	jsonw_str(w, who->token);
+	jsonw_key(w, "customer_token_expires_in");
+	if (who->token != NULL)
+		jsonw_int(w, who->token_ttl_s);
+	else
+		jsonw_null(w);
+	/* false for a token refused (expired, secret rotated): dropped. */
+	jsonw_key(w, "verified");
+	jsonw_bool(w, who->verified);
 	jsonw_obj_close(w);
 }
 
@@ -266,13 +325,13 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 		{ "code", REQ_FIELD_TOKEN },	/* wx.login */
 	};
 	const char		*v[4], *bad;
-	struct decide_customer	 cust;
+	const struct decide_customer *cust;
+	struct who		 who;
 	struct assign_quote	 q;
 	struct snap		*snap;
 	const struct snap_entry	*e;
 	time_t			 now = time(NULL);
 	enum apierr		 rc;
-	int			 verified;
 
 	if ((rc = req_fields(req, fields, 4, v, &bad)) != AE_OK) {
 		resp_error(resp, rc, bad);
@@ -282,19 +341,19 @@ page_contact(struct api *api, struct req *req, struct resp *resp)
 		resp_error(resp, AE_MISSING, "entry");
 		return;
 	}
-	if ((rc = customer_of(api, req, v[1], v[3], v[2], now, &cust,
-	    &verified)) != AE_OK) {
+	if ((rc = customer_of(api, req, v[1], v[3], v[2], now, &who)) !=
+	    AE_OK) {
 		resp_error(resp, rc, "customer");
 		return;
 	}
-	if ((e = entry_or_error(api, v[0], verified ? &cust : NULL, &snap,
-	    resp)) == NULL)
+	cust = who.verified ? &who.c : NULL;
+	if ((e = entry_or_error(api, v[0], cust, &snap, resp)) == NULL)
 		return;
 	/* A quote: nothing moves but the count of views. */
-	quote(api, req, snap, e, verified ? &cust : NULL, now, &q);
+	quote(api, req, snap, e, cust, now, &q);
 	stats_quote(api->stats, now, e->id,
 	    q.d.agent != NULL ? q.d.agent->id : NULL, q.reason);
-	write_decision(api, req, snap, &q, resp);
+	write_decision(api, req, snap, &q, &who, resp);
 }
 
 /*

@@ -190,6 +190,9 @@ static const struct cfg_key keys[] = {
 	    "release", 0, 0, 0 },
 	{ "miniprogram", "login_timeout_ms", CFG_INT,
 	    OFF(miniprogram.login_timeout_ms), "1500", 100, 10000, 0 },
+	/* The customer token /api/contact mints for an exchanged code */
+	{ "miniprogram", "token_ttl_s", CFG_INT, OFF(miniprogram.token_ttl_s),
+	    "3600", 60, 86400, 0 },
 	{ "miniprogram", "code_width", CFG_INT, OFF(miniprogram.code_width),
 	    "430", 280, 1280, 0 },
 };

@@ -77,6 +77,9 @@ struct cfg {
 		/* a tap waits this long for a wx.login exchange, then is
 		 * anonymous (ms) */
 		int	 login_timeout_ms;
+		/* life of the customer token minted for an exchanged code,
+		 * so the client sends no code again meanwhile (seconds) */
+		int	 token_ttl_s;
 	} miniprogram;
 	struct {
 		int	 insecure_http;	/* 1: plain-http development cookies */

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #define TOKEN_KEY_MAX	64
+/* A minted token's length at most: key, 11-digit expiry, MAC, two dots. */
+#define TOKEN_MAX	(TOKEN_KEY_MAX + 1 + 11 + 1 + 64)
 
 enum token_rc {
 	TOKEN_OK,

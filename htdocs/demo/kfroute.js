@@ -31,6 +31,10 @@
   var CACHE_PREFIX = 'kfroute.entries.';
   // What a ticket from /api/contact looks like; anything else is not sent.
   var TICKET_RE = /^[A-Za-z0-9._-]{1,128}$/;
+  // The customer token kfroute answers for an exchanged wx.login code,
+  // kept as { token, expiresAt (ms, opts.now()'s clock) }.
+  var CUSTOMER_KEY = 'kfroute.customer';
+  var CUSTOMER_RE = /^[A-Za-z0-9._-]{1,256}$/;
 
   function merge(a, b) {
     var out = {}, k;
@@ -76,14 +80,20 @@
   /*
    * opts: baseUrl ('' for the same origin), scene, request(method, url,
    * data) -> Promise<{status, data}> (status 0: no answer), storage
-   * {get(key), set(key, value)}, login() -> Promise<code or null>,
-   * now() -> ms, maxAgeMs (how long a resolved tap stays good, 60 s),
-   * compat (use /api/getCustomerServiceUrl), corpId (for compat links),
+   * {get(key), set(key, value)} (the last good list of buttons, and
+   * kfroute's customer token under 'kfroute.customer'), login() ->
+   * Promise<code or null> (wx.login; called only while no customer token
+   * is good, by one resolve at a time, whose answer brings the token the
+   * others then send), now() -> ms, maxAgeMs (how long a resolved tap
+   * stays good, 60 s), tokenMarginMs (a customer token is not sent in its
+   * last minute, 60 s, or last half when it lives shorter), compat (use
+   * /api/getCustomerServiceUrl; no login), corpId (for compat links),
    * entries (a fixed list instead of /api/entries), messages,
    * reportRetryMs (the wait before a failed tap report is sent again, 2 s).
    */
   function Client(opts) {
     this.o = merge({ baseUrl: '', scene: '', maxAgeMs: 60000, compat: false, corpId: '', reportRetryMs: 2000,
+      tokenMarginMs: 60000,
       now: function () { return Date.now(); }, login: function () { return Promise.resolve(null); },
       storage: { get: function () { return null; }, set: function () {} } }, opts);
     this.messages = merge(MESSAGES, this.o.messages);
@@ -94,6 +104,7 @@
     this.resolved = {};	// entry id -> { at, ok, action, decision, notice, ticket, reported, error }
     this.inflight = {};	// entry id -> Promise
     this.acted = {};	// entry id -> the resolved answer the last tap acted on (for report)
+    this.loggingIn = null;	// Promise: settles once the answer to the one code sent is in
   }
 
   Client.prototype.url = function (path) {
@@ -133,18 +144,84 @@
     });
   };
 
+  /* The stored customer token while it is good, else null. */
+  Client.prototype.customerToken = function () {
+    var c = this.o.storage.get(CUSTOMER_KEY);
+    if (c && typeof c.token === 'string' && CUSTOMER_RE.test(c.token) &&
+      typeof c.expiresAt === 'number' && this.o.now() < c.expiresAt) return c.token;
+    return null;
+  };
+
+  /*
+   * Who the next /api/contact names: { customer: token } while a token is
+   * good; else { code, done } for the one resolve that logs in (it calls
+   * done() once its answer is handled); the resolves that start meanwhile
+   * wait for that answer and send the token it brought, or nothing. A
+   * code is single-use at WeChat: each goes into one request only.
+   */
+  Client.prototype.identify = function () {
+    var self = this, token = this.customerToken(), done;
+    if (token) return Promise.resolve({ customer: token });
+    if (this.loggingIn) {
+      return this.loggingIn.then(function () {
+        var t = self.customerToken();
+        return t ? { customer: t } : {};
+      });
+    }
+    var waiting = this.loggingIn = new Promise(function (resolve) { done = resolve; });
+    var finish = function () {
+      if (self.loggingIn === waiting) self.loggingIn = null;
+      done();
+    };
+    return new Promise(function (resolve) { resolve(self.o.login()); }).then(null, function () { return null; })
+      .then(function (code) {
+        if (!code) { finish(); return {}; }
+        return { code: code, done: finish };
+      });
+  };
+
+  /*
+   * What an /api/contact answer says about the customer token: a code's
+   * answer may bring one (kept until expires_in, less the margin); a
+   * token the server no longer accepts (expired, secret rotated) is
+   * dropped, so the next resolve logs in again.
+   */
+  Client.prototype.learn = function (who, res) {
+    var d = ok(res) ? res.data : null, now = this.o.now(), ms, kept;
+    if (!d) return;
+    if (who.code && typeof d.customer_token === 'string' && CUSTOMER_RE.test(d.customer_token) &&
+      typeof d.customer_token_expires_in === 'number' && d.customer_token_expires_in > 0) {
+      ms = d.customer_token_expires_in * 1000;
+      this.o.storage.set(CUSTOMER_KEY, { token: d.customer_token,
+        expiresAt: now + ms - Math.min(this.o.tokenMarginMs, ms / 2) });
+    } else if (who.customer && d.verified === false) {
+      // Only the token sent: a newer one may have come meanwhile.
+      kept = this.o.storage.get(CUSTOMER_KEY);
+      if (kept && kept.token === who.customer) this.o.storage.set(CUSTOMER_KEY, null);
+    }
+  };
+
   /* Ask who answers this entry now; remembered for maxAgeMs. */
   Client.prototype.resolve = function (id) {
     var self = this;
     if (this.inflight[id]) return this.inflight[id];
-    var p = this.o.login().then(null, function () { return null; }).then(function (code) {
-      if (self.o.compat) {
-        return self.o.request('POST', self.url('/api/getCustomerServiceUrl'), { customerId: id });
-      }
-      var body = { entry: id };
-      if (code) body.code = code;
-      return self.o.request('POST', self.url('/api/contact'), body);
-    }).then(function (res) {
+    // A request that throws or rejects is one that got no answer.
+    function post(path, body) {
+      return new Promise(function (resolve) { resolve(self.o.request('POST', self.url(path), body)); })
+        .then(null, function () { return { status: 0, data: null }; });
+    }
+    var asked = this.o.compat ? post('/api/getCustomerServiceUrl', { customerId: id })
+      : this.identify().then(function (who) {
+        var body = { entry: id };
+        if (who.customer) body.customer = who.customer;
+        if (who.code) body.code = who.code;
+        return post('/api/contact', body).then(function (res) {
+          // The resolves waiting for this code's answer go on whatever happens.
+          try { self.learn(who, res); } finally { if (who.done) who.done(); }
+          return res;
+        });
+      });
+    var p = asked.then(function (res) {
       var r = { at: self.o.now() };
       if (ok(res)) {
         r.ok = true;

@@ -40,6 +40,10 @@ test('contact by GET names the entry, its target and the decision', async () => 
     hold_s: null,
     notice: '已为您接入小赵',
     next_open: null,
+    // Anonymous: no customer token, and not personalised.
+    customer_token: null,
+    customer_token_expires_in: null,
+    verified: false,
   });
 });
 

@@ -4,6 +4,7 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { createHmac } from 'node:crypto';
 import { BASE, sql, settle, kfctl, postJson } from './lib.mjs';
 import { makeWx, mount, quiesce, KfRoute } from './fake-wx.mjs';
 import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
@@ -269,6 +270,143 @@ test('wx.login: the code identifies the customer; without it the tap is anonymou
   assert.equal(anon.called('request').at(-1).data.code, undefined);
   assert.equal(r2.decision.agent.id, 'a1');
   sql("DELETE FROM kf_customer WHERE customer_key = 'oClientVip01'");
+});
+
+// Identity once (issue 16): wx.login only while no customer token from
+// kfroute is good, and one login for all the buttons resolved together.
+const CUSTOMER = 'kfroute.customer';
+const JSCODE = '/sns/jscode2session';
+const bodiesOf = (wx) => contactsOf(wx).map((r) => r.data);
+
+test('identity once: the first resolve sends a code, the next taps the customer token it brought', async () => {
+  sql("INSERT IGNORE INTO kf_customer (customer_key, level) VALUES ('oClientVip02', 5)");
+  fake.addJsCode('CLIENT-CODE-2', 'oClientVip02');
+  try {
+    const wx = makeWx({ loginCode: 'CLIENT-CODE-2' });
+    const c = await mount(wx, { baseUrl: BASE, scene: 'vip-none' });
+    const from = Date.now();
+    const r1 = await c.client.resolve('cs1');
+    assert.deepEqual(bodiesOf(wx), [{ entry: 'cs1', code: 'CLIENT-CODE-2' }]);
+    assert.equal(r1.decision.verified, true);
+    assert.equal(r1.decision.agent.id, 'a6', 'the level >= 3 rule: the customer was known');
+    const token = r1.decision.customer_token;
+    assert.match(token, /^oClientVip02\.\d+\.[0-9a-f]{64}$/);
+    const kept = wx.storage.get(CUSTOMER);
+    assert.equal(kept.token, token);
+    // Kept for expires_in (3600 s) less a minute, on the client's clock.
+    assert.ok(kept.expiresAt >= from + 3540e3 && kept.expiresAt <= Date.now() + 3540e3, JSON.stringify(kept));
+
+    // The next tap from the same customer (no answer ahead): the token, no
+    // login, the same person.
+    c.client.resolved = {};
+    await c.tap('cs1');
+    assert.deepEqual(bodiesOf(wx)[1], { entry: 'cs1', customer: token });
+    assert.equal(wx.called('navigateTo').at(-1).url, '/pages/service1');
+    assert.equal(c.client.resolved.cs1.decision.agent.id, 'a6');
+    assert.equal(c.client.resolved.cs1.decision.verified, true);
+    await c.settled();	// its report asks again: with the token too
+    assert.ok(bodiesOf(wx).length >= 3);
+    assert.deepEqual(bodiesOf(wx).slice(1).filter((b) => b.customer !== token || 'code' in b), []);
+    assert.equal(wx.called('login').length, 1);
+
+    // The mini-program opened again later (same storage): every button
+    // sends the token at once, and nobody logs in.
+    const later = makeWx({ storage: wx.storage, loginCode: 'CLIENT-CODE-2' });
+    const h = await mount(later, { baseUrl: BASE, scene: 'home' });
+    assert.equal(later.called('login').length, 0);
+    assert.deepEqual(bodiesOf(later).map((b) => [b.entry, b.customer, b.code]).sort(),
+      [['cs1', token, undefined], ['cs2', token, undefined], ['help', token, undefined]]);
+    assert.equal(h.client.resolved.cs1.decision.agent.id, 'a6');
+    const codes = [...wx.called('request'), ...later.called('request')].filter((r) => r.data && r.data.code);
+    assert.equal(codes.length, 1, 'the code was sent once');
+  } finally {
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oClientVip02'");
+  }
+});
+
+test('identity once: buttons resolved together log in once; the others wait for its answer and send its token', async () => {
+  sql("INSERT IGNORE INTO kf_customer (customer_key, level) VALUES ('oClientVip03', 5)");
+  fake.addJsCode('CLIENT-CODE-3', 'oClientVip03');
+  const asked = fake.state.calls[JSCODE] || 0;
+  // The code's answer is held back 300 ms on its way: the others must not
+  // be sent before it is in.
+  const front = await frontOf({ answer: async (req, res, body) => {
+    if (/"code"/.test(body)) await new Promise((r) => setTimeout(r, 300));
+    return false;
+  } });
+  try {
+    const wx = makeWx({ loginCode: 'CLIENT-CODE-3' });
+    const c = await mount(wx, { baseUrl: front.base, scene: 'home' });	// cs1, cs2, help at once
+    assert.equal(wx.called('login').length, 1, 'one wx.login for three buttons');
+    const bodies = bodiesOf(wx);
+    assert.equal(bodies.length, 3);
+    assert.deepEqual(bodies.filter((b) => b.code).map((b) => b.code), ['CLIENT-CODE-3']);
+    const token = wx.storage.get(CUSTOMER).token;
+    assert.match(token, /^oClientVip03\./);
+    assert.deepEqual(bodies.filter((b) => !b.code).map((b) => b.customer), [token, token]);
+    const seen = front.seen.filter((x) => x.path === '/api/contact');
+    const coded = seen.find((x) => /"code"/.test(x.body));
+    for (const x of seen.filter((y) => y !== coded)) {
+      assert.ok(x.at >= coded.at + 300, `sent ${x.at - coded.at} ms after the code, before its answer`);
+    }
+    for (const id of ['cs1', 'cs2', 'help']) assert.equal(c.client.resolved[id].decision.verified, true, id);
+    assert.equal(c.client.resolved.cs1.decision.agent.id, 'a6');
+    assert.equal(fake.state.calls[JSCODE] - asked, 1, 'WeChat was asked once');
+  } finally {
+    await front.close();
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oClientVip03'");
+  }
+
+  // A code WeChat refuses: still one login, and the others go anonymous
+  // rather than send that code again.
+  const wx = makeWx({ loginCode: 'NO-SUCH-CODE' });
+  const c = await mount(wx, { baseUrl: BASE, scene: 'home' });
+  assert.equal(wx.called('login').length, 1);
+  const bodies = bodiesOf(wx);
+  assert.equal(bodies.length, 3);
+  assert.deepEqual(bodies.filter((b) => 'code' in b).map((b) => b.code), ['NO-SUCH-CODE']);
+  assert.equal(bodies.filter((b) => !('code' in b) && !('customer' in b)).length, 2, JSON.stringify(bodies));
+  for (const id of ['cs1', 'cs2', 'help']) assert.equal(c.client.resolved[id].decision.verified, false, id);
+  assert.equal(c.client.resolved.cs1.decision.agent.id, 'a1');
+  assert.ok(!wx.storage.get(CUSTOMER), 'no token came, none is kept');
+});
+
+test('a customer token answered verified:false is dropped; the next resolve logs in and sends a code', async () => {
+  sql("INSERT IGNORE INTO kf_customer (customer_key, level) VALUES ('oClientVip04', 5)");
+  fake.addJsCode('CLIENT-CODE-4', 'oClientVip04');
+  fake.addJsCode('CLIENT-CODE-5', 'oClientVip04');
+  try {
+    // Signed with a secret the server has since rotated away from.
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const rotated = `oClientVip04.${exp}.` +
+      createHmac('sha256', 'a-secret-since-rotated').update(`oClientVip04.${exp}`).digest('hex');
+    const storage = new Map([[CUSTOMER, { token: rotated, expiresAt: Date.now() + 3600e3 }]]);
+    const wx = makeWx({ storage, loginCode: 'CLIENT-CODE-4' });
+    const c = await mount(wx, { baseUrl: BASE, scene: 'vip-none' });
+    const r1 = await c.client.resolve('cs1');
+    assert.deepEqual(bodiesOf(wx), [{ entry: 'cs1', customer: rotated }]);
+    assert.equal(wx.called('login').length, 0, 'a token that looks good is sent without a login');
+    assert.equal(r1.ok, true, 'answered, as anonymous');
+    assert.equal(r1.decision.verified, false);
+    assert.equal(r1.decision.agent.id, 'a1');
+    assert.equal(storage.get(CUSTOMER), null, 'dropped');
+    const r2 = await c.client.resolve('cs1');
+    assert.deepEqual(bodiesOf(wx)[1], { entry: 'cs1', code: 'CLIENT-CODE-4' });
+    assert.equal(wx.called('login').length, 1);
+    assert.equal(r2.decision.verified, true);
+    assert.equal(r2.decision.agent.id, 'a6');
+    assert.equal(storage.get(CUSTOMER).token, r2.decision.customer_token);
+
+    // A token past its time on the client's clock is not sent at all.
+    const old = makeWx({ loginCode: 'CLIENT-CODE-5',
+      storage: new Map([[CUSTOMER, { token: r2.decision.customer_token, expiresAt: Date.now() - 1 }]]) });
+    const o = await mount(old, { baseUrl: BASE, scene: 'vip-none' });
+    await o.client.resolve('cs1');
+    assert.deepEqual(bodiesOf(old), [{ entry: 'cs1', code: 'CLIENT-CODE-5' }]);
+    assert.equal(o.client.resolved.cs1.decision.verified, true);
+  } finally {
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oClientVip04'");
+  }
 });
 
 test('compatibility mode: the original /api/getCustomerServiceUrl contract', async () => {

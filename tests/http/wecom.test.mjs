@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { BASE, TICKET_RE, VAR, getJson, settle, sql, tap } from './lib.mjs';
+import { BASE, TICKET_RE, VAR, assertError, getJson, postJson, runCgi, settle, sql, tap } from './lib.mjs';
 import { loadCerts, startFakeWecom, wxEncrypt, wxSign } from '../fake-wecom/index.mjs';
 
 // The stack's programs got these from scripts/test-http.sh.
@@ -591,6 +591,113 @@ test('wx.login code: exchanged for the openid, which keys customer rules; once o
     assert.equal(r.body.field, 'code');
   } finally {
     sql("DELETE FROM kf_customer WHERE customer_key = 'oVipOpenid0001'");
+  }
+});
+
+// Identity once (issue 16): a code WeChat exchanged is answered with a
+// customer token for its openid, signed like the business's own, which the
+// client then sends instead of logging in before every tap.
+const JSCODE = '/sns/jscode2session';
+const customerSecret = () => readFileSync(`${VAR}/secrets/customer.secret`, 'utf8').trim();
+function signed(key, exp, secret = customerSecret()) {
+  return `${key}.${exp}.${createHmac('sha256', secret).update(`${key}.${exp}`).digest('hex')}`;
+}
+
+test('a code exchanged brings a customer token; sent alone it is the same customer, without a call to WeChat', async () => {
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('oVipOpenid0003', 5)");
+  sql("UPDATE kf_agent SET status = 'online'");
+  try {
+    await settle();
+    fake.addJsCode('JSCODE-T1', 'oVipOpenid0003');
+    const from = Math.floor(Date.now() / 1000);
+    let r = await postJson('/api/contact', { entry: 'cs1', code: 'JSCODE-T1' });
+    const to = Math.floor(Date.now() / 1000);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.verified, true);
+    assert.equal(r.body.agent.id, 'a6', 'the level >= 3 rule: the customer is known');
+    assert.match(r.body.reason, /^rule:\d+$/);
+    const rule = r.body.reason;
+    assert.equal(r.body.customer_token_expires_in, 3600, '[miniprogram] token_ttl_s, by default');
+    const token = r.body.customer_token;
+    const [key, exp] = token.split('.');
+    assert.equal(key, 'oVipOpenid0003', 'keyed by the openid');
+    assert.ok(Number(exp) >= from + 3600 && Number(exp) <= to + 3600, `expiry ${exp}`);
+    assert.equal(token, signed(key, exp), 'an ordinary customer token, signed with [customer] secret');
+    assert.equal(fake.state.calls[JSCODE], 1);
+
+    // The token alone (whichever worker answers, by POST or GET): the same
+    // person for the same reason, no new token, and WeChat is not asked.
+    for (let i = 0; i < 6; i++) {
+      r = i % 2 ? await getJson(`/api/contact?entry=cs1&customer=${token}`)
+        : await postJson('/api/contact', { entry: 'cs1', customer: token });
+      assert.equal(r.status, 200);
+      assert.deepEqual([r.body.agent.id, r.body.reason, r.body.verified, r.body.customer_token,
+        r.body.customer_token_expires_in], ['a6', rule, true, null, null]);
+      assert.match(r.body.ticket, TICKET_RE);
+      assert.equal(r.body.ticket.split('.')[6], 'oVipOpenid0003', 'the ticket names the customer');
+    }
+    assert.equal(fake.state.calls[JSCODE], 1, 'no code exchange for a token');
+
+    // Expired, or signed with a secret since rotated: answered (200) as
+    // anonymous, verified false, so the client logs in again.
+    for (const bad of [signed(key, from - 10), signed(key, from + 600, 'the-secret-before-rotation')]) {
+      r = await getJson(`/api/contact?entry=cs1&customer=${bad}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual([r.body.agent.id, r.body.reason, r.body.verified, r.body.customer_token],
+        ['a1', 'designated', false, null]);
+    }
+    // A refused code (used already): anonymous, no token.
+    r = await postJson('/api/contact', { entry: 'cs1', code: 'JSCODE-T1' });
+    assert.equal(r.status, 200);
+    assert.deepEqual([r.body.agent.id, r.body.verified, r.body.customer_token, r.body.customer_token_expires_in],
+      ['a1', false, null, null]);
+    assert.equal(fake.state.calls[JSCODE], 2);
+    // A stale token with a fresh code: the code decides, with a new token.
+    fake.addJsCode('JSCODE-T2', 'oVipOpenid0003');
+    r = await postJson('/api/contact', { entry: 'cs1', code: 'JSCODE-T2', customer: signed(key, from - 10) });
+    assert.equal(r.body.verified, true);
+    assert.equal(r.body.agent.id, 'a6');
+    assert.match(r.body.customer_token, /^oVipOpenid0003\.\d+\.[0-9a-f]{64}$/);
+    // A malformed token is still the client's error.
+    for (const bad of ['oVipOpenid0003', `oVipOpenid0003.${exp}`, `oVipOpenid0003.soon.${'a'.repeat(64)}`,
+      `${key}.${exp}.${'a'.repeat(63)}`]) {
+      assertError(await postJson('/api/contact', { entry: 'cs1', customer: bad }), 400, 'bad_token');
+    }
+    r = await postJson('/api/contact', { entry: 'cs1', customer: 'x y' });
+    assertError(r, 400, 'bad_token');
+    assert.equal(r.body.field, 'customer');
+  } finally {
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oVipOpenid0003'");
+  }
+});
+
+test('without a [customer] secret a code still identifies the customer, with no token; token_ttl_s from the environment', async () => {
+  sql("INSERT INTO kf_customer (customer_key, level) VALUES ('oVipOpenid0004', 5)");
+  const env = { KFROUTE_MINIPROGRAM_APP_ID: process.env.KFROUTE_MINIPROGRAM_APP_ID,
+    KFROUTE_MINIPROGRAM_APP_SECRET: process.env.KFROUTE_MINIPROGRAM_APP_SECRET,
+    KFROUTE_MINIPROGRAM_API_BASE: process.env.KFROUTE_MINIPROGRAM_API_BASE,
+    KFROUTE_WECOM_CA_FILE: process.env.KFROUTE_WECOM_CA_FILE };
+  try {
+    fake.addJsCode('JSCODE-NS', 'oVipOpenid0004');
+    let r = await runCgi({ uri: '/api/contact?entry=cs1&code=JSCODE-NS',
+      env: { ...env, KFROUTE_CUSTOMER_SECRET: '' } });
+    assert.equal(r.status, 200, r.raw + r.stderr);
+    assert.deepEqual([r.body.agent.id, r.body.verified, r.body.customer_token, r.body.customer_token_expires_in],
+      ['a6', true, null, null]);
+    fake.addJsCode('JSCODE-TTL', 'oVipOpenid0004');
+    r = await runCgi({ uri: '/api/contact?entry=cs1&code=JSCODE-TTL',
+      env: { ...env, KFROUTE_MINIPROGRAM_TOKEN_TTL_S: '120' } });
+    assert.equal(r.status, 200, r.raw + r.stderr);
+    assert.equal(r.body.customer_token_expires_in, 120);
+    const exp = Number(r.body.customer_token.split('.')[1]);
+    assert.ok(Math.abs(exp - (Date.now() / 1000 + 120)) < 5, `expiry ${exp}`);
+    assert.equal(fake.state.calls[JSCODE], 2);
+    // Out of its range (60-86400) the program does not start.
+    r = await runCgi({ uri: '/api/contact?entry=cs1', env: { ...env, KFROUTE_MINIPROGRAM_TOKEN_TTL_S: '30' } });
+    assert.notEqual(r.status, 200);
+    assert.match(r.stderr, /KFROUTE_MINIPROGRAM_TOKEN_TTL_S: not a whole number from 60 to 86400/);
+  } finally {
+    sql("DELETE FROM kf_customer WHERE customer_key = 'oVipOpenid0004'");
   }
 });
 

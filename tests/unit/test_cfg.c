@@ -61,6 +61,8 @@ test_defaults(void **state)
 	assert_int_equal(c.retention.audit_days, 365);
 	assert_int_equal(c.retention.throttle_days, 30);
 	assert_int_equal(c.retention.batch, 10000);
+	assert_int_equal(c.miniprogram.login_timeout_ms, 1500);
+	assert_int_equal(c.miniprogram.token_ttl_s, 3600);
 	for (int k = 0; k < NOTICE__MAX; k++)
 		assert_non_null(c.notice[k]);
 	cfg_free(&c);
@@ -340,6 +342,18 @@ test_env_error_and_missing_file(void **state)
 	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a whole number from 0 to 1"));
 	unsetenv("KFROUTE_ADMIN_INSECURE_HTTP");
+	/* A customer token for a code lives a minute to a day. */
+	setenv("KFROUTE_MINIPROGRAM_TOKEN_TTL_S", "59", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
+	assert_string_equal(err, "environment KFROUTE_MINIPROGRAM_TOKEN_TTL_S: "
+	    "not a whole number from 60 to 86400");
+	setenv("KFROUTE_MINIPROGRAM_TOKEN_TTL_S", "86401", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), -1);
+	setenv("KFROUTE_MINIPROGRAM_TOKEN_TTL_S", "600", 1);
+	assert_int_equal(cfg_load(&c, NULL, err, sizeof(err)), 0);
+	assert_int_equal(c.miniprogram.token_ttl_s, 600);
+	cfg_free(&c);
+	unsetenv("KFROUTE_MINIPROGRAM_TOKEN_TTL_S");
 	assert_int_equal(cfg_load(&c, "/nonexistent/kfroute.conf", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/kfroute.conf: cannot open"));

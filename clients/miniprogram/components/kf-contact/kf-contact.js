@@ -31,7 +31,9 @@ var wxStorage = {
 };
 
 // A wx.login code lets kfroute know the customer (openid); without one
-// the tap is anonymous, which still works.
+// the tap is anonymous, which still works. The client asks for one only
+// while it has no good customer token from kfroute (kept in wx storage),
+// once for all the buttons.
 function wxLogin() {
   return new Promise(function (resolve) {
     wx.login({
