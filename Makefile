@@ -39,7 +39,7 @@ LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
 LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena assign \
-	    auth bgwork buf cache callback cfg csv decide form https jsonin jsonw log notice preview \
+	    auth bgwork buf cache callback cfg csv custcache decide form https jsonin jsonw log notice preview \
 	    program pull pwhash req resp retention route sched snap stats store store_admin store_wecom \
 	    ticket token transport tz url utf8 util valid wecom work wxcrypt wxlogin \
 	    textenc \

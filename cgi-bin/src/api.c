@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "custcache.h"
 #include "arena.h"
 #include "assign.h"
 #include "cache.h"
@@ -204,23 +205,18 @@ customer_of(struct api *api, struct req *req, const char *token,
 	}
 	who->verified = 1;
 	/*
-	 * A database failure here costs personalisation, not the answer:
-	 * the quote is for the customer as one without a record (the ticket
-	 * still names them), and they stay verified, so the client keeps its
-	 * token rather than logging in again.
+	 * From the worker's cache when seen within the staleness bound (no
+	 * query). A database failure here costs personalisation, not the
+	 * answer: the quote is for the customer as one without a record
+	 * (the ticket still names them), and they stay verified, so the
+	 * client keeps its token rather than logging in again.
 	 */
-	if (store_load_customer(api->store, req->arena, key,
-	    api->cfg->routing.sticky_days, &who->c) == STORE_ERR) {
+	if (custcache_get(api->customers, api->store, req->arena, key, order,
+	    api->cfg->routing.sticky_days, util_now_ms(), &who->c) ==
+	    STORE_ERR) {
 		memset(&who->c, 0, sizeof(who->c));
 		who->c.key = arena_strdup(req->arena, key);
-		return AE_OK;
 	}
-	if (api->cfg->routing.sticky_days == 0)
-		who->c.sticky_id = NULL;
-	if (order != NULL &&
-	    store_order_agent(api->store, req->arena, order, key,
-	    &who->c.order_agent_id) != STORE_OK)
-		who->c.order_agent_id = NULL;
 	return AE_OK;
 }
 
@@ -415,6 +411,8 @@ page_tap(struct api *api, struct req *req, struct resp *resp)
 		resp_error(resp, AE_UNAVAILABLE, NULL);
 		return;
 	}
+	/* Their last agent may have moved: read on their next tap. */
+	custcache_forget(api->customers, c.customer);
 	w = resp_json_ok(resp);
 	jsonw_key(w, "counted");
 	jsonw_bool(w, arc == ASSIGN_DONE);

@@ -22,6 +22,7 @@ struct api {
 	struct store		*store;	/* customers, orders, commits */
 	struct stats		*stats;	/* quote counts */
 	struct https		*https;	/* wx.login code exchange */
+	struct custcache	*customers;	/* verified customers, orders */
 	uint32_t		 rng;	/* xorshift state, for STRAT_RANDOM */
 };
 

@@ -57,6 +57,8 @@ static const struct cfg_key keys[] = {
 	{ "database", "rw_timeout", CFG_INT, OFF(db.rw_timeout), "5", 1, 300, 0 },
 	{ "cache", "staleness_ms", CFG_INT, OFF(staleness_ms), "1000",
 	    0, 60000, 0 },
+	{ "cache", "customers", CFG_INT, OFF(cache_customers), "4096",
+	    0, 1000000, 0 },
 	{ "log", "level", CFG_LOGLEVEL, OFF(log_level), "info", 0, 0, 0 },
 	{ "http", "max_body", CFG_SIZE, OFF(max_body), "16384", 64, 1048576, 0 },
 	{ "http", "redirect_hosts", CFG_HOSTS, OFF(redirect_hosts), "", 0, 0, 0 },

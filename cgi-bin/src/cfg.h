@@ -38,6 +38,7 @@ struct cfg {
 		int	 rw_timeout;		/* seconds */
 	} db;
 	int		 staleness_ms;	/* snapshot may lag the database this long */
+	int		 cache_customers; /* verified customers kept per worker */
 	enum log_level	 log_level;
 	size_t		 max_body;	/* request body cap, bytes */
 	char		*redirect_hosts[CFG_MAX_HOSTS];	/* NULL-terminated */

@@ -15,6 +15,7 @@
 #include <mysql.h>
 
 #include "api.h"
+#include "custcache.h"
 #include "bgwork.h"
 #include "cache.h"
 #include "cfg.h"
@@ -76,6 +77,9 @@ main(void)
 	app.api.cache = &app.cache;
 	app.api.store = store;
 	app.api.stats = stats_new();
+	/* Plain CGI lives for one request: nothing to keep. */
+	app.api.customers = custcache_new(cgi ? 0 :
+	    (size_t)cfg.cache_customers, cfg.staleness_ms);
 	{
 		/*
 		 * Its one call is jscode2session, made while a tap waits: a
@@ -111,6 +115,7 @@ main(void)
 	stats_flush(app.api.stats, store, util_now_ms());
 	stats_free(app.api.stats);
 	https_free(app.api.https);
+	custcache_free(app.api.customers);
 
 	cache_free(&app.cache);
 	store_free(store);

@@ -80,6 +80,47 @@ test('a presence or load change reaches every worker within the bound, without a
   }
 });
 
+// Verified customers too: their record (level, tags, account manager,
+// last agent) and orders are kept by the worker for the bound, and a
+// change to them shows past it.
+test('a verified customer\'s taps run no query within the bound, and see a change past it', async () => {
+  const executed = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").split('\t')[1]);
+  const token = kfctl('customer-token', 'vip001').stdout.trim();
+  const ask = async () => {
+    const r = await getJson(`/api/contact?entry=cs1&customer=${encodeURIComponent(token)}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.verified, true);
+    return r.body;
+  };
+  const level = sql("SELECT level FROM kf_customer WHERE customer_key = 'vip001'");
+  try {
+    // Level 5: cs1's rule (level >= 3) gives them 老周 (a6).
+    for (let i = 0; i < 10; i++) assert.equal((await ask()).agent?.id, 'a6');
+    const before = executed();
+    const started = Date.now();
+    const N = 300;
+    for (let i = 0; i < N; i++) await ask();
+    const elapsed = Date.now() - started;
+    const ran = executed() - before;
+    // Only the background rounds and quote counts (see below), and one
+    // read per customer per worker per bound.
+    const FLUSH_MS = Number(process.env.KFROUTE_ROUTING_STATS_FLUSH_MS);
+    const rounds = Math.ceil(elapsed / STALENESS_MS) + 1;
+    const allowed = WORKERS * (rounds * 2 * 3 + 10 + rounds + (Math.ceil(elapsed / FLUSH_MS) + 1) * 3);
+    assert.ok(ran <= allowed, `${ran} statements for ${N} verified requests in ${elapsed} ms (allowed ${allowed})`);
+    assert.ok(ran < N / 2, `${ran} statements for ${N} verified requests`);
+    // A change to the customer is seen by every worker past the bound.
+    sql("UPDATE kf_customer SET level = 0 WHERE customer_key = 'vip001'");
+    await sleep(STALENESS_MS + 50);
+    for (let i = 0; i < 20; i++) {
+      const r = await ask();
+      assert.notEqual(r.agent?.id, 'a6', `request ${i} still saw level ${level}: ${r.reason}`);
+    }
+  } finally {
+    sql(`UPDATE kf_customer SET level = ${Number(level)} WHERE customer_key = 'vip001'`);
+  }
+});
+
 test('steady traffic runs no query per request', async () => {
   const executed = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").split('\t')[1]);
   await getJson('/api/contact?entry=cs1');
