@@ -4,8 +4,9 @@
  * and which schema constraints mean which field; the handlers below are
  * the same for every kind.
  *
- *   GET    /admin/api/<kind>          {"items": [...]}; customers and
- *                                     orders 200 at a time (?after=&q=)
+ *   GET    /admin/api/<kind>          {"items": [...]}; entries, agents,
+ *                                     customers and orders 200 at a time
+ *                                     (?after=&q=, "next"; see list_page)
  *   POST   /admin/api/<kind>          create; 201 {"item"}
  *   GET    /admin/api/<kind>/<id>     {"item"}
  *   PATCH  /admin/api/<kind>/<id>     {"version": n, changed fields...}
