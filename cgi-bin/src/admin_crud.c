@@ -75,7 +75,7 @@ struct kind {
 	 * and the list also takes ?ids= and the filters below */
 	int			 named;
 	const struct filter	*filters;	/* NULL, or ends with NULL */
-	enum store_q		 q_counts;	/* Q__MAX: none (see list) */
+	enum store_q		 q_counts;	/* Q__MAX: none (see list_page) */
 };
 
 static const char *const target_types[] = { "page", "url", "wecom_kf", NULL };
@@ -551,10 +551,11 @@ list_page(struct actx *c, const struct kind *k)
 {
 	static const struct filter ids = { "ids", is_idlist,
 	    "应为逗号分隔的 ID,最多 200 个" };
+	/* two filters and ?ids at most: after, q thrice, each filter twice */
 	const struct filter	*f[4];
-	const char		*p[12], *after, *q = NULL, *v, *counts = NULL;
+	const char		*p[12], *after, *q = NULL, *x, *counts = NULL;
 	struct page		 pg = { c->req->arena, NULL, NULL };
-	struct valid		 v_;
+	struct valid		 v;
 	struct jsonw		*w;
 	unsigned		 n = 0, i, nf = 0, qn = k->named ? 3 : 2;
 	int			 bad = 0;
@@ -563,13 +564,13 @@ list_page(struct actx *c, const struct kind *k)
 		f[nf++] = &k->filters[i];
 	if (k->named)
 		f[nf++] = &ids;
-	valid_init(&v_, c->req->arena);
+	valid_init(&v, c->req->arena);
 	if ((after = admin_query(c, "after", &bad)) != NULL &&
 	    !valid_id(after, 1, 64))
-		valid_fail(&v_, "after", "应为上一页最后一行的键");
+		valid_fail(&v, "after", "应为上一页最后一行的键");
 	if (!bad && (q = admin_query(c, "q", &bad)) != NULL &&
 	    !(k->named ? valid_search(q) : valid_id(q, 1, 64)))
-		valid_fail(&v_, "q", k->named ? "最多 64 个字" :
+		valid_fail(&v, "q", k->named ? "最多 64 个字" :
 		    "只允许字母、数字、_ 或 -");
 	if (bad)
 		return;
@@ -577,17 +578,17 @@ list_page(struct actx *c, const struct kind *k)
 	for (i = 0; i < qn; i++)
 		p[n++] = q != NULL ? q : "";
 	for (i = 0; i < nf; i++) {
-		if ((v = admin_query(c, f[i]->name, &bad)) == NULL)
-			v = "";
+		if ((x = admin_query(c, f[i]->name, &bad)) == NULL)
+			x = "";
 		if (bad)
 			return;
-		if (*v != '\0' && !f[i]->ok(v))
-			valid_fail(&v_, f[i]->name, "%s", f[i]->message);
-		p[n++] = v;
-		p[n++] = v;
+		if (*x != '\0' && !f[i]->ok(x))
+			valid_fail(&v, f[i]->name, "%s", f[i]->message);
+		p[n++] = x;
+		p[n++] = x;
 	}
-	if (v_.nerr > 0) {
-		admin_fail_fields(c, &v_);
+	if (v.nerr > 0) {
+		admin_fail_fields(c, &v);
 		return;
 	}
 	/* counts: ?q three times and ?group twice, as in the list */
