@@ -28,6 +28,7 @@ import { h, clear } from './dom.js';
 import { get, post, patch, del, ApiError } from './api.js';
 import { flash, clearFlash, state } from './state.js';
 import { control, setOptions, chars, slotText, dateText, workdayText } from './fields.js';
+import { PAGING } from './words.js';
 
 function show(col, item) {
   const v = item[col.key];
@@ -81,7 +82,7 @@ export async function crudView(root, spec) {
   }
   if (spec.tools) root.appendChild(spec.tools(() => reload()));
   root.appendChild(h('div.scroll', {}, table));
-  const more = h('button.more', { type: 'button', hidden: true, onclick: () => load(false) }, '加载更多');
+  const more = h('button.more', { type: 'button', hidden: true, onclick: () => load(false) }, PAGING.more);
   const count = h('span.hint.count');
   if (spec.paged) root.appendChild(h('div.toolbar.paging', {}, more, count));
   const listed = columns.filter((c) => c.table !== false);
@@ -120,7 +121,7 @@ export async function crudView(root, spec) {
     }
     next = spec.paged ? (r.next ?? null) : null;
     more.hidden = next === null;
-    count.textContent = spec.paged && shown ? `已显示 ${shown} 个${next === null ? '' : ',还有更多'}` : '';
+    count.textContent = spec.paged && shown ? PAGING.shown(shown, next !== null) : '';
   }
 
   function row(item) {

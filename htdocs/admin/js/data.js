@@ -7,7 +7,7 @@ import { api, get, post } from './api.js';
 import { state, entryName, resolve } from './state.js';
 import { agentRef, idsOf } from './tables.js';
 import { searchBox } from './fields.js';
-import { RULE_KIND, RULE_TARGET } from './words.js';
+import { PICKER, RULE_KIND, RULE_TARGET } from './words.js';
 
 // A rejected import: every bad field of every bad row, by line, under
 // the column names the operator sees.
@@ -89,7 +89,7 @@ function orderAgentCard() {
   const chosen = h('span.ref-chosen');
   const add = h('button', { type: 'button', disabled: true }, `添加“${RULE_KIND.order_agent}”规则`);
   const showPicked = () => {
-    clear(chosen).append(picked ? h('span.chip', { dataset: { id: picked } }, entryName(picked)) : h('span.hint', {}, '(未选)'));
+    clear(chosen).append(picked ? h('span.chip', { dataset: { id: picked } }, entryName(picked)) : h('span.hint', {}, PICKER.unset));
     add.disabled = !picked;
   };
   // Web-link entries open a page: no one to hand an order to.

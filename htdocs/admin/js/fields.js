@@ -3,6 +3,7 @@
 // check() (a message when a row is incomplete). The names of plain inputs
 // are the API's field names; composite controls carry data-key instead.
 import { h, clear, select } from './dom.js';
+import { PICKER } from './words.js';
 
 export const DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 // The grid lists Monday first, as a Chinese calendar does; the API counts
@@ -124,7 +125,7 @@ export function tzSelect(name, value) {
 // the box, and a click, or Enter on an exact id or a single match, picks.
 // Only the latest search's answer is shown (answers may cross).
 export function searchBox(name, label, find, onPick) {
-  const input = h('input', { name, type: 'search', placeholder: '输入 ID 或名称查找', autocomplete: 'off',
+  const input = h('input', { name, type: 'search', placeholder: PICKER.placeholder, autocomplete: 'off',
     'aria-label': label });
   const list = h('ul.picks', { 'aria-label': `${label}:候选`, 'aria-live': 'polite' });
   let asked = 0;
@@ -149,8 +150,8 @@ export function searchBox(name, label, find, onPick) {
     for (const [id, text] of found) {
       list.appendChild(h('li', {}, h('button', { type: 'button', dataset: { id }, onclick: () => pick(id) }, text)));
     }
-    if (!found.length) list.appendChild(h('li.none', {}, input.value.trim() ? '没有找到' : '没有可选的'));
-    if (r.length > found.length) list.appendChild(h('li.none', {}, '还有更多,请输入更多字缩小范围'));
+    if (!found.length) list.appendChild(h('li.none', {}, q ? PICKER.none_found : PICKER.none));
+    if (r.length > found.length) list.appendChild(h('li.none', {}, PICKER.narrow));
   };
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
   input.addEventListener('focus', () => { if (!list.children.length) run(); });
@@ -225,9 +226,9 @@ function refPicker(col, value, values) {
     box.dataset.chosen = chosen ?? '';
     shown.appendChild(chosen
       ? h('span.chip', { dataset: { id: chosen } }, col.label_of ? col.label_of(chosen, values()) : chosen,
-        h('button', { type: 'button', class: 'chip-x', title: '清除', 'aria-label': `清除${col.label}`,
+        h('button', { type: 'button', class: 'chip-x', title: PICKER.clear, 'aria-label': `${PICKER.clear}${col.label}`,
           onclick: () => { chosen = null; render(); } }, '×'))
-      : h('span.hint', {}, col.none || '(未选)'));
+      : h('span.hint', {}, col.none || PICKER.unset));
     box.dispatchEvent(new Event('change', { bubbles: true }));
   };
   box.read = () => chosen ?? (col.nullable ? null : '');

@@ -6,7 +6,7 @@
 import { h, clear, fmtTime, select } from './dom.js';
 import { get, post } from './api.js';
 import { state, flash, remember } from './state.js';
-import { PRESENCE, STATUS, STATUS_SOURCE, word } from './words.js';
+import { PAGING, PRESENCE, STATUS, STATUS_SOURCE, word } from './words.js';
 
 const REFRESH_MS = 5000;
 const FILTERS = ['', 'online', 'busy', 'offline'];
@@ -21,7 +21,7 @@ export function presenceView(root) {
     { 'aria-label': PRESENCE.group });
   const chips = h('div.status-filter', { role: 'group', 'aria-label': PRESENCE.status });
   const board = h('div.board', { 'aria-live': 'polite' });
-  const more = h('button.more', { type: 'button', hidden: true }, PRESENCE.more);
+  const more = h('button.more', { type: 'button', hidden: true }, PAGING.more);
   const stamp = h('p.hint');
   root.append(h('div.toolbar.presence-filter', {}, search, group, chips), board, h('div.toolbar.paging', {}, more), stamp);
 

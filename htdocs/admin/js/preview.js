@@ -4,7 +4,7 @@ import { h, clear, fmtTime } from './dom.js';
 import { get } from './api.js';
 import { state, agentName, entryName, resolve } from './state.js';
 import { searchBox } from './fields.js';
-import { STEP, VERDICT, reasonText, whatText, word, fieldName } from './words.js';
+import { PICKER, STEP, VERDICT, reasonText, whatText, word, fieldName } from './words.js';
 
 // The form's fields by their label, for the API's field errors.
 const FORM = { entry: '入口', customer: '客户', order: '订单', at: '时间' };
@@ -20,7 +20,7 @@ export async function previewView(root) {
   if (first) state.names.entries.set(first.id, first.label);
   const chosen = h('span.ref-chosen');
   const showEntry = () => clear(chosen).append(entry ? h('span.chip', { dataset: { id: entry } }, entryName(entry))
-    : h('span.hint', {}, '(未选)'));
+    : h('span.hint', {}, PICKER.unset));
   const pick = searchBox('entry', '入口', async (q) => {
     const r = await get(q ? `entries?q=${encodeURIComponent(q)}` : 'entries');
     r.items.forEach((e) => state.names.entries.set(e.id, e.label));
