@@ -91,13 +91,19 @@ test('the entry dialog: current designated people by name, more picked by search
   await page.screenshot({ path: `${ART}/scale-2-picker-1280.png` });
   await pick(dlg, 'agents-add', '客服44', 'sc_a00044');
   await dlg.locator('[data-key="agents"] .chip[data-id="sc_a00044"]').waitFor();
+  // The keyboard: ↓ into the matches, ↓ to the second, Enter picks it.
+  assert.deepEqual((await picks(dlg, 'agents-add', '规模客服45')).slice(0, 2), ['sc_a00045', 'sc_a00450']);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await dlg.locator('[data-key="agents"] .chip[data-id="sc_a00450"]').waitFor();
   // The fallback group is searched too.
   await pick(dlg, 'fallback_group_id', '规模', 'sc_g');
   await dlg.locator('[data-key="fallback_group_id"] .chip[data-id="sc_g"]').waitFor();
   await dlg.getByRole('button', { name: '保存' }).click();
   await page.waitForSelector('dialog.editor', { state: 'detached' });
   assert.equal(sql("SELECT GROUP_CONCAT(agent_id ORDER BY position) FROM kf_entry_agent WHERE entry_id = 'sc_e00001'"),
-    'sc_a00440,sc_a00007,sc_a00044');
+    'sc_a00440,sc_a00007,sc_a00044,sc_a00450');
   assert.equal(sql("SELECT fallback_group_id FROM kf_entry WHERE id = 'sc_e00001'"), 'sc_g');
 });
 

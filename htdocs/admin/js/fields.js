@@ -155,7 +155,28 @@ export function searchBox(name, label, find, onPick) {
   };
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
   input.addEventListener('focus', () => { if (!list.children.length) run(); });
+  // The keyboard: ↓ from the box into the matches, ↑/↓ between them,
+  // Esc back to the box (a match is a button: Enter picks it).
+  const buttons = () => [...list.querySelectorAll('button')];
+  list.addEventListener('keydown', (ev) => {
+    const all = buttons();
+    const i = all.indexOf(document.activeElement);
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      const to = i + (ev.key === 'ArrowDown' ? 1 : -1);
+      if (to < 0) input.focus();
+      else if (all[to]) all[to].focus();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      input.focus();
+    }
+  });
   input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown' && buttons().length) {
+      ev.preventDefault();
+      buttons()[0].focus();
+      return;
+    }
     if (ev.key !== 'Enter') return;
     ev.preventDefault();
     const q = input.value.trim();
