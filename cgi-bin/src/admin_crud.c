@@ -4,8 +4,9 @@
  * and which schema constraints mean which field; the handlers below are
  * the same for every kind.
  *
- *   GET    /admin/api/<kind>          {"items": [...]}; customers and
- *                                     orders 200 at a time (?after=&q=)
+ *   GET    /admin/api/<kind>          {"items": [...]}; entries, agents,
+ *                                     customers and orders 200 at a time
+ *                                     (?after=&q=, "next"; see list_page)
  *   POST   /admin/api/<kind>          create; 201 {"item"}
  *   GET    /admin/api/<kind>/<id>     {"item"}
  *   PATCH  /admin/api/<kind>/<id>     {"version": n, changed fields...}
@@ -42,6 +43,13 @@ struct constraint {
 	const char	*message;
 };
 
+/* A list's query parameter besides ?after= and ?q=: "" when absent. */
+struct filter {
+	const char	*name;
+	int		(*ok)(const char *);
+	const char	*message;	/* when not ok */
+};
+
 /* A list field stored as rows of its own: cleared, then added. */
 struct child {
 	int		 field;		/* index in the kind's fields */
@@ -63,6 +71,11 @@ struct kind {
 	const struct constraint	*cons;	/* ends with a NULL key */
 	int			 auto_id;	/* the database numbers rows */
 	int			 paged;		/* list takes ?after=&q= */
+	/* ?q= is an id's start or part of the name (else a key's start),
+	 * and the list also takes ?ids= and the filters below */
+	int			 named;
+	const struct filter	*filters;	/* NULL, or ends with NULL */
+	enum store_q		 q_counts;	/* Q__MAX: none (see list_page) */
 };
 
 static const char *const target_types[] = { "page", "url", "wecom_kf", NULL };
@@ -155,6 +168,26 @@ static const struct constraint agent_cons[] = {
 	{ "kf_agent_wecom", "wecom_userid", "已被另一位客服使用" },
 	{ "kf_agent_schedule", "schedule_id", "没有这个营业时间表" },
 	{ "PRIMARY", "id", "该 ID 已存在" },
+	{ NULL, NULL, NULL },
+};
+
+static int
+is_status(const char *s)
+{
+	return strcmp(s, "online") == 0 || strcmp(s, "busy") == 0 ||
+	    strcmp(s, "offline") == 0;
+}
+
+static int
+is_group(const char *s)
+{
+	return valid_id(s, 1, 64);
+}
+
+/* The presence board's filters; the group comes first (Q_AGENT_COUNTS). */
+static const struct filter agent_filters[] = {
+	{ "group", is_group, "应为分组 ID" },
+	{ "status", is_status, "应为 online、busy 或 offline" },
 	{ NULL, NULL, NULL },
 };
 
@@ -322,12 +355,14 @@ static const struct kind kinds[] = {
 	    .q_delete = Q_ENTRY_DELETE, .q_inuse = Q__MAX,
 	    .children = { { E_AGENTS, Q_ENTRY_AGENTS_CLEAR,
 	    Q_ENTRY_AGENT_ADD } },
-	    .check = check_entry, .cons = entry_cons },
+	    .check = check_entry, .cons = entry_cons, .paged = 1, .named = 1,
+	    .q_counts = Q__MAX },
 	{ .coll = "agents", .name = "agent", .fields = agent_fields,
 	    .nfields = A__N, .q_list = Q_AGENT_LIST, .q_get = Q_AGENT_GET,
 	    .q_insert = Q_AGENT_INSERT, .q_update = Q_AGENT_UPDATE,
 	    .q_delete = Q_AGENT_DELETE, .q_inuse = Q_AGENT_INUSE,
-	    .inuse_params = 4, .cons = agent_cons },
+	    .inuse_params = 4, .cons = agent_cons, .paged = 1, .named = 1,
+	    .filters = agent_filters, .q_counts = Q_AGENT_COUNTS },
 	{ .coll = "groups", .name = "group", .fields = group_fields,
 	    .nfields = G__N, .q_list = Q_GROUP_LIST, .q_get = Q_GROUP_GET,
 	    .q_insert = Q_GROUP_INSERT, .q_update = Q_GROUP_UPDATE,
@@ -354,12 +389,12 @@ static const struct kind kinds[] = {
 	    .nfields = C__N, .q_list = Q_CUSTOMER_LIST, .q_get = Q_CUSTOMER_GET,
 	    .q_insert = Q_CUSTOMER_INSERT, .q_update = Q_CUSTOMER_UPDATE,
 	    .q_delete = Q_CUSTOMER_DELETE, .q_inuse = Q__MAX,
-	    .cons = customer_cons, .paged = 1 },
+	    .cons = customer_cons, .paged = 1, .q_counts = Q__MAX },
 	{ .coll = "orders", .name = "order", .fields = order_fields,
 	    .nfields = O__N, .q_list = Q_ORDER_LIST, .q_get = Q_ORDER_GET,
 	    .q_insert = Q_ORDER_INSERT, .q_update = Q_ORDER_UPDATE,
 	    .q_delete = Q_ORDER_DELETE, .q_inuse = Q__MAX,
-	    .cons = order_cons, .paged = 1 },
+	    .cons = order_cons, .paged = 1, .q_counts = Q__MAX },
 };
 
 static const struct kind *
@@ -468,35 +503,125 @@ answer_item(struct actx *c, int status, const char *item)
 
 /* ---- reads ---------------------------------------------------------- */
 
+/* ?ids=a1,a2: at most a page of valid ids, comma-separated. */
+static int
+is_idlist(const char *s)
+{
+	size_t	 len, n = 0;
+
+	for (;;) {
+		len = strcspn(s, ",");
+		if (!util_id_valid(s, len) || len > 64 || ++n > 200)
+			return 0;
+		if (s[len] == '\0')
+			return 1;
+		s += len + 1;
+	}
+}
+
+/* A page's two columns (PAGED in store_admin.c), copied into the arena. */
+struct page {
+	struct arena	*ar;
+	const char	*items, *next;
+};
+
+static int
+page_row(void *arg, char **col, unsigned n)
+{
+	struct page	*pg = arg;
+
+	if (n != 2 || col[0] == NULL ||
+	    (pg->items = arena_strdup(pg->ar, col[0])) == NULL)
+		return -1;
+	if (col[1] != NULL && (pg->next = arena_strdup(pg->ar, col[1])) ==
+	    NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * Big tables come a page at a time: keys after ?after, those matching
+ * ?q (a key's start; for named kinds an id's start or part of the name)
+ * and the kind's filters. {"items", "next": the ?after= for the next
+ * page, null after the last}; the agents' page adds "counts" per status
+ * under ?q and ?group (what the presence board shows beside its filter).
+ */
+static void
+list_page(struct actx *c, const struct kind *k)
+{
+	static const struct filter ids = { "ids", is_idlist,
+	    "应为逗号分隔的 ID,最多 200 个" };
+	/* two filters and ?ids at most: after, q thrice, each filter twice */
+	const struct filter	*f[4];
+	const char		*p[12], *after, *q = NULL, *x, *counts = NULL;
+	struct page		 pg = { c->req->arena, NULL, NULL };
+	struct valid		 v;
+	struct jsonw		*w;
+	unsigned		 n = 0, i, nf = 0, qn = k->named ? 3 : 2;
+	int			 bad = 0;
+
+	for (i = 0; k->filters != NULL && k->filters[i].name != NULL; i++)
+		f[nf++] = &k->filters[i];
+	if (k->named)
+		f[nf++] = &ids;
+	valid_init(&v, c->req->arena);
+	if ((after = admin_query(c, "after", &bad)) != NULL &&
+	    !valid_id(after, 1, 64))
+		valid_fail(&v, "after", "应为上一页最后一行的键");
+	if (!bad && (q = admin_query(c, "q", &bad)) != NULL &&
+	    !(k->named ? valid_search(q) : valid_id(q, 1, 64)))
+		valid_fail(&v, "q", k->named ? "最多 64 个字" :
+		    "只允许字母、数字、_ 或 -");
+	if (bad)
+		return;
+	p[n++] = after != NULL ? after : "";
+	for (i = 0; i < qn; i++)
+		p[n++] = q != NULL ? q : "";
+	for (i = 0; i < nf; i++) {
+		if ((x = admin_query(c, f[i]->name, &bad)) == NULL)
+			x = "";
+		if (bad)
+			return;
+		if (*x != '\0' && !f[i]->ok(x))
+			valid_fail(&v, f[i]->name, "%s", f[i]->message);
+		p[n++] = x;
+		p[n++] = x;
+	}
+	if (v.nerr > 0) {
+		admin_fail_fields(c, &v);
+		return;
+	}
+	/* counts: ?q three times and ?group twice, as in the list */
+	if (store_q_rows(c->a->store, k->q_list, p, n, page_row, &pg) !=
+	    STORE_OK || pg.items == NULL || (k->q_counts != Q__MAX &&
+	    store_q_text(c->a->store, k->q_counts, p + 1, 5, c->req->arena,
+	    &counts) != STORE_OK)) {
+		admin_fail_store(c);
+		return;
+	}
+	w = resp_json_ok(c->resp);
+	jsonw_key(w, "items");
+	jsonw_raw(w, pg.items);
+	jsonw_key(w, "next");
+	jsonw_str(w, pg.next);
+	if (counts != NULL) {
+		jsonw_key(w, "counts");
+		jsonw_raw(w, counts);
+	}
+	jsonw_obj_close(w);
+}
+
 static void
 list(struct actx *c, const struct kind *k)
 {
-	const char	*json, *p[3] = { "", "", "" }, *after, *q = NULL;
-	struct valid	 v;
-	int		 bad = 0;
+	const char	*json;
 
-	/* Big tables come a page at a time: keys after ?after, starting
-	 * with ?q. */
 	if (k->paged) {
-		after = admin_query(c, "after", &bad);
-		if (!bad)
-			q = admin_query(c, "q", &bad);
-		if (bad)
-			return;
-		valid_init(&v, c->req->arena);
-		if (after != NULL && !valid_id(after, 1, 64))
-			valid_fail(&v, "after", "应为上一页最后一行的键");
-		if (q != NULL && !valid_id(q, 1, 64))
-			valid_fail(&v, "q", "只允许字母、数字、_ 或 -");
-		if (v.nerr > 0) {
-			admin_fail_fields(c, &v);
-			return;
-		}
-		p[0] = after != NULL ? after : "";
-		p[1] = p[2] = q != NULL ? q : "";
+		list_page(c, k);
+		return;
 	}
-	if (store_q_text(c->a->store, k->q_list, p, k->paged ? 3 : 0,
-	    c->req->arena, &json) != STORE_OK) {
+	if (store_q_text(c->a->store, k->q_list, NULL, 0, c->req->arena,
+	    &json) != STORE_OK) {
 		admin_fail_store(c);
 		return;
 	}

@@ -219,8 +219,9 @@ stats_hours(struct actx *c, long long *hours)
 }
 
 /*
- * GET /admin/api/stats?hours=24 (1-720): per-minute buckets up to six
- * hours, hourly beyond. Hourly views start on the hour, so the first
+ * GET /admin/api/stats?hours=24 (1-720)&q=: per-minute buckets up to six
+ * hours, hourly beyond; the 50 entries and the 50 agents (those matching
+ * ?q, an id's start or part of the name) with the most handoffs. Hourly views start on the hour, so the first
  * bucket is whole and hours rolled up by kfctl retention (kf_stat_hour)
  * count exactly as their minutes did.
  */
@@ -230,16 +231,28 @@ admin_stats(struct actx *c)
 	static const enum store_q parts[] = { Q_STATS_BY_ENTRY,
 	    Q_STATS_BY_AGENT, Q_STATS_BY_REASON };
 	static const char *const names[] = { "entries", "agents", "reasons" };
-	const char	*p[3], *json[3], *series;
+	/* the agents' part also takes ?q three times */
+	static const unsigned nparams[] = { 2, 5, 2 };
+	const char	*p[6], *json[3], *series, *q;
 	char		 since[24];
 	long long	 hours;
 	time_t		 from;
 	struct jsonw	*w;
-	int		 minutes;
+	struct valid	 v;
+	int		 minutes, bad = 0;
 	size_t		 i;
 
 	if (stats_hours(c, &hours) == -1)
 		return;
+	if ((q = admin_query(c, "q", &bad)) == NULL && bad)
+		return;
+	if (q != NULL && !valid_search(q)) {
+		valid_init(&v, c->req->arena);
+		valid_fail(&v, "q", "最多 64 个字");
+		admin_fail_fields(c, &v);
+		return;
+	}
+	p[3] = p[4] = p[5] = q != NULL ? q : "";
 	minutes = hours <= 6;
 	from = c->now - (time_t)hours * 3600;
 	if (!minutes)
@@ -254,7 +267,7 @@ admin_stats(struct actx *c)
 		return;
 	}
 	for (i = 0; i < 3; i++)
-		if (store_q_text(c->a->store, parts[i], p + 1, 2,
+		if (store_q_text(c->a->store, parts[i], p + 1, nparams[i],
 		    c->req->arena, &json[i]) != STORE_OK) {
 			admin_fail_store(c);
 			return;

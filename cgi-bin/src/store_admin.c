@@ -107,6 +107,22 @@
 #define PAGE(key) \
 	" WHERE " key " > ? AND LEFT(" key ", CHAR_LENGTH(?)) = ? " \
 	"ORDER BY " key " LIMIT 200"
+/* ? (given three times) as an id's start or a part of a name (LOCATE:
+ * no LIKE wildcards to escape); "" matches all. The ascii id is read as
+ * utf8mb4: a search in Chinese is no id, and no collation error. */
+#define MATCH(key, name) \
+	"(LEFT(CONVERT(" key " USING utf8mb4), CHAR_LENGTH(?)) = ? " \
+	"OR LOCATE(?, " name ") > 0)"
+/* The same for rows with a name, matched by MATCH; and only the ids in
+ * the comma list ? ("": any) after the page's other filters. */
+#define PAGE_NAMED(key, name, more) \
+	" WHERE " key " > ? AND " MATCH(key, name) more \
+	" AND (? = '' OR FIND_IN_SET(" key ", ?) > 0) ORDER BY " key " LIMIT 200"
+/* The agents' filters: in the group ? ("": any), with the status ?. */
+#define AGENT_FILTERS \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM kf_group_member m " \
+	"WHERE m.group_id = ? AND m.agent_id = kf_agent.id))" \
+	" AND (? = '' OR status = ?)"
 
 /* The name an audited row goes by, from its JSON (NULL: none). */
 #define AUDIT_NAME(col) \
@@ -116,6 +132,11 @@
 #define LIST(json, from, order) \
 	"SELECT COALESCE(JSON_ARRAYAGG(" json " ORDER BY " order "), " \
 	"JSON_ARRAY()) FROM " from
+/* A page (PAGE, PAGE_NAMED) as two columns: its rows, and the key to ask
+ * the next page after (NULL when this one is the last: not full). */
+#define PAGED(json, from, key) \
+	"SELECT COALESCE(JSON_ARRAYAGG(" json " ORDER BY " key "), " \
+	"JSON_ARRAY()), IF(COUNT(*) = 200, MAX(" key "), NULL) FROM " from
 
 /*
  * Counts since FROM_UNIXTIME(?) (given twice), as rows s(minute, entry_id,
@@ -182,10 +203,13 @@
 	"'rerouted', COALESCE(x.rerouted, 0), " \
 	"'widened', COALESCE(x.widened, 0), 'queued', COALESCE(x.queued, 0), " \
 	"'queue_wait_p50', x.qw50, 'queue_wait_p90', x.qw90"
+/* At most 50 of them, those with the most chats: a table to read and
+ * a chart of 50 bars, not of every person. */
 #define LIFE_LIST(k, name) \
 	"(SELECT COALESCE(JSON_ARRAYAGG(JSON_OBJECT('id', x.id, " name ", " \
-	LIFE_JSON ") ORDER BY x.chats DESC, x.id), JSON_ARRAY()) FROM g x " \
-	"WHERE x.k = '" k "')"
+	LIFE_JSON ") ORDER BY x.chats DESC, x.id), JSON_ARRAY()) FROM " \
+	"(SELECT * FROM g WHERE k = '" k "' ORDER BY chats DESC, id " \
+	"LIMIT 50) x)"
 
 /* A sync request; age_s by the database's clock, not the browser's. */
 #define WSYNC_JSON \
@@ -199,7 +223,9 @@
 	"'age_s', TIMESTAMPDIFF(SECOND, s.requested_at, NOW(3)))"
 
 const char *const store_q_sql[Q__MAX] = {
-	[Q_ENTRY_LIST] = LIST(ENTRY_JSON, "kf_entry e", "e.sort_order, e.id"),
+	/* after, q three times, ids twice */
+	[Q_ENTRY_LIST] = PAGED(ENTRY_JSON, "(SELECT * FROM kf_entry"
+	    PAGE_NAMED("id", "label", "") ") e", "e.id"),
 	[Q_ENTRY_GET] = "SELECT " ENTRY_JSON " FROM kf_entry e WHERE e.id = ?",
 	/* id, label, scene, sort_order, enabled, target_type, target,
 	 * policy, fallback_group_id, fallback_strategy, schedule_id,
@@ -223,7 +249,17 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_ENTRY_AGENT_ADD] = "INSERT INTO kf_entry_agent "
 	    "(entry_id, agent_id, position) VALUES (?, ?, ?)",
 
-	[Q_AGENT_LIST] = LIST(AGENT_JSON, "kf_agent a", "a.id"),
+	/* after, q three times, group twice, status twice, ids twice */
+	[Q_AGENT_LIST] = PAGED(AGENT_JSON, "(SELECT * FROM kf_agent"
+	    PAGE_NAMED("id", "display_name", AGENT_FILTERS) ") a", "a.id"),
+	/* q three times, group twice: how many of those agents are in each
+	 * status (whatever ?status= asked: the board shows every count) */
+	[Q_AGENT_COUNTS] = "SELECT JSON_OBJECT('all', COUNT(*), "
+	    "'online', COALESCE(SUM(status = 'online'), 0), "
+	    "'busy', COALESCE(SUM(status = 'busy'), 0), "
+	    "'offline', COALESCE(SUM(status = 'offline'), 0)) FROM kf_agent "
+	    "WHERE " MATCH("id", "display_name") " AND (? = '' OR EXISTS (SELECT 1 FROM kf_group_member m "
+	    "WHERE m.group_id = ? AND m.agent_id = kf_agent.id))",
 	[Q_AGENT_GET] = "SELECT " AGENT_JSON " FROM kf_agent a WHERE a.id = ?",
 	/* id, display_name, wecom_userid, capacity, enabled, schedule_id */
 	[Q_AGENT_INSERT] = "INSERT INTO kf_agent (id, display_name, "
@@ -286,7 +322,7 @@ const char *const store_q_sql[Q__MAX] = {
 	    "WHERE id = ?), ',', (SELECT COUNT(*) FROM kf_group WHERE id = ?))",
 
 	/* after, prefix, prefix */
-	[Q_CUSTOMER_LIST] = LIST(CUSTOMER_JSON, "(SELECT * FROM kf_customer"
+	[Q_CUSTOMER_LIST] = PAGED(CUSTOMER_JSON, "(SELECT * FROM kf_customer"
 	    PAGE("customer_key") ") c", "c.customer_key"),
 	[Q_CUSTOMER_GET] = "SELECT " CUSTOMER_JSON " FROM kf_customer c "
 	    "WHERE c.customer_key = ?",
@@ -313,7 +349,7 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_CUSTOMER_EXPORT] = "SELECT customer_key, level, tags, "
 	    "account_manager_id FROM kf_customer ORDER BY customer_key",
 
-	[Q_ORDER_LIST] = LIST(ORDER_JSON, "(SELECT * FROM kf_order"
+	[Q_ORDER_LIST] = PAGED(ORDER_JSON, "(SELECT * FROM kf_order"
 	    PAGE("order_id") ") o", "o.order_id"),
 	[Q_ORDER_GET] = "SELECT " ORDER_JSON " FROM kf_order o "
 	    "WHERE o.order_id = ?",
@@ -455,7 +491,8 @@ const char *const store_q_sql[Q__MAX] = {
 	    "SUM(fallbacks) fb, SUM(IF(agent_id = '', handoffs, 0)) nn, "
 	    "SUM(quotes) q, SUM(taps) tp, SUM(link_taps) lt "
 	    STATS_SINCE " GROUP BY t) x", "x.t"),
-	/* since, since */
+	/* since, since: the 50 entries with the most (the totals are the
+	 * series') */
 	[Q_STATS_BY_ENTRY] = LIST("JSON_OBJECT('entry_id', x.entry_id, "
 	    "'label', (SELECT label FROM kf_entry WHERE id = x.entry_id), "
 	    "'total', x.total, 'fallbacks', x.fb, 'none', x.nn, "
@@ -463,15 +500,22 @@ const char *const store_q_sql[Q__MAX] = {
 	    "(SELECT entry_id, SUM(handoffs) total, SUM(fallbacks) fb, "
 	    "SUM(IF(agent_id = '', handoffs, 0)) nn, SUM(quotes) q, "
 	    "SUM(taps) tp, SUM(link_taps) lt " STATS_SINCE
-	    " GROUP BY entry_id) x", "x.total DESC, x.entry_id"),
-	/* since, since: every agent, what it took and what it carries now */
-	[Q_STATS_BY_AGENT] = LIST("JSON_OBJECT('agent_id', a.id, "
-	    "'name', a.display_name, 'total', COALESCE(x.total, 0), "
-	    "'status', a.status, 'active_sessions', a.active_sessions, "
-	    "'capacity', a.capacity)",
-	    "kf_agent a LEFT JOIN (SELECT agent_id, SUM(handoffs) total "
+	    " GROUP BY entry_id ORDER BY total DESC, link_taps DESC, "
+	    "entry_id LIMIT 50) x", "x.total DESC, x.entry_id"),
+	/* since, since, then q three times (an id's start or part of the
+	 * name; "": all): the 50 agents who took the most, with what they
+	 * carry now (10,000 rows would be no table to read) */
+	[Q_STATS_BY_AGENT] = LIST("JSON_OBJECT('agent_id', y.id, "
+	    "'name', y.display_name, 'total', y.total, "
+	    "'status', y.status, 'active_sessions', y.active_sessions, "
+	    "'capacity', y.capacity)",
+	    "(SELECT a.id, a.display_name, COALESCE(x.total, 0) total, "
+	    "a.status, a.active_sessions, a.capacity "
+	    "FROM kf_agent a LEFT JOIN (SELECT agent_id, SUM(handoffs) total "
 	    STATS_SINCE " WHERE agent_id <> '' GROUP BY agent_id) x "
-	    "ON x.agent_id = a.id", "COALESCE(x.total, 0) DESC, a.id"),
+	    "ON x.agent_id = a.id WHERE " MATCH("a.id", "a.display_name")
+	    " "
+	    "ORDER BY total DESC, a.id LIMIT 50) y", "y.total DESC, y.id"),
 	/* since, since: handoffs by the reason's kind (designated, rule...) */
 	[Q_STATS_BY_REASON] = LIST("JSON_OBJECT('reason', x.r, "
 	    "'total', x.total)",

@@ -58,6 +58,18 @@ valid_id(const char *s, size_t min, size_t max)
 	return n == 0 || util_id_valid(s, n);
 }
 
+int
+valid_search(const char *s)
+{
+	size_t	 i, n = 0, len = strlen(s);
+
+	if (!utf8_valid(s, len))
+		return 0;
+	for (i = 0; i < len; i += utf8_char(s + i, len - i))
+		n++;
+	return n >= 1 && n <= 64;
+}
+
 void
 valid_known(struct valid *v, struct json_object *obj,
     const struct valid_field *f, size_t n, const char *const *extra)

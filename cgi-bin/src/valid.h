@@ -86,6 +86,9 @@ void	 valid_day_clash(struct valid *, const char *field,
 	    const char *closures, const char *workdays);
 /* One value as VT_ID etc. would see it (used for query parameters). */
 int	 valid_id(const char *s, size_t min, size_t max);
+/* 1 when s is a search for a name or an id: 1-64 characters of UTF-8
+ * (control characters are refused with the query string). */
+int	 valid_search(const char *s);
 /* 1 when s is a calendar day "YYYY-MM-DD" in 2000..2200. */
 int	 valid_day(const char *s);
 

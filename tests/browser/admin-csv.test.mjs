@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
-import { ART, PHONE, launch, watchedPage, login } from './lib.mjs';
+import { ART, PHONE, launch, watchedPage, login, pick } from './lib.mjs';
 
 const PASS = 'browser-csv-password-1';
 let browser, page;
@@ -76,8 +76,8 @@ test('the 订单 page explains the 订单负责人 rule and creates it for an en
   await page.click('#nav a[href="#orders"]');
   await page.waitForSelector('.order-agent h3');
   assert.match(await page.textContent('.order-agent'), /订单负责人/);
-  await page.waitForSelector('.order-agent li[data-entry="csvui_entry"][data-has="0"]');
-  await page.selectOption('.order-agent select[name=entry_id]', 'csvui_entry');
+  assert.equal(await page.locator('.order-agent li[data-entry="csvui_entry"]').count(), 0);
+  await pick(page.locator('.order-agent'), 'entry_id', 'csvui', 'csvui_entry');
   await page.click('.order-agent button:has-text("订单负责人")');
   await page.waitForSelector('.order-agent li[data-entry="csvui_entry"][data-has="1"]');
   await page.waitForSelector('.order-agent p.ok:has-text("已为入口 CSV 测试入口(csvui_entry) 添加规则")');

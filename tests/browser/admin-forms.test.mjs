@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../http/lib.mjs';
 import { loggedIn } from '../http/admin-lib.mjs';
-import { ART, DESKTOP, PHONE, launch, watchedPage, login as logIn } from './lib.mjs';
+import { ART, DESKTOP, PHONE, launch, watchedPage, login as logIn, pick, picks } from './lib.mjs';
 
 const USER = 'forms-browser';
 const PASS = 'forms-browser-password-1';
@@ -212,14 +212,13 @@ test('rule fields follow the condition; time pickers are stored as minutes', asy
       return out;
     };
     const kindHint = () => dlg.locator('[data-field=kind] small.hint').textContent();
-    await dlg.locator('select[name=entry_id]').selectOption('forms_r');
+    await pick(dlg, 'entry_id', 'forms_r', 'forms_r');
     assert.deepEqual(await shown(), { level: true, tag: false, window_start: false, window_end: false,
       target_type: true, target_id: true, strategy: false });
     assert.match(await kindHint(), /客户等级不低于/);
     await dlg.locator('select[name=target_type]').selectOption('group');
     assert.equal(await dlg.locator('[data-field=strategy]').isVisible(), true);
-    assert.deepEqual(await dlg.locator('select[name=target_id] option').evaluateAll((os) => os.map((o) => o.value).sort()),
-      ['aftersale', 'presale', 'vip']);
+    assert.deepEqual((await picks(dlg, 'target_id', '')).sort(), ['aftersale', 'presale', 'vip']);
     await dlg.locator('select[name=kind]').selectOption('has_tag');
     assert.deepEqual(await shown(), { level: false, tag: true, window_start: false, window_end: false,
       target_type: true, target_id: true, strategy: true });
@@ -233,7 +232,7 @@ test('rule fields follow the condition; time pickers are stored as minutes', asy
       target_type: true, target_id: true, strategy: false });
     assert.equal(await dlg.locator('input[name=window_start]').getAttribute('type'), 'time');
     await dlg.locator('select[name=target_type]').selectOption('agent');
-    await dlg.locator('select[name=target_id]').selectOption('a2');
+    await pick(dlg, 'target_id', 'a2', 'a2');
     await dlg.locator('input[name=window_start]').fill('09:30');
     await dlg.locator('input[name=window_end]').fill('17:45');
     await assertButtonsOnScreen(page, `rule form at ${size.width}`);
@@ -409,8 +408,8 @@ test('members reorder with 上移/下移 (mouse and keyboard); messages and conf
   // The entry dialog's 指定客服 moves the same way.
   await go(page, 'entries');
   await page.getByRole('button', { name: '新增入口' }).click();
-  await dlg.locator('select[name=agents-add]').selectOption(x.id);
-  await dlg.locator('select[name=agents-add]').selectOption(y.id);
+  await pick(dlg, 'agents-add', x.id, x.id);
+  await pick(dlg, 'agents-add', y.id, y.id);
   await dlg.getByRole('button', { name: `上移 ${name(y)}` }).click();
   assert.deepEqual(await dlg.locator('.ids .chip').evaluateAll((cs) => cs.map((c) => c.dataset.id)), [y.id, x.id]);
   // 目标 is required, and marked so.

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
-import { ART, launch, watchedPage, login, startFake } from './lib.mjs';
+import { ART, launch, watchedPage, login, startFake, picks } from './lib.mjs';
 
 const PASS = 'browser-qr-password-1';
 const IDS = ['qrb_page', 'qrb_evil', 'qrb_wk', 'qrb_fail'];
@@ -184,13 +184,14 @@ test('web-link entries ask nothing about people, and no rule is offered for them
 
   await page.click('#nav a[href="#rules"]');
   await page.getByRole('button', { name: '新增规则' }).click();
-  const entries = await page.$$eval('dialog.editor select[name=entry_id] option', (os) => os.map((o) => o.value));
+  const entries = await picks(page.locator('dialog.editor'), 'entry_id', 'qrb_');
   assert.ok(entries.includes('qrb_page') && !entries.includes('qrb_evil'), entries.join());
   await page.locator('dialog.editor').getByRole('button', { name: '取消' }).click();
   await page.click('#nav a[href="#orders"]');
-  await page.waitForSelector('.order-agent li');
+  await page.waitForSelector('.order-agent h3');
   assert.equal(await page.locator('.order-agent li[data-entry="qrb_evil"]').count(), 0);
-  assert.equal(await page.locator('.order-agent select[name=entry_id] option[value="qrb_evil"]').count(), 0);
+  const offered = await picks(page.locator('.order-agent'), 'entry_id', 'qrb_');
+  assert.ok(!offered.includes('qrb_evil'), offered.join());
   await page.click('#nav a[href="#entries"]');
   await page.waitForSelector('tr[data-id="qrb_evil"]');
 });

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, settle, kfctl } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
-import { ART, launch, watchedPage, login } from './lib.mjs';
+import { ART, launch, watchedPage, login, pick } from './lib.mjs';
 
 const PASS = 'words-test-password-1';
 
@@ -86,8 +86,9 @@ test('no view in the navigation shows a raw code', async () => {
 
 async function preview(entry, customer = '') {
   await page.click('#nav a[href="#preview"]');
-  await page.waitForSelector('form.add select[name=entry]');
-  await page.selectOption('select[name=entry]', entry);
+  await page.waitForSelector('form.add input[name=entry]');
+  await pick(page, 'entry', entry, entry);
+  await page.waitForSelector(`.entry-pick .chip[data-id="${entry}"]`);
   await page.fill('form.add input[name=customer]', customer);
   await page.click('form.add button[type=submit]');
   await page.waitForSelector('dd.who');

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, getJson, STALENESS_MS, sql, sleep, kfctl } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
-import { ART, PHONE, launch, watchedPage } from './lib.mjs';
+import { ART, PHONE, launch, watchedPage, pick } from './lib.mjs';
 
 const PASS = 'browser-test-password-1';
 let browser, page;
@@ -65,7 +65,7 @@ test('log in, add a button, bind a person, preview, and the API follows', async 
   // Bind 小张 (a3) in the edit dialog.
   await row.getByRole('button', { name: '编辑' }).click();
   const editing = page.locator('dialog.editor[data-id="spring_sale"]');
-  await editing.locator('select[name="agents-add"]').selectOption('a3');
+  await pick(editing, 'agents-add', '小张', 'a3');
   await editing.getByRole('button', { name: '保存' }).click();
   await page.waitForSelector('dialog.editor', { state: 'detached' });
   await page.waitForSelector('tr[data-id="spring_sale"] >> text=小张');
@@ -73,7 +73,8 @@ test('log in, add a button, bind a person, preview, and the API follows', async 
 
   // Preview says 小张, designated.
   await page.click('#nav a[href="#preview"]');
-  await page.selectOption('select[name=entry]', 'spring_sale');
+  await pick(page, 'entry', 'spring_sale', 'spring_sale');
+  await page.waitForSelector('.entry-pick .chip[data-id="spring_sale"]');
   await page.click('form.add button[type=submit]');
   await page.waitForSelector('dd.who');
   assert.match(await page.textContent('dd.who'), /小张/);

@@ -45,6 +45,24 @@ export async function watchedPage(browser, problems,
   return page;
 }
 
+// A search-as-you-type picker (fields.js searchBox) named name inside
+// scope: type query, then click the match with that id.
+export async function pick(scope, name, query, id) {
+  const input = scope.locator(`input[name="${name}"]`);
+  await input.fill(query);
+  await input.locator('xpath=..').locator(`.picks[data-q="${query}"] button[data-id="${id}"]`).click();
+}
+
+// The ids a picker offers for query (after its answer came).
+export async function picks(scope, name, query) {
+  const input = scope.locator(`input[name="${name}"]`);
+  await input.fill(query);
+  await input.dispatchEvent('input');
+  const list = input.locator('xpath=..').locator(`.picks[data-q="${query}"]`);
+  await list.locator('li').first().waitFor();
+  return list.locator('button[data-id]').evaluateAll((bs) => bs.map((b) => b.dataset.id));
+}
+
 // Log in on the admin page as user; resolves once a view is shown
 // (`ready`: a more precise one).
 export async function login(page, user, pass, ready = '#nav a.active') {

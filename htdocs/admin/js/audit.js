@@ -4,7 +4,7 @@
 // words.js. Filters by operator, kind and days; 100 rows a page.
 import { h, clear, fmtTime, select } from './dom.js';
 import { get } from './api.js';
-import { state } from './state.js';
+import { state, agentName, entryName, resolve } from './state.js';
 import { ACTION, KIND, LIFE, STEP, VALUE, VIA, WECOM_SYNC, fieldName, lifeText, valueTable, word } from './words.js';
 
 // Bookkeeping the server moves on its own: not a change anyone made.
@@ -18,14 +18,15 @@ const byId = (list, id, name) => {
   const x = list.find((o) => o.id === id);
   return x && x[name] ? `${x[name]}(${id})` : id;
 };
+// Agents and entries by the names resolve() found for the rows shown.
 const NAMED = {
-  agent_id: (v) => byId(state.agents, v, 'display_name'),
-  account_manager_id: (v) => byId(state.agents, v, 'display_name'),
-  agents: (v) => byId(state.agents, v, 'display_name'),
-  members: (v) => byId(state.agents, v, 'display_name'),
+  agent_id: agentName,
+  account_manager_id: agentName,
+  agents: agentName,
+  members: agentName,
   fallback_group_id: (v) => byId(state.groups, v, 'name'),
   schedule_id: (v) => byId(state.schedules, v, 'name'),
-  entry_id: (v) => byId(state.entries, v, 'label'),
+  entry_id: entryName,
 };
 
 // Minutes after midnight as HH:MM (a window may end at 24:00).
@@ -61,6 +62,22 @@ function show(key, v, row, kind) {
   }
   if (NAMED[key]) return NAMED[key](String(v));
   return String(v);
+}
+
+// The names of the agents and entries a page of changes mentions.
+async function resolveNames(items) {
+  const agents = [];
+  const entries = [];
+  for (const a of items) {
+    for (const r of [a.before, a.after]) {
+      if (!r || typeof r !== 'object') continue;
+      for (const k of ['agent_id', 'account_manager_id', 'agents', 'members']) agents.push(...[r[k]].flat());
+      if (r.target_type === 'agent') agents.push(r.target_id);
+      if (a.kind !== 'entry') entries.push(r.entry_id);
+    }
+  }
+  const ids = (xs) => xs.filter((x) => typeof x === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(x));
+  await Promise.all([resolve('agents', ids(agents)), resolve('entries', ids(entries))]);
 }
 
 // "字段: 旧 → 新" for each field that changed; "字段: 值" for a new row.
@@ -156,6 +173,7 @@ export async function auditView(root) {
       error.textContent = Object.values(e.fields || {}).join(';') || e.message;
       return;
     }
+    await resolveNames(items);
     for (const a of items) {
       tbody.appendChild(h('tr', { dataset: { id: a.id } },
         h('td', { 'data-label': '时间' }, fmtTime(a.at)),

@@ -16,12 +16,19 @@
 // false: not asked when adding; table: false: not a table column; form:
 // false: a table-only column; optional: sent only when not empty; na(item):
 // the column means nothing for this row (shown as —).
+// ref: one id picked by searching (search(q, values), label_of(id,
+// values), source(values) when what is searched follows another field).
 // The spec's nameKey (label, display_name, name) names a row in messages
 // ("已新增客服 王小明(a1)"); numbered: rows go by number ("规则 #2").
+// paged: the list comes 200 rows at a time (?after=, the answer's next)
+// with 加载更多; search: a search box's placeholder (?q=); query(): more
+// of the list's parameters; onItems(items): awaited before rows show
+// (a view asks there for the names its rows show).
 import { h, clear } from './dom.js';
 import { get, post, patch, del, ApiError } from './api.js';
 import { flash, clearFlash, state } from './state.js';
 import { control, setOptions, chars, slotText, dateText, workdayText } from './fields.js';
+import { PAGING } from './words.js';
 
 function show(col, item) {
   const v = item[col.key];
@@ -32,6 +39,7 @@ function show(col, item) {
   if (col.type === 'closures') return (v || []).map(dateText).join(';') || '—';
   if (col.type === 'workdays') return (v || []).map(workdayText).join(';') || '—';
   if (col.type === 'ids') return (v || []).map((id) => (col.label_of ? col.label_of(id) : id)).join('、') || '—';
+  if (col.type === 'ref') return v === null || v === undefined || v === '' ? '—' : (col.label_of ? col.label_of(v, item) : v);
   if (col.type === 'select') {
     const o = col.options(item).find(([k]) => k === (v ?? ''));
     return o ? o[1] : (v ?? '—');
@@ -61,22 +69,59 @@ export async function crudView(root, spec) {
     root.appendChild(h('div.toolbar', {},
       h('button.primary', { type: 'button', onclick: () => editor(spec, null, reload) }, `新增${spec.noun}`)));
   }
+  let q = '';
+  if (spec.search) {
+    const box = h('input', { name: 'q', type: 'search', placeholder: spec.search, 'aria-label': '查找' });
+    // A change event comes again when the box loses focus: one search.
+    box.addEventListener('change', () => {
+      if (box.value.trim() === q) return;
+      q = box.value.trim();
+      reload();
+    });
+    root.appendChild(h('div.toolbar.search', {}, box));
+  }
   if (spec.tools) root.appendChild(spec.tools(() => reload()));
   root.appendChild(h('div.scroll', {}, table));
+  const more = h('button.more', { type: 'button', hidden: true, onclick: () => load(false) }, PAGING.more);
+  const count = h('span.hint.count');
+  if (spec.paged) root.appendChild(h('div.toolbar.paging', {}, more, count));
   const listed = columns.filter((c) => c.table !== false);
+  let next = null;
+  let shown = 0;
+  // Only the latest load is shown: a search typed while a page was on
+  // its way wins.
+  let asked = 0;
 
-  async function reload() {
-    let items;
-    try { items = (await get(spec.query ? `${coll}?${spec.query()}` : coll)).items; } catch (e) { flash(e.message, 'error'); return; }
-    if (spec.onItems) spec.onItems(items);
-    clear(table).appendChild(h('thead', {}, h('tr', {}, listed.map((c) => h('th', {}, c.label)), h('th', {}, ''))));
-    const body = h('tbody');
-    for (const it of items) body.appendChild(row(it));
-    if (!items.length) {
-      body.appendChild(h('tr.empty', {}, h('td', { colspan: listed.length + 1 },
-        spec.query && spec.query() ? `没有符合条件的${spec.noun}` : `暂无${spec.noun}`)));
+  const reload = () => load(true);
+  async function load(fresh) {
+    const mine = ++asked;
+    const params = new URLSearchParams(spec.query ? spec.query() : '');
+    if (q) params.set('q', q);
+    if (!fresh && next !== null) params.set('after', next);
+    const path = params.toString() ? `${coll}?${params}` : coll;
+    let r;
+    try {
+      r = await get(path);
+      if (spec.onItems) await spec.onItems(r.items);
+    } catch (e) { flash(e.message, 'error'); return; }
+    if (mine !== asked) return;
+    const items = r.items;
+    let body = table.querySelector('tbody');
+    if (fresh || !body) {
+      clear(table).appendChild(h('thead', {}, h('tr', {}, listed.map((c) => h('th', {}, c.label)), h('th', {}, ''))));
+      body = h('tbody');
+      table.appendChild(body);
+      shown = 0;
     }
-    table.appendChild(body);
+    for (const it of items) body.appendChild(row(it));
+    shown += items.length;
+    if (!shown) {
+      body.appendChild(h('tr.empty', {}, h('td', { colspan: listed.length + 1 },
+        q || (spec.query && spec.query()) ? `没有符合条件的${spec.noun}` : `暂无${spec.noun}`)));
+    }
+    next = spec.paged ? (r.next ?? null) : null;
+    more.hidden = next === null;
+    count.textContent = spec.paged && shown ? PAGING.shown(shown, next !== null) : '';
   }
 
   function row(item) {
@@ -127,6 +172,9 @@ function editor(spec, item, done, note) {
   // A field the row does not use yet (a rule's time window while it
   // tests a level) starts from the default, ready if the kind changes.
   const initial = (c) => (adding ? defaults[c.key] : (item[c.key] ?? (c.when ? defaults[c.key] : item[c.key])));
+  // Pickers ask the values while the fields are still being made.
+  let made = false;
+  const current = () => (made ? values() : { ...start });
   const fields = cols.map((c) => {
     if (c.type === 'heading') {
       const hint = h('small.hint');
@@ -135,15 +183,17 @@ function editor(spec, item, done, note) {
     }
     const fixed = !adding && c.fixed;
     const ph = typeof c.placeholder === 'function' ? c.placeholder(start) : c.placeholder;
-    const el = fixed ? h('output', { name: c.key }, show(c, item)) : control({ ...c, placeholder: ph }, initial(c));
+    const el = fixed ? h('output', { name: c.key }, show(c, item)) : control({ ...c, placeholder: ph }, initial(c), current);
     const hint = h('small.hint');
     const err = h('span.field-error', { role: 'alert', dataset: { for: c.key } });
-    const wrap = h(c.type === 'week' || c.type === 'closures' || c.type === 'workdays' || c.type === 'ids' ? 'div.field.wide' : 'label.field',
+    const wrap = h(c.type === 'week' || c.type === 'closures' || c.type === 'workdays' || c.type === 'ids' ? 'div.field.wide'
+      : c.type === 'ref' ? 'div.field' : 'label.field',
       { dataset: { field: c.key } },
       h('span.label', {}, c.label, c.required && !fixed && h('b.req', { 'aria-hidden': 'true' }, ' *')), el, hint, err);
     if (c.type === 'select' && !fixed) setOptions(el, c.options(start), initial(c) ?? '', c.dynamic);
     return { col: c, el, hint, err, wrap, fixed };
   });
+  made = true;
   const formError = h('p.form-error', { role: 'alert' });
   const values = () => {
     const v = { ...start };
@@ -158,6 +208,7 @@ function editor(spec, item, done, note) {
       const v = values();
       f.wrap.hidden = Boolean(f.col.when && !f.col.when(v));
       if (f.col.type === 'select' && !f.fixed && f.col.dynamic) setOptions(f.el, f.col.options(v), undefined, true);
+      if (f.el && f.el.sync && !f.fixed) f.el.sync(v);
       const hint = typeof f.col.hint === 'function' ? f.col.hint(v) : f.col.hint;
       const length = f.col.type === undefined || f.col.type === 'text' ? `最多 ${f.col.max || 128} 个字` : '';
       f.hint.textContent = f.fixed && !f.heading ? '' : [hint, length].filter(Boolean).join(';');

@@ -1,12 +1,13 @@
 // Customers and orders: a page at a time with a key search, CSV in and out.
 // An import sends the file's bytes as they are (Excel's GBK or UTF-8: the
 // server reads both), so no character is lost in the browser.
-import { h, clear, select } from './dom.js';
+import { h, clear } from './dom.js';
 import { crudView } from './crud.js';
 import { api, get, post } from './api.js';
-import { state } from './state.js';
-import { agentOptions } from './tables.js';
-import { RULE_KIND, RULE_TARGET } from './words.js';
+import { state, entryName, resolve } from './state.js';
+import { agentRef, idsOf } from './tables.js';
+import { searchBox } from './fields.js';
+import { PICKER, RULE_KIND, RULE_TARGET } from './words.js';
 
 // A rejected import: every bad field of every bad row, by line, under
 // the column names the operator sees.
@@ -25,14 +26,12 @@ function rejectReport(spec, body) {
 }
 
 function dataView(root, spec) {
-  let q = '';
   return crudView(root, {
     ...spec,
-    query: () => (q ? `q=${encodeURIComponent(q)}` : ''),
+    paged: true,
+    search: '按键前缀查找',
     tools: (reload) => {
       const report = h('div.report', { 'aria-live': 'polite' });
-      const search = h('input', { name: 'q', placeholder: '按键前缀查找', 'aria-label': '查找' });
-      search.addEventListener('change', () => { clear(report); q = search.value.trim(); reload(); });
       const file = h('input', { type: 'file', name: 'csv', accept: '.csv,text/csv', 'aria-label': '导入 CSV' });
       file.addEventListener('change', async () => {
         clear(report);
@@ -55,7 +54,7 @@ function dataView(root, spec) {
         file.value = '';
       });
       const names = spec.columns.map((c) => c.label).join(',');
-      const tools = h('div.card.tools', {}, search,
+      const tools = h('div.card.tools', {},
         canWrite() && h('label', {}, '导入 CSV ', file),
         h('a', { href: `api/export/${spec.coll}`, download: `${spec.coll}.csv` }, '导出 CSV'),
         h('a.template', { href: `api/template/${spec.coll}`, download: `${spec.coll}-template.csv`,
@@ -80,50 +79,61 @@ const canWrite = () => state.me.role === 'admin';
 const importCsv = (coll, file) => api('POST', `import/${coll}`, file, 'text/csv');
 
 // Orders only route when an entry has a rule "订单负责人": say so, show
-// which entries have one, and make one for a chosen entry.
+// which entries have one, and make one for an entry found by searching
+// (entries may be 100,000: no list of those without).
 function orderAgentCard() {
   const card = h('div.card.order-agent', {});
   const msg = h('p', { 'aria-live': 'polite' });
+  let has = new Set();
+  let picked = null;
+  const chosen = h('span.ref-chosen');
+  const add = h('button', { type: 'button', disabled: true }, `添加“${RULE_KIND.order_agent}”规则`);
+  const showPicked = () => {
+    clear(chosen).append(picked ? h('span.chip', { dataset: { id: picked } }, entryName(picked)) : h('span.hint', {}, PICKER.unset));
+    add.disabled = !picked;
+  };
+  // Web-link entries open a page: no one to hand an order to.
+  const pick = searchBox('entry_id', '入口', async (q) => {
+    const r = await get(q ? `entries?q=${encodeURIComponent(q)}` : 'entries');
+    r.items.forEach((e) => state.names.entries.set(e.id, e.label));
+    return r.items.filter((e) => e.target_type !== 'url' && !has.has(e.id)).map((e) => [e.id, `${e.label}(${e.id})`]);
+  }, (id) => { picked = id; showPicked(); });
+  add.addEventListener('click', async () => {
+    clear(msg);
+    add.disabled = true;
+    const entry = picked;
+    try {
+      await post('rules', { entry_id: entry, kind: 'order_agent', target_type: 'implicit' });
+      picked = null;
+      await load();
+      msg.className = 'ok';
+      msg.textContent = `已为入口 ${entryName(entry)} 添加规则`;
+    } catch (e) {
+      add.disabled = false;
+      msg.className = 'error';
+      msg.textContent = e.message;
+    }
+  });
   async function load() {
-    let entries;
     let rules;
     try {
-      [entries, rules] = await Promise.all([get('entries'), get('rules')]);
+      rules = await get('rules');
     } catch (e) {
       clear(card).append(h('p.error', { role: 'alert' }, e.message));
       return;
     }
-    const has = new Set(rules.items.filter((r) => r.kind === 'order_agent' && r.enabled).map((r) => r.entry_id));
-    // Web-link entries open a page: no one to hand an order to.
-    const routed = entries.items.filter((e) => e.target_type !== 'url');
-    const without = routed.filter((e) => !has.has(e.id));
-    const pick = select('entry_id', without.map((e) => [e.id, `${e.label}(${e.id})`]), without[0] && without[0].id,
-      { 'aria-label': '入口' });
-    const add = h('button', { type: 'button', disabled: !without.length }, `添加“${RULE_KIND.order_agent}”规则`);
-    add.addEventListener('click', async () => {
-      clear(msg);
-      add.disabled = true;
-      const picked = pick.value;
-      try {
-        await post('rules', { entry_id: picked, kind: 'order_agent', target_type: 'implicit' });
-        await load();
-        msg.className = 'ok';
-        const e = routed.find((x) => x.id === picked);
-        msg.textContent = `已为入口 ${e ? `${e.label}(${picked})` : picked} 添加规则`;
-      } catch (e) {
-        add.disabled = false;
-        msg.className = 'error';
-        msg.textContent = e.message;
-      }
-    });
+    has = new Set(rules.items.filter((r) => r.kind === 'order_agent' && r.enabled).map((r) => r.entry_id));
+    await resolve('entries', [...has]);
+    showPicked();
     clear(card).append(...[
       h('h3', {}, '按订单找负责客服'),
       h('p.hint', {}, `客户带着订单号来问时,要交给这张订单的负责客服,入口上需要一条条件为“${RULE_KIND.order_agent}”`
         + `的规则(目标:${RULE_TARGET.implicit})。没有这条规则的入口不看订单,导入的负责客服不会被用到。`),
-      h('ul.entries', {}, routed.map((e) => h('li', { dataset: { entry: e.id, has: has.has(e.id) ? '1' : '0' } },
-        `${e.label}(${e.id}):`, has.has(e.id) ? h('span.ok', {}, '已有') : h('span.error', {}, '没有')))),
-      canWrite() && without.length ? h('div.tools', {}, h('label', {}, '入口 ', pick), add) : null,
-      canWrite() && !without.length ? h('p.ok', {}, '每个入口都已有这条规则。') : null,
+      h('p', {}, has.size ? `已有这条规则的入口(${has.size} 个):` : '还没有入口有这条规则。'),
+      h('ul.entries', {}, [...has].map((id) => h('li', { dataset: { entry: id, has: '1' } },
+        `${entryName(id)}:`, h('span.ok', {}, '已有')))),
+      canWrite() ? h('div.tools', {}, h('span', {}, '为入口添加 '), chosen,
+        h('div.picker', {}, pick.input, pick.list), add) : null,
       msg].filter(Boolean));
   }
   load();
@@ -133,14 +143,14 @@ function orderAgentCard() {
 export function customersView(root) {
   return dataView(root, {
     coll: 'customers', key: 'customer_key', title: '客户', noun: '客户',
+    onItems: (items) => resolve('agents', idsOf(items, 'account_manager_id')),
     intro: '客户的等级、标签和专属客服,供规则使用(客户身份来自小程序的 customer 令牌或 wx.login)。',
     cells: '标签用逗号分隔(放在一个单元格里);专属客服填客服 ID。',
     columns: [
       { key: 'customer_key', label: '客户 key', fixed: true, max: 64 },
       { key: 'level', label: '等级', type: 'int' },
       { key: 'tags', label: '标签', max: 512 },
-      { key: 'account_manager_id', label: '专属客服', type: 'select', nullable: true,
-        options: () => [['', '(无)'], ...agentOptions()] },
+      agentRef('account_manager_id', '专属客服'),
     ],
   });
 }
@@ -148,13 +158,13 @@ export function customersView(root) {
 export function ordersView(root) {
   return dataView(root, {
     coll: 'orders', key: 'order_id', title: '订单', noun: '订单',
+    onItems: (items) => resolve('agents', idsOf(items, 'agent_id')),
     intro: '订单的负责客服:客户带着自己的订单号来问时,交给负责人。',
     cells: '负责客服填客服 ID。',
     columns: [
       { key: 'order_id', label: '订单号', fixed: true, max: 64 },
       { key: 'customer_key', label: '客户 key', max: 64 },
-      { key: 'agent_id', label: '负责客服', type: 'select', nullable: true,
-        options: () => [['', '(无)'], ...agentOptions()] },
+      agentRef('agent_id', '负责客服'),
     ],
     more: orderAgentCard,
   });

@@ -3,6 +3,7 @@
 // check() (a message when a row is incomplete). The names of plain inputs
 // are the API's field names; composite controls carry data-key instead.
 import { h, clear, select } from './dom.js';
+import { PICKER } from './words.js';
 
 export const DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 // The grid lists Monday first, as a Chinese calendar does; the API counts
@@ -30,7 +31,9 @@ export const workdayText = (x) => `${x.day} ${x.start}-${x.end}${x.note ? ` ${x.
 // Length the way an operator counts it: characters, not bytes.
 export const chars = (s) => [...(s || '')].length;
 
-export function control(col, value) {
+// values: the dialog's current values (a picker whose source follows
+// another field, a rule's target, asks them).
+export function control(col, value, values = () => ({})) {
   switch (col.type) {
     case 'int': {
       const input = withRead(h('input', { name: col.key, type: 'number', value: value ?? '', step: 1,
@@ -56,6 +59,8 @@ export function control(col, value) {
       return withRead(tzSelect(col.key, value || 'Asia/Shanghai'), (el) => el.value);
     case 'ids':
       return idsPicker(col, value || []);
+    case 'ref':
+      return refPicker(col, value ?? null, values);
     case 'week':
       return weekGrid(col, value || []);
     case 'closures':
@@ -114,22 +119,95 @@ export function tzSelect(name, value) {
     [...groups].map(([region, zones]) => h('optgroup', { label: region }, zones.map((z) => opt(z)))));
 }
 
-// Ordered ids as removable chips plus a select to add one; each chip
+// Searching as one types, for lists too long for a select (10,000
+// agents, 100,000 entries): find(q) answers [id, text] choices (the paged
+// API's ?q=, or a short local list); the first 20 show as buttons under
+// the box, and a click, or Enter on an exact id or a single match, picks.
+// Only the latest search's answer is shown (answers may cross).
+export function searchBox(name, label, find, onPick) {
+  const input = h('input', { name, type: 'search', placeholder: PICKER.placeholder, autocomplete: 'off',
+    'aria-label': label });
+  const list = h('ul.picks', { 'aria-label': `${label}:候选`, 'aria-live': 'polite' });
+  let asked = 0;
+  let timer = null;
+  let found = [];
+  const pick = (id) => {
+    input.value = '';
+    clear(list);
+    found = [];
+    onPick(id);
+  };
+  const run = async () => {
+    const mine = ++asked;
+    const q = input.value.trim();
+    let r = [];
+    try { r = await find(q); } catch { r = []; }
+    if (mine !== asked) return;
+    found = r.slice(0, 20);
+    clear(list);
+    // The search these are the matches of (tests wait for it).
+    list.dataset.q = q;
+    for (const [id, text] of found) {
+      list.appendChild(h('li', {}, h('button', { type: 'button', dataset: { id }, onclick: () => pick(id) }, text)));
+    }
+    if (!found.length) list.appendChild(h('li.none', {}, q ? PICKER.none_found : PICKER.none));
+    if (r.length > found.length) list.appendChild(h('li.none', {}, PICKER.narrow));
+  };
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+  input.addEventListener('focus', () => { if (!list.children.length) run(); });
+  // The keyboard: ↓ from the box into the matches, ↑/↓ between them,
+  // Esc back to the box (a match is a button: Enter picks it).
+  const buttons = () => [...list.querySelectorAll('button')];
+  list.addEventListener('keydown', (ev) => {
+    const all = buttons();
+    const i = all.indexOf(document.activeElement);
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      const to = i + (ev.key === 'ArrowDown' ? 1 : -1);
+      if (to < 0) input.focus();
+      else if (all[to]) all[to].focus();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      input.focus();
+    }
+  });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown' && buttons().length) {
+      ev.preventDefault();
+      buttons()[0].focus();
+      return;
+    }
+    if (ev.key !== 'Enter') return;
+    ev.preventDefault();
+    const q = input.value.trim();
+    const hit = found.find(([id]) => id === q) || (found.length === 1 ? found[0] : null);
+    if (hit) pick(hit[0]);
+  });
+  input.close = () => { clearTimeout(timer); asked++; clear(list); found = []; };
+  return { input, list };
+}
+
+// Ordered ids as removable chips plus a search to add one; each chip
 // moves up or down (the order is the order people are tried in). After
 // a move the focus stays on the same button of the moved chip, so the
-// keyboard can keep moving it.
+// keyboard can keep moving it. The chips show names (col.label_of): the
+// view has asked for the names of the ids it shows.
 function idsPicker(col, ids) {
   const chosen = [...ids];
-  const box = h('div.ids', { dataset: { key: col.key } });
+  const chips = h('div.chips');
   const name = (id) => (col.label_of ? col.label_of(id) : id);
+  const add = searchBox(`${col.key}-add`, `添加${col.label}`,
+    async (q) => (await col.search(q)).filter(([v]) => !chosen.includes(v)),
+    (id) => { if (!chosen.includes(id)) chosen.push(id); render(); add.input.focus(); });
+  const box = h('div.ids', { dataset: { key: col.key } }, chips, h('div.picker', {}, add.input, add.list));
   const render = (focus) => {
-    clear(box);
+    clear(chips);
     chosen.forEach((id, i) => {
       const move = (to, dir) => {
         [chosen[i], chosen[to]] = [chosen[to], chosen[i]];
         render({ id, dir });
       };
-      box.appendChild(h('span.chip', { dataset: { id } },
+      chips.appendChild(h('span.chip', { dataset: { id } },
         chosen.length > 1 && h('span.chip-order', {}, `${i + 1}.`),
         name(id),
         chosen.length > 1 && h('button', { type: 'button', class: 'chip-move', title: '上移', 'aria-label': `上移 ${name(id)}`,
@@ -139,13 +217,8 @@ function idsPicker(col, ids) {
         h('button', { type: 'button', class: 'chip-x', title: '移除', 'aria-label': `移除 ${name(id)}`,
           onclick: () => { chosen.splice(i, 1); render(); } }, '×')));
     });
-    const rest = col.options().filter(([v]) => v && !chosen.includes(v));
-    box.appendChild(select(`${col.key}-add`, [['', '＋添加…'], ...rest], '', {
-      'aria-label': `添加${col.label}`,
-      onchange: (ev) => { if (ev.target.value) { chosen.push(ev.target.value); render(); } },
-    }));
     if (focus) {
-      const chip = [...box.querySelectorAll('.chip')].find((c) => c.dataset.id === focus.id);
+      const chip = [...chips.querySelectorAll('.chip')].find((c) => c.dataset.id === focus.id);
       const b = chip && (chip.querySelector(`[data-dir=${focus.dir}]:not(:disabled)`) || chip.querySelector('.chip-move:not(:disabled)'));
       if (b) b.focus();
     }
@@ -153,6 +226,42 @@ function idsPicker(col, ids) {
     box.dispatchEvent(new Event('change', { bubbles: true }));
   };
   box.read = () => [...chosen];
+  render();
+  return box;
+}
+
+// One id picked by searching (an agent, an entry, a group): the choice
+// as a chip with its name, the search box to change it. col.search(q,
+// values) finds; col.source(values), when given, names what is searched
+// (a rule's target: agents or groups), and a change of it drops the
+// choice.
+function refPicker(col, value, values) {
+  let chosen = value;
+  let source = col.source ? col.source(values()) : null;
+  const shown = h('span.ref-chosen');
+  const pick = searchBox(col.key, col.label, (q) => col.search(q, values()), (id) => { chosen = id; render(); });
+  const box = h('div.ref', { dataset: { key: col.key, chosen: chosen ?? '' } }, shown,
+    h('div.picker', {}, pick.input, pick.list));
+  const render = () => {
+    clear(shown);
+    box.dataset.chosen = chosen ?? '';
+    shown.appendChild(chosen
+      ? h('span.chip', { dataset: { id: chosen } }, col.label_of ? col.label_of(chosen, values()) : chosen,
+        h('button', { type: 'button', class: 'chip-x', title: PICKER.clear, 'aria-label': `${PICKER.clear}${col.label}`,
+          onclick: () => { chosen = null; render(); } }, '×'))
+      : h('span.hint', {}, col.none || PICKER.unset));
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  box.read = () => chosen ?? (col.nullable ? null : '');
+  box.sync = (v) => {
+    if (!col.source) return;
+    const now = col.source(v);
+    if (now === source) return;
+    source = now;
+    chosen = null;
+    pick.input.close();
+    render();
+  };
   render();
   return box;
 }

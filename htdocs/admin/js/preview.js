@@ -1,9 +1,10 @@
 // "Who would this tap reach now?": the routing engine's decision and
 // every candidate it looked at, for an entry, a customer and a time.
-import { h, clear, select, fmtTime } from './dom.js';
+import { h, clear, fmtTime } from './dom.js';
 import { get } from './api.js';
-import { state, agentName } from './state.js';
-import { STEP, VERDICT, reasonText, whatText, word, fieldName } from './words.js';
+import { state, agentName, entryName, resolve } from './state.js';
+import { searchBox } from './fields.js';
+import { PICKER, STEP, VERDICT, reasonText, whatText, word, fieldName } from './words.js';
 
 // The form's fields by their label, for the API's field errors.
 const FORM = { entry: '入口', customer: '客户', order: '订单', at: '时间' };
@@ -12,12 +13,25 @@ const FORM = { entry: '入口', customer: '客户', order: '订单', at: '时间
 const names = { group: (id) => state.groups.find((g) => g.id === id)?.name || id };
 
 export async function previewView(root) {
-  const entries = (await get('entries')).items;
+  // The entry is found by searching (there may be 100,000); the first
+  // one is chosen to start with.
+  const first = (await get('entries')).items[0];
+  let entry = first ? first.id : '';
+  if (first) state.names.entries.set(first.id, first.label);
+  const chosen = h('span.ref-chosen');
+  const showEntry = () => clear(chosen).append(entry ? h('span.chip', { dataset: { id: entry } }, entryName(entry))
+    : h('span.hint', {}, PICKER.unset));
+  const pick = searchBox('entry', '入口', async (q) => {
+    const r = await get(q ? `entries?q=${encodeURIComponent(q)}` : 'entries');
+    r.items.forEach((e) => state.names.entries.set(e.id, e.label));
+    return r.items.map((e) => [e.id, `${e.label}(${e.id})`]);
+  }, (id) => { entry = id; showEntry(); });
+  showEntry();
   clear(root).appendChild(h('h2', {}, '路由预览'));
   root.appendChild(h('p.hint', {}, '用当前的配置和在线状态,看某个入口此刻会把客户交给谁,以及为什么。'));
   const form = h('form.card.add', { 'aria-label': '路由预览' },
     h('div.fields', {},
-      h('label', {}, h('span', {}, '入口'), select('entry', entries.map((e) => [e.id, `${e.label}(${e.id})`]), entries[0]?.id)),
+      h('div.label.entry-pick', {}, h('span', {}, '入口'), chosen, h('div.picker', {}, pick.input, pick.list)),
       h('label', {}, h('span', {}, '客户(可选)'), h('input', { name: 'customer', placeholder: '客户 key,如 vip001' })),
       h('label', {}, h('span', {}, '订单(可选)'), h('input', { name: 'order', placeholder: '如 o1001' })),
       h('label', {}, h('span', {}, '时间(可选)'), h('input', { name: 'at', type: 'datetime-local' }))),
@@ -27,12 +41,17 @@ export async function previewView(root) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
-    for (const k of ['entry', 'customer', 'order', 'at']) {
+    if (entry) q.set('entry', entry);
+    for (const k of ['customer', 'order', 'at']) {
       const v = form.elements[k].value.trim();
       if (v) q.set(k, v);
     }
     clear(out);
-    try { show(out, await get(`preview?${q}`)); } catch (e) {
+    try {
+      const r = await get(`preview?${q}`);
+      await resolve('agents', [r.agent && r.agent.id, ...r.trace.map((t) => t.agent_id)].filter(Boolean));
+      show(out, r);
+    } catch (e) {
       const f = Object.entries(e.fields || {}).map(([k, v]) => `${FORM[k] || fieldName('preview', k)}:${v}`).join(';');
       out.appendChild(h('p.error', { role: 'alert' }, f || e.message));
     }

@@ -1,8 +1,12 @@
 // What the views share: the logged-in user, the lists pickers offer, the
-// running view's stop function, and the flash message line.
+// running view's stop function, and the flash message line. Agents and
+// entries may number 10,000 and 100,000: never loaded whole, their names
+// are remembered as pages bring them and asked for by id (?ids=) when a
+// view shows ids it has not seen.
 import { get } from './api.js';
 
-export const state = { me: null, agents: [], groups: [], schedules: [], entries: [], stop: null };
+export const state = { me: null, groups: [], schedules: [], stop: null,
+  names: { agents: new Map(), entries: new Map() } };
 
 let flashTimer = null;
 export function flash(text, kind = 'ok') {
@@ -24,15 +28,44 @@ export function clearFlash() {
   el.hidden = true;
 }
 
+// Groups (a thousand at most) and schedules are few: loaded whole.
 export async function loadLists() {
-  const [a, g, s, e] = await Promise.all([get('agents'), get('groups'), get('schedules'), get('entries')]);
-  state.agents = a.items;
+  const [g, s] = await Promise.all([get('groups'), get('schedules')]);
   state.groups = g.items;
   state.schedules = s.items;
-  state.entries = e.items;
 }
 
-export function agentName(id) {
-  const a = state.agents.find((x) => x.id === id);
-  return a ? `${a.display_name}(${id})` : id;
+const NAME_OF = { agents: 'display_name', entries: 'label' };
+
+// Rows a page brought: their names, for the views that show ids.
+export function remember(kind, items) {
+  for (const x of items) state.names[kind].set(x.id, x[NAME_OF[kind]]);
 }
+
+// The names of ids not seen yet, asked for 200 at a time; ids that do
+// not exist (a deleted agent in the audit log) stay ids.
+export async function resolve(kind, ids) {
+  const want = [...new Set(ids.filter((id) => id && !state.names[kind].has(id)))];
+  for (let i = 0; i < want.length; i += 200) {
+    const part = want.slice(i, i + 200);
+    try {
+      remember(kind, (await get(`${kind}?ids=${part.map(encodeURIComponent).join(',')}`)).items);
+    } catch { return; }
+    for (const id of part) if (!state.names[kind].has(id)) state.names[kind].set(id, null);
+  }
+}
+
+// Searching as one types: the first page of matches (an id's start or
+// part of the name), as [id, "name(id)"] choices.
+export async function search(kind, q) {
+  const r = await get(q ? `${kind}?q=${encodeURIComponent(q)}` : kind);
+  remember(kind, r.items);
+  return r.items.map((x) => [x.id, `${x[NAME_OF[kind]]}(${x.id})`]);
+}
+
+const named = (kind, id) => {
+  const n = state.names[kind].get(id);
+  return n ? `${n}(${id})` : id;
+};
+export const agentName = (id) => named('agents', id);
+export const entryName = (id) => named('entries', id);

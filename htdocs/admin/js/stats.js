@@ -3,11 +3,13 @@
 // chat that really reached a person or the waiting pool; views (quotes)
 // and web-page link taps are counted apart and never count as handoffs.
 // Then what became of WeCom chats after the handoff (接待时效): response
-// and handling times, missed and taken-back chats, queue waits.
+// and handling times, missed and taken-back chats, queue waits. With
+// 10,000 people the server answers the 50 entries and people with the
+// most (the totals come from the series); a search finds anyone else.
 import { h, clear, select } from './dom.js';
 import { get } from './api.js';
 import { lineChart, barChart, groupedBarChart, hhmm, monthDay } from './chart.js';
-import { BUCKET, LIFE_STATS, REASON, STATUS, seconds, word } from './words.js';
+import { BUCKET, LIFE_STATS, REASON, STATS_AGENTS, STATUS, seconds, word } from './words.js';
 
 // Drawn in this order: the total under its parts, each part smaller
 // (dots) and dashed, so one equal to the total still shows.
@@ -73,6 +75,10 @@ export function statsView(root) {
   const body = h('div.stats');
   root.append(h('p', {}, range), body);
   range.addEventListener('change', load);
+  // The per-person search: kept across redraws, asked with the range.
+  const find = h('input', { name: 'q', type: 'search', placeholder: STATS_AGENTS.search,
+    'aria-label': STATS_AGENTS.search_label });
+  find.addEventListener('change', load);
 
   // Only the latest choice's answer is shown (answers may cross).
   let asked = 0;
@@ -82,7 +88,8 @@ export function statsView(root) {
     body.setAttribute('aria-busy', 'true');
     let r, life;
     try {
-      [r, life] = await Promise.all([get(`stats?hours=${range.value}`), get(`stats/lifecycle?hours=${range.value}`)]);
+      const q = find.value.trim() ? `&q=${encodeURIComponent(find.value.trim())}` : '';
+      [r, life] = await Promise.all([get(`stats?hours=${range.value}${q}`), get(`stats/lifecycle?hours=${range.value}`)]);
     } catch (e) {
       if (mine !== asked) return;
       delete body.dataset.hours;
@@ -94,7 +101,8 @@ export function statsView(root) {
     clear(body);
     body.dataset.hours = r.hours;
     body.removeAttribute('aria-busy');
-    const sum = (k) => r.entries.reduce((n, e) => n + (Number(e[k]) || 0), 0);
+    // The series holds every handoff; the entries only the top 50.
+    const sum = (k) => r.series.reduce((n, e) => n + (Number(e[k]) || 0), 0);
     const total = sum('total'), fb = sum('fallbacks'), none = sum('none');
     const pct = (n) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
     const points = fillBuckets(r);
@@ -127,8 +135,10 @@ export function statsView(root) {
         h('div', {}, h('h3', {}, '按原因'), r.reasons.length ? barChart(r.reasons.map((x) => ({
           label: word(REASON, x.reason), value: x.total, cls: x.reason === 'none' ? 'none' : '' })),
         { label: '按原因的会话请求' }) : h('p.hint', {}, '这段时间没有会话请求。'))),
-      h('h3', {}, '客服:接入量与当前负载'),
-      h('table.grid', {}, h('thead', {}, h('tr', {}, ['客服', '接入', '当前接待/上限', '状态'].map((t) => h('th', {}, t)))),
+      h('h3', {}, STATS_AGENTS.title),
+      h('div.toolbar.stats-agents', {}, find, h('span.hint', {}, STATS_AGENTS.top)),
+      r.agents.length ? '' : h('p.hint', {}, STATS_AGENTS.none),
+      h('table.grid.stats-agents', {}, h('thead', {}, h('tr', {}, ['客服', '接入', '当前接待/上限', '状态'].map((t) => h('th', {}, t)))),
         h('tbody', {}, r.agents.map((a) => h('tr', {},
           h('td', { 'data-label': '客服' }, `${a.name}(${a.agent_id})`),
           h('td', { 'data-label': '接入' }, a.total),

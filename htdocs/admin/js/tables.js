@@ -1,17 +1,30 @@
 // The editable tables: entries (buttons), agents, groups, rules and
-// business hours, each a list of column specs for crud.js.
+// business hours, each a list of column specs for crud.js. Entries and
+// agents come a page at a time with a search; agents and entries are
+// picked by searching, never from a select of all of them.
 import { STATUS, STRATEGY, TARGET_TYPE, POLICY, RULE_KIND, RULE_TARGET, LIFE, lifeText } from './words.js';
 import { get } from './api.js';
 import { crudView } from './crud.js';
 import { hhmm } from './fields.js';
 import { entryExtra } from './entrytools.js';
-import { state, agentName } from './state.js';
+import { state, agentName, entryName, resolve, search } from './state.js';
 
 const STRATEGIES = Object.entries(STRATEGY);
-const groupOptions = () => [['', '(无)'], ...state.groups.map((g) => [g.id, `${g.name}(${g.id})`])];
 const scheduleOptions = () => [['', '(全天)'], ...state.schedules.map((s) => [s.id, `${s.name}(${s.id})`])];
 
-export const agentOptions = () => state.agents.map((a) => [a.id, `${a.display_name}(${a.id})`]);
+const groupChoices = (q) => state.groups.filter((g) => !q || g.id.startsWith(q) || g.name.includes(q))
+  .map((g) => [g.id, `${g.name}(${g.id})`]);
+const groupName = (id) => {
+  const g = state.groups.find((x) => x.id === id);
+  return g ? `${g.name}(${id})` : id;
+};
+
+// A column picking one agent by searching (customers' account manager,
+// orders' owner).
+export const agentRef = (key, label) => ({ key, label, type: 'ref', nullable: true, none: '(无)',
+  search: (q) => search('agents', q), label_of: agentName });
+// The ids a page of rows shows, for resolve().
+export const idsOf = (items, ...keys) => items.flatMap((it) => keys.flatMap((k) => it[k] ?? []));
 
 const ID_HINT = '字母、数字、_ 或 -';
 
@@ -57,6 +70,8 @@ export async function entriesView(root) {
   try { defaults = (await get('settings')).lifecycle; } catch { defaults = null; }
   return crudView(root, {
     coll: 'entries', title: '入口(联系客服按钮)', noun: '入口', nameKey: 'label',
+    paged: true, search: '按 ID 开头或按钮文字查找',
+    onItems: (items) => resolve('agents', idsOf(items, 'agents')),
     intro: '每个入口是小程序里的一个“联系客服”按钮:绑定指定客服,不在时按策略转给分组。保存后小程序在几秒内生效。',
     defaults: { enabled: true, target_type: 'page', policy: 'overflow', fallback_strategy: 'least_busy', sort_order: 0 },
     columns: [
@@ -72,11 +87,12 @@ export async function entriesView(root) {
           wecom_kf: '微信客服账号的 open_kfid' })[v.target_type] },
       // A web-link entry opens its page: nobody is assigned, so these
       // four do nothing for it (hidden in the dialog, "—" in the table).
-      { key: 'agents', label: '指定客服', type: 'ids', options: agentOptions, label_of: agentName,
+      { key: 'agents', label: '指定客服', type: 'ids', search: (q) => search('agents', q), label_of: agentName,
         when: routed, na: (it) => !routed(it) },
       { key: 'policy', label: '不在时', type: 'select', when: routed, na: (it) => !routed(it),
         options: () => Object.entries(POLICY) },
-      { key: 'fallback_group_id', label: '后备分组', type: 'select', nullable: true, options: groupOptions,
+      { key: 'fallback_group_id', label: '后备分组', type: 'ref', nullable: true, none: '(无)', search: groupChoices,
+        label_of: groupName,
         when: routed, na: (it) => !routed(it) },
       { key: 'fallback_strategy', label: '分配策略', type: 'select', options: () => STRATEGIES,
         when: routed, na: (it) => !routed(it) },
@@ -90,6 +106,7 @@ export async function entriesView(root) {
 export function agentsView(root) {
   return crudView(root, {
     coll: 'agents', title: '客服', noun: '客服', nameKey: 'display_name',
+    paged: true, search: '按 ID 开头或名称查找',
     intro: '在线状态在“在线状态”页修改,或由企业微信自动同步。',
     defaults: { enabled: true, capacity: 5 },
     columns: [
@@ -107,11 +124,12 @@ export function agentsView(root) {
 export function groupsView(root) {
   return crudView(root, {
     coll: 'groups', title: '分组', noun: '分组', nameKey: 'name',
+    onItems: (items) => resolve('agents', idsOf(items, 'members')),
     intro: '入口的后备分组:指定客服不在时,按入口的分配策略在组员中挑选。',
     columns: [
       { key: 'id', label: 'ID', fixed: true, required: true, max: 64, hint: ID_HINT },
       { key: 'name', label: '名称', required: true, max: 64 },
-      { key: 'members', label: '组员(按顺序)', type: 'ids', options: agentOptions, label_of: agentName },
+      { key: 'members', label: '组员(按顺序)', type: 'ids', search: (q) => search('agents', q), label_of: agentName },
     ],
   });
 }
@@ -142,24 +160,30 @@ function ruleCondition(r) {
 function ruleTarget(r) {
   if (r.target_type === 'implicit') return RULE_TARGET.implicit;
   if (r.target_type === 'agent') return `${RULE_TARGET.agent} ${agentName(r.target_id)}`;
-  const g = state.groups.find((x) => x.id === r.target_id);
   const how = (STRATEGIES.find(([k]) => k === r.strategy) || [0, r.strategy])[1];
-  return `${RULE_TARGET.group} ${g ? `${g.name}(${g.id})` : r.target_id}·${how}`;
+  return `${RULE_TARGET.group} ${groupName(r.target_id)}·${how}`;
 }
 
 export function rulesView(root) {
   // Rules choose among people: web-link entries have none to choose (a
   // rule already on one stays shown while it is edited).
-  const entryOptions = (v = {}) => state.entries.filter((e) => routed(e) || e.id === v.entry_id)
-    .map((e) => [e.id, `${e.label}(${e.id})`]);
+  const entryChoices = async (q, v = {}) => {
+    const r = await get(q ? `entries?q=${encodeURIComponent(q)}` : 'entries');
+    return r.items.filter((e) => { state.names.entries.set(e.id, e.label); return routed(e) || e.id === v.entry_id; })
+      .map((e) => [e.id, `${e.label}(${e.id})`]);
+  };
   return crudView(root, {
     coll: 'rules', title: '规则', noun: '规则', numbered: true,
+    onItems: async (items) => {
+      await resolve('entries', idsOf(items, 'entry_id'));
+      await resolve('agents', idsOf(items.filter((r) => r.target_type === 'agent'), 'target_id'));
+    },
     intro: '规则按优先级(数字小的先)在指定客服之前判断:命中就交给规则的目标。',
     defaults: { priority: 100, kind: 'level_at_least', target_type: 'agent', strategy: 'least_busy', enabled: true,
       window_start: 540, window_end: 1080 },
     columns: [
       { key: 'id', label: 'ID', fixed: true, create: false },
-      { key: 'entry_id', label: '入口', type: 'select', required: true, options: entryOptions },
+      { key: 'entry_id', label: '入口', type: 'ref', required: true, search: entryChoices, label_of: entryName },
       { key: 'priority', label: '优先级', type: 'int', required: true, min: 0, hint: '数字小的先判断' },
       { key: 'kind', label: '条件', type: 'select', table: false, options: () => RULE_KINDS,
         hint: (v) => KIND_HELP[kindOf(v)] },
@@ -175,11 +199,11 @@ export function rulesView(root) {
       { key: 'target_type', label: '交给', type: 'select', table: false, dynamic: true,
         options: (v) => (IMPLICIT.includes(kindOf(v)) ? [['implicit', RULE_TARGET.implicit]]
           : [['agent', RULE_TARGET.agent], ['group', RULE_TARGET.group]]) },
-      { key: 'target_id', label: '目标', type: 'select', table: false, required: true, nullable: true, dynamic: true,
+      { key: 'target_id', label: '目标', type: 'ref', table: false, required: true, nullable: true,
         when: (v) => v.target_type === 'agent' || v.target_type === 'group', off: null,
-        options: (v) => (v.target_type === 'group'
-          ? state.groups.map((g) => [g.id, `${g.name}(${g.id})`])
-          : state.agents.map((a) => [a.id, `${a.display_name}(${a.id})`])) },
+        source: (v) => v.target_type,
+        search: (q, v) => (v.target_type === 'group' ? groupChoices(q) : search('agents', q)),
+        label_of: (id, v) => (v && v.target_type === 'group' ? groupName(id) : agentName(id)) },
       { key: 'strategy', label: '分组策略', type: 'select', table: false, options: () => STRATEGIES,
         when: (v) => v.target_type === 'group', hint: '在组员中怎样挑选' },
       { key: 'target', label: '交给', form: false, show: (_, r) => ruleTarget(r) },

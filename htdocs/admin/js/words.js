@@ -13,6 +13,18 @@ export const RULE_TARGET = { agent: '客服', group: '分组', implicit: '客户
 export const STATUS = { online: '在线', busy: '忙碌', offline: '离线' };
 export const STATUS_SOURCE = { manual: '手动', wecom: '企业微信', system: '系统' };
 export const ROLE = { admin: '管理员', viewer: '只读' };
+// Pickers that search as one types (fields.js), and lists that come a
+// page at a time (crud.js).
+export const PICKER = { placeholder: '输入 ID 或名称查找', none_found: '没有找到', none: '没有可选的',
+  narrow: '还有更多,请输入更多字缩小范围', unset: '(未选)', clear: '清除' };
+export const PAGING = { more: '加载更多', shown: (n, more) => `已显示 ${n} 个${more ? ',还有更多' : ''}` };
+// The presence board's filters (10,000 people: a search, not a wall).
+export const PRESENCE = { search: '按 ID 开头或名称查找', search_label: '查找客服', group: '分组',
+  all_groups: '全部分组', status: '状态', all: '全部', none: '没有符合条件的客服',
+  shown: (n, of) => (of === undefined || of === null ? `显示 ${n} 位` : `显示 ${n} / ${of} 位`) };
+// The statistics' per-person table: the top ones, searchable.
+export const STATS_AGENTS = { title: '客服:接入量与当前负载', top: '按接入量排前 50 位', search: '按 ID 开头或名称查找',
+  search_label: '查找客服', none: '没有符合条件的客服' };
 
 // Routing steps (the preview's trace, routing.order).
 export const STEP = { rules: '规则', designated: '指定客服', account_manager: '专属客服',
