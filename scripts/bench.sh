@@ -125,7 +125,21 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-KFROUTE_NO_DEV_ADMIN=1 "$ROOT/scripts/stack.sh" start	# no operator needed
+start_stack() { KFROUTE_NO_DEV_ADMIN=1 "$ROOT/scripts/stack.sh" start; }	# no operator needed
+start_stack
+: >"$VAR/scale-data.log"
+# A run cut short may have left the scale data behind: it would weigh on
+# every run before "scale". The workers have loaded it already: they are
+# started again once it is gone.
+left=$("$ROOT/scripts/scale-data.sh" count 2>>"$VAR/scale-data.log" |
+    awk '{ n += $NF } END { print n + 0 }')
+if [ "$left" -gt 0 ]; then
+	echo "bench: removing the scale data of a run cut short" >&2
+	"$ROOT/scripts/scale-data.sh" remove 2>>"$VAR/scale-data.log" ||
+	    die "scripts/scale-data.sh remove failed: see $VAR/scale-data.log"
+	"$ROOT/scripts/stack.sh" stop
+	start_stack
+fi
 
 # The kfroute.fcgi workers (lighttpd's children running FCGI_BIN) and
 # their resident memory, in kB, one a line.
@@ -211,9 +225,6 @@ measure() {
 }
 
 : >"$RESULTS"
-# A run cut short may have left the scale data behind: it would weigh on
-# every run before "scale".
-"$ROOT/scripts/scale-data.sh" remove 2>/dev/null
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout ${TIMEOUT}s;" \
     "$PROCS workers; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
@@ -266,8 +277,9 @@ echo "  kfroute.fcgi RSS before the scale data: $(worker_rss | rss_text)"
 # version check and reload in the background; until then they answer from
 # the old snapshot (unknown entry: 404).
 t0=$(now_cs)
-SCALE_WECOM_LINKS=$WECOM_LINKS "$ROOT/scripts/scale-data.sh" load 2>/dev/null ||
-    die "scripts/scale-data.sh load failed"
+SCALE_WECOM_LINKS=$WECOM_LINKS "$ROOT/scripts/scale-data.sh" load \
+    2>>"$VAR/scale-data.log" ||
+    die "scripts/scale-data.sh load failed: see $VAR/scale-data.log"
 links="no WeCom links"
 [ "$WECOM_LINKS" = 0 ] || links="WeCom links"
 echo "scale: $SCALE_ENTRIES entries, $SCALE_AGENTS agents ($links) loaded in $(secs_since "$t0") s"
@@ -361,7 +373,8 @@ END {
 }' "$VAR/churn.out"
 echo "  kfroute.fcgi RSS after the run: $(rss_text <"$VAR/rss.churn")"
 
-"$ROOT/scripts/scale-data.sh" remove 2>/dev/null || echo "bench: scale data not removed" >&2
+"$ROOT/scripts/scale-data.sh" remove 2>>"$VAR/scale-data.log" ||
+    echo "bench: the scale data was not removed: see $VAR/scale-data.log" >&2
 
 # The targets of issue 16.
 rss_kb=$(cat "$VAR/rss.scale" "$VAR/rss.churn" | rss_max_kb)
