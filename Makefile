@@ -9,7 +9,8 @@
 #   make asan       the same tests with AddressSanitizer + UBSan builds
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (60) each;
 #                   make fuzz-smoke: a few seconds each (part of make test)
-#   make bench      wrk: /api/contact against a do-nothing FastCGI responder
+#   make bench      wrk: the public API (anonymous, verified, 100,000 entries,
+#                   presence churn) against a do-nothing FastCGI responder
 #   make install    programs, page, SQL and examples under PREFIX (Debian
 #                   habits: PREFIX=/usr, config in SYSCONFDIR/kfroute)
 #   make upload-tree DEST=dir [CONF=path]

@@ -36,6 +36,8 @@ fonts-wqy-microhei   Chinese glyphs in the browser tests' screenshots
 "
 [ "${1:-}" = bench ] && PKGS="$PKGS
 wrk                  HTTP load generator for make bench
+curl                 make bench's single requests (readiness, first answer)
+procps               pgrep: make bench finds the FastCGI workers for their RSS
 "
 [ "${1:-}" = vectors ] && PKGS="$PKGS
 python3-cryptography independent WeCom crypto vectors for make vectors
