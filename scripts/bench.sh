@@ -38,8 +38,8 @@
 # Also: TIMEOUT (10, seconds: wrk's per-request timeout; a request slower
 # than that counts as a timeout, not in the latency), BENCH_RELOAD_WAIT (120,
 # seconds the workers may take to pick up the scale data),
-# BENCH_WECOM_LINKS (0; 1: the scale data's WeCom entries get their stored
-# contact links, see scripts/scale-data.sh for why that is not the default).
+# BENCH_WECOM_LINKS (1: the scale data's WeCom entries get their stored
+# contact links, as in production; 0: none).
 # The machine should be otherwise idle: the figures are only as good as that.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,7 +51,7 @@ PROCS=${KFROUTE_PROCS:-2}
 CUSTOMERS=${BENCH_CUSTOMERS:-1000}
 CHURN_RATE=${BENCH_CHURN_RATE:-50}
 RELOAD_WAIT=${BENCH_RELOAD_WAIT:-120}
-WECOM_LINKS=${BENCH_WECOM_LINKS:-0}
+WECOM_LINKS=${BENCH_WECOM_LINKS:-1}
 SCALE_ENTRIES=100000	# scripts/scale-data.sh's default sizes
 SCALE_AGENTS=10000
 FCGI_BIN=${KFROUTE_FCGI_BIN:-$ROOT/cgi-bin/kfroute.fcgi}

@@ -42,17 +42,13 @@
 #           types (the type goes by n's last digit, the rest by the next
 #           ones); scenes of 100 entries (scale-s0000 ...), never the
 #           demo's "home"
-#   WeCom   kf accounts scale-kf01 ... scale-kf10; with SCALE_WECOM_LINKS=1
-#           also each WeCom entry's stored contact link (as kfctl wecom
-#           sync-accounts makes them), else none: their answers have no url
+#   WeCom   kf accounts scale-kf01 ... scale-kf10 and each WeCom entry's
+#           stored contact link (as kfctl wecom sync-accounts makes them);
+#           with SCALE_WECOM_LINKS=0 no links: their answers have no url
 #
 # Sizes: SCALE_ENTRIES (100000), SCALE_AGENTS (10000), SCALE_GROUPS (1000);
 # SCALE_AGENTS must be a multiple of SCALE_GROUPS, at least 2 per group.
 #
-# SCALE_WECOM_LINKS is 0 by default because today the snapshot's query looks
-# up each entry's link without the index (kf_entry.target is utf8mb4,
-# kf_wecom_link.open_kfid ascii): entries x links row reads, with 20,000
-# links minutes per snapshot load, so the workers never get to answer.
 # load runs in one transaction: the workers see all of it or none.
 set -eu
 
@@ -62,7 +58,7 @@ db=${2:-kfroute}
 ENTRIES=${SCALE_ENTRIES:-100000}
 AGENTS=${SCALE_AGENTS:-10000}
 NGROUPS=${SCALE_GROUPS:-1000}
-LINKS=${SCALE_WECOM_LINKS:-0}
+LINKS=${SCALE_WECOM_LINKS:-1}
 
 usage() {
 	echo "usage: scripts/scale-data.sh load|remove|count [DATABASE]" >&2

@@ -58,19 +58,12 @@ enum stmt {
 	"a.active_sessions, a.enabled, a.schedule_id, " \
 	"(SELECT last_assigned_at FROM kf_agent_activity t " \
 	"WHERE t.agent_id = a.id), a.live_ms"
-/*
- * An entry's target as kf_wecom_link's key: target is utf8mb4, open_kfid
- * ascii; compared as they are, the link's primary key goes unused (every
- * entry would read every link: minutes at 20,000 links).
- */
-#define OPEN_KFID_OF_TARGET \
-	"CONVERT(e.target USING ascii) COLLATE ascii_bin"
 #define ENTRY_COLS \
 	"e.id, e.label, e.scene, e.sort_order, e.enabled, e.target_type, " \
 	"e.target, e.policy, e.fallback_group_id, e.fallback_strategy, " \
 	"e.schedule_id, e.designated_over_capacity, e.decision_order, " \
 	"IF(e.target_type = 'wecom_kf', (SELECT l.url FROM kf_wecom_link l " \
-	"WHERE l.open_kfid = " OPEN_KFID_OF_TARGET " AND " \
+	"WHERE l.open_kfid = " OPEN_KFID_OF("e") " AND " \
 	"l.scene = COALESCE(e.wecom_scene, e.id)), NULL), " \
 	"COALESCE(e.widen_after_s, -1), COALESCE(e.reroute_after_s, -1), " \
 	"COALESCE(e.take_back, -1), COALESCE(e.busy_after_misses, -1), " \

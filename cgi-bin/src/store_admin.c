@@ -399,10 +399,14 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_WECOM_LIST] = LIST("JSON_OBJECT('open_kfid', w.open_kfid, "
 	    "'name', w.name, 'synced_at', " ISO("w.synced_at") ", "
 	    "'links', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT("
-	    "'scene', l.scene, 'url', l.url, 'entry_id', (SELECT e.id "
-	    "FROM kf_entry e WHERE e.target_type = 'wecom_kf' AND "
-	    "e.target = l.open_kfid AND COALESCE(e.wecom_scene, e.id) = "
-	    "l.scene LIMIT 1)) ORDER BY l.scene) FROM kf_wecom_link l "
+	    "'scene', l.scene, 'url', l.url, 'entry_id', COALESCE("
+	    /* by keys: the scene is the entry's id, or its wecom_scene */
+	    "(SELECT e.id FROM kf_entry e WHERE e.id = l.scene AND "
+	    "e.wecom_scene IS NULL AND e.target_type = 'wecom_kf' AND "
+	    OPEN_KFID_OF("e") " = l.open_kfid), "
+	    "(SELECT e.id FROM kf_entry e WHERE e.wecom_scene = l.scene AND "
+	    "e.target_type = 'wecom_kf' AND " OPEN_KFID_OF("e") " = "
+	    "l.open_kfid LIMIT 1))) ORDER BY l.scene) FROM kf_wecom_link l "
 	    "WHERE l.open_kfid = w.open_kfid), JSON_ARRAY()))",
 	    "kf_wecom_account w", "w.open_kfid"),
 
@@ -615,9 +619,10 @@ const char *const store_q_sql[Q__MAX] = {
 	    "'enabled', e.enabled <> 0, 'open_kfid', e.target, "
 	    "'scene', COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, "
 	    "NULL)), 'account_known', EXISTS(SELECT 1 FROM kf_wecom_account w "
-	    "WHERE w.open_kfid = e.target) <> 0)",
+	    "WHERE w.open_kfid = " OPEN_KFID_OF("e") ") <> 0)",
 	    "kf_entry e WHERE e.target_type = 'wecom_kf' AND NOT EXISTS "
-	    "(SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "(SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = "
+	    OPEN_KFID_OF("e") " "
 	    "AND l.scene = COALESCE(e.wecom_scene, e.id))", "e.id"),
 	/*
 	 * Operators from the page (admin_ops.c) and kfctl's audit rows. No
@@ -667,8 +672,9 @@ const char *const store_q_sql[Q__MAX] = {
 	[Q_REACH_LIST] = "SELECT e.id, e.label, e.target_type, e.target, "
 	    "COALESCE(e.wecom_scene, e.id), "
 	    "EXISTS (SELECT 1 FROM kf_wecom_account a "
-	    "WHERE a.open_kfid = e.target), "
-	    "EXISTS (SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = e.target "
+	    "WHERE a.open_kfid = " OPEN_KFID_OF("e") "), "
+	    "EXISTS (SELECT 1 FROM kf_wecom_link l WHERE l.open_kfid = "
+	    OPEN_KFID_OF("e") " "
 	    "AND l.scene = COALESCE(e.wecom_scene, e.id)) "
 	    "FROM kf_entry e WHERE e.id = COALESCE(?, e.id) "
 	    "ORDER BY e.sort_order, e.id",

@@ -47,10 +47,10 @@ const char *const store_w_sql[W__MAX] = {
 	[W_ENTRIES] = "SELECT e.id, e.target, "
 	    "COALESCE(e.wecom_scene, IF(LENGTH(e.id) <= 32, e.id, NULL)), "
 	    "(SELECT l.url FROM kf_wecom_link l WHERE l.open_kfid = "
-	    "CONVERT(e.target USING ascii) COLLATE ascii_bin "
+	    OPEN_KFID_OF("e") " "
 	    "AND l.scene = COALESCE(e.wecom_scene, e.id)), "
 	    "(SELECT COUNT(*) FROM kf_wecom_account w WHERE w.open_kfid = "
-	    "CONVERT(e.target USING ascii) COLLATE ascii_bin) FROM kf_entry e "
+	    OPEN_KFID_OF("e") ") FROM kf_entry e "
 	    "WHERE e.target_type = 'wecom_kf' ORDER BY e.id",
 	[W_ACCOUNTS] = "SELECT open_kfid FROM kf_wecom_account "
 	    "ORDER BY open_kfid",

@@ -36,4 +36,13 @@ CREATE TRIGGER kf_agent_au AFTER UPDATE ON kf_agent FOR EACH ROW
       AND NEW.capacity <=> OLD.capacity AND NEW.enabled <=> OLD.enabled
       AND NEW.schedule_id <=> OLD.schedule_id);
 
+-- A WeCom link names its entry by scene: the entry's id, or its own
+-- wecom_scene (the admin page's list of links finds entries by it).
+SET @ddl = IF((SELECT COUNT(*) FROM information_schema.STATISTICS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'kf_entry'
+    AND INDEX_NAME = 'kf_entry_wecom_scene') = 0,
+  'ALTER TABLE kf_entry ADD KEY kf_entry_wecom_scene (wecom_scene)',
+  'DO 0');
+PREPARE ddl FROM @ddl; EXECUTE ddl; DEALLOCATE PREPARE ddl;
+
 INSERT IGNORE INTO kf_schema_version (version, name) VALUES (18, 'live');
