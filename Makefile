@@ -27,7 +27,9 @@ SANITIZE ?=
 PKGS     := json-c fcgi libcrypto libcurl libsodium libqrencode
 CFLAGS_DEPS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	       $(shell mariadb_config --cflags 2>/dev/null)
-LIBS_DEPS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+# libcurl is not linked: curlso.c opens it when first needed.
+LIBS_DEPS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) \
+		 2>/dev/null) \
 	       $(shell mariadb_config --libs 2>/dev/null) -pthread
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -40,7 +42,7 @@ LDFLAGS  += $(SANITIZE)
 
 # Library modules shared by every program and the unit tests.
 LIB_SRC  := admin admin_auth admin_crud admin_csv admin_view api apierr arena assign \
-	    auth bgwork buf cache callback cfg csv custcache decide form https jsonin jsonw log notice preview \
+	    auth bgwork buf cache callback cfg csv curlso custcache decide form https jsonin jsonw log notice preview \
 	    program pull pwhash req resp retention route sched snap stats store store_admin store_wecom \
 	    ticket token transport tz url utf8 util valid wecom work wxcrypt wxlogin \
 	    textenc \

@@ -320,31 +320,32 @@ echo "  kfroute.fcgi RSS after the run: $(rss_text <"$VAR/rss.scale")"
 # the client fell behind the pacing.
 churn_feed() {	# until $CHURN_STOP exists; "sent centiseconds" to churn.sent
 	echo "SET @n = 0; SELECT 'start', UNIX_TIMESTAMP(NOW(6));"
-	sent=0
-	start=$(now_cs)
-	while [ ! -e "$CHURN_STOP" ]; do
-		due=$(( ($(now_cs) - start) * CHURN_RATE / 100 ))
-		if [ "$due" -gt "$sent" ]; then
-			awk -v k=$((due - sent)) -v seed=$((start + sent)) \
-			    -v agents="$SCALE_AGENTS" 'BEGIN {
-				srand(seed)
-				for (i = 0; i < k; i++) {
-					r = rand()
-					st = r < 0.6 ? "online" : r < 0.8 ? "busy" : "offline"
-					printf "UPDATE kf_agent SET status = '\''%s'\'', " \
-					    "status_source = '\''manual'\'', status_at = NOW(), " \
-					    "active_sessions = (active_sessions + 1) MOD (capacity + 1) " \
-					    "WHERE id = '\''scale-a%05d'\''; " \
-					    "SET @n = @n + ROW_COUNT();\n", st,
-					    int(rand() * agents) + 1
-				}
-			}'
-			sent=$due
-		fi
-		sleep 0.05
-	done
+	# One perl process paces the statements (Debian's perl-base): a shell
+	# loop forking date, awk and sleep twenty times a second would take
+	# CPU from the workers it measures.
+	perl -e '
+		my ($rate, $agents, $stop, $out) = @ARGV;
+		$| = 1;
+		srand(42);
+		my ($sent, $t0) = (0, uptime());
+		sub uptime { open(my $f, "<", "/proc/uptime"); my ($u) = split(" ", <$f>); return $u; }
+		until (-e $stop) {
+			my $due = int((uptime() - $t0) * $rate);
+			for (; $sent < $due; $sent++) {
+				my $r = rand();
+				my $st = $r < 0.6 ? "online" : $r < 0.8 ? "busy" : "offline";
+				printf "UPDATE kf_agent SET status = \x27%s\x27, " .
+				    "status_source = \x27manual\x27, status_at = NOW(), " .
+				    "active_sessions = (active_sessions + 1) MOD (capacity + 1) " .
+				    "WHERE id = \x27scale-a%05d\x27; SET \@n = \@n + ROW_COUNT();\n",
+				    $st, int(rand() * $agents) + 1;
+			}
+			select(undef, undef, undef, 0.02);
+		}
+		open(my $o, ">", $out);
+		printf $o "%d %d\n", $sent, int((uptime() - $t0) * 100);
+	' "$CHURN_RATE" "$SCALE_AGENTS" "$CHURN_STOP" "$VAR/churn.sent"
 	echo "SELECT 'end', UNIX_TIMESTAMP(NOW(6)), @n;"
-	echo "$sent $(( $(now_cs) - start ))" >"$VAR/churn.sent"
 }
 version() { $SQL -N -B -e "SELECT config_version FROM kf_meta"; }
 rm -f "$CHURN_STOP" "$VAR/churn.sent" "$VAR/churn.out"

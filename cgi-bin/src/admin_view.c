@@ -91,7 +91,7 @@ write_preview(struct actx *c, const struct preview *p, time_t at)
 	jsonw_key(w, "id");
 	jsonw_str(w, p->entry->id);
 	jsonw_key(w, "label");
-	jsonw_str(w, p->entry->label);
+	jsonw_str(w, snap_entry_label(p->entry));
 	jsonw_key(w, "enabled");
 	jsonw_bool(w, p->entry->enabled);
 	jsonw_obj_close(w);

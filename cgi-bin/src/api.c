@@ -233,7 +233,7 @@ write_decision(struct api *api, struct req *req, const struct snap *snap,
 	jsonw_key(w, "id");
 	jsonw_str(w, e->id);
 	jsonw_key(w, "label");
-	jsonw_str(w, e->label);
+	jsonw_str(w, snap_entry_label(e));
 	jsonw_obj_close(w);
 	write_target(api, req, w, snap, e, q->ticket);
 	jsonw_key(w, "agent");
@@ -477,7 +477,7 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		jsonw_key(w, "id");
 		jsonw_str(w, e->id);
 		jsonw_key(w, "label");
-		jsonw_str(w, e->label);
+		jsonw_str(w, snap_entry_label(e));
 		jsonw_key(w, "scene");
 		jsonw_str(w, e->conf->scene);
 		write_target(api, req, w, snap, e, NULL);

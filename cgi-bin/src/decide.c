@@ -73,11 +73,10 @@ int
 decide_is_designated(const struct snap *s, const struct snap_entry *e,
     const struct snap_agent *a)
 {
-	const struct snap_agent	*const *des = snap_designated(s, e);
-	size_t			 i;
+	size_t	 i;
 
 	for (i = 0; i < e->ndesignated; i++)
-		if (des[i] == a)
+		if (snap_designated(s, e, i) == a)
 			return 1;
 	return 0;
 }
@@ -326,12 +325,11 @@ static int
 step_designated(struct run *r)
 {
 	const struct snap_entry	*e = r->in->entry;
-	const struct snap_agent	*const *des = snap_designated(r->in->snap, e);
 	size_t			 i;
 
 	for (i = 0; i < e->ndesignated; i++)
-		if (try_agent(r, STEP_DESIGNATED, "designated", des[i], NULL,
-		    1)) {
+		if (try_agent(r, STEP_DESIGNATED, "designated",
+		    snap_designated(r->in->snap, e, i), NULL, 1)) {
 			r->out->reason = REASON_DESIGNATED;
 			return 1;
 		}

@@ -2,10 +2,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "buf.h"
+#include "curlso.h"
 #include "https.h"
 #include "jsonin.h"
 #include "log.h"
@@ -87,7 +87,7 @@ https_free(struct https *h)
 	if (h == NULL)
 		return;
 	if (h->curl != NULL)
-		curl_easy_cleanup(h->curl);
+		curlso()->easy_cleanup(h->curl);
 	buf_free(&h->body);
 	free(h);
 }
@@ -124,6 +124,7 @@ https_json(struct https *h, const char *url, const char *body,
 static enum https_rc
 perform(struct https *h, const char *url, const char *body, size_t cap)
 {
+	const struct curlso	*cu;
 	struct curl_slist	*hdrs = NULL;
 	CURLcode		 c;
 	long			 status = 0;
@@ -131,49 +132,67 @@ perform(struct https *h, const char *url, const char *body, size_t cap)
 
 	if (!https_url_allowed(url))
 		return HTTPS_BAD_URL;
-	if (h->curl == NULL && (h->curl = curl_easy_init()) == NULL)
+	if ((cu = curlso()) == NULL)
 		return HTTPS_FAILED;
-	curl_easy_reset(h->curl);	/* keeps the connection cache */
+	if (h->curl == NULL && (h->curl = cu->easy_init()) == NULL)
+		return HTTPS_FAILED;
+	cu->easy_reset(h->curl);	/* keeps the connection cache */
 	buf_clear(&h->body);
 	h->cap = cap;
 	h->too_large = 0;
-	curl_easy_setopt(h->curl, CURLOPT_URL, url);
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR,
+	cu->easy_setopt(h->curl, CURLOPT_URL, url);
+	cu->easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR,
 	    strncasecmp(url, "https://", 8) == 0 ? "https" : "http");
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu->easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	cu->easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu->easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (h->opts.ca_file != NULL)
-		curl_easy_setopt(h->curl, CURLOPT_CAINFO, h->opts.ca_file);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
+		cu->easy_setopt(h->curl, CURLOPT_CAINFO, h->opts.ca_file);
+	cu->easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)h->opts.connect_timeout_ms);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)h->opts.timeout_ms);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "kfroute");
+	cu->easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)h->opts.timeout_ms);
+	cu->easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
+	cu->easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
+	cu->easy_setopt(h->curl, CURLOPT_USERAGENT, "kfroute");
 	if (body != NULL) {
-		hdrs = curl_slist_append(hdrs,
+		hdrs = cu->slist_append(hdrs,
 		    "Content-Type: application/json; charset=utf-8");
-		curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+		cu->easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+		cu->easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
 	}
-	c = curl_easy_perform(h->curl);
-	curl_slist_free_all(hdrs);
+	c = cu->easy_perform(h->curl);
+	cu->slist_free_all(hdrs);
 	if (h->too_large)
 		return HTTPS_TOO_LARGE;
 	if (c != CURLE_OK) {
 		rc = map_curl(c);
 		log_warn("https: %s (%s)", https_strerror(rc),
-		    curl_easy_strerror(c));
+		    cu->easy_strerror(c));
 		return rc;
 	}
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+	cu->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
 		log_warn("https: HTTP status %ld", status);
 		return HTTPS_STATUS;
 	}
 	return HTTPS_OK;
+}
+
+char *
+https_escape(const char *s)
+{
+	const struct curlso	*cu = curlso();
+
+	/* No handle needed since libcurl 7.82. */
+	return cu != NULL ? cu->easy_escape(NULL, s, 0) : NULL;
+}
+
+void
+https_escaped_free(char *s)
+{
+	if (s != NULL)
+		curlso()->free(s);
 }
 
 enum https_rc

@@ -40,6 +40,12 @@ void		 https_free(struct https *);	/* NULL is a no-op */
  * parsed answer, the caller's to json_object_put(). The URL is never
  * logged: it may carry an access token or a secret.
  */
+/*
+ * s percent-encoded for a URL's query (libcurl's), freed with
+ * https_escaped_free (NULL is a no-op); NULL when libcurl is missing.
+ */
+char		*https_escape(const char *s);
+void		 https_escaped_free(char *);
 enum https_rc	 https_json(struct https *, const char *url, const char *body,
 		    struct json_object **out);
 /* The same with another answer cap (bytes; pages of messages). */

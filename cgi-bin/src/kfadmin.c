@@ -33,7 +33,7 @@ main(void)
 	int		 rc;
 
 	if (program_start("kfadmin", path, &cfg, PROGRAM_WEB | PROGRAM_MYSQL |
-	    PROGRAM_SODIUM | PROGRAM_CURL) == -1)
+	    PROGRAM_CURL) == -1)
 		return 1;
 	if (cfg.db.admin_user == NULL)
 		log_warn("no [database] admin_user: writes will fail with the "
@@ -56,7 +56,6 @@ main(void)
 	rc = transport_serve(handle, NULL, 0, cfg.base_path, &a);
 	https_free(a.https);
 	store_free(a.store);
-	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL | PROGRAM_SODIUM |
-	    PROGRAM_CURL);
+	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL | PROGRAM_CURL);
 	return rc == 0 ? 0 : 1;
 }

@@ -309,7 +309,7 @@ cmd_route(struct ctl *c, int argc, char **argv)
 		if (p.order_ignored)
 			printf("order %s: not %s's, or without an agent: "
 			    "ignored\n", order, key);
-		printf("entry:     %s (%s)%s\n", p.entry->id, p.entry->label,
+		printf("entry:     %s (%s)%s\n", p.entry->id, snap_entry_label(p.entry),
 		    p.entry->enabled ? "" : " [disabled]");
 		printf("customer:  %s\n", p.has_customer ? key : "anonymous");
 		printf("agent:     %s%s%s\n", p.d.agent ? p.d.agent->id : "none",

@@ -63,8 +63,8 @@ main(void)
 	const char	*path = cfg_path();
 	int		 cgi, rc;
 
-	if (program_start("kfroute", path, &cfg, PROGRAM_WEB | PROGRAM_MYSQL |
-	    PROGRAM_CURL) == -1)
+	if (program_start("kfroute", path, &cfg, PROGRAM_WEB | PROGRAM_MYSQL)
+	    == -1)	/* libcurl: at the first wx.login code (curlso.h) */
 		return 1;
 	if (cfg.ticket.secret == NULL)
 		log_warn("[ticket] secret not set: answers carry no ticket, so "
@@ -119,6 +119,6 @@ main(void)
 
 	cache_free(&app.cache);
 	store_free(store);
-	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL | PROGRAM_CURL);
+	program_end(&cfg, PROGRAM_WEB | PROGRAM_MYSQL);
 	return rc == 0 ? 0 : 1;
 }

@@ -71,8 +71,9 @@ notice_decision(struct arena *a, const struct cfg *cfg,
     const struct snap_entry *e, const struct decide_result *d,
     const char *next_open)
 {
-	const char		*tmpl = e->conf->notices[d->notice] != NULL ?
-	    e->conf->notices[d->notice] : cfg->notice[d->notice];
+	const char *const	*own = e->conf->notices;
+	const char		*tmpl = own != NULL && own[d->notice] != NULL ?
+	    own[d->notice] : cfg->notice[d->notice];
 	struct notice_var	 vars[4] = {
 		{ "agent", d->agent != NULL ? d->agent->name : "" },
 		{ "designated", d->designated != NULL ?

@@ -1,10 +1,10 @@
 #include <malloc.h>
 #include <stdio.h>
 
-#include <curl/curl.h>
 #include <mysql.h>
 
 #include "cfg.h"
+#include "curlso.h"
 #include "log.h"
 #include "program.h"
 #include "pwhash.h"
@@ -46,11 +46,11 @@ program_start(const char *name, const char *path, struct cfg *cfg,
 		log_warn("no config file (KFROUTE_CONF unset, no "
 		    KFROUTE_DEFAULT_CONF ", no ~/kfroute/kfroute.conf): "
 		    "defaults and environment only");
-	if (((flags & PROGRAM_SODIUM) && pwhash_init() == -1) ||
+	/* libsodium for every program: tickets, tokens, sessions, hashes. */
+	if (pwhash_init() == -1 ||
 	    ((flags & PROGRAM_MYSQL) &&
 	    mysql_library_init(0, NULL, NULL) != 0) ||
-	    ((flags & PROGRAM_CURL) &&
-	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0)) {
+	    ((flags & PROGRAM_CURL) && curlso() == NULL)) {
 		log_error("library setup failed");
 		if (web && transport_is_cgi())
 			cgi_error();
@@ -63,8 +63,7 @@ program_start(const char *name, const char *path, struct cfg *cfg,
 void
 program_end(struct cfg *cfg, unsigned flags)
 {
-	if (flags & PROGRAM_CURL)
-		curl_global_cleanup();
+	curlso_end();	/* whoever loaded it */
 	if (flags & PROGRAM_MYSQL)
 		mysql_library_end();
 	cfg_free(cfg);

@@ -9,8 +9,7 @@ struct cfg;
 
 #define PROGRAM_WEB	0x1	/* a web program: FastCGI or plain CGI */
 #define PROGRAM_MYSQL	0x2	/* MariaDB Connector/C */
-#define PROGRAM_CURL	0x4	/* libcurl (WeCom, wx.login) */
-#define PROGRAM_SODIUM	0x8	/* libsodium (password hashes, sessions) */
+#define PROGRAM_CURL	0x4	/* libcurl at start (WeCom); else at first use */
 
 /*
  * Load the config at path (NULL: defaults and the environment only; a web

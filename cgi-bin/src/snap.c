@@ -270,6 +270,19 @@ share_or_empty(struct snap *s, const char *str)
 	return share_str(s, str != NULL ? str : "");
 }
 
+/* An agent (a table slot) against an id (a key). */
+static int
+agent_eq(const void *slot, const void *key)
+{
+	return strcmp(((const struct snap_agent *)slot)->id, key) == 0;
+}
+
+static uint64_t
+agent_hash(const void *slot)
+{
+	return str_hash(((const struct snap_agent *)slot)->id);
+}
+
 /* Settings compare as bytes: zeroed padding, strings shared. */
 static int
 conf_eq(const void *a, const void *b)
@@ -365,6 +378,18 @@ pend_str(struct snap *s, const char *str)
 	return arena_strdup(s->pending->arena, str);
 }
 
+/* "id\0label\0" in the snapshot: a label is as unique as its id. */
+static const char *
+id_and_label(struct snap *s, const char *id, const char *label)
+{
+	size_t	 n = strlen(id), m = label != NULL ? strlen(label) : 0;
+	char	*p = arena_strndup(s->arena, id, n + 1 + m);
+
+	memcpy(p + n + 1, label != NULL ? label : "", m);
+	p[n + 1 + m] = '\0';
+	return p;
+}
+
 void
 snap_add_entry(struct snap *s, const struct snap_entry_in *in)
 {
@@ -408,8 +433,7 @@ snap_add_entry(struct snap *s, const struct snap_entry_in *in)
 	s->entries = grow(s->entries, s->nentries, sizeof(*s->entries));
 	e = &s->entries[s->nentries++];
 	memset(e, 0, sizeof(*e));
-	e->id = arena_strdup(s->arena, in->id);
-	e->label = share_or_empty(s, in->label);
+	e->id = id_and_label(s, in->id, in->label);
 	e->target = share_or_empty(s, in->target);
 	e->conf = share_conf(s, &c);
 	e->ttype = (uint8_t)in->ttype;
@@ -668,23 +692,40 @@ entry_index(const struct snap *s, const char *id)
 /*
  * Links (group members, designated agents) into one array of agents
  * (*arr), each owner's slice in position order, handed to put; unknown
- * owners or agents are dropped.
+ * owners or agents are dropped. Returns the array's length.
  */
-static void
+static size_t
 resolve_agent_links(struct snap *s, const struct link *links, size_t n,
     size_t nowners, size_t (*owner_index)(const struct snap *, const char *),
     const struct snap_agent ***arr,
     void (*put)(struct snap *, size_t owner, const struct snap_agent *const *,
-    size_t))
+    size_t first, size_t n))
 {
 	struct resolved		 *r = xcalloc(n ? n : 1, sizeof(*r));
 	const struct snap_agent	**out;
-	size_t			  i, k = 0, first;
+	struct intern		  agents = { NULL, 0, 0 };
+	const void		**slot;
+	size_t			  i, k = 0, first, o = SIZE_MAX;
 
+	/* Agents by id in a hash: 200,000 links, each a lookup. */
+	for (i = 0; i < s->nagents; i++) {
+		slot = intern_find(&agents, s->agents[i].id,
+		    str_hash(s->agents[i].id), agent_eq, agent_hash);
+		if (*slot == NULL) {
+			*slot = &s->agents[i];
+			agents.n++;
+		}
+	}
 	for (i = 0; i < n; i++) {
-		size_t			 o = owner_index(s, links[i].owner);
-		const struct snap_agent	*a = snap_agent(s, links[i].ref);
+		const struct snap_agent	*a = NULL;
 
+		/* The rows come by owner (the tables' keys): look each
+		 * owner up once. */
+		if (i == 0 || strcmp(links[i].owner, links[i - 1].owner) != 0)
+			o = owner_index(s, links[i].owner);
+		if (agents.size > 0)
+			a = *intern_find(&agents, links[i].ref,
+			    str_hash(links[i].ref), agent_eq, agent_hash);
 		if (o == SIZE_MAX || o >= nowners || a == NULL)
 			continue;
 		r[k].owner = (uint32_t)o;
@@ -699,9 +740,11 @@ resolve_agent_links(struct snap *s, const struct link *links, size_t n,
 		for (first = i + 1; first < k && r[first].owner == r[i].owner;
 		    first++)
 			continue;
-		put(s, r[i].owner, &out[i], first - i);
+		put(s, r[i].owner, out, i, first - i);
 	}
 	free(r);
+	free(agents.slot);
+	return k;
 }
 
 static size_t
@@ -714,19 +757,39 @@ group_index(const struct snap *s, const char *id)
 
 static void
 put_members(struct snap *s, size_t g, const struct snap_agent *const *a,
-    size_t n)
+    size_t first, size_t n)
 {
-	s->groups[g].members = a;
+	s->groups[g].members = a + first;
 	s->groups[g].nmembers = n;
 }
 
 static void
 put_designated(struct snap *s, size_t e, const struct snap_agent *const *a,
-    size_t n)
+    size_t first, size_t n)
 {
+	(void)a;
+	s->entries[e].designated = (uint32_t)first;
 	/* The schema has no limit; a decision never reads that far. */
-	s->entries[e].designated = (uint32_t)(a - s->designated);
 	s->entries[e].ndesignated = n > UINT16_MAX ? UINT16_MAX : (uint16_t)n;
+}
+
+/*
+ * Designated agents as indexes into agents: half the size of pointers
+ * (two per entry, a hundred thousand entries).
+ */
+static void
+resolve_designated(struct snap *s)
+{
+	const struct snap_agent	**tmp;
+	size_t			  i, n;
+
+	n = resolve_agent_links(s, s->pending->designated,
+	    s->pending->ndesignated, s->nentries, entry_index, &tmp,
+	    put_designated);
+	s->designated = xcalloc(n ? n : 1, sizeof(*s->designated));
+	for (i = 0; i < n; i++)
+		s->designated[i] = (uint32_t)(tmp[i] - s->agents);
+	free(tmp);
 }
 
 /* Notices are an entry's own: it gets settings of its own (a copy of
@@ -794,12 +857,23 @@ resolve_rules_and_notices(struct snap *s)
 	sort(s->rule_runs, s->nrule_runs, sizeof(*s->rule_runs),
 	    cmp_rule_run);
 	own = xcalloc(s->nentries ? s->nentries : 1, 1);
-	for (i = 0; i < p->nnotices; i++)
+	for (i = 0; i < p->nnotices; i++) {
+		struct snap_entry_conf	*c;
+		const char		**n;
+
 		if ((e = (struct snap_entry *)snap_entry(s,
-		    p->notices[i].entry)) != NULL &&
-		    (unsigned)p->notices[i].kind < NOTICE__MAX)
-			own_conf(s, e, own)->notices[p->notices[i].kind] =
-			    p->notices[i].tmpl;
+		    p->notices[i].entry)) == NULL ||
+		    (unsigned)p->notices[i].kind >= NOTICE__MAX)
+			continue;
+		c = own_conf(s, e, own);
+		if (c->notices == NULL) {
+			n = arena_alloc(s->arena, NOTICE__MAX * sizeof(*n));
+			memset(n, 0, NOTICE__MAX * sizeof(*n));
+			c->notices = n;
+		} else	/* ours: allocated just above for this entry */
+			n = (const char **)c->notices;
+		n[p->notices[i].kind] = p->notices[i].tmpl;
+	}
 	free(own);
 }
 
@@ -925,9 +999,7 @@ snap_finish(struct snap *s)
 	resolve_agent_links(s, s->pending->members, s->pending->nmembers,
 	    s->ngroups, group_index, &s->members, put_members);
 	snap_rotation(s);
-	resolve_agent_links(s, s->pending->designated,
-	    s->pending->ndesignated, s->nentries, entry_index, &s->designated,
-	    put_designated);
+	resolve_designated(s);
 	resolve_rules_and_notices(s);
 	pending_free(s->pending);
 	s->pending = NULL;
@@ -1006,10 +1078,10 @@ snap_carry_runtime(struct snap *to, const struct snap *from)
 
 /* ---- lookups -------------------------------------------------------- */
 
-const struct snap_agent *const *
-snap_designated(const struct snap *s, const struct snap_entry *e)
+const struct snap_agent *
+snap_designated(const struct snap *s, const struct snap_entry *e, size_t i)
 {
-	return s->designated + e->designated;
+	return &s->agents[s->designated[e->designated + i]];
 }
 
 const struct snap_rule *
@@ -1049,6 +1121,12 @@ snap_wecom_link(const struct snap *s, const struct snap_entry *e)
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+const char *
+snap_entry_label(const struct snap_entry *e)
+{
+	return e->id + strlen(e->id) + 1;
 }
 
 const struct snap_entry *

@@ -172,7 +172,9 @@ struct snap_entry_conf {
 	enum step		 order[STEP__MAX];
 	size_t			 norder;
 	const struct snap_schedule *schedule;	/* business hours, or NULL */
-	const char		*notices[NOTICE__MAX];	/* NULL: default */
+	/* NULL: every notice the default; else NOTICE__MAX of them, NULL
+	 * each kind that is. */
+	const char		*const *notices;
 	/*
 	 * After the first transfer (life.h), the entry's own settings;
 	 * -1: the [lifecycle] default.
@@ -187,15 +189,14 @@ struct snap_entry_conf {
 };
 
 /*
- * An entry (a button) as a snapshot holds it: 48 bytes, its strings
- * shared with equal ones (labels, targets), its settings in a shared
- * snap_entry_conf, its designated agents a slice of the snapshot's
- * array (snap_designated()). Entries are kept in display order
- * (sort_order, id).
+ * An entry (a button) as a snapshot holds it: 40 bytes. Its label follows
+ * its id in one string (snap_entry_label()), its target is shared with
+ * equal ones, its settings are a shared snap_entry_conf, its designated
+ * agents a slice of the snapshot's array (snap_designated()). Entries
+ * are kept in display order (sort_order, id).
  */
 struct snap_entry {
-	const char		*id;
-	const char		*label;
+	const char		*id;		/* "id\0label\0" */
 	const char		*target;
 	const struct snap_group	*group;		/* fallback group, or NULL */
 	const struct snap_entry_conf *conf;	/* never NULL */
@@ -255,7 +256,7 @@ struct snap {
 	struct snap_schedule	*schedules;	/* sorted by id */
 	size_t			 nschedules;
 	/* The arrays entries' and groups' slices point into. */
-	const struct snap_agent	**designated;
+	uint32_t		*designated;	/* indexes into agents */
 	const struct snap_agent	**members;
 	struct snap_rule	*rules;		/* each entry's run in order */
 	struct snap_entry_rules	*rule_runs;	/* by entry index */
@@ -311,10 +312,11 @@ void	 snap_presence(struct snap *, const char *agent_id,
 void	 snap_rotation(struct snap *);
 
 const struct snap_entry	*snap_entry(const struct snap *, const char *id);
-/* The entry's designated agents in order (unknown ids dropped): an array
- * of e->ndesignated, the snapshot's. */
-const struct snap_agent	*const *snap_designated(const struct snap *,
-			    const struct snap_entry *);
+const char		*snap_entry_label(const struct snap_entry *);
+/* The entry's i-th designated agent (i < e->ndesignated), in order;
+ * unknown ids were dropped. */
+const struct snap_agent	*snap_designated(const struct snap *,
+			    const struct snap_entry *, size_t i);
 /* The entry's enabled rules by priority, then id (*n of them, 0: NULL). */
 const struct snap_rule	*snap_rules(const struct snap *,
 			    const struct snap_entry *, size_t *n);

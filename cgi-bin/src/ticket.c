@@ -2,13 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <sodium.h>
 
 #include "req.h"
 #include "ticket.h"
+#include "token.h"
 #include "util.h"
 
 #define MAC_BYTES	16
@@ -56,11 +54,9 @@ b64(const unsigned char *in, size_t n, char *out)
 static int
 mac(const char *key, const char *data, size_t n, char *out)
 {
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned	 len = 0;
+	unsigned char	 md[TOKEN_HMAC_LEN];
 
-	if (HMAC(EVP_sha256(), key, (int)strlen(key),
-	    (const unsigned char *)data, n, md, &len) == NULL || len < MAC_BYTES)
+	if (token_hmac(key, data, n, md) == -1)
 		return -1;
 	b64(md, MAC_BYTES, out);
 	return 0;
@@ -115,8 +111,7 @@ ticket_make(const char *key, struct ticket *t, char out[TICKET_MAX + 1])
 	for (j = 0; j < k; j++)
 		ts[j] = rev[k - 1 - j];
 	ts[k] = '\0';
-	if (RAND_bytes(nonce, sizeof(nonce)) != 1)
-		return -1;
+	randombytes_buf(nonce, sizeof(nonce));
 	b64(nonce, sizeof(nonce), nc);
 	for (;;) {
 		n = snprintf(out, TICKET_MAX + 1, "2.%s.%s.%s.%s.%s.%s.",
@@ -223,7 +218,7 @@ ticket_read(const char *key, const char *s, size_t len, time_t now,
 		return -1;
 	/* The signature first: nothing unsigned is believed. */
 	if (mac(key, s, (size_t)(f[7] - s), m) == -1 ||
-	    CRYPTO_memcmp(m, f[7], TICKET_KEY_LEN) != 0)
+	    sodium_memcmp(m, f[7], TICKET_KEY_LEN) != 0)
 		return -1;
 	if (id_field(f[1], flen[1], t->entry, 0) == -1 ||
 	    id_field(f[2], flen[2], t->agent, 1) == -1 ||

@@ -25,6 +25,11 @@ enum token_rc {
 /* Check a token; on TOKEN_OK key holds the customer key (NUL-ended). */
 enum token_rc	 token_verify(const char *secret, const char *token,
 		    time_t now, char key[TOKEN_KEY_MAX + 1]);
+/* HMAC-SHA256 of data[0..n) under key (NUL-ended): tokens' and
+ * tickets' signature. -1 on failure. */
+#define TOKEN_HMAC_LEN	32
+int		 token_hmac(const char *key, const char *data, size_t n,
+		    unsigned char md[TOKEN_HMAC_LEN]);
 /* Mint a token into out; -1 for a bad key or a short buffer. */
 int		 token_mint(const char *secret, const char *key, time_t expiry,
 		    char *out, size_t len);

@@ -4,7 +4,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
@@ -138,13 +137,6 @@ answer_errcode(struct wecom *w, struct json_object *o)
 	return wecom_map_errcode(w->errcode);
 }
 
-static char *
-escape(const char *s)
-{
-	/* curl_easy_escape needs no handle since libcurl 7.82. */
-	return curl_easy_escape(NULL, s, 0);
-}
-
 static void
 backoff(int attempt)
 {
@@ -157,13 +149,18 @@ fetch_token(struct wecom *w, char *token, size_t len, time_t *expires)
 {
 	const struct cfg	*c = w->cfg;
 	struct json_object	*o, *t, *e;
-	char			*corp = escape(c->wecom.corp_id);
-	char			*sec = escape(c->wecom.secret);
+	char			*corp = https_escape(c->wecom.corp_id);
+	char			*sec = https_escape(c->wecom.secret);
 	char			*url;
 	size_t			 n;
 	enum wecom_err		 rc = WECOM_BUSY;
 	int			 attempt;
 
+	if (corp == NULL || sec == NULL) {
+		https_escaped_free(corp);
+		https_escaped_free(sec);
+		return WECOM_TRANSPORT;
+	}
 	n = strlen(c->wecom.api_base) + strlen(corp) + strlen(sec) + 64;
 	url = xmalloc(n);
 	snprintf(url, n, "%s/cgi-bin/gettoken?corpid=%s&corpsecret=%s",
@@ -194,8 +191,8 @@ fetch_token(struct wecom *w, char *token, size_t len, time_t *expires)
 	}
 	explicit_bzero(url, n);
 	free(url);
-	curl_free(corp);
-	curl_free(sec);
+	https_escaped_free(corp);
+	https_escaped_free(sec);
 	if (rc != WECOM_OK)
 		log_error("wecom gettoken: %s (errcode %ld)",
 		    wecom_strerror(rc), w->errcode);

@@ -720,12 +720,11 @@ text_msgid(const char *prefix, const char *msgid, char *out, size_t len)
 static unsigned
 entry_servers(const struct snap *snap, const struct snap_entry *e)
 {
-	const struct snap_agent	*const *des = snap_designated(snap, e);
 	unsigned		 n = 0;
 	size_t			 i;
 
 	for (i = 0; i < e->ndesignated; i++)
-		n += des[i]->status == AGENT_ONLINE;
+		n += snap_designated(snap, e, i)->status == AGENT_ONLINE;
 	for (i = 0; e->group != NULL && i < e->group->nmembers; i++)
 		n += e->group->members[i]->status == AGENT_ONLINE &&
 		    !decide_is_designated(snap, e, e->group->members[i]);
@@ -794,7 +793,7 @@ pool_enter(struct pull *p, const char *kfid, const char *user,
 		h->hold_s = ls->widen_after_s;
 	} else if (q->d.reason == REASON_NONE_CLOSED && ls->leave_message) {
 		/* Kept for the entry's first person, first at the opening. */
-		keep = e->ndesignated > 0 ? snap_designated(snap, e)[0] : NULL;
+		keep = e->ndesignated > 0 ? snap_designated(snap, e, 0) : NULL;
 		vars[0] = (struct notice_var){ "agent", keep != NULL ?
 		    keep->name : "客服" };
 		vars[1] = (struct notice_var){ "next_open", q->next_open_text };

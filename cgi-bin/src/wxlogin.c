@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "cfg.h"
@@ -67,9 +66,15 @@ wxlogin_openid(struct https *h, const struct cfg *cfg, const char *code,
 	if (mp_id == NULL || mp_secret == NULL ||
 	    !wx_allowed(util_now_ms()))
 		return -1;
-	id = curl_easy_escape(NULL, mp_id, 0);
-	sec = curl_easy_escape(NULL, mp_secret, 0);
-	c = curl_easy_escape(NULL, code, 0);
+	id = https_escape(mp_id);
+	sec = https_escape(mp_secret);
+	c = https_escape(code);
+	if (id == NULL || sec == NULL || c == NULL) {
+		https_escaped_free(id);
+		https_escaped_free(sec);
+		https_escaped_free(c);
+		return -1;
+	}
 	n = strlen(cfg->miniprogram.api_base) + strlen(id) + strlen(sec) +
 	    strlen(c) + 96;
 	url = xmalloc(n);
@@ -94,8 +99,8 @@ wxlogin_openid(struct https *h, const struct cfg *cfg, const char *code,
 	}
 	explicit_bzero(url, n);
 	free(url);
-	curl_free(id);
-	curl_free(sec);
-	curl_free(c);
+	https_escaped_free(id);
+	https_escaped_free(sec);
+	https_escaped_free(c);
 	return rc;
 }

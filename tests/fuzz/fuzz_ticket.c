@@ -21,6 +21,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <sodium.h>
+
 #include "check.h"
 #include "ticket.h"
 #include "util.h"
@@ -162,6 +164,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct split	 sp;
 	char		*s;
 
+	if (sodium_init() < 0)
+		return 0;
 	if (size == 0)
 		return 0;
 	switch (data[0] % 3) {

@@ -20,6 +20,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <sodium.h>
+
 #include "check.h"
 #include "token.h"
 #include "util.h"
@@ -117,6 +119,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char	*s;
 
+	if (sodium_init() < 0)
+		return 0;
 	if (size == 0)
 		return 0;
 	s = fuzz_str(data + 1, size - 1);

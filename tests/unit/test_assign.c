@@ -7,6 +7,8 @@
  */
 #include "unit.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -320,5 +322,7 @@ main(void)
 		    setup, teardown),
 	};
 
+	if (sodium_init() < 0)
+		return 1;
 	return cmocka_run_group_tests_name("assign", tests, NULL, NULL);
 }

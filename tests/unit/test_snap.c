@@ -50,15 +50,15 @@ test_lookup(void **state)
 	(void)state;
 	assert_int_equal(s->nentries, 11);
 	assert_non_null(e = snap_entry(s, "e7"));
-	assert_string_equal(e->label, "n7");
+	assert_string_equal(snap_entry_label(e), "n7");
 	assert_int_equal(e->ndesignated, 1);
-	assert_string_equal(snap_designated(s, e)[0]->name, "小李");
-	assert_int_equal(snap_designated(s, e)[0]->status, AGENT_BUSY);
+	assert_string_equal(snap_designated(s, e, 0)->name, "小李");
+	assert_int_equal(snap_designated(s, e, 0)->status, AGENT_BUSY);
 	/* Designated agents keep their position order. */
 	assert_non_null(e = snap_entry(s, "e1"));
 	assert_int_equal(e->ndesignated, 2);
-	assert_string_equal(snap_designated(s, e)[0]->id, "li");
-	assert_string_equal(snap_designated(s, e)[1]->id, "wang");
+	assert_string_equal(snap_designated(s, e, 0)->id, "li");
+	assert_string_equal(snap_designated(s, e, 1)->id, "wang");
 	/* Entries get the default decision order. */
 	assert_int_equal(e->conf->norder, STEP__MAX);
 	assert_int_equal(e->conf->order[0], STEP_RULES);
@@ -223,7 +223,8 @@ test_sharing(void **state)
 	b = snap_entry(s, "b");
 	c = snap_entry(s, "c");
 	d = snap_entry(s, "d");
-	assert_ptr_equal(a->label, b->label);
+	assert_string_equal(snap_entry_label(a), "联系客服");
+	assert_string_equal(snap_entry_label(b), "联系客服");
 	assert_ptr_equal(a->target, d->target);
 	assert_string_equal(a->conf->scene, "home");
 	assert_ptr_equal(a->group, snap_group(s, "g"));
@@ -242,8 +243,9 @@ test_sharing(void **state)
 	assert_null(snap_wecom_link(s, a));
 	assert_string_equal(snap_wecom_link(s, d), "https://work.weixin.qq.com/kfid/x");
 	assert_string_equal(c->conf->notices[NOTICE_BUSY], "请稍候");
-	assert_null(a->conf->notices[NOTICE_BUSY]);
-	assert_null(b->conf->notices[NOTICE_BUSY]);
+	assert_null(c->conf->notices[NOTICE_CLOSED]);
+	assert_null(a->conf->notices);	/* every notice the default */
+	assert_null(b->conf->notices);
 	assert_int_equal(c->conf->reroute_after_s, 60);
 	snap_free(s);
 }

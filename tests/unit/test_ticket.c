@@ -5,6 +5,8 @@
  */
 #include "unit.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 
 #include <openssl/evp.h>
@@ -238,5 +240,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 	};
 
+	if (sodium_init() < 0)
+		return 1;
 	return cmocka_run_group_tests_name("ticket", tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /* Customer tokens: minting, verification, every way to be refused. */
 #include "unit.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 
 #include "token.h"
@@ -116,5 +118,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 	};
 
+	if (sodium_init() < 0)
+		return 1;
 	return cmocka_run_group_tests_name("token", tests, NULL, NULL);
 }
