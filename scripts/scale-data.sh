@@ -95,8 +95,12 @@ sql() { $MYSQL "$db" "$@"; }
 # Every row the set (or traffic to it) can leave behind. Deleting the
 # entries cascades to their designated agents, rules and notices, the
 # groups to their members; counters and live state have no foreign keys.
+# A scale agent someone made designated or a member elsewhere (the admin
+# page offers them) is taken out of that entry or group first.
 REMOVE_SQL="
 DELETE FROM kf_entry WHERE id LIKE 'scale-%';
+DELETE FROM kf_entry_agent WHERE agent_id LIKE 'scale-%';
+DELETE FROM kf_group_member WHERE agent_id LIKE 'scale-%';
 DELETE FROM kf_wecom_link WHERE open_kfid LIKE 'scale-%';
 DELETE FROM kf_wecom_account WHERE open_kfid LIKE 'scale-%';
 DELETE FROM kf_group WHERE id LIKE 'scale-%';

@@ -275,7 +275,14 @@ admin_body(struct actx *c)
 const char *
 admin_query(struct actx *c, const char *name, int *bad)
 {
-	const struct req_field	 f = { name, REQ_FIELD_TEXT };
+	return admin_query_as(c, name, REQ_FIELD_TEXT, bad);
+}
+
+const char *
+admin_query_as(struct actx *c, const char *name, enum req_field_type type,
+    int *bad)
+{
+	const struct req_field	 f = { name, type };
 	const char		*v = NULL, *b;
 	enum apierr		 e;
 

@@ -578,7 +578,8 @@ list_page(struct actx *c, const struct kind *k)
 	for (i = 0; i < qn; i++)
 		p[n++] = q != NULL ? q : "";
 	for (i = 0; i < nf; i++) {
-		if ((x = admin_query(c, f[i]->name, &bad)) == NULL)
+		if ((x = admin_query_as(c, f[i]->name, f[i] == &ids ?
+		    REQ_FIELD_IDLIST : REQ_FIELD_TEXT, &bad)) == NULL)
 			x = "";
 		if (bad)
 			return;

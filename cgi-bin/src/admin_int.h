@@ -11,6 +11,7 @@
 #include "admin.h"
 #include "apierr.h"
 #include "auth.h"
+#include "req.h"
 #include "store.h"
 
 struct json_object;
@@ -40,9 +41,11 @@ struct actx {
 /* admin.c */
 /* The JSON request body as an object; answers 4xx itself on NULL. */
 struct json_object *admin_body(struct actx *);
-/* A query-string parameter, validated as an id; NULL when absent. On a
- * bad value answers 400 and sets *bad. */
+/* A query-string parameter, validated as text (REQ_FIELD_TEXT; _as: as
+ * type); NULL when absent. On a bad value answers 400 and sets *bad. */
 const char	*admin_query(struct actx *, const char *name, int *bad);
+const char	*admin_query_as(struct actx *, const char *name,
+		    enum req_field_type, int *bad);
 void		 admin_fail(struct actx *, enum apierr);
 /* 400 invalid with {"fields": {name: message}}. */
 void		 admin_fail_fields(struct actx *, const struct valid *);

@@ -28,6 +28,9 @@
 #include "url.h"
 #include "util.h"
 
+/* /api/entries answers at most this many (the first in display order). */
+#define ENTRIES_MAX	200
+
 static const struct cache_want	 list_want = { CACHE_WANT_ENTRIES, NULL, NULL,
     NULL };
 
@@ -364,6 +367,7 @@ page_tap(struct api *api, struct req *req, struct resp *resp)
 	struct assign_commit		 c;
 	struct assign_quote		 q;
 	struct ticket			 t;
+	struct decide_customer		 named = { 0 };
 	struct snap			*snap;
 	const struct snap_entry		*e;
 	const char			*v, *bad;
@@ -389,8 +393,12 @@ page_tap(struct api *api, struct req *req, struct resp *resp)
 	/*
 	 * An entry deleted or disabled since the quote has nothing to hand
 	 * off to (as /api/contact says); a database that cannot tell is 503.
+	 * The person the ticket names is asked for too: plain CGI loads only
+	 * what the request names, and a sticky person or account manager is
+	 * not the entry's.
 	 */
-	if ((e = entry_or_error(api, t.entry, NULL, &snap, resp)) == NULL)
+	named.sticky_id = t.agent[0] != '\0' ? t.agent : NULL;
+	if ((e = entry_or_error(api, t.entry, &named, &snap, resp)) == NULL)
 		return;
 	assign_from_ticket(api->cfg, snap, &t, ASSIGN_TAP, now, &c, reason,
 	    sizeof(reason));
@@ -455,7 +463,7 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 	const char		*scene, *bad;
 	struct jsonw		*w;
 	enum apierr		 rc;
-	size_t			 i;
+	size_t			 i, n = 0;
 
 	if ((rc = req_fields(req, &field, 1, &scene, &bad)) != AE_OK) {
 		resp_error(resp, rc, bad);
@@ -473,6 +481,10 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		e = &snap->entries[i];
 		if (!e->enabled || (scene != NULL && strcmp(e->conf->scene, scene)))
 			continue;
+		/* Buttons for one screen, not a catalogue: a deployment of
+		 * 100,000 entries would answer megabytes to a missing scene. */
+		if (n++ == ENTRIES_MAX)
+			break;
 		jsonw_obj_open(w);
 		jsonw_key(w, "id");
 		jsonw_str(w, e->id);
@@ -484,6 +496,8 @@ page_entries(struct api *api, struct req *req, struct resp *resp)
 		jsonw_obj_close(w);
 	}
 	jsonw_arr_close(w);
+	jsonw_key(w, "more");
+	jsonw_bool(w, n > ENTRIES_MAX);
 	jsonw_obj_close(w);
 }
 

@@ -106,6 +106,12 @@ arena_alloc(struct arena *a, size_t n)
 /* Strings need no alignment: packed, a snapshot's hundred thousand
  * labels cost their bytes, not sixteen each. */
 char *
+arena_text(struct arena *a, size_t n)
+{
+	return alloc(a, n, 1);
+}
+
+char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char	*p = alloc(a, xadd(n, 1), 1);

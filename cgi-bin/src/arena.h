@@ -17,6 +17,8 @@ void		 arena_free(struct arena *);	/* NULL is a no-op */
 void		 arena_reset(struct arena *);
 void		*arena_alloc(struct arena *, size_t);	/* never NULL */
 char		*arena_strndup(struct arena *, const char *, size_t);
+/* n bytes for text (no alignment: packed, as strings are). */
+char		*arena_text(struct arena *, size_t n);
 char		*arena_strdup(struct arena *, const char *);
 
 #endif

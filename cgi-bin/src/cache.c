@@ -22,6 +22,7 @@ cache_init(struct cache *c, struct store *store, enum cache_mode mode,
 	c->fresh_ms = -1;
 	c->live_mark = 0;
 	c->presence_mark = 0;
+	c->swept_ms = 0;
 	c->db_up = 0;
 	c->background = 0;
 	c->held = 0;
@@ -43,6 +44,8 @@ cache_free(struct cache *c)
  * nor is a host whose clock is a little behind.
  */
 #define LIVE_OVERLAP_MS	10000
+/* Every person's presence read whole this often (see refresh_with). */
+#define PRESENCE_SWEEP_MS	60000
 
 /*
  * Live state read from the database, applied later under the lock: last
@@ -148,6 +151,7 @@ install(struct cache *c, struct snap *next, int64_t now)
 	c->snap = next;
 	c->live_mark = newest_assignment(next);
 	c->presence_mark = next->presence_ms;
+	c->swept_ms = now;
 	c->fresh_ms = now;
 }
 
@@ -167,7 +171,7 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 	long long	 version, have;
 	struct snap	*next;
 	struct live	 l = { NULL, 0, 0, 0, 0 };
-	int64_t		 since, since_presence, t0;
+	int64_t		 mark, presence_mark, t0;
 
 	if (store_version(st, &version) != STORE_OK) {
 		c->db_up = 0;
@@ -176,13 +180,22 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 	if (!locked)
 		pthread_mutex_lock(&c->mu);
 	have = c->snap != NULL ? c->snap->version : -1;
-	since = c->live_mark - LIVE_OVERLAP_MS;
-	since_presence = c->presence_mark - LIVE_OVERLAP_MS;
+	mark = c->live_mark;
+	presence_mark = c->presence_mark;
+	/*
+	 * Now and then every person's presence: a change whose transaction
+	 * stayed open past the overlap after it was stamped is seen then.
+	 */
+	if (now - c->swept_ms >= PRESENCE_SWEEP_MS) {
+		presence_mark = 0;
+		c->swept_ms = now;
+	}
 	if (!locked)
 		pthread_mutex_unlock(&c->mu);
 	if (have == version) {
-		if (store_activity_since(st, since, live_assigned, &l) !=
-		    STORE_OK || store_presence_since(st, since_presence,
+		if (store_activity_since(st, mark, LIVE_OVERLAP_MS,
+		    live_assigned, &l) != STORE_OK ||
+		    store_presence_since(st, presence_mark, LIVE_OVERLAP_MS,
 		    live_presence, &l) != STORE_OK) {
 			c->db_up = 0;
 			free(l.rows);

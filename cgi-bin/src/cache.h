@@ -56,6 +56,7 @@ struct cache {
 	int64_t		 fresh_ms;	/* last time snap was known current */
 	int64_t		 live_mark;	/* newest last assignment seen, ms */
 	int64_t		 presence_mark;	/* newest presence stamp seen, ms */
+	int64_t		 swept_ms;	/* every presence last read, ms */
 	_Atomic int	 db_up;		/* outcome of the last database call */
 	int		 background;	/* a thread refreshes (set before use) */
 	int		 held;		/* the request holds mu (its thread) */

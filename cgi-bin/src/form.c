@@ -65,6 +65,7 @@ form_parse(struct arena *a, const char *s, size_t len, struct form *f)
 			cap++;
 	f->pairs = arena_alloc(a, cap * sizeof(*f->pairs));
 	f->n = 0;
+	f->bad = NULL;
 	while (p < end) {
 		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
 			amp = end;
@@ -76,12 +77,18 @@ form_parse(struct arena *a, const char *s, size_t len, struct form *f)
 			eq = amp;
 		k = arena_alloc(a, (size_t)(eq - p) + 1);
 		v = arena_alloc(a, (size_t)(amp - eq) + 1);
-		if ((kn = decode(k, p, (size_t)(eq - p), 1)) < 0 ||
-		    (vn = decode(v, eq < amp ? eq + 1 : eq,
+		if ((kn = decode(k, p, (size_t)(eq - p), 1)) < 0)
+			return AE_BAD_FORM;
+		if (!utf8_valid(k, (size_t)kn))
+			return AE_BAD_UTF8;
+		/* From here on the error can name its field. */
+		f->bad = k;
+		if ((vn = decode(v, eq < amp ? eq + 1 : eq,
 		    eq < amp ? (size_t)(amp - eq - 1) : 0, 1)) < 0)
 			return AE_BAD_FORM;
-		if (!utf8_valid(k, (size_t)kn) || !utf8_valid(v, (size_t)vn))
+		if (!utf8_valid(v, (size_t)vn))
 			return AE_BAD_UTF8;
+		f->bad = NULL;
 		f->pairs[f->n].key = k;
 		f->pairs[f->n].val = v;
 		f->pairs[f->n].vlen = (size_t)vn;

@@ -19,6 +19,8 @@ struct form_pair {
 struct form {
 	struct form_pair	*pairs;	/* in the arena */
 	size_t			 n;
+	const char		*bad;	/* on failure, the key whose value was
+					 * bad (when the key itself is good) */
 };
 
 /*

@@ -254,6 +254,20 @@ json_lookup(struct req *r, const char *name, const char **val, size_t *len)
 	return AE_OK;
 }
 
+/* 1 when val[0..len) is 1 to max id characters or the one extra. */
+static int
+id_chars(const char *val, size_t len, size_t max, char extra)
+{
+	size_t	 i;
+
+	if (len == 0 || len > max)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!util_id_valid(val + i, 1) && val[i] != extra)
+			return 0;
+	return 1;
+}
+
 static enum apierr
 validate(enum req_field_type type, const char *val, size_t len)
 {
@@ -267,13 +281,10 @@ validate(enum req_field_type type, const char *val, size_t len)
 			if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f)
 				return AE_BAD_TYPE;
 		return AE_OK;
+	case REQ_FIELD_IDLIST:
+		return id_chars(val, len, 8192, ',') ? AE_OK : AE_BAD_TYPE;
 	case REQ_FIELD_TOKEN:
-		if (len == 0 || len > 256)
-			return AE_BAD_TOKEN;
-		for (size_t i = 0; i < len; i++)
-			if (!util_id_valid(val + i, 1) && val[i] != '.')
-				return AE_BAD_TOKEN;
-		return AE_OK;
+		return id_chars(val, len, 256, '.') ? AE_OK : AE_BAD_TOKEN;
 	}
 	return AE_INTERNAL;
 }
@@ -287,8 +298,12 @@ req_fields(struct req *r, const struct req_field *fields, size_t n,
 	const char	*v;
 
 	*bad = NULL;
-	if ((rc = parse_inputs(r)) != AE_OK)
+	if ((rc = parse_inputs(r)) != AE_OK) {
+		/* A query or form value that is not text: say whose. */
+		*bad = r->query_form.bad != NULL ? r->query_form.bad :
+		    r->body_form.bad;
 		return rc;
+	}
 	for (i = 0; i < n; i++) {
 		v = NULL;
 		*bad = fields[i].name;

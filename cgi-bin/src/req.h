@@ -64,6 +64,7 @@ enum req_field_type {
 	REQ_FIELD_ID,	/* [A-Za-z0-9_-]{1,64} */
 	REQ_FIELD_TOKEN,	/* [A-Za-z0-9_.-]{1,256}, see token.h */
 	REQ_FIELD_TEXT,		/* 1-1024 bytes of UTF-8, no controls */
+	REQ_FIELD_IDLIST,	/* [A-Za-z0-9_,-]{1,8192}: ids, comma-separated */
 };
 
 struct req_field {

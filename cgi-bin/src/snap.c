@@ -383,8 +383,10 @@ static const char *
 id_and_label(struct snap *s, const char *id, const char *label)
 {
 	size_t	 n = strlen(id), m = label != NULL ? strlen(label) : 0;
-	char	*p = arena_strndup(s->arena, id, n + 1 + m);
+	char	*p = arena_text(s->arena, xadd(xadd(n, m), 2));
 
+	memcpy(p, id, n);
+	p[n] = '\0';
 	memcpy(p + n + 1, label != NULL ? label : "", m);
 	p[n + 1 + m] = '\0';
 	return p;

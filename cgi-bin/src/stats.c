@@ -1,30 +1,39 @@
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "log.h"
 #include "stats.h"
 #include "store.h"
 #include "util.h"
 
-#define ID_LEN		65	/* ids are at most 64 bytes */
-#define REASON_LEN	160
-#define MAX_COUNTS	512
+/*
+ * Rows of (minute, entry, person, reason) found by a hash: at 100,000
+ * entries nearly every quote is a row of its own, so a scan would cost
+ * hundreds of comparisons per request. Their strings live in an arena of
+ * the table's, swapped out with the rows at a flush.
+ */
+#define MAX_COUNTS	4096
+#define SLOTS		(2 * MAX_COUNTS)	/* a power of two */
 
 struct count_row {
 	time_t		 minute;
-	char		 entry[ID_LEN], agent[ID_LEN], reason[REASON_LEN];
+	const char	*entry, *agent, *reason;	/* in keys */
 	unsigned	 count;
 };
 
 struct stats {
 	/* Requests count while the background thread writes (bgwork.c). */
 	pthread_mutex_t		 mu;
-	struct count_row	 counts[MAX_COUNTS];
+	struct count_row	*counts;	/* MAX_COUNTS */
+	uint32_t		*slot;		/* SLOTS: row + 1, 0 empty */
 	unsigned		 ncounts;
+	struct arena		*keys;		/* the rows' strings */
 	int64_t			 flushed_ms;	/* last flush (or start) */
-	unsigned		 dropped;	/* lost while full and DB down */
+	unsigned		 dropped;	/* lost while full */
 	/* The database's cool-down: no new try before retry_ms, and the
 	 * pause doubles with each failure (one log line per outage). */
 	int64_t			 retry_ms;
@@ -37,6 +46,10 @@ stats_new(void)
 	struct stats	*s = xcalloc(1, sizeof(*s));
 
 	pthread_mutex_init(&s->mu, NULL);
+	/* Zeroed pages: memory only as rows come. */
+	s->counts = xcalloc(MAX_COUNTS, sizeof(*s->counts));
+	s->slot = xcalloc(SLOTS, sizeof(*s->slot));
+	s->keys = arena_new(4096);
 	s->flushed_ms = util_now_ms();
 	return s;
 }
@@ -47,13 +60,26 @@ stats_free(struct stats *s)
 	if (s == NULL)
 		return;
 	pthread_mutex_destroy(&s->mu);
+	free(s->counts);
+	free(s->slot);
+	arena_free(s->keys);
 	free(s);
 }
 
-static void
-copy(char *dst, size_t len, const char *src)
+static uint64_t
+key_hash(time_t minute, const char *entry, const char *agent,
+    const char *reason)
 {
-	snprintf(dst, len, "%s", src != NULL ? src : "");
+	const char	*parts[3] = { entry, agent, reason }, *p;
+	uint64_t	 h = 0xcbf29ce484222325ULL ^ (uint64_t)minute;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		for (p = parts[i]; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
 }
 
 /* Add count to the row of this key (caller holds the lock). */
@@ -61,11 +87,12 @@ static void
 add(struct stats *s, time_t minute, const char *entry, const char *agent,
     const char *reason, unsigned count)
 {
-	unsigned	 i;
+	struct count_row	*c;
+	size_t			 i;
 
-	for (i = 0; i < s->ncounts; i++) {
-		struct count_row *c = &s->counts[i];
-
+	for (i = key_hash(minute, entry, agent, reason) & (SLOTS - 1);
+	    s->slot[i] != 0; i = (i + 1) & (SLOTS - 1)) {
+		c = &s->counts[s->slot[i] - 1];
 		if (c->minute == minute && strcmp(c->entry, entry) == 0 &&
 		    strcmp(c->agent, agent) == 0 &&
 		    strcmp(c->reason, reason) == 0) {
@@ -77,11 +104,13 @@ add(struct stats *s, time_t minute, const char *entry, const char *agent,
 		s->dropped += count;
 		return;
 	}
-	s->counts[s->ncounts].minute = minute;
-	copy(s->counts[s->ncounts].entry, ID_LEN, entry);
-	copy(s->counts[s->ncounts].agent, ID_LEN, agent);
-	copy(s->counts[s->ncounts].reason, REASON_LEN, reason);
-	s->counts[s->ncounts++].count = count;
+	c = &s->counts[s->ncounts];
+	c->minute = minute;
+	c->entry = arena_strdup(s->keys, entry);
+	c->agent = arena_strdup(s->keys, agent);
+	c->reason = arena_strdup(s->keys, reason);
+	c->count = count;
+	s->slot[i] = ++s->ncounts;
 }
 
 void
@@ -110,9 +139,10 @@ stats_due(struct stats *s, int64_t now_ms, int interval_ms)
 	int	 due;
 
 	pthread_mutex_lock(&s->mu);
+	/* Half full: written early, so a busy second loses nothing. */
 	due = s->ncounts > 0 && now_ms >= s->retry_ms &&
 	    (now_ms - s->flushed_ms >= interval_ms ||
-	    s->ncounts == MAX_COUNTS);
+	    s->ncounts >= MAX_COUNTS / 2);
 	pthread_mutex_unlock(&s->mu);
 	return due;
 }
@@ -136,10 +166,14 @@ int
 stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 {
 	struct count_row	*batch;
+	struct arena		*keys;
 	unsigned		 i, n;
 	int			 ok = 0;
 
-	/* Take the rows out: requests go on counting while they are written. */
+	/*
+	 * Take the rows out with their strings: requests go on counting,
+	 * into a new arena, while they are written.
+	 */
 	pthread_mutex_lock(&s->mu);
 	s->flushed_ms = now_ms;
 	if ((n = s->ncounts) == 0) {
@@ -148,7 +182,10 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 	}
 	batch = xmalloc(xmul(n, sizeof(*batch)));
 	memcpy(batch, s->counts, n * sizeof(*batch));
+	memset(s->slot, 0, SLOTS * sizeof(*s->slot));
 	s->ncounts = 0;
+	keys = s->keys;
+	s->keys = arena_new(4096);
 	pthread_mutex_unlock(&s->mu);
 	/*
 	 * Two workers writing overlapping rows in different orders could
@@ -192,5 +229,6 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 	}
 	pthread_mutex_unlock(&s->mu);
 	free(batch);
+	arena_free(keys);
 	return ok ? 0 : -1;
 }

@@ -2,8 +2,8 @@
  * Quote counts (views): how often /api/contact answered for each entry,
  * person and reason. Accumulated in the process and written in one
  * transaction every few seconds (after a response, or when the worker has
- * been idle that long) and at exit: no write per quote. Fixed-size table,
- * so counting allocates nothing. Taps and handoffs are not counted here:
+ * been idle that long), early when the table is half full (4,096 rows),
+ * and at exit: no write per quote. Taps and handoffs are not counted here:
  * each is written with its commit (assign.c).
  *
  * Thread-safe: requests count while the background thread (bgwork.c)
@@ -26,7 +26,8 @@ void		 stats_free(struct stats *);	/* NULL is a no-op */
 void		 stats_quote(struct stats *, time_t now, const char *entry,
 		    const char *agent, const char *reason);
 /*
- * 1 when something waits and interval_ms passed, or the table is full;
+ * 1 when something waits and interval_ms passed, or the table is half
+ * full;
  * never during the cool-down after a failed flush (250 ms, doubling up to
  * 30 s), so a dead database is not asked on every response.
  */

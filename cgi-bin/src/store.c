@@ -149,11 +149,19 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_COMMIT_PURGE] = "DELETE FROM kf_commit "
 	    "WHERE committed_at < NOW() - INTERVAL ? SECOND LIMIT 1000",
 	/* Live state since a watermark (cache.c), by its index. */
+	/*
+	 * Live state stamped since a mark less an overlap, the mark never
+	 * later than the database's clock: a stamp ahead of it (a host's
+	 * clock, or the database's own before it was set back) must not
+	 * hide what comes after.
+	 */
 	[STMT_ACTIVITY_SINCE] = "SELECT agent_id, last_assigned_at "
-	    "FROM kf_agent_activity WHERE last_assigned_at >= ?",
+	    "FROM kf_agent_activity WHERE last_assigned_at >= "
+	    "LEAST(?, ROUND(UNIX_TIMESTAMP(SYSDATE(3)) * 1000)) - ?",
 	/* Presence and load: live state, stamped by 018's triggers. */
 	[STMT_PRESENCE_SINCE] = "SELECT id, status, active_sessions, live_ms "
-	    "FROM kf_agent WHERE live_ms >= ?",
+	    "FROM kf_agent WHERE live_ms >= "
+	    "LEAST(?, ROUND(UNIX_TIMESTAMP(SYSDATE(3)) * 1000)) - ?",
 	[STMT_STICKY_SET] = "INSERT INTO kf_last_agent "
 	    "(customer_key, agent_id, entry_id, served_at) "
 	    "VALUES (?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE "
@@ -1138,15 +1146,16 @@ row_activity(void *arg, char **col, unsigned n)
 }
 
 enum store_rc
-store_activity_since(struct store *s, int64_t since_ms, store_activity_fn fn,
-    void *arg)
+store_activity_since(struct store *s, int64_t mark_ms, int overlap_ms,
+    store_activity_fn fn, void *arg)
 {
-	char			 t[24];
-	const char		*params[1] = { t };
+	char			 t[24], o[16];
+	const char		*params[2] = { t, o };
 	struct activity_rows	 ar = { fn, arg };
 
-	snprintf(t, sizeof(t), "%lld", (long long)(since_ms > 0 ? since_ms : 0));
-	return run(s, STMT_ACTIVITY_SINCE, params, 1, row_activity, &ar);
+	snprintf(t, sizeof(t), "%lld", (long long)(mark_ms > 0 ? mark_ms : 0));
+	snprintf(o, sizeof(o), "%d", overlap_ms);
+	return run(s, STMT_ACTIVITY_SINCE, params, 2, row_activity, &ar);
 }
 
 struct presence_rows {
@@ -1171,15 +1180,16 @@ row_presence(void *arg, char **col, unsigned n)
 }
 
 enum store_rc
-store_presence_since(struct store *s, int64_t since_ms, store_presence_fn fn,
-    void *arg)
+store_presence_since(struct store *s, int64_t mark_ms, int overlap_ms,
+    store_presence_fn fn, void *arg)
 {
-	char			 t[24];
-	const char		*params[1] = { t };
+	char			 t[24], o[16];
+	const char		*params[2] = { t, o };
 	struct presence_rows	 pr = { fn, arg };
 
-	snprintf(t, sizeof(t), "%lld", (long long)(since_ms > 0 ? since_ms : 0));
-	return run(s, STMT_PRESENCE_SINCE, params, 1, row_presence, &pr);
+	snprintf(t, sizeof(t), "%lld", (long long)(mark_ms > 0 ? mark_ms : 0));
+	snprintf(o, sizeof(o), "%d", overlap_ms);
+	return run(s, STMT_PRESENCE_SINCE, params, 2, row_presence, &pr);
 }
 
 enum store_rc

@@ -126,20 +126,27 @@ enum store_rc	 store_commit_assignment(struct store *,
 		    const struct store_commit *);
 /* Forget claims older than that (their tickets have expired). */
 enum store_rc	 store_commit_purge(struct store *, int older_than_s);
-/* Each agent whose last assignment is at or after since_ms. */
+/*
+ * Live state read incrementally: the rows stamped at or after mark_ms
+ * less overlap_ms (for what committed after its stamp), where mark_ms is
+ * taken as the database's clock when it is later (a stamp ahead of the
+ * clock must not hide the rows after it). Stamps are unix ms.
+ *
+ * Each agent whose last assignment is that recent:
+ */
 typedef void	(*store_activity_fn)(void *arg, const char *agent,
 		    int64_t at_ms);
-enum store_rc	 store_activity_since(struct store *, int64_t since_ms,
-		    store_activity_fn, void *);
+enum store_rc	 store_activity_since(struct store *, int64_t mark_ms,
+		    int overlap_ms, store_activity_fn, void *);
 /*
- * Each agent whose presence or load changed at or after since_ms (the
- * database's clock, unix ms: kf_agent.live_ms, stamped by a trigger
- * whoever writes): its status, open chats and the stamp.
+ * Each agent whose presence or load changed that recently (the database's
+ * clock: kf_agent.live_ms, stamped by a trigger whoever writes): its
+ * status, open chats and the stamp.
  */
 typedef void	(*store_presence_fn)(void *arg, const char *agent,
 		    enum agent_status, int active, int64_t at_ms);
-enum store_rc	 store_presence_since(struct store *, int64_t since_ms,
-		    store_presence_fn, void *);
+enum store_rc	 store_presence_since(struct store *, int64_t mark_ms,
+		    int overlap_ms, store_presence_fn, void *);
 
 /* kfctl: manual presence. NOTFOUND for an unknown agent. */
 enum store_rc	 store_set_agent_status(struct store *, const char *agent,

@@ -72,6 +72,7 @@ static const struct req_field fields[] = {
 	{ "message", REQ_FIELD_TEXT },
 	{ "ticket", REQ_FIELD_TOKEN },
 	{ "order", REQ_FIELD_ID },
+	{ "ids", REQ_FIELD_IDLIST },
 };
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
@@ -93,6 +94,11 @@ check_value(enum req_field_type type, const char *v)
 		CHECK(n >= 1 && n <= 1024 && utf8_valid(v, n));
 		for (i = 0; i < n; i++)
 			CHECK((unsigned char)v[i] >= 0x20 && v[i] != 0x7f);
+		break;
+	case REQ_FIELD_IDLIST:
+		CHECK(n >= 1 && n <= 8192);
+		for (i = 0; i < n; i++)
+			CHECK(util_id_valid(v + i, 1) || v[i] == ',');
 		break;
 	}
 }

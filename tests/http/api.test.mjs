@@ -69,8 +69,29 @@ test('entries lists enabled entries in display order, filtered by scene', async 
   });
   const home = await getJson('/api/entries?scene=home');
   assert.deepEqual(home.body.entries.map((e) => e.id), ['cs1', 'cs2', 'help']);
+  assert.equal(home.body.more, false);
   const none = await getJson('/api/entries?scene=nosuchscene');
-  assert.deepEqual(none.body, { success: true, entries: [] });
+  assert.deepEqual(none.body, { success: true, entries: [], more: false });
+});
+
+// Buttons for a screen: a scene of 250 entries answers its first 200 in
+// display order and says there are more (not megabytes).
+test('entries answers at most 200, the first in display order, with more: true', async () => {
+  sql(`INSERT INTO kf_entry (id, label, scene, sort_order, target)
+       SELECT CONCAT('many', LPAD(seq, 3, '0')), CONCAT('按钮', seq), 'many', 1000 - seq, '/p'
+       FROM seq_1_to_250`);
+  try {
+    await sleep(STALENESS_MS + 400);
+    const r = await getJson('/api/entries?scene=many');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.entries.length, 200);
+    assert.equal(r.body.more, true);
+    // sort_order 1000 - n: the last added come first.
+    assert.equal(r.body.entries[0].id, 'many250');
+    assert.equal(r.body.entries[199].id, 'many051');
+  } finally {
+    sql("DELETE FROM kf_entry WHERE scene = 'many'");
+  }
 });
 
 test('a disabled entry disappears from the list and answers 404', async () => {

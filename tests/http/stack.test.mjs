@@ -122,3 +122,17 @@ test('htdocs/ holds no symbolic links; the demo library is the component\'s', ()
     readFileSync(`${ROOT}/clients/miniprogram/lib/kfroute.js`, 'utf8'),
     'htdocs/demo/kfroute.js differs from clients/miniprogram/lib/kfroute.js: copy it over');
 });
+
+// libcurl is opened when first needed (cgi-bin/src/curlso.c): no program
+// links it, so a public worker that answers taps never maps it and its
+// thirty libraries. Calls out still work (the WeCom and wx.login tests).
+test('no program links libcurl, nor what only libcurl needs', () => {
+  const bins = [process.env.KFROUTE_FCGI_BIN || `${ROOT}/cgi-bin/kfroute.fcgi`,
+    process.env.KFROUTE_WECOM_BIN || `${ROOT}/cgi-bin/kfwecom.fcgi`,
+    process.env.KFROUTE_ADMIN_BIN || `${ROOT}/cgi-bin/kfadmin.fcgi`,
+    process.env.KFROUTE_KFCTL || `${ROOT}/bin/kfctl`];
+  for (const bin of bins) {
+    const libs = execFileSync('ldd', [bin], { encoding: 'utf8' });
+    assert.doesNotMatch(libs, /libcurl|libnghttp2|libssh2|libldap|libgssapi|librtmp|libpsl/, `${bin} loads:\n${libs}`);
+  }
+});

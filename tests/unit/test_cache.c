@@ -66,9 +66,11 @@ store_load_all(struct store *s, struct snap *snap)
 }
 
 enum store_rc
-store_activity_since(struct store *s, int64_t since, store_activity_fn fn,
-    void *arg)
+store_activity_since(struct store *s, int64_t mark, int overlap,
+    store_activity_fn fn, void *arg)
 {
+	int64_t	 since = mark - overlap;
+
 	int	 i;
 
 	(void)s;
@@ -83,9 +85,11 @@ store_activity_since(struct store *s, int64_t since, store_activity_fn fn,
 }
 
 enum store_rc
-store_presence_since(struct store *s, int64_t since, store_presence_fn fn,
-    void *arg)
+store_presence_since(struct store *s, int64_t mark, int overlap,
+    store_presence_fn fn, void *arg)
 {
+	int64_t	 since = mark - overlap;
+
 	int	 i;
 
 	(void)s;

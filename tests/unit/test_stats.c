@@ -131,15 +131,27 @@ test_due(void **state)
 	stats_quote(s, 60, "cs1", "a1", "designated");
 	assert_false(stats_due(s, t0 + 4999, 5000));
 	assert_true(stats_due(s, t0 + 5000, 5000));
-	/* A full table is due at once. */
+	/* A half-full table is due at once; a full one keeps what it has,
+	 * each row once however often it is counted. */
 	stats_flush(s, NULL, t0);
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 2047; i++) {
 		char e[16];
 		snprintf(e, sizeof(e), "e%d", i);
 		stats_quote(s, 60, e, "a1", "designated");
+		stats_quote(s, 60, e, "a1", "designated");
 	}
+	assert_int_equal(stats_pending(s), 2047);
+	assert_false(stats_due(s, t0, 5000));
+	stats_quote(s, 60, "e2047", "a1", "designated");
 	assert_true(stats_due(s, t0, 5000));
-	assert_int_equal(stats_pending(s), 512);
+	for (int i = 0; i < 5000; i++) {
+		char e[16];
+		snprintf(e, sizeof(e), "x%d", i);
+		stats_quote(s, 120, e, "", "none:offline");
+	}
+	assert_int_equal(stats_pending(s), 4096);
+	stats_quote(s, 60, "e7", "a1", "designated");	/* known: counted */
+	assert_int_equal(stats_pending(s), 4096);
 	stats_free(s);
 	stats_free(NULL);
 }
