@@ -9,6 +9,7 @@
 #include "assign.h"
 #include "bgwork.h"
 #include "cache.h"
+#include "custcache.h"
 #include "cfg.h"
 #include "log.h"
 #include "stats.h"
@@ -22,6 +23,7 @@ struct bgwork {
 	const struct cfg	*cfg;
 	struct cache		*cache;
 	struct stats		*stats;
+	struct custcache	*customers;	/* may be NULL */
 	struct store		*store;		/* the thread's own connection */
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
@@ -67,6 +69,8 @@ run(void *arg)
 		if (now - checked >= bg->cfg->staleness_ms / 2) {
 			checked = now;
 			cache_refresh_background(bg->cache, bg->store, now);
+			custcache_refresh(bg->customers, bg->store,
+			    bg->cfg->routing.sticky_days, now);
 		}
 		if (stats_due(bg->stats, now, bg->cfg->routing.stats_flush_ms))
 			stats_flush(bg->stats, bg->store, now);
@@ -79,7 +83,8 @@ run(void *arg)
 }
 
 struct bgwork *
-bgwork_start(const struct cfg *cfg, struct cache *cache, struct stats *stats)
+bgwork_start(const struct cfg *cfg, struct cache *cache, struct stats *stats,
+    struct custcache *customers)
 {
 	struct bgwork	*bg = xcalloc(1, sizeof(*bg));
 	sigset_t		 all, old;
@@ -89,6 +94,7 @@ bgwork_start(const struct cfg *cfg, struct cache *cache, struct stats *stats)
 	bg->cfg = cfg;
 	bg->cache = cache;
 	bg->stats = stats;
+	bg->customers = customers;
 	bg->store = store_new(cfg, STORE_PUBLIC);
 	pthread_mutex_init(&bg->mu, NULL);
 	pthread_condattr_init(&ca);

@@ -14,6 +14,7 @@
 
 struct bgwork;
 struct cache;
+struct custcache;
 struct cfg;
 struct stats;
 
@@ -24,7 +25,7 @@ struct stats;
  * the thread could not start (the cache then refreshes in requests).
  */
 struct bgwork	*bgwork_start(const struct cfg *, struct cache *,
-		    struct stats *);
+		    struct stats *, struct custcache *);
 /* Stop the thread (its current database call finishes first) and free. */
 void		 bgwork_stop(struct bgwork *);
 

@@ -39,12 +39,17 @@ cache_free(struct cache *c)
 }
 
 /*
- * Live state is re-read from a little before the newest assignment seen:
- * a commit that got its time earlier but finished later is not missed,
- * nor is a host whose clock is a little behind.
+ * Live state is re-read from a little before the newest stamp seen: a
+ * commit that got its time earlier but finished later is not missed, nor
+ * (assignments: each host stamps them) a host whose clock is a little
+ * behind. Presence is stamped by the database when the row changes, so
+ * only a transaction still open after it can be late: a shorter overlap
+ * (a busy corp changes presence many times a second, and each round reads
+ * the overlap again), and whatever stays open longer is seen by the sweep
+ * of every presence once a minute.
  */
-#define LIVE_OVERLAP_MS	10000
-/* Every person's presence read whole this often (see refresh_with). */
+#define LIVE_OVERLAP_MS		10000
+#define PRESENCE_OVERLAP_MS	3000
 #define PRESENCE_SWEEP_MS	60000
 
 /*
@@ -195,7 +200,7 @@ refresh_with(struct cache *c, struct store *st, int64_t now, int locked)
 	if (have == version) {
 		if (store_activity_since(st, mark, LIVE_OVERLAP_MS,
 		    live_assigned, &l) != STORE_OK ||
-		    store_presence_since(st, presence_mark, LIVE_OVERLAP_MS,
+		    store_presence_since(st, presence_mark, PRESENCE_OVERLAP_MS,
 		    live_presence, &l) != STORE_OK) {
 			c->db_up = 0;
 			free(l.rows);

@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 struct cust {
 	int64_t		 at;		/* read, ms; 0: empty slot */
+	int64_t		 used;		/* last asked for, ms */
 	char		 key[ID_MAX];
 	int		 level;
 	char		*tags;		/* NULL: none (most customers) */
@@ -25,6 +27,7 @@ struct order {
 };
 
 struct custcache {
+	pthread_mutex_t	 mu;		/* request vs background thread */
 	struct cust	*cust;
 	size_t		 ncust;
 	struct order	*order;
@@ -37,6 +40,7 @@ custcache_new(size_t slots, int staleness_ms)
 {
 	struct custcache	*cc = xcalloc(1, sizeof(*cc));
 
+	pthread_mutex_init(&cc->mu, NULL);
 	cc->staleness_ms = staleness_ms;
 	cc->ncust = slots;
 	cc->norder = slots / 4 > 0 ? slots / 4 : (slots > 0);
@@ -57,6 +61,7 @@ custcache_free(struct custcache *cc)
 		return;
 	for (i = 0; i < cc->ncust; i++)
 		free(cc->cust[i].tags);
+	pthread_mutex_destroy(&cc->mu);
 	free(cc->cust);
 	free(cc->order);
 	free(cc);
@@ -99,6 +104,37 @@ fresh(const struct custcache *cc, int64_t at, int64_t now)
 	return at != 0 && now - at < cc->staleness_ms && now >= at;
 }
 
+/* c's record into slot s (caller holds the lock). */
+static void
+keep(struct cust *s, const char *key, const struct decide_customer *c,
+    int64_t now)
+{
+	s->at = now;
+	copy_id(s->key, key);
+	s->level = c->level;
+	free(s->tags);
+	s->tags = c->tags != NULL && *c->tags != '\0' ? xstrdup(c->tags) : NULL;
+	copy_id(s->manager, c->manager_id);
+	copy_id(s->sticky, c->sticky_id);
+}
+
+/* The slot's record into c, strings in a (caller holds the lock). */
+static void
+give(const struct cust *s, struct arena *a, struct decide_customer *c)
+{
+	c->level = s->level;
+	c->tags = or_null(a, s->tags);
+	c->manager_id = or_null(a, s->manager);
+	c->sticky_id = or_null(a, s->sticky);
+}
+
+static int
+hit(const struct custcache *cc, const struct cust *s, const char *key,
+    int64_t now)
+{
+	return fresh(cc, s->at, now) && strcmp(s->key, key) == 0;
+}
+
 enum store_rc
 custcache_get(struct custcache *cc, struct store *st, struct arena *a,
     const char *key, const char *order, int sticky_days, int64_t now,
@@ -107,31 +143,31 @@ custcache_get(struct custcache *cc, struct store *st, struct arena *a,
 	struct cust	*s = NULL;
 	struct order	*o = NULL;
 	const char	*agent;
+	int		 have = 0;
 
 	memset(c, 0, sizeof(*c));
-	c->key = arena_strdup(a, key);
 	if (cc->ncust > 0 && strlen(key) < ID_MAX) {
 		s = &cc->cust[slot_of(key, NULL, cc->ncust)];
-		if (!(fresh(cc, s->at, now) && strcmp(s->key, key) == 0)) {
-			if (store_load_customer(st, a, key, sticky_days, c) ==
-			    STORE_ERR)
-				return STORE_ERR;
-			s->at = now;
-			copy_id(s->key, key);
-			s->level = c->level;
-			free(s->tags);
-			s->tags = c->tags != NULL && *c->tags != '\0' ?
-			    xstrdup(c->tags) : NULL;
-			copy_id(s->manager, c->manager_id);
-			copy_id(s->sticky, c->sticky_id);
+		pthread_mutex_lock(&cc->mu);
+		if ((have = hit(cc, s, key, now))) {
+			s->used = now;
+			give(s, a, c);
 		}
-		c->level = s->level;
-		c->tags = or_null(a, s->tags);
-		c->manager_id = or_null(a, s->manager);
-		c->sticky_id = or_null(a, s->sticky);
-	} else if (store_load_customer(st, a, key, sticky_days, c) ==
-	    STORE_ERR)
-		return STORE_ERR;
+		pthread_mutex_unlock(&cc->mu);
+	}
+	if (!have) {
+		if (store_load_customer(st, a, key, sticky_days, c) ==
+		    STORE_ERR)
+			return STORE_ERR;
+		if (s != NULL) {
+			/* Kept, and answered as kept (no empty strings). */
+			pthread_mutex_lock(&cc->mu);
+			keep(s, key, c, now);
+			s->used = now;
+			give(s, a, c);
+			pthread_mutex_unlock(&cc->mu);
+		}
+	}
 	c->key = arena_strdup(a, key);
 	if (sticky_days == 0)
 		c->sticky_id = NULL;
@@ -139,11 +175,14 @@ custcache_get(struct custcache *cc, struct store *st, struct arena *a,
 		return STORE_OK;
 	if (cc->norder > 0 && strlen(order) < ID_MAX) {
 		o = &cc->order[slot_of(order, key, cc->norder)];
+		pthread_mutex_lock(&cc->mu);
 		if (fresh(cc, o->at, now) && strcmp(o->order, order) == 0 &&
 		    strcmp(o->key, key) == 0) {
 			c->order_agent_id = or_null(a, o->agent);
+			pthread_mutex_unlock(&cc->mu);
 			return STORE_OK;
 		}
+		pthread_mutex_unlock(&cc->mu);
 	}
 	switch (store_order_agent(st, a, order, key, &agent)) {
 	case STORE_OK:
@@ -157,10 +196,12 @@ custcache_get(struct custcache *cc, struct store *st, struct arena *a,
 	}
 	c->order_agent_id = agent;
 	if (o != NULL) {
+		pthread_mutex_lock(&cc->mu);
 		o->at = now;
 		copy_id(o->order, order);
 		copy_id(o->key, key);
 		copy_id(o->agent, agent);
+		pthread_mutex_unlock(&cc->mu);
 	}
 	return STORE_OK;
 }
@@ -174,6 +215,64 @@ custcache_forget(struct custcache *cc, const char *key)
 	    strlen(key) >= ID_MAX)
 		return;
 	s = &cc->cust[slot_of(key, NULL, cc->ncust)];
+	pthread_mutex_lock(&cc->mu);
 	if (strcmp(s->key, key) == 0)
 		s->at = 0;
+	pthread_mutex_unlock(&cc->mu);
+}
+
+/* Records read by the background thread, put in as they come. */
+struct refresh {
+	struct custcache	*cc;
+	int64_t			 now;
+};
+
+static void
+refreshed(void *arg, const struct decide_customer *c)
+{
+	struct refresh	*r = arg;
+	struct cust	*s;
+
+	if (strlen(c->key) >= ID_MAX)
+		return;
+	s = &r->cc->cust[slot_of(c->key, NULL, r->cc->ncust)];
+	pthread_mutex_lock(&r->cc->mu);
+	/* Still theirs, not forgotten (a commit) nor read since. */
+	if (s->at != 0 && s->at <= r->now && strcmp(s->key, c->key) == 0)
+		keep(s, c->key, c, r->now);
+	pthread_mutex_unlock(&r->cc->mu);
+}
+
+/* At most this many a round: a burst of new customers is read by the
+ * requests that bring them, as before. */
+#define REFRESH_MAX	512
+
+void
+custcache_refresh(struct custcache *cc, struct store *st, int sticky_days,
+    int64_t now)
+{
+	char		(*keys)[ID_MAX];
+	const char	*ptr[REFRESH_MAX];
+	struct refresh	 r = { cc, now };
+	size_t		 i, n = 0;
+
+	if (cc == NULL || cc->ncust == 0)
+		return;
+	keys = xcalloc(REFRESH_MAX, sizeof(*keys));
+	pthread_mutex_lock(&cc->mu);
+	for (i = 0; i < cc->ncust && n < REFRESH_MAX; i++) {
+		const struct cust	*s = &cc->cust[i];
+
+		if (s->at != 0 && now - s->used < cc->staleness_ms &&
+		    now - s->at >= cc->staleness_ms / 2) {
+			memcpy(keys[n], s->key, ID_MAX);
+			ptr[n] = keys[n];
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&cc->mu);
+	/* A failure leaves the records to age; requests read them then. */
+	if (n > 0)
+		store_load_customers(st, ptr, n, sticky_days, refreshed, &r);
+	free(keys);
 }

@@ -7,10 +7,13 @@
  * taps exist for; README, "Performance").
  *
  * A fixed number of slots, each a customer (or an order) by hash; a new
- * one takes the slot of whatever was there. Single-threaded: the request
- * thread only. A commit in this worker drops its customer, so the next
- * tap reads the last agent it recorded (custcache_forget); one elsewhere
- * shows within the bound, as the snapshot's live state does.
+ * one takes the slot of whatever was there. The customers asked for
+ * lately are read again by the background thread (custcache_refresh,
+ * sixteen to a query) before the bound runs out, so a returning customer
+ * costs the request no query; the request reads only one it has no fresh
+ * record of. A commit in this worker drops its customer, so the next tap
+ * reads the last agent it recorded (custcache_forget); one elsewhere
+ * shows within the bound, as the snapshot's live state does. Thread-safe.
  */
 #ifndef KF_CUSTCACHE_H
 #define KF_CUSTCACHE_H
@@ -41,5 +44,12 @@ enum store_rc		 custcache_get(struct custcache *, struct store *st,
 			    struct decide_customer *c);
 /* This worker committed a tap of the customer: read them again. */
 void			 custcache_forget(struct custcache *, const char *key);
+/*
+ * The background thread's round (twice per bound): the customers asked
+ * for within the bound whose record is half as old are read again
+ * through st, its own connection. The database is asked without the lock.
+ */
+void			 custcache_refresh(struct custcache *, struct store *st,
+			    int sticky_days, int64_t now_ms);
 
 #endif

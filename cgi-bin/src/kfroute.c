@@ -99,7 +99,8 @@ main(void)
 		log_info("FastCGI worker started (snapshot, staleness %d ms)",
 		    cfg.staleness_ms);
 		/* Version, live state, quote counts: off the request path. */
-		bg = bgwork_start(&cfg, &app.cache, app.api.stats);
+		bg = bgwork_start(&cfg, &app.cache, app.api.stats,
+		    app.api.customers);
 	}
 	/*
 	 * Without the thread (plain CGI, or it failed to start) the work

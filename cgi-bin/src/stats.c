@@ -19,16 +19,11 @@
 #define MAX_COUNTS	4096
 #define SLOTS		(2 * MAX_COUNTS)	/* a power of two */
 
-struct count_row {
-	time_t		 minute;
-	const char	*entry, *agent, *reason;	/* in keys */
-	unsigned	 count;
-};
 
 struct stats {
 	/* Requests count while the background thread writes (bgwork.c). */
 	pthread_mutex_t		 mu;
-	struct count_row	*counts;	/* MAX_COUNTS */
+	struct store_quotes	*counts;	/* MAX_COUNTS; strings in keys */
 	uint32_t		*slot;		/* SLOTS: row + 1, 0 empty */
 	unsigned		 ncounts;
 	struct arena		*keys;		/* the rows' strings */
@@ -87,7 +82,7 @@ static void
 add(struct stats *s, time_t minute, const char *entry, const char *agent,
     const char *reason, unsigned count)
 {
-	struct count_row	*c;
+	struct store_quotes	*c;
 	size_t			 i;
 
 	for (i = key_hash(minute, entry, agent, reason) & (SLOTS - 1);
@@ -151,7 +146,7 @@ stats_due(struct stats *s, int64_t now_ms, int interval_ms)
 static int
 row_cmp(const void *a, const void *b)
 {
-	const struct count_row	*x = a, *y = b;
+	const struct store_quotes	*x = a, *y = b;
 	int			 c;
 
 	if (x->minute != y->minute)
@@ -165,7 +160,7 @@ row_cmp(const void *a, const void *b)
 int
 stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 {
-	struct count_row	*batch;
+	struct store_quotes	*batch;
 	struct arena		*keys;
 	unsigned		 i, n;
 	int			 ok = 0;
@@ -192,14 +187,9 @@ stats_flush(struct stats *s, struct store *db, int64_t now_ms)
 	 * deadlock each other; in one order, one simply waits.
 	 */
 	qsort(batch, n, sizeof(*batch), row_cmp);
-	if (store_begin(db) == STORE_OK) {
-		for (i = 0; i < n; i++)
-			if (store_add_quotes(db, batch[i].minute,
-			    batch[i].entry, batch[i].agent, batch[i].reason,
-			    batch[i].count) != STORE_OK)
-				break;
-		ok = i == n && store_commit(db) == STORE_OK;
-	}
+	if (store_begin(db) == STORE_OK)
+		ok = store_add_quotes(db, batch, n) == STORE_OK &&
+		    store_commit(db) == STORE_OK;
 	if (!ok)
 		store_rollback(db);	/* nothing half-written stays */
 

@@ -38,6 +38,8 @@ enum stmt {
 	STMT_CUSTOMER,
 	STMT_ORDER_AGENT,
 	STMT_STAT_ADD,
+	STMT_STAT_ADD16,
+	STMT_CUSTOMERS16,
 	STMT_STICKY_SET,
 	STMT_ACTIVITY_SET,
 	STMT_ACTIVITY_SINCE,
@@ -58,6 +60,13 @@ enum stmt {
 	"a.active_sessions, a.enabled, a.schedule_id, " \
 	"(SELECT last_assigned_at FROM kf_agent_activity t " \
 	"WHERE t.agent_id = a.id), a.live_ms"
+#define KEY1		"SELECT CAST(? AS CHAR CHARACTER SET ascii) AS k"
+#define KEYS4		KEY1 " UNION " KEY1 " UNION " KEY1 " UNION " KEY1
+#define KEYS16		KEYS4 " UNION " KEYS4 " UNION " KEYS4 " UNION " KEYS4
+#define QUOTE_ROW	"(FROM_UNIXTIME(?), ?, ?, ?, ?)"
+#define QUOTE_ROWS4	QUOTE_ROW ", " QUOTE_ROW ", " QUOTE_ROW ", " QUOTE_ROW
+#define QUOTE_ROWS16	QUOTE_ROWS4 ", " QUOTE_ROWS4 ", " QUOTE_ROWS4 ", " \
+			QUOTE_ROWS4
 #define ENTRY_COLS \
 	"e.id, e.label, e.scene, e.sort_order, e.enabled, e.target_type, " \
 	"e.target, e.policy, e.fallback_group_id, e.fallback_strategy, " \
@@ -128,12 +137,24 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    "LEFT JOIN kf_customer c ON c.customer_key = x.k "
 	    "LEFT JOIN kf_last_agent l ON l.customer_key = x.k "
 	    "AND l.served_at >= UTC_TIMESTAMP() - INTERVAL ? DAY",
+	/* Sixteen customers at once (the background refresh, custcache.c):
+	 * the key first, then as STMT_CUSTOMER. */
+	[STMT_CUSTOMERS16] = "SELECT x.k, c.level, c.tags, "
+	    "c.account_manager_id, l.agent_id FROM (" KEYS16 ") x "
+	    "LEFT JOIN kf_customer c ON c.customer_key = x.k "
+	    "LEFT JOIN kf_last_agent l ON l.customer_key = x.k "
+	    "AND l.served_at >= UTC_TIMESTAMP() - INTERVAL ? DAY",
 	[STMT_ORDER_AGENT] = "SELECT agent_id FROM kf_order "
 	    "WHERE order_id = ? AND customer_key = ?",
 	/* Quotes (views), batched by stats.c. */
 	[STMT_STAT_ADD] = "INSERT INTO kf_stat_minute "
 	    "(minute, entry_id, agent_id, reason, quotes) "
-	    "VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?) "
+	    "VALUES " QUOTE_ROW " "
+	    "ON DUPLICATE KEY UPDATE quotes = quotes + VALUES(quotes)",
+	/* At 100,000 entries nearly every quote is a row of its own. */
+	[STMT_STAT_ADD16] = "INSERT INTO kf_stat_minute "
+	    "(minute, entry_id, agent_id, reason, quotes) "
+	    "VALUES " QUOTE_ROWS16 " "
 	    "ON DUPLICATE KEY UPDATE quotes = quotes + VALUES(quotes)",
 	/* A commit's counts (assign.c), inside its transaction. */
 	[STMT_STAT_COMMIT] = "INSERT INTO kf_stat_minute "
@@ -231,7 +252,8 @@ once(int id)
 	/* Admin writes run inside transactions, which a retry would leave. */
 	if (id >= Q_BASE)
 		return store_q_write(id - Q_BASE);
-	return id == STMT_STAT_ADD || id == STMT_STAT_COMMIT ||
+	return id == STMT_STAT_ADD || id == STMT_STAT_ADD16 ||
+	    id == STMT_STAT_COMMIT ||
 	    id == STMT_COMMIT_CLAIM || id == STMT_LOCK || id == STMT_UNLOCK;
 }
 
@@ -265,8 +287,8 @@ sql_of(int id)
 /* A row as text columns; NULL for SQL NULL. Return -1 to stop. */
 typedef int	(*row_fn)(void *arg, char **col, unsigned ncol);
 
-/* An entry's update has the most: 19 fields, its id and version. */
-#define MAX_PARAMS	24
+/* Sixteen quote rows of five have the most. */
+#define MAX_PARAMS	80
 
 struct store *
 store_new(const struct cfg *cfg, enum store_role role)
@@ -984,6 +1006,52 @@ store_load_customer(struct store *s, struct arena *a, const char *key,
 	return run(s, STMT_CUSTOMER, params, 2, row_customer, &cr);
 }
 
+/* Rows of STMT_CUSTOMERS16 to the caller, strings in its arena. */
+struct customers_rows {
+	store_customer_fn	 fn;
+	void			*arg;
+};
+
+static int
+row_customers(void *arg, char **col, unsigned n)
+{
+	struct customers_rows	*cr = arg;
+	struct decide_customer	 c;
+
+	if (n < 5 || col[0] == NULL)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.key = col[0];
+	c.level = atoi_or(col[1], 0);
+	c.tags = col[2];
+	c.manager_id = col[3];
+	c.sticky_id = col[4];
+	cr->fn(cr->arg, &c);
+	return 0;
+}
+
+enum store_rc
+store_load_customers(struct store *s, const char *const *keys, size_t n,
+    int sticky_days, store_customer_fn fn, void *arg)
+{
+	const char		*params[17];
+	char			 days[16];
+	struct customers_rows	 cr = { fn, arg };
+	size_t			 i, k;
+
+	snprintf(days, sizeof(days), "%d", sticky_days);
+	params[16] = days;
+	for (i = 0; i < n; i += 16) {
+		/* A short last batch repeats its first key (UNION: once). */
+		for (k = 0; k < 16; k++)
+			params[k] = keys[i + (i + k < n ? k : 0)];
+		if (run(s, STMT_CUSTOMERS16, params, 17, row_customers, &cr) !=
+		    STORE_OK)
+			return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
 enum store_rc
 store_order_agent(struct store *s, struct arena *a, const char *order,
     const char *customer, const char **agent_id)
@@ -1039,15 +1107,29 @@ store_rollback(struct store *s)
 }
 
 enum store_rc
-store_add_quotes(struct store *s, time_t minute, const char *entry,
-    const char *agent, const char *reason, unsigned count)
+store_add_quotes(struct store *s, const struct store_quotes *q, size_t n)
 {
-	char		 t[24], n[16];
-	const char	*params[5] = { t, entry, agent, reason, n };
+	char		 t[16][24], c[16][16];
+	const char	*params[80];
+	size_t		 i, k, rows;
 
-	snprintf(t, sizeof(t), "%lld", (long long)minute);
-	snprintf(n, sizeof(n), "%u", count);
-	return run(s, STMT_STAT_ADD, params, 5, NULL, NULL);
+	for (i = 0; i < n; i += rows) {
+		rows = n - i >= 16 ? 16 : 1;
+		for (k = 0; k < rows; k++) {
+			snprintf(t[k], sizeof(t[k]), "%lld",
+			    (long long)q[i + k].minute);
+			snprintf(c[k], sizeof(c[k]), "%u", q[i + k].count);
+			params[5 * k] = t[k];
+			params[5 * k + 1] = q[i + k].entry;
+			params[5 * k + 2] = q[i + k].agent;
+			params[5 * k + 3] = q[i + k].reason;
+			params[5 * k + 4] = c[k];
+		}
+		if (run(s, rows == 16 ? STMT_STAT_ADD16 : STMT_STAT_ADD, params,
+		    (unsigned)(5 * rows), NULL, NULL) != STORE_OK)
+			return STORE_ERR;
+	}
+	return STORE_OK;
 }
 
 enum store_rc

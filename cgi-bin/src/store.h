@@ -77,6 +77,14 @@ enum store_rc	 store_load_enabled_entries(struct store *, struct snap *);
  */
 enum store_rc	 store_load_customer(struct store *, struct arena *,
 		    const char *key, int sticky_days, struct decide_customer *);
+/*
+ * Customers by key, sixteen to a query: fn gets each as
+ * store_load_customer would fill it (strings valid during the call only;
+ * a key without a record comes with level 0).
+ */
+typedef void	(*store_customer_fn)(void *arg, const struct decide_customer *);
+enum store_rc	 store_load_customers(struct store *, const char *const *keys,
+		    size_t n, int sticky_days, store_customer_fn, void *);
 /* The order's agent when the order belongs to customer and has one;
  * NOTFOUND otherwise. */
 enum store_rc	 store_order_agent(struct store *, struct arena *,
@@ -98,9 +106,14 @@ enum store_rc	 store_begin_rr(struct store *);
 enum store_rc	 store_commit(struct store *);
 void		 store_rollback(struct store *);	/* no-op outside one */
 /* Quotes (views) of one minute, entry, agent ("" none) and reason. */
-enum store_rc	 store_add_quotes(struct store *, time_t minute,
-		    const char *entry, const char *agent, const char *reason,
-		    unsigned count);
+struct store_quotes {
+	time_t		 minute;	/* unix seconds, a multiple of 60 */
+	const char	*entry, *agent, *reason;
+	unsigned	 count;
+};
+/* n rows added to kf_stat_minute, sixteen to a statement. */
+enum store_rc	 store_add_quotes(struct store *,
+		    const struct store_quotes *, size_t n);
 enum store_rc	 store_record_sticky(struct store *, const char *customer,
 		    const char *agent, const char *entry, time_t at);
 

@@ -11,7 +11,7 @@
 #include "store.h"
 
 static struct {
-	int		 customer_calls, order_calls;
+	int		 customer_calls, order_calls, batch_calls, batch_keys;
 	int		 down;
 	int		 level;
 	const char	*sticky;
@@ -51,6 +51,30 @@ store_order_agent(struct store *s, struct arena *a, const char *order,
 	}
 	*agent = NULL;
 	return STORE_NOTFOUND;
+}
+
+/* The background thread's batched read: the same records. */
+enum store_rc
+store_load_customers(struct store *s, const char *const *keys, size_t n,
+    int sticky_days, store_customer_fn fn, void *arg)
+{
+	struct arena		*a = arena_new(256);
+	struct decide_customer	 c;
+	size_t			 i;
+
+	db.batch_calls++;
+	for (i = 0; i < n; i++) {
+		db.batch_keys++;
+		db.customer_calls--;	/* counted apart */
+		if (store_load_customer(s, a, keys[i], sticky_days, &c) !=
+		    STORE_OK) {
+			arena_free(a);
+			return STORE_ERR;
+		}
+		fn(arg, &c);
+	}
+	arena_free(a);
+	return STORE_OK;
 }
 
 static struct arena	*ar;
@@ -184,6 +208,46 @@ test_forget_down_and_off(void **state)
 	custcache_free(NULL);
 }
 
+/* Customers asked for within the bound are read again in the background
+ * before it runs out: a returning customer costs the request nothing. */
+static void
+test_background_refresh(void **state)
+{
+	struct custcache	*cc = custcache_new(64, 1000);
+	struct decide_customer	 c;
+
+	(void)state;
+	db.level = 3;
+	custcache_get(cc, NULL, ar, "vip", NULL, 30, 10000, &c);
+	custcache_get(cc, NULL, ar, "cold", NULL, 30, 10000, &c);
+	assert_int_equal(db.customer_calls, 2);
+	/* Younger than half the bound: nothing to read yet. */
+	custcache_refresh(cc, NULL, 30, 10400);
+	assert_int_equal(db.batch_keys, 0);
+	/* vip asked for again; cold not since 10000. */
+	custcache_get(cc, NULL, ar, "vip", NULL, 30, 10600, &c);
+	db.level = 5;
+	custcache_refresh(cc, NULL, 30, 10700);
+	assert_int_equal(db.batch_keys, 2);	/* both used within 1 s */
+	custcache_get(cc, NULL, ar, "vip", NULL, 30, 11200, &c);
+	custcache_refresh(cc, NULL, 30, 11650);
+	assert_int_equal(db.batch_keys, 3);	/* vip only: cold unused */
+	/* Past the first bound, vip is answered fresh without a query. */
+	custcache_get(cc, NULL, ar, "vip", NULL, 30, 12000, &c);
+	assert_int_equal(c.level, 5);
+	assert_int_equal(db.customer_calls, 2);
+	/* A record read by a request after the batch began is kept. */
+	custcache_forget(cc, "vip");
+	db.level = 7;
+	custcache_get(cc, NULL, ar, "vip", NULL, 30, 12100, &c);
+	db.level = 1;
+	custcache_refresh(cc, NULL, 30, 12050);	/* began before 12100 */
+	custcache_get(cc, NULL, ar, "vip", NULL, 30, 12200, &c);
+	assert_int_equal(c.level, 7);
+	custcache_refresh(NULL, NULL, 30, 0);
+	custcache_free(cc);
+}
+
 int
 main(void)
 {
@@ -193,6 +257,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_orders_and_sticky_days,
 		    reset, done),
 		cmocka_unit_test_setup_teardown(test_forget_down_and_off,
+		    reset, done),
+		cmocka_unit_test_setup_teardown(test_background_refresh,
 		    reset, done),
 	};
 

@@ -52,15 +52,20 @@ store_rollback(struct store *s)
 }
 
 enum store_rc
-store_add_quotes(struct store *s, time_t minute, const char *entry,
-    const char *agent, const char *reason, unsigned count)
+store_add_quotes(struct store *s, const struct store_quotes *q, size_t n)
 {
 	char	 line[200];
+	size_t	 i;
 
 	(void)s;
-	snprintf(line, sizeof(line), "quotes %lld %s %s %s %u",
-	    (long long)minute, entry, agent, reason, count);
-	return write_op(line);
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "quotes %lld %s %s %s %u",
+		    (long long)q[i].minute, q[i].entry, q[i].agent,
+		    q[i].reason, q[i].count);
+		if (write_op(line) != STORE_OK)
+			return STORE_ERR;
+	}
+	return STORE_OK;
 }
 
 static int
