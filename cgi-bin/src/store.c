@@ -1227,17 +1227,27 @@ row_activity(void *arg, char **col, unsigned n)
 	return 0;
 }
 
+/* A live-state statement's two parameters: the mark and the overlap. */
+static enum store_rc
+run_since(struct store *s, int id, int64_t mark_ms, int overlap_ms,
+    row_fn fn, void *arg)
+{
+	char		 t[24], o[16];
+	const char	*params[2] = { t, o };
+
+	snprintf(t, sizeof(t), "%lld", (long long)(mark_ms > 0 ? mark_ms : 0));
+	snprintf(o, sizeof(o), "%d", overlap_ms);
+	return run(s, id, params, 2, fn, arg);
+}
+
 enum store_rc
 store_activity_since(struct store *s, int64_t mark_ms, int overlap_ms,
     store_activity_fn fn, void *arg)
 {
-	char			 t[24], o[16];
-	const char		*params[2] = { t, o };
 	struct activity_rows	 ar = { fn, arg };
 
-	snprintf(t, sizeof(t), "%lld", (long long)(mark_ms > 0 ? mark_ms : 0));
-	snprintf(o, sizeof(o), "%d", overlap_ms);
-	return run(s, STMT_ACTIVITY_SINCE, params, 2, row_activity, &ar);
+	return run_since(s, STMT_ACTIVITY_SINCE, mark_ms, overlap_ms,
+	    row_activity, &ar);
 }
 
 struct presence_rows {
@@ -1265,13 +1275,10 @@ enum store_rc
 store_presence_since(struct store *s, int64_t mark_ms, int overlap_ms,
     store_presence_fn fn, void *arg)
 {
-	char			 t[24], o[16];
-	const char		*params[2] = { t, o };
 	struct presence_rows	 pr = { fn, arg };
 
-	snprintf(t, sizeof(t), "%lld", (long long)(mark_ms > 0 ? mark_ms : 0));
-	snprintf(o, sizeof(o), "%d", overlap_ms);
-	return run(s, STMT_PRESENCE_SINCE, params, 2, row_presence, &pr);
+	return run_since(s, STMT_PRESENCE_SINCE, mark_ms, overlap_ms,
+	    row_presence, &pr);
 }
 
 enum store_rc

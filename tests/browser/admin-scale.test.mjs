@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../http/lib.mjs';
 import { operator } from '../http/admin-lib.mjs';
+import { dropScale, loadScale } from '../http/admin-scale-data.mjs';
 import { ART, PHONE, launch, watchedPage, login, pick, picks } from './lib.mjs';
 
 const PASS = 'browser-scale-password-1';
@@ -16,29 +17,13 @@ const N = 450;
 let browser, page;
 const problems = [];
 
-function clean() {
-  sql("DELETE FROM kf_entry_agent WHERE entry_id LIKE 'sc\\_e%'");
-  sql("DELETE FROM kf_group_member WHERE group_id = 'sc_g'");
-  sql("DELETE FROM kf_group WHERE id = 'sc_g'");
-  sql("DELETE FROM kf_entry WHERE id LIKE 'sc\\_e%'");
-  sql("DELETE FROM kf_agent WHERE id LIKE 'sc\\_a%'");
-}
 
 before(async () => {
   operator('browser-scale', PASS);
-  clean();
-  sql(`INSERT INTO kf_agent (id, display_name, capacity, status)
-    SELECT CONCAT('sc_a', LPAD(seq, 5, '0')), CONCAT('规模客服', seq, '号'), 5,
-      CASE WHEN seq % 5 = 0 THEN 'offline' WHEN seq % 3 = 0 THEN 'busy' ELSE 'online' END
-    FROM seq_1_to_${N}`);
-  sql(`INSERT INTO kf_entry (id, label, target)
-    SELECT CONCAT('sc_e', LPAD(seq, 5, '0')), CONCAT('规模入口', seq), '/pages/kf/index' FROM seq_1_to_${N}`);
+  loadScale(N);
   // The first entry's designated people are far down the agents' list.
   sql(`INSERT INTO kf_entry_agent (entry_id, agent_id, position)
     VALUES ('sc_e00001', 'sc_a00440', 0), ('sc_e00001', 'sc_a00007', 1)`);
-  sql("INSERT INTO kf_group (id, name) VALUES ('sc_g', '规模组')");
-  sql(`INSERT INTO kf_group_member (group_id, agent_id, position)
-    SELECT 'sc_g', CONCAT('sc_a', LPAD(seq, 5, '0')), seq FROM seq_1_to_10`);
   browser = await launch();
   page = await watchedPage(browser, problems);
   await login(page, 'browser-scale', PASS);
@@ -46,7 +31,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  clean();
+  dropScale();
 });
 
 const rows = (kind) => page.locator(`table[data-kind="${kind}"] tbody tr[data-id]`);

@@ -7,33 +7,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, assertError } from './lib.mjs';
 import { loggedIn } from './admin-lib.mjs';
+import { dropScale, loadScale } from './admin-scale-data.mjs';
 
 let admin;
 const N = 2500;
 
-function cleanup() {
-  sql("DELETE FROM kf_group_member WHERE group_id = 'sc_g'");
-  sql("DELETE FROM kf_group WHERE id = 'sc_g'");
-  sql("DELETE FROM kf_entry WHERE id LIKE 'sc\\_e%'");
-  sql("DELETE FROM kf_agent WHERE id LIKE 'sc\\_a%'");
-}
 
 before(async () => {
   admin = await loggedIn('scale-ops', 'scale-ops-password-1', 'admin');
-  cleanup();
-  // sc_a00001..: every third busy, every fifth offline; names 客服N号.
-  sql(`INSERT INTO kf_agent (id, display_name, capacity, status)
-    SELECT CONCAT('sc_a', LPAD(seq, 5, '0')), CONCAT('规模客服', seq, '号'), 5,
-      CASE WHEN seq % 5 = 0 THEN 'offline' WHEN seq % 3 = 0 THEN 'busy' ELSE 'online' END
-    FROM seq_1_to_${N}`);
-  sql(`INSERT INTO kf_entry (id, label, target)
-    SELECT CONCAT('sc_e', LPAD(seq, 5, '0')), CONCAT('规模入口', seq), '/pages/kf/index' FROM seq_1_to_${N}`);
-  sql("INSERT INTO kf_group (id, name) VALUES ('sc_g', '规模组')");
-  sql(`INSERT INTO kf_group_member (group_id, agent_id, position)
-    SELECT 'sc_g', CONCAT('sc_a', LPAD(seq, 5, '0')), seq FROM seq_1_to_10`);
+  loadScale(N);
 });
 
-after(() => cleanup());
+after(() => dropScale());
 
 // Every page of a list, following next.
 async function all(path) {
