@@ -67,17 +67,14 @@ custcache_free(struct custcache *cc)
 	free(cc);
 }
 
-/* FNV-1a over a and b. */
+/* The slot of key a (and b, may be NULL) among n. */
 static size_t
 slot_of(const char *a, const char *b, size_t n)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
+	uint64_t	 h = util_fnv(UTIL_FNV_BASIS, a, strlen(a) + 1);
 
-	for (; *a != '\0'; a++)
-		h = (h ^ (unsigned char)*a) * 0x100000001b3ULL;
-	h = (h ^ 0xff) * 0x100000001b3ULL;
-	for (; b != NULL && *b != '\0'; b++)
-		h = (h ^ (unsigned char)*b) * 0x100000001b3ULL;
+	if (b != NULL)
+		h = util_fnv(h, b, strlen(b));
 	return (size_t)(h % n);
 }
 

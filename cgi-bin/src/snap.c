@@ -184,18 +184,6 @@ grow(void *arr, size_t n, size_t size)
 	return arr;
 }
 
-/* FNV-1a. */
-static uint64_t
-hash(const void *p, size_t n)
-{
-	const unsigned char	*b = p;
-	uint64_t		 h = 0xcbf29ce484222325ULL;
-
-	while (n-- > 0)
-		h = (h ^ *b++) * 0x100000001b3ULL;
-	return h;
-}
-
 /*
  * The slot holding an item equal to key (eq), or the empty one where it
  * goes; the table grows at half full.
@@ -240,7 +228,7 @@ str_eq(const void *a, const void *b)
 static uint64_t
 str_hash(const void *s)
 {
-	return hash(s, strlen(s));
+	return util_fnv(UTIL_FNV_BASIS, s, strlen(s));
 }
 
 /* str kept in the snapshot, shared with an equal one already there. */
@@ -293,7 +281,7 @@ conf_eq(const void *a, const void *b)
 static uint64_t
 conf_hash(const void *c)
 {
-	return hash(c, sizeof(struct snap_entry_conf));
+	return util_fnv(UTIL_FNV_BASIS, c, sizeof(struct snap_entry_conf));
 }
 
 /* The snapshot's copy of c (already normalised), shared when equal. */
@@ -1086,43 +1074,40 @@ snap_designated(const struct snap *s, const struct snap_entry *e, size_t i)
 	return &s->agents[s->designated[e->designated + i]];
 }
 
+static int
+cmp_link_entry(const void *a, const void *b)
+{
+	uint32_t	 x = ((const struct snap_entry_link *)a)->entry;
+	uint32_t	 y = ((const struct snap_entry_link *)b)->entry;
+
+	return (x > y) - (x < y);
+}
+
 const struct snap_rule *
 snap_rules(const struct snap *s, const struct snap_entry *e, size_t *n)
 {
-	size_t		 lo = 0, hi = s->nrule_runs, mid;
-	uint32_t	 at = (uint32_t)(e - s->entries);
+	const struct snap_entry_rules	 key = {
+	    .entry = (uint32_t)(e - s->entries) };
+	const struct snap_entry_rules	*run = NULL;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (s->rule_runs[mid].entry == at) {
-			*n = s->rule_runs[mid].n;
-			return &s->rules[s->rule_runs[mid].first];
-		}
-		if (s->rule_runs[mid].entry > at)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*n = 0;
-	return NULL;
+	if (s->nrule_runs > 0)
+		run = bsearch(&key, s->rule_runs, s->nrule_runs,
+		    sizeof(*s->rule_runs), cmp_rule_run);
+	*n = run != NULL ? run->n : 0;
+	return run != NULL ? &s->rules[run->first] : NULL;
 }
 
 const char *
 snap_wecom_link(const struct snap *s, const struct snap_entry *e)
 {
-	size_t		 lo = 0, hi = s->nlinks, mid;
-	uint32_t	 at = (uint32_t)(e - s->entries);
+	const struct snap_entry_link	 key = {
+	    .entry = (uint32_t)(e - s->entries) };
+	const struct snap_entry_link	*l = NULL;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (s->links[mid].entry == at)
-			return s->links[mid].url;
-		if (s->links[mid].entry > at)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	if (s->nlinks > 0)
+		l = bsearch(&key, s->links, s->nlinks, sizeof(*s->links),
+		    cmp_link_entry);
+	return l != NULL ? l->url : NULL;
 }
 
 const char *

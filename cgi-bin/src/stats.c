@@ -65,16 +65,12 @@ static uint64_t
 key_hash(time_t minute, const char *entry, const char *agent,
     const char *reason)
 {
-	const char	*parts[3] = { entry, agent, reason }, *p;
-	uint64_t	 h = 0xcbf29ce484222325ULL ^ (uint64_t)minute;
-	int		 i;
+	uint64_t	 h = UTIL_FNV_BASIS ^ (uint64_t)minute;
 
-	for (i = 0; i < 3; i++) {
-		for (p = parts[i]; *p != '\0'; p++)
-			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-		h = (h ^ 0xff) * 0x100000001b3ULL;
-	}
-	return h;
+	/* Each with its NUL: "ab","c" is not "a","bc". */
+	h = util_fnv(h, entry, strlen(entry) + 1);
+	h = util_fnv(h, agent, strlen(agent) + 1);
+	return util_fnv(h, reason, strlen(reason) + 1);
 }
 
 /* Add count to the row of this key (caller holds the lock). */

@@ -135,3 +135,13 @@ util_id_valid(const char *s, size_t len)
 			return 0;
 	return 1;
 }
+
+uint64_t
+util_fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char	*b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}

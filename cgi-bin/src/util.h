@@ -32,6 +32,13 @@ int64_t	 util_wall_ms(void);
 int	 util_parse_llong(const char *s, long long min, long long max,
 	    long long *out);
 
+/*
+ * FNV-1a of p[0..n) continued from h (UTIL_FNV_BASIS to start): the hash
+ * of the in-process tables (snapshot building, customers, quote counts).
+ */
+#define UTIL_FNV_BASIS	0xcbf29ce484222325ULL
+uint64_t util_fnv(uint64_t h, const void *p, size_t n);
+
 /* Index of name in names[0..n), or -1: for enum <-> text tables. */
 int	 util_name_index(const char *const *names, int n, const char *name);
 

@@ -709,10 +709,11 @@ recover_handoff(struct pull *p, const char *kfid, const char *user,
 static void
 text_msgid(const char *prefix, const char *msgid, char *out, size_t len)
 {
-	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+	/* Not FNV's own basis (a digit short), kept: ids already sent
+	 * must come out the same after an upgrade. */
+	uint64_t	 h = util_fnv(1469598103934665603ULL, msgid,
+	    strlen(msgid));
 
-	for (; *msgid != '\0'; msgid++)
-		h = (h ^ (unsigned char)*msgid) * 1099511628211ULL;
 	snprintf(out, len, "%s%016llx", prefix, (unsigned long long)h);
 }
 
