@@ -8,15 +8,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { SOCK, VAR, settle, sleep, sql } from './lib.mjs';
-import { CALLBACK, KFID, dropEntry, enterAndWrite, entry, presence as presenceLib, reply as replyLib, startFake,
+import { CALLBACK, KFID, legs, legsAre, dropEntry, enterAndWrite, entry, presence as presenceLib, reply as replyLib, startFake,
   startWorker, until, workerPid, write as writeLib } from './wecom-lib.mjs';
 
 let fake;
 const sess = (u) => fake.state.sessions.get(`${KFID}|${u}`);
 const sent = (text) => fake.state.sent.filter((m) => m.content === text).length;
-const legs = (u) => sql(`SELECT agent_id, via, queued_at IS NOT NULL, first_reply_at IS NOT NULL,
-  COALESCE(end_reason, '-') FROM kf_wecom_leg WHERE external_userid = '${u}' ORDER BY id`)
-  .split('\n').filter(Boolean).map((l) => l.split('\t').join(' '));
 const load = (id) => Number(sql(`SELECT active_sessions FROM kf_agent WHERE id = '${id}'`));
 const handoffs = (e) => Number(sql(`SELECT COALESCE(SUM(handoffs), 0) FROM kf_stat_minute WHERE entry_id = '${e}'`));
 const workerLog = () => readFileSync(`${VAR}/log/kfworker.log`, 'utf8');
@@ -158,7 +155,7 @@ test('X4. an unexpected errcode on service_state/get during a re-route does not 
       'the chat is still live in WeCom (state 3 with 小赵)');
     // And the re-route happens once WeCom answers again.
     await until(() => sess('wmX4').servicer === 'ChenXiao', 10000, 're-routed after the fault');
-    assert.deepEqual(legs('wmX4'), ['a4 handoff 0 0 missed', 'a5 reroute 0 0 -']);
+    await legsAre('wmX4', ['a4 handoff 0 0 missed', 'a5 reroute 0 0 -']);
   } finally {
     dropEntry('kfx4');
   }
@@ -184,7 +181,8 @@ test('X5. a database failure recording a re-route: legs say missed/reroute and t
     } finally {
       sql('DROP TRIGGER IF EXISTS kf_attack_leg');
     }
-    await sleep(2500);
+    // The next pass finishes the record (and its loads, one transaction).
+    await legsAre('wmX5', ['a4 handoff 0 0 missed', 'a5 reroute 0 0 -'], 10000);
     assert.deepEqual({
       code: sql("SELECT COALESCE(person_code, '-') FROM kf_wecom_session WHERE external_userid = 'wmX5'"),
       legs: legs('wmX5'), a4: load('a4'), a5: load('a5'),
@@ -342,6 +340,7 @@ test('X11. two workers: a due chat is re-routed once, told once', async () => {
       const to = fake.state.transfers.filter((t) => t.user === u && t.to === 3).map((t) => t.servicer);
       assert.deepEqual(to.slice(0, 2), ['ZhaoXiao', 'ChenXiao'], `${u}: handoff + one re-route`);
       assert.notEqual(to[2], 'ChenXiao', `${u}: re-routed to 小陈 twice`);
+      await until(() => legs(u).length >= 2, 5000, `${u}: the re-route recorded`);
       assert.deepEqual(legs(u).slice(0, 2), ['a4 handoff 0 0 missed', 'a5 reroute 0 0 ' + legs(u)[1].split(' ').pop()]);
     }
     assert.equal(sent('小赵暂时未能回复,已为您转接小陈') - told0, 2, 'each customer told once');

@@ -5,6 +5,7 @@
 // what the puller does.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { BASE, VAR, sleep, sql } from './lib.mjs';
 import { loadCerts, startFakeWecom } from '../fake-wecom/index.mjs';
@@ -27,6 +28,21 @@ export async function until(cond, deadlineMs = 15000, what = 'condition') {
     await sleep(100);
   }
   assert.fail(`${what} not met within ${deadlineMs} ms`);
+}
+
+// The people a chat was given to (kf_wecom_leg), a line each:
+// "agent via queued answered end_reason".
+export const legs = (u) => sql(`SELECT agent_id, via, queued_at IS NOT NULL, first_reply_at IS NOT NULL,
+  COALESCE(end_reason, '-') FROM kf_wecom_leg WHERE external_userid = '${u}' ORDER BY id`)
+  .split('\n').filter(Boolean).map((l) => l.split('\t').join(' '));
+
+// A move is recorded after the WeCom calls a test sees (the transfer, then
+// the notice, then one transaction for legs and loads): wait for the
+// record, then assert it, so a timeout shows the difference.
+export async function legsAre(u, want, deadlineMs = 5000) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end && !isDeepStrictEqual(legs(u), want)) await sleep(100);
+  assert.deepEqual(legs(u), want);
 }
 
 // An entry on the account, with its contact link, for one test; extra
@@ -67,15 +83,19 @@ export function startWorker() {
 export function enterAndWrite(fake, user, id, welcome, { write = true } = {}) {
   fake.addEvent(KFID, { event_type: 'enter_session', external_userid: user, scene: id,
     welcome_code: welcome }, { codeLifeMs: 120000 });
-  if (write) fake.addText(KFID, user, '你好');
+  return write ? fake.addText(KFID, user, '你好') : null;
 }
 
-// The same, announced, until the session is in state (2 pool, 3 a person).
+// The same, announced, until the session is in state (2 pool, 3 a person)
+// and the message worked: what it did is recorded after the WeCom calls
+// (the handoff's leg and load after the transfer and the greeting).
 export async function write(fake, user, id, state) {
-  enterAndWrite(fake, user, id, `W-${user}`);
+  const m = enterAndWrite(fake, user, id, `W-${user}`);
   await fake.callback(CALLBACK, KFID);
   await until(() => fake.state.sessions.get(`${KFID}|${user}`)?.state === state, 15000,
     `${user} in state ${state}`);
+  await until(() => sql(`SELECT state FROM kf_wecom_msg WHERE msgid = '${m.msgid}'`) === 'done', 15000,
+    `${user}'s message worked`);
 }
 
 // A servicer's message in the chat, pulled like any other, and recorded
