@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { SOCK, VAR, getJson, settle, sleep, sql } from './lib.mjs';
-import { CALLBACK, KFID, dropEntry, enterAndWrite as enterLib, entry, startFake, startWorker, until, workerPid } from './wecom-lib.mjs';
+import { CALLBACK, KFID, dropEntry, enterAndWrite as enterLib, entry, startFake, startWorker, until, workerPid, worked } from './wecom-lib.mjs';
 
 let fake;
 
@@ -392,7 +392,7 @@ test('msgids differing only in case are two messages; receiving keeps a manual b
   fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ChenXiao', status: 1 });
   const last = fake.addEvent(KFID, { event_type: 'servicer_status_change', servicer_userid: 'ZhaoXiao', status: 1 });
   await fake.callback(CALLBACK, KFID);
-  await until(() => sql(`SELECT state FROM kf_wecom_msg WHERE msgid = '${last.msgid}'`) === 'done');
+  await worked(last);
   assert.equal(sql("SELECT status FROM kf_agent WHERE id = 'a5'"), 'busy');
 });
 

@@ -94,9 +94,13 @@ export async function write(fake, user, id, state) {
   await fake.callback(CALLBACK, KFID);
   await until(() => fake.state.sessions.get(`${KFID}|${user}`)?.state === state, 15000,
     `${user} in state ${state}`);
-  await until(() => sql(`SELECT state FROM kf_wecom_msg WHERE msgid = '${m.msgid}'`) === 'done', 15000,
-    `${user}'s message worked`);
+  await worked(m);
 }
+
+// Until the puller has worked a message or event the fake delivered
+// (kf_wecom_msg state 'done').
+export const worked = (m, deadlineMs = 15000) => until(() =>
+  sql(`SELECT state FROM kf_wecom_msg WHERE msgid = '${m.msgid}'`) === 'done', deadlineMs, `message ${m.msgid} worked`);
 
 // A servicer's message in the chat, pulled like any other, and recorded
 // as the first reply.
